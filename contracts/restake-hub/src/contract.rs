@@ -1,0 +1,256 @@
+//! Entry points: a thin dispatcher over one module per concern.
+
+#[cfg(not(feature = "library"))]
+use cosmwasm_std::entry_point;
+use cosmwasm_std::{
+    to_json_binary, Binary, Deps, DepsMut, Env, MessageInfo, Reply, Response, Uint128,
+};
+use cw_utils::nonpayable;
+use restake_types::{ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg, CONTRACT_NAME};
+
+use crate::error::ContractError;
+use crate::migrate::CONTRACT_VERSION;
+use crate::owner::{check_config, destination};
+use crate::state::*;
+use crate::{deposit, opt, owner, query, rewards, services, slashing, unbonding};
+
+pub const DEFAULT_MAX_SERVICES_PER_POSITION: u32 = 8;
+pub const DEFAULT_MAX_REWARD_ASSETS: u32 = 8;
+pub const DEFAULT_MAX_POOLS_PER_VALIDATOR: u32 = 32;
+
+#[cfg_attr(not(feature = "library"), entry_point)]
+pub fn instantiate(
+    deps: DepsMut,
+    _env: Env,
+    info: MessageInfo,
+    msg: InstantiateMsg,
+) -> Result<Response, ContractError> {
+    nonpayable(&info)?;
+    let bonded_denom = deps.querier.query_bonded_denom()?;
+    let config = Config {
+        bonded_denom: bonded_denom.clone(),
+        unbonding_period: msg.unbonding_period,
+        unbonding_epoch: msg
+            .unbonding_epoch
+            .unwrap_or(msg.unbonding_period.div_ceil(7)),
+        min_deposit: msg.min_deposit.unwrap_or(Uint128::one()),
+        max_services_per_position: msg
+            .max_services_per_position
+            .unwrap_or(DEFAULT_MAX_SERVICES_PER_POSITION),
+        max_veto_period: msg.max_veto_period.unwrap_or(msg.unbonding_period),
+        max_reward_assets: msg.max_reward_assets.unwrap_or(DEFAULT_MAX_REWARD_ASSETS),
+        max_pools_per_validator: msg
+            .max_pools_per_validator
+            .unwrap_or(DEFAULT_MAX_POOLS_PER_VALIDATOR),
+        slash_destination: match msg.slash_destination {
+            Some(d) => destination(deps.api, d)?,
+            None => Destination::Burn,
+        },
+        paused: false,
+    };
+    check_config(&config)?;
+    let owner = msg.owner.unwrap_or_else(|| info.sender.to_string());
+    let owner_addr = crate::services::addr(deps.api, "owner", &owner)?;
+    cw_ownable::initialize_owner(deps.storage, deps.api, Some(owner_addr.as_str()))?;
+    cw2::set_contract_version(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)?;
+    CONFIG.save(deps.storage, &config)?;
+    TOTALS.save(deps.storage, &Totals::default())?;
+    SLASH_STATS.save(deps.storage, &SlashStats::default())?;
+    Ok(Response::new()
+        .add_attribute("action", "instantiate")
+        .add_attribute("owner", owner_addr)
+        .add_attribute("bonded_denom", bonded_denom)
+        .add_attribute("unbonding_period", config.unbonding_period.to_string())
+        .add_attribute("unbonding_epoch", config.unbonding_epoch.to_string()))
+}
+
+#[cfg_attr(not(feature = "library"), entry_point)]
+pub fn execute(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    msg: ExecuteMsg,
+) -> Result<Response, ContractError> {
+    match msg {
+        ExecuteMsg::Deposit { validator } => deposit::deposit(deps, env, info, validator),
+        ExecuteMsg::OptIn {
+            validator,
+            service_ids,
+        } => opt::opt_in(deps, env, info, validator, service_ids),
+        ExecuteMsg::OptOut {
+            validator,
+            service_ids,
+        } => opt::opt_out(deps, env, info, validator, service_ids),
+        ExecuteMsg::CompleteOptOut { validator } => {
+            opt::complete_opt_out(deps, env, info, validator)
+        }
+        ExecuteMsg::Unbond { validator, amount } => {
+            unbonding::unbond(deps, env, info, validator, amount)
+        }
+        ExecuteMsg::ClaimUnbonded {} => unbonding::claim_unbonded(deps, env, info),
+        ExecuteMsg::ClaimRewards {} => rewards::claim_rewards(deps, env, info),
+        ExecuteMsg::RegisterService {
+            name,
+            slasher,
+            resolver,
+            max_slash,
+            veto_period,
+            opt_out_delay,
+            reward_denoms,
+            reward_tokens,
+            metadata_uri,
+        } => services::register_service(
+            deps,
+            env,
+            info,
+            name,
+            slasher,
+            resolver,
+            max_slash,
+            veto_period,
+            opt_out_delay,
+            reward_denoms,
+            reward_tokens,
+            metadata_uri,
+        ),
+        ExecuteMsg::UpdateService {
+            service_id,
+            max_slash,
+            opt_out_delay,
+            resolver,
+            metadata_uri,
+            add_reward_denoms,
+            add_reward_tokens,
+            admin,
+            slasher,
+        } => services::update_service(
+            deps,
+            info,
+            service_id,
+            max_slash,
+            opt_out_delay,
+            resolver,
+            metadata_uri,
+            add_reward_denoms,
+            add_reward_tokens,
+            admin,
+            slasher,
+        ),
+        ExecuteMsg::SetServiceStatus { service_id, status } => {
+            services::set_service_status(deps, info, service_id, status)
+        }
+        ExecuteMsg::DistributeRewards { service_id } => {
+            rewards::distribute_rewards(deps, info, service_id)
+        }
+        ExecuteMsg::Receive(msg) => rewards::receive(deps, info, msg),
+        ExecuteMsg::Slash {
+            service_id,
+            validator,
+            fraction,
+            evidence,
+        } => slashing::slash(deps, env, info, service_id, validator, fraction, evidence),
+        ExecuteMsg::VetoSlash { slash_id } => slashing::veto_slash(deps, env, info, slash_id),
+        ExecuteMsg::ExecuteSlash { slash_id } => slashing::execute_slash(deps, env, info, slash_id),
+        ExecuteMsg::Harvest { validators } => rewards::harvest(deps, env, info, validators),
+        ExecuteMsg::SyncValidator { validator } => {
+            slashing::sync_validator(deps, env, info, validator)
+        }
+        ExecuteMsg::ProcessUnbondings {} => unbonding::process_unbondings(deps, env, info),
+        ExecuteMsg::UpdateConfig {
+            unbonding_period,
+            unbonding_epoch,
+            min_deposit,
+            max_services_per_position,
+            max_veto_period,
+            max_reward_assets,
+            max_pools_per_validator,
+            slash_destination,
+        } => owner::update_config(
+            deps,
+            info,
+            unbonding_period,
+            unbonding_epoch,
+            min_deposit,
+            max_services_per_position,
+            max_veto_period,
+            max_reward_assets,
+            max_pools_per_validator,
+            slash_destination,
+        ),
+        ExecuteMsg::Pause {} => owner::set_paused(deps, info, true),
+        ExecuteMsg::Unpause {} => owner::set_paused(deps, info, false),
+        ExecuteMsg::UpdateOwnership(action) => owner::update_ownership(deps, env, info, action),
+    }
+}
+
+#[cfg_attr(not(feature = "library"), entry_point)]
+pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractError> {
+    Ok(match msg {
+        QueryMsg::Config {} => to_json_binary(&query::config(deps)?),
+        QueryMsg::Service { service_id } => to_json_binary(&query::service(deps, service_id)?),
+        QueryMsg::Services { start_after, limit } => {
+            to_json_binary(&query::services(deps, start_after, limit)?)
+        }
+        QueryMsg::Position { staker, validator } => {
+            to_json_binary(&query::position(deps, staker, validator)?)
+        }
+        QueryMsg::Positions {
+            staker,
+            start_after,
+            limit,
+        } => to_json_binary(&query::positions(deps, staker, start_after, limit)?),
+        QueryMsg::PendingRewards { staker } => {
+            to_json_binary(&query::pending_rewards(deps, env, staker)?)
+        }
+        QueryMsg::Unbondings {
+            staker,
+            start_after,
+            limit,
+        } => to_json_binary(&query::unbondings(deps, env, staker, start_after, limit)?),
+        QueryMsg::ServiceStake {
+            service_id,
+            start_after,
+            limit,
+        } => to_json_binary(&query::service_stake(deps, service_id, start_after, limit)?),
+        QueryMsg::SlashRequest { slash_id } => {
+            to_json_binary(&query::slash_request(deps, slash_id)?)
+        }
+        QueryMsg::SlashRequests {
+            service_id,
+            validator,
+            status,
+            start_after,
+            limit,
+        } => to_json_binary(&query::slash_requests_query(
+            deps,
+            service_id,
+            validator,
+            status,
+            start_after,
+            limit,
+        )?),
+        QueryMsg::StakerOverview { staker } => {
+            to_json_binary(&query::staker_overview(deps, env, staker)?)
+        }
+        QueryMsg::Stats {} => to_json_binary(&query::stats(deps)?),
+        QueryMsg::Pools {
+            validator,
+            start_after,
+            limit,
+        } => to_json_binary(&query::pools(deps, validator, start_after, limit)?),
+        QueryMsg::Validator { validator } => to_json_binary(&query::validator(deps, validator)?),
+        QueryMsg::Ownership {} => to_json_binary(&cw_ownable::get_ownership(deps.storage)?),
+    }?)
+}
+
+/// The hub sends no submessage that expects a reply; the entry point exists so any
+/// harness can wire `with_reply` uniformly.
+#[cfg_attr(not(feature = "library"), entry_point)]
+pub fn reply(_deps: DepsMut, _env: Env, _msg: Reply) -> Result<Response, ContractError> {
+    Ok(Response::new())
+}
+
+#[cfg_attr(not(feature = "library"), entry_point)]
+pub fn migrate(deps: DepsMut, env: Env, msg: MigrateMsg) -> Result<Response, ContractError> {
+    crate::migrate::migrate(deps, env, msg)
+}

@@ -1,0 +1,187 @@
+use cosmwasm_std::{Decimal, OverflowError, StdError, Timestamp, Uint128};
+use cw_ownable::OwnershipError;
+use cw_utils::PaymentError;
+use restake_types::math::MathError;
+use restake_types::ServiceStatus;
+use thiserror::Error;
+
+/// Every refusal names the problem in words a user understands, and changes nothing.
+#[derive(Error, Debug, PartialEq)]
+pub enum ContractError {
+    #[error("{0}")]
+    Std(#[from] StdError),
+
+    #[error("{0}")]
+    Payment(#[from] PaymentError),
+
+    #[error("{0}")]
+    Ownership(#[from] OwnershipError),
+
+    #[error("{0}")]
+    Overflow(#[from] OverflowError),
+
+    #[error("{0}")]
+    Math(#[from] MathError),
+
+    #[error("unauthorized: only {allowed} may {action}")]
+    Unauthorized { action: String, allowed: String },
+
+    #[error("the hub is paused: deposits and opt-ins are stopped (unbonding, claims and opt-out completions still work)")]
+    Paused,
+
+    #[error("service {id} not found")]
+    ServiceNotFound { id: u64 },
+
+    #[error("service {id} is {status}: it accepts no {what}")]
+    ServiceNotActive {
+        id: u64,
+        status: ServiceStatus,
+        what: String,
+    },
+
+    #[error("service {id} is retired; a retired service cannot change status")]
+    ServiceRetired { id: u64 },
+
+    #[error("validator {validator} is not a bonded validator of this chain")]
+    ValidatorNotBonded { validator: String },
+
+    #[error("the hub has no stake on validator {validator}")]
+    UnknownValidator { validator: String },
+
+    #[error("deposit of {amount} is below the minimum deposit {min}")]
+    BelowMinDeposit { amount: Uint128, min: Uint128 },
+
+    #[error("you have no position on validator {validator}")]
+    NoPosition { validator: String },
+
+    #[error("{field} must not be empty")]
+    EmptyList { field: String },
+
+    #[error("duplicate {field} {id}")]
+    Duplicate { field: String, id: String },
+
+    #[error("a position may secure at most {max} services; this would make {count}")]
+    TooManyServices { count: usize, max: u32 },
+
+    #[error("your position on {validator} already secures service {service_id}")]
+    AlreadyOptedIn { service_id: u64, validator: String },
+
+    #[error("your position on {validator} does not secure service {service_id}")]
+    NotOptedIn { service_id: u64, validator: String },
+
+    #[error("an opt-out of service {service_id} is already pending on {validator}")]
+    OptOutPending { service_id: u64, validator: String },
+
+    #[error("nothing to complete on {validator}: {reason}")]
+    NothingToComplete { validator: String, reason: String },
+
+    #[error("{field} must be greater than zero")]
+    ZeroAmount { field: String },
+
+    #[error("amount {amount} exceeds your bonded {bonded} on {validator}")]
+    AmountExceedsBonded {
+        amount: Uint128,
+        bonded: Uint128,
+        validator: String,
+    },
+
+    #[error("stake on {validator} securing service {service_id} is frozen by a pending slash request: new deposits and opt-ins into it wait until the request is executed or vetoed")]
+    ExposedStake { service_id: u64, validator: String },
+
+    #[error("validator {validator} already has {max} exposure groups (max_pools_per_validator); choose a service set already used on this validator")]
+    PoolCapReached { validator: String, max: u32 },
+
+    #[error("fraction must be greater than 0")]
+    FractionZero,
+
+    #[error("fraction {fraction} exceeds the service's max_slash {max}")]
+    FractionAboveMax { fraction: Decimal, max: Decimal },
+
+    #[error("max_slash {max_slash} must be greater than 0 and at most 1")]
+    InvalidMaxSlash { max_slash: Decimal },
+
+    #[error("max_slash can only be lowered: {requested} is above the current {current}")]
+    MaxSlashRaised {
+        current: Decimal,
+        requested: Decimal,
+    },
+
+    #[error("veto_period {veto_period} exceeds the hub's max_veto_period {max}")]
+    VetoPeriodTooLong { veto_period: u64, max: u64 },
+
+    #[error("opt_out_delay {opt_out_delay} must be at least the veto_period {veto_period}, so no staker can leave between an infraction's slash request and its execution")]
+    OptOutDelayTooShort {
+        opt_out_delay: u64,
+        veto_period: u64,
+    },
+
+    #[error("opt_out_delay can only be lengthened: {requested} is below the current {current}")]
+    OptOutDelayShortened { current: u64, requested: u64 },
+
+    #[error("invalid denom {denom:?}")]
+    InvalidDenom { denom: String },
+
+    #[error("a service may declare at most {max} reward assets; this would make {count}")]
+    TooManyRewardAssets { count: usize, max: u32 },
+
+    #[error("{asset} is not a reward asset of service {service_id}")]
+    UndeclaredRewardAsset { asset: String, service_id: u64 },
+
+    #[error("no stake is opted into service {service_id}")]
+    NoStakeInService { service_id: u64 },
+
+    #[error("no funds sent")]
+    NoFunds,
+
+    #[error("{sender} is not a contract, so it cannot be a cw20 token")]
+    NotAContract { sender: String },
+
+    #[error("slash request {id} not found")]
+    SlashNotFound { id: u64 },
+
+    #[error("slash request {id} is {status}, not pending")]
+    SlashNotPending { id: u64, status: String },
+
+    #[error("slash request {id} is inside its veto window until {executable_at}")]
+    VetoWindowOpen { id: u64, executable_at: Timestamp },
+
+    #[error("the veto window of slash request {id} closed at {executable_at}")]
+    VetoWindowClosed { id: u64, executable_at: Timestamp },
+
+    #[error("no stake on {validator} secures service {service_id}: nothing to slash")]
+    NothingToSlash { service_id: u64, validator: String },
+
+    #[error("nothing to claim: {reason}")]
+    NothingToClaim { reason: String },
+
+    #[error("no rewards to claim")]
+    NoRewards,
+
+    #[error("invalid {field}: {reason}")]
+    InvalidInput { field: String, reason: String },
+
+    #[error("cannot migrate from contract {found}; this is {expected}")]
+    WrongContract { expected: String, found: String },
+
+    #[error("the contract is already at version {version}; a migration is applied once")]
+    AlreadyMigrated { version: String },
+
+    #[error("cannot migrate from version {from} to the older {to}")]
+    Downgrade { from: String, to: String },
+}
+
+impl ContractError {
+    pub fn unauthorized(action: &str, allowed: &str) -> Self {
+        ContractError::Unauthorized {
+            action: action.to_string(),
+            allowed: allowed.to_string(),
+        }
+    }
+
+    pub fn invalid(field: &str, reason: impl Into<String>) -> Self {
+        ContractError::InvalidInput {
+            field: field.to_string(),
+            reason: reason.into(),
+        }
+    }
+}

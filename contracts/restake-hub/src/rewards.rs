@@ -1,0 +1,302 @@
+//! Service rewards (native and cw20), native staking rewards, claims.
+//!
+//! A payment raises the service's index by amount / opted stake: O(1) whatever the number
+//! of stakers. Stakers collect through their pools when they claim.
+
+use cosmwasm_std::{
+    from_json, to_json_binary, Addr, BankMsg, Coin, CosmosMsg, Deps, DepsMut, Env, MessageInfo,
+    Order, Response, StdResult, Storage, Uint128, WasmMsg,
+};
+use cw20::{Cw20ExecuteMsg, Cw20ReceiveMsg};
+use cw_utils::nonpayable;
+use restake_types::math::{index_increment, split_whole};
+use restake_types::{Asset, ReceiveMsg, ServiceStatus};
+
+use crate::books::Books;
+use crate::chain::harvest_and_sync;
+use crate::error::ContractError;
+use crate::opt::load_service;
+use crate::pools::{add, load_settled};
+use crate::state::*;
+
+pub fn distribute_rewards(
+    deps: DepsMut,
+    info: MessageInfo,
+    service_id: u64,
+) -> Result<Response, ContractError> {
+    if info.funds.is_empty() {
+        return Err(ContractError::NoFunds);
+    }
+    let mut books = Books::load(deps.storage)?;
+    let service = load_service(deps.storage, service_id)?;
+    let mut paid = vec![];
+    for coin in &info.funds {
+        credit_service(
+            deps.storage,
+            &mut books,
+            &service,
+            Asset::Native(coin.denom.clone()),
+            coin.amount,
+        )?;
+        paid.push(coin.to_string());
+    }
+    books.save(deps.storage)?;
+    Ok(Response::new()
+        .add_attribute("action", "distribute_rewards")
+        .add_attribute("service_id", service_id.to_string())
+        .add_attribute("sender", info.sender)
+        .add_attribute("amount", paid.join(",")))
+}
+
+pub fn receive(
+    deps: DepsMut,
+    info: MessageInfo,
+    msg: Cw20ReceiveMsg,
+) -> Result<Response, ContractError> {
+    nonpayable(&info)?;
+    let token = info.sender;
+    if deps.querier.query_wasm_contract_info(&token).is_err() {
+        return Err(ContractError::NotAContract {
+            sender: token.to_string(),
+        });
+    }
+    let ReceiveMsg::DistributeRewards { service_id } = from_json(&msg.msg).map_err(|e| {
+        ContractError::invalid(
+            "receive msg",
+            format!("expected {{\"distribute_rewards\":{{\"service_id\":N}}}}: {e}"),
+        )
+    })?;
+    let mut books = Books::load(deps.storage)?;
+    let service = load_service(deps.storage, service_id)?;
+    credit_service(
+        deps.storage,
+        &mut books,
+        &service,
+        Asset::Cw20(token.clone()),
+        msg.amount,
+    )?;
+    books.save(deps.storage)?;
+    Ok(Response::new()
+        .add_attribute("action", "distribute_rewards")
+        .add_attribute("service_id", service_id.to_string())
+        .add_attribute("sender", msg.sender)
+        .add_attribute("cw20", token)
+        .add_attribute("amount", msg.amount))
+}
+
+/// Splits one payment over the stake opted into the service now.
+fn credit_service(
+    store: &mut dyn Storage,
+    books: &mut Books,
+    service: &Service,
+    asset: Asset,
+    amount: Uint128,
+) -> Result<(), ContractError> {
+    if service.status != ServiceStatus::Active {
+        return Err(ContractError::ServiceNotActive {
+            id: service.id,
+            status: service.status,
+            what: "reward payments".into(),
+        });
+    }
+    if !service.reward_assets.contains(&asset) {
+        return Err(ContractError::UndeclaredRewardAsset {
+            asset: asset.to_string(),
+            service_id: service.id,
+        });
+    }
+    if amount.is_zero() {
+        return Err(ContractError::ZeroAmount {
+            field: "reward amount".into(),
+        });
+    }
+    let state = books.service_state_mut(store, service.id)?;
+    if state.total_stake.is_zero() {
+        return Err(ContractError::NoStakeInService {
+            service_id: service.id,
+        });
+    }
+    let growth = index_increment(amount, state.total_stake)?;
+    add(&mut state.indexes, &asset, growth);
+    if asset == Asset::Native(books.config.bonded_denom.clone()) {
+        books.totals.liquid_bonded = books.totals.liquid_bonded.checked_add(amount)?;
+    }
+    let mut paid = REWARDS_PAID
+        .may_load(store, service.id)?
+        .unwrap_or_default();
+    add(&mut paid, &asset, amount);
+    REWARDS_PAID.save(store, service.id, &paid)?;
+    Ok(())
+}
+
+/// Everything a staker could claim now, with the records a claim writes back.
+pub struct Collected {
+    pub harvest: Vec<CosmosMsg>,
+    pub amounts: Vec<(Asset, Uint128)>,
+    pub positions: Vec<(String, Position, Pool)>,
+    pub info: Option<StakerInfo>,
+}
+
+/// Harvests the staker's validators, settles its positions and takes the whole units of
+/// every accrued reward (fractions stay accrued). Queries run it on books they never save.
+pub fn collect(
+    deps: Deps,
+    env: &Env,
+    books: &mut Books,
+    staker: &Addr,
+) -> Result<Collected, ContractError> {
+    let validators: Vec<String> = POSITIONS
+        .prefix(staker)
+        .keys(deps.storage, None, None, Order::Ascending)
+        .collect::<StdResult<_>>()?;
+    let mut harvest = vec![];
+    for validator in &validators {
+        let (msgs, _) = harvest_and_sync(deps, &env.contract.address, books, validator)?;
+        harvest.extend(msgs);
+    }
+    let mut amounts: Vec<(Asset, Uint128)> = vec![];
+    let mut take = |accrued: &mut Vec<(Asset, cosmwasm_std::Decimal256)>| {
+        for (asset, amount) in accrued.iter_mut() {
+            let (whole, rest) = split_whole(*amount);
+            if !whole.is_zero() {
+                add(&mut amounts, asset, whole);
+                *amount = rest;
+            }
+        }
+        accrued.retain(|(_, a)| !a.is_zero());
+    };
+    let mut positions = vec![];
+    for validator in validators {
+        if let Some((mut position, pool)) = load_settled(deps.storage, books, staker, &validator)? {
+            take(&mut position.accrued);
+            positions.push((validator, position, pool));
+        }
+    }
+    let mut info = STAKERS.may_load(deps.storage, staker)?;
+    if let Some(i) = info.as_mut() {
+        take(&mut i.rewards);
+    }
+    amounts.sort();
+    Ok(Collected {
+        harvest,
+        amounts,
+        positions,
+        info,
+    })
+}
+
+pub fn claim_rewards(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+) -> Result<Response, ContractError> {
+    nonpayable(&info)?;
+    let staker = info.sender;
+    let mut books = Books::load(deps.storage)?;
+    let collected = collect(deps.as_ref(), &env, &mut books, &staker)?;
+    if collected.amounts.is_empty() {
+        return Err(ContractError::NoRewards);
+    }
+    for (validator, position, pool) in collected.positions {
+        POSITIONS.save(deps.storage, (&staker, &validator), &position)?;
+        books.put_pool(deps.storage, pool)?;
+    }
+    if let Some(i) = collected.info {
+        if i.positions == 0 && i.rewards.is_empty() {
+            STAKERS.remove(deps.storage, &staker);
+        } else {
+            STAKERS.save(deps.storage, &staker, &i)?;
+        }
+    }
+    let mut msgs = collected.harvest;
+    let mut coins: Vec<Coin> = vec![];
+    let mut paid = vec![];
+    for (asset, amount) in &collected.amounts {
+        paid.push(format!("{amount}{asset}"));
+        match asset {
+            Asset::Native(denom) => {
+                if *denom == books.config.bonded_denom {
+                    books.totals.liquid_bonded = books.totals.liquid_bonded.checked_sub(*amount)?;
+                }
+                coins.push(Coin::new(*amount, denom.clone()));
+            }
+            Asset::Cw20(token) => msgs.push(
+                WasmMsg::Execute {
+                    contract_addr: token.to_string(),
+                    msg: to_json_binary(&Cw20ExecuteMsg::Transfer {
+                        recipient: staker.to_string(),
+                        amount: *amount,
+                    })?,
+                    funds: vec![],
+                }
+                .into(),
+            ),
+        }
+    }
+    if !coins.is_empty() {
+        coins.sort_by(|a, b| a.denom.cmp(&b.denom));
+        msgs.push(
+            BankMsg::Send {
+                to_address: staker.to_string(),
+                amount: coins,
+            }
+            .into(),
+        );
+    }
+    books.save(deps.storage)?;
+    Ok(Response::new()
+        .add_messages(msgs)
+        .add_attribute("action", "claim_rewards")
+        .add_attribute("staker", staker)
+        .add_attribute("amount", paid.join(",")))
+}
+
+pub fn harvest(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    validators: Option<Vec<String>>,
+) -> Result<Response, ContractError> {
+    nonpayable(&info)?;
+    let validators = match validators {
+        Some(list) => {
+            if list.is_empty() {
+                return Err(ContractError::EmptyList {
+                    field: "validators".into(),
+                });
+            }
+            for (i, v) in list.iter().enumerate() {
+                if list[..i].contains(v) {
+                    return Err(ContractError::Duplicate {
+                        field: "validator".into(),
+                        id: v.clone(),
+                    });
+                }
+            }
+            list
+        }
+        None => VALIDATORS
+            .keys(deps.storage, None, None, Order::Ascending)
+            .collect::<StdResult<_>>()?,
+    };
+    let mut books = Books::load(deps.storage)?;
+    let mut msgs = vec![];
+    let mut harvested = vec![];
+    for validator in &validators {
+        if !VALIDATORS.has(deps.storage, validator) {
+            return Err(ContractError::UnknownValidator {
+                validator: validator.clone(),
+            });
+        }
+        let (m, _) = harvest_and_sync(deps.as_ref(), &env.contract.address, &mut books, validator)?;
+        if !m.is_empty() {
+            harvested.push(validator.clone());
+        }
+        msgs.extend(m);
+    }
+    books.save(deps.storage)?;
+    Ok(Response::new()
+        .add_messages(msgs)
+        .add_attribute("action", "harvest")
+        .add_attribute("validators", harvested.join(",")))
+}

@@ -1,0 +1,649 @@
+//! Unbonding: per-validator batches, their settlement, and claims.
+//!
+//! The hub is one delegator, and the chain allows it at most 7 unbonding entries per
+//! validator. Unbond requests therefore gather in the validator's queued batch, which is
+//! undelegated at most once per `unbonding_epoch` and only while fewer than 7 of its
+//! batches are in flight. A batch is settled once the chain has returned it; if it
+//! returns less than was undelegated (chain slashing), every group in it shares the loss.
+
+use std::collections::BTreeMap;
+
+use cosmwasm_std::{
+    Addr, BankMsg, CosmosMsg, Decimal256, Deps, DepsMut, Env, MessageInfo, Order, Response,
+    StdResult, Storage, Timestamp, Uint128, Uint256,
+};
+use cw_utils::nonpayable;
+use restake_types::math::{ceil_ratio, floor_ratio, ShareGroup};
+
+use crate::books::Books;
+use crate::chain::{bonded_coin, harvest_and_sync, route_msg, undelegate_msg};
+use crate::error::ContractError;
+use crate::pools::{bonded_removed, load_settled, position_value, save_position};
+use crate::slashing::{add_bonded_dust, record_routed};
+use crate::state::*;
+
+/// The chain's limit on unbonding entries per (delegator, validator).
+pub const MAX_ENTRIES_PER_VALIDATOR: u32 = 7;
+
+pub fn unbond(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    validator: String,
+    amount: Uint128,
+) -> Result<Response, ContractError> {
+    nonpayable(&info)?;
+    if amount.is_zero() {
+        return Err(ContractError::ZeroAmount {
+            field: "amount".into(),
+        });
+    }
+    let staker = info.sender;
+    if !POSITIONS.has(deps.storage, (&staker, &validator)) {
+        return Err(ContractError::NoPosition { validator });
+    }
+    let mut books = Books::load(deps.storage)?;
+    let (mut msgs, _) =
+        harvest_and_sync(deps.as_ref(), &env.contract.address, &mut books, &validator)?;
+    let store = deps.storage as &dyn Storage;
+    let (mut position, mut pool) = load_settled(store, &mut books, &staker, &validator)?
+        .ok_or_else(|| ContractError::NoPosition {
+            validator: validator.clone(),
+        })?;
+    let bonded = position_value(&position, &pool);
+    if amount > bonded {
+        return Err(ContractError::AmountExceedsBonded {
+            amount,
+            bonded,
+            validator,
+        });
+    }
+    let burned = pool.bonded.leave_tokens(amount, position.shares, 0)?;
+    position.shares -= burned;
+    bonded_removed(store, &mut books, &pool, amount)?;
+
+    let batch_id = queued_batch(store, &mut books, &env, &validator)?;
+    let (shares, generation) = join_group(store, &mut books, batch_id, &mut pool, amount)?;
+    books.validator_mut(store, &validator)?.queued += amount;
+    books.totals.unbonding = books.totals.unbonding.checked_add(amount)?;
+    let id = books.totals.next_unbonding_id + 1;
+    books.totals.next_unbonding_id = id;
+    let entry = Unbonding {
+        id,
+        validator: validator.clone(),
+        pool_id: pool.id,
+        batch_id,
+        shares,
+        generation,
+        requested: amount,
+        created_at: env.block.time,
+    };
+    let services = pool.services.clone();
+    if let Some(send) = try_send(store, &mut books, &env, &validator)? {
+        msgs.push(send);
+    }
+    UNBONDINGS.save(deps.storage, (&staker, id), &entry)?;
+    save_position(
+        deps.storage,
+        &mut books,
+        &staker,
+        &validator,
+        &mut position,
+        &mut pool,
+    )?;
+    books.put_pool(deps.storage, pool)?;
+    books.save(deps.storage)?;
+    Ok(Response::new()
+        .add_messages(msgs)
+        .add_attribute("action", "unbond")
+        .add_attribute("staker", staker)
+        .add_attribute("validator", validator)
+        .add_attribute("amount", amount)
+        .add_attribute("unbonding_id", id.to_string())
+        .add_attribute("batch_id", batch_id.to_string())
+        .add_attribute("service_ids", join_ids(&services)))
+}
+
+pub fn join_ids(ids: &[u64]) -> String {
+    ids.iter()
+        .map(|s| s.to_string())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// Puts `amount` of the pool's stake into its unbonding group of the batch.
+fn join_group(
+    store: &dyn Storage,
+    books: &mut Books,
+    batch_id: u64,
+    pool: &mut Pool,
+    amount: Uint128,
+) -> Result<(Uint128, u32), ContractError> {
+    let mut group = books
+        .group(store, batch_id, pool.id)?
+        .unwrap_or(UnbondingGroup {
+            group: ShareGroup::default(),
+            merged: None,
+            entries: 0,
+        });
+    // A group slashed to nothing starts a new generation; what little it held stays
+    // delegated as nobody's.
+    let dust = group.group.reset_if_unjoinable();
+    if !dust.is_zero() {
+        let v = books.validator_mut(store, &pool.validator)?;
+        v.queued -= dust;
+        v.dust += dust;
+        books.totals.unbonding = books.totals.unbonding.checked_sub(dust)?;
+    }
+    let shares = group.group.join(amount)?;
+    group.entries += 1;
+    let generation = group.group.generation;
+    books.put_group(batch_id, pool.id, Some(group));
+    let batch = books.batch_mut(store, batch_id)?;
+    if !batch.pools.contains(&pool.id) {
+        batch.pools.push(pool.id);
+    }
+    if !pool.batches.contains(&batch_id) {
+        pool.batches.push(batch_id);
+    }
+    Ok((shares, generation))
+}
+
+/// The validator's queued batch, opened if there is none.
+pub fn queued_batch(
+    store: &dyn Storage,
+    books: &mut Books,
+    env: &Env,
+    validator: &str,
+) -> Result<u64, ContractError> {
+    if let Some(id) = books.validator(store, validator)?.queued_batch {
+        return Ok(id);
+    }
+    let id = books.totals.next_batch_id + 1;
+    books.totals.next_batch_id = id;
+    books.insert_batch(Batch {
+        id,
+        validator: validator.to_string(),
+        status: BatchStatus::Queued,
+        created_at: env.block.time,
+        sent_at: None,
+        completion_time: None,
+        pools: vec![],
+        slashed: Uint128::zero(),
+        expected: Uint128::zero(),
+        returned: Uint128::zero(),
+        chain_factor_at_send: Decimal256::one(),
+    });
+    books.validator_mut(store, validator)?.queued_batch = Some(id);
+    books.set_queued(validator, Some(id));
+    Ok(id)
+}
+
+/// Earliest time the validator's queued batch may be undelegated.
+pub fn next_send_time(config: &Config, v: &ValidatorState, now: Timestamp) -> Timestamp {
+    match v.last_send {
+        Some(t) => t.plus_seconds(config.unbonding_epoch).max(now),
+        None => now,
+    }
+}
+
+fn is_due(epoch: u64, v: &ValidatorState, now: Timestamp) -> bool {
+    v.queued_batch.is_some()
+        && v.in_flight < MAX_ENTRIES_PER_VALIDATOR
+        && v.last_send.is_none_or(|t| now >= t.plus_seconds(epoch))
+}
+
+/// Undelegates the validator's queued batch if it is due. The caller must have harvested
+/// and synced the validator in the same message.
+pub fn try_send(
+    store: &dyn Storage,
+    books: &mut Books,
+    env: &Env,
+    validator: &str,
+) -> Result<Option<CosmosMsg>, ContractError> {
+    let epoch = books.config.unbonding_epoch;
+    let v = books.validator(store, validator)?;
+    if !is_due(epoch, v, env.block.time) {
+        return Ok(None);
+    }
+    let (batch_id, total, factor) = (v.queued_batch.unwrap_or_default(), v.queued, v.chain_factor);
+    let completion = env.block.time.plus_seconds(books.config.unbonding_period);
+    let batch = books.batch_mut(store, batch_id)?;
+    batch.status = BatchStatus::Sent;
+    batch.sent_at = Some(env.block.time);
+    batch.completion_time = Some(completion);
+    batch.expected = total;
+    batch.chain_factor_at_send = factor;
+    let v = books.validator_mut(store, validator)?;
+    v.queued = Uint128::zero();
+    v.queued_batch = None;
+    v.last_send = Some(env.block.time);
+    v.in_flight += 1;
+    books.set_queued(validator, None);
+    books.set_completion(completion.seconds(), batch_id, true);
+    if total.is_zero() {
+        // Everything in it was lost to chain slashing: nothing to undelegate.
+        return Ok(None);
+    }
+    Ok(Some(undelegate_msg(validator, bonded_coin(books, total))))
+}
+
+pub fn process_unbondings(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+) -> Result<Response, ContractError> {
+    nonpayable(&info)?;
+    let mut books = Books::load(deps.storage)?;
+    let (mut msgs, settled) = settle_matured(deps.as_ref(), &env, &mut books)?;
+    let queued: Vec<String> = QUEUED
+        .keys(deps.storage, None, None, Order::Ascending)
+        .collect::<StdResult<_>>()?;
+    let mut sent = vec![];
+    for validator in queued {
+        let epoch = books.config.unbonding_epoch;
+        if !is_due(
+            epoch,
+            books.validator(deps.storage, &validator)?,
+            env.block.time,
+        ) {
+            continue;
+        }
+        let (harvest, _) =
+            harvest_and_sync(deps.as_ref(), &env.contract.address, &mut books, &validator)?;
+        msgs.extend(harvest);
+        if let Some(send) = try_send(deps.storage, &mut books, &env, &validator)? {
+            msgs.push(send);
+            sent.push(validator);
+        }
+    }
+    books.save(deps.storage)?;
+    Ok(Response::new()
+        .add_messages(msgs)
+        .add_attribute("action", "process_unbondings")
+        .add_attribute("batches_settled", settled.to_string())
+        .add_attribute("batches_sent", sent.len().to_string())
+        .add_attribute("validators", sent.join(",")))
+}
+
+/// Settles every sent batch whose completion time has passed and whose tokens the chain
+/// has returned. What arrived is the hub's bonded-denom balance above what the books
+/// already account for. Batches are settled in completion order; a group of batches
+/// that completed together and returned less than expected shares the shortfall,
+/// weighted towards validators on which a chain slash was observed since they were sent.
+/// Returns the routing messages and the number of batches settled.
+pub fn settle_matured(
+    deps: Deps,
+    env: &Env,
+    books: &mut Books,
+) -> Result<(Vec<CosmosMsg>, u32), ContractError> {
+    let now = env.block.time.seconds();
+    let due: Vec<(u64, u64)> = BATCH_COMPLETIONS
+        .keys(
+            deps.storage,
+            None,
+            Some(cw_storage_plus::Bound::inclusive((now, u64::MAX))),
+            Order::Ascending,
+        )
+        .collect::<StdResult<_>>()?;
+    if due.is_empty() {
+        return Ok((vec![], 0));
+    }
+    let balance = deps
+        .querier
+        .query_balance(&env.contract.address, &books.config.bonded_denom)?
+        .amount;
+    let mut remaining = balance.saturating_sub(books.totals.liquid_bonded);
+    let mut by_time: BTreeMap<u64, Vec<u64>> = BTreeMap::new();
+    for (secs, batch) in due {
+        by_time.entry(secs).or_default().push(batch);
+    }
+    let mut msgs = vec![];
+    let mut settled = 0u32;
+    let mut all_settled = true;
+    for (_, batches) in by_time {
+        let mut expected = Uint128::zero();
+        for id in &batches {
+            expected += books.batch(deps.storage, *id)?.expected;
+        }
+        if remaining >= expected {
+            for id in &batches {
+                let e = books.batch(deps.storage, *id)?.expected;
+                msgs.extend(settle_batch(deps.storage, books, *id, e)?);
+                settled += 1;
+            }
+            remaining -= expected;
+            continue;
+        }
+        if remaining.is_zero() {
+            // Not returned yet (the chain completes unbondings at the end of the block).
+            all_settled = false;
+            break;
+        }
+        // A short return: refresh what the chain says about these validators first.
+        for id in &batches {
+            let validator = books.batch(deps.storage, *id)?.validator.clone();
+            let (harvest, _) = harvest_and_sync(deps, &env.contract.address, books, &validator)?;
+            msgs.extend(harvest);
+        }
+        let returns = attribute_return(deps.storage, books, &batches, remaining, expected)?;
+        let mut used = Uint128::zero();
+        for (id, returned) in batches.iter().zip(returns) {
+            msgs.extend(settle_batch(deps.storage, books, *id, returned)?);
+            used += returned;
+            settled += 1;
+        }
+        let leftover = remaining - used;
+        books.totals.liquid_bonded += leftover;
+        add_bonded_dust(deps.storage, books, leftover)?;
+        remaining = Uint128::zero();
+        break;
+    }
+    if all_settled && !remaining.is_zero() {
+        // More arrived than any batch expected (a donation, chain rounding): nobody's.
+        books.totals.liquid_bonded += remaining;
+        add_bonded_dust(deps.storage, books, remaining)?;
+    }
+    Ok((msgs, settled))
+}
+
+/// Splits `arrived` (< `expected`) between batches that completed together.
+fn attribute_return(
+    store: &dyn Storage,
+    books: &mut Books,
+    batches: &[u64],
+    arrived: Uint128,
+    expected: Uint128,
+) -> Result<Vec<Uint128>, ContractError> {
+    let shortfall = expected - arrived;
+    let mut suspected = vec![];
+    for id in batches {
+        let batch = books.batch(store, *id)?.clone();
+        let factor = books.validator(store, &batch.validator)?.chain_factor;
+        // Loss the chain slashes observed on the validator since the send imply.
+        let kept = if batch.chain_factor_at_send.is_zero() {
+            Decimal256::one()
+        } else {
+            (factor / batch.chain_factor_at_send).min(Decimal256::one())
+        };
+        let lost = Decimal256::one() - kept;
+        let weight = Uint256::from(batch.expected).mul_floor(lost);
+        suspected.push((
+            batch.expected,
+            Uint128::try_from(weight).unwrap_or_default(),
+        ));
+    }
+    let total_weight: Uint128 = suspected.iter().map(|(_, w)| *w).sum();
+    let mut returns = vec![];
+    for (batch_expected, weight) in suspected {
+        let returned = if total_weight.is_zero() {
+            floor_ratio(batch_expected, arrived, expected).unwrap_or_default()
+        } else {
+            let loss = ceil_ratio(shortfall, weight, total_weight)
+                .unwrap_or(batch_expected)
+                .min(batch_expected);
+            batch_expected - loss
+        };
+        returns.push(returned);
+    }
+    // The weighted split may ask for more than arrived; fall back to pro rata then.
+    let asked: Uint128 = returns.iter().copied().sum();
+    if asked > arrived {
+        returns = suspected_fallback(store, books, batches, arrived, expected)?;
+    }
+    Ok(returns)
+}
+
+fn suspected_fallback(
+    store: &dyn Storage,
+    books: &mut Books,
+    batches: &[u64],
+    arrived: Uint128,
+    expected: Uint128,
+) -> Result<Vec<Uint128>, ContractError> {
+    let mut out = vec![];
+    for id in batches {
+        let e = books.batch(store, *id)?.expected;
+        out.push(floor_ratio(e, arrived, expected).unwrap_or_default());
+    }
+    Ok(out)
+}
+
+/// Settles one batch that returned `returned` tokens: each unbonding group keeps its
+/// share of the return and moves into its pool's claimable group; the slashed stake in
+/// it is routed; rounding leftovers become dust. Returns the routing messages.
+pub fn settle_batch(
+    store: &dyn Storage,
+    books: &mut Books,
+    batch_id: u64,
+    returned: Uint128,
+) -> Result<Vec<CosmosMsg>, ContractError> {
+    let batch = books.batch(store, batch_id)?.clone();
+    let expected = batch.expected;
+    let scale = |amount: Uint128| -> Uint128 {
+        if returned >= expected {
+            amount
+        } else {
+            floor_ratio(amount, returned, expected).unwrap_or_default()
+        }
+    };
+    let mut kept = Uint128::zero();
+    let mut lost = Uint128::zero();
+    for pool_id in &batch.pools {
+        let mut pool = books.take_pool(store, *pool_id)?;
+        if let Some(mut group) = books.group(store, batch_id, *pool_id)? {
+            let after = scale(group.group.tokens);
+            lost += group.group.tokens - after;
+            group.group.tokens = after;
+            let dust = pool.matured.reset_if_unjoinable();
+            if !dust.is_zero() {
+                books.totals.unbonding = books.totals.unbonding.checked_sub(dust)?;
+                add_bonded_dust(store, books, dust)?;
+            }
+            let minted = if after.is_zero() {
+                Uint128::zero()
+            } else {
+                pool.matured.join(after)?
+            };
+            group.merged = Some(Merged {
+                generation: pool.matured.generation,
+                shares: minted,
+                shares_left: minted,
+                group_shares_left: group.group.shares,
+            });
+            pool.matured_entries += group.entries;
+            kept += after;
+            books.put_group(batch_id, *pool_id, Some(group));
+        }
+        pool.batches.retain(|b| *b != batch_id);
+        books.put_pool(store, pool)?;
+    }
+    books.totals.unbonding = books.totals.unbonding.checked_sub(lost)?;
+    let slashed = scale(batch.slashed);
+    let leftover = returned.saturating_sub(kept + slashed);
+    books.totals.liquid_bonded += returned;
+    add_bonded_dust(store, books, leftover)?;
+
+    let destination = books.config.slash_destination.clone();
+    let stats = books.stats(store)?;
+    stats.pending_routing = stats.pending_routing.checked_sub(batch.slashed)?;
+    stats.chain_slashed += expected.saturating_sub(returned);
+    let mut msgs = vec![];
+    if !slashed.is_zero() {
+        record_routed(stats, &destination, slashed);
+        books.totals.liquid_bonded = books.totals.liquid_bonded.checked_sub(slashed)?;
+        msgs.push(route_msg(&destination, bonded_coin(books, slashed)));
+    }
+    if let Some(completion) = batch.completion_time {
+        books.set_completion(completion.seconds(), batch_id, false);
+    }
+    let b = books.batch_mut(store, batch_id)?;
+    b.status = BatchStatus::Settled;
+    b.returned = returned;
+    let v = books.validator_mut(store, &batch.validator)?;
+    v.in_flight = v.in_flight.saturating_sub(1);
+    Ok(msgs)
+}
+
+/// Value of an unbonding entry now, and whether its batch has settled.
+pub fn entry_value(
+    store: &dyn Storage,
+    books: &mut Books,
+    entry: &Unbonding,
+) -> Result<(Uint128, BatchStatus), ContractError> {
+    let status = books.batch(store, entry.batch_id)?.status;
+    let Some(group) = books.group(store, entry.batch_id, entry.pool_id)? else {
+        return Ok((Uint128::zero(), status));
+    };
+    let value = match &group.merged {
+        None => group.group.value(entry.shares, entry.generation),
+        Some(merged) => {
+            let matured_shares = matured_shares(&group, merged, entry);
+            let pool = POOLS.load(store, entry.pool_id)?;
+            pool.matured.value(matured_shares, merged.generation)
+        }
+    };
+    Ok((value, status))
+}
+
+/// The claimable shares an entry of a settled group owns (the last entry takes the rest).
+fn matured_shares(group: &UnbondingGroup, merged: &Merged, entry: &Unbonding) -> Uint128 {
+    if entry.generation != group.group.generation {
+        return Uint128::zero();
+    }
+    if entry.shares >= merged.group_shares_left {
+        return merged.shares_left;
+    }
+    floor_ratio(entry.shares, merged.shares, group.group.shares)
+        .unwrap_or_default()
+        .min(merged.shares_left)
+}
+
+pub fn claim_unbonded(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+) -> Result<Response, ContractError> {
+    nonpayable(&info)?;
+    let staker = info.sender;
+    let mut books = Books::load(deps.storage)?;
+    let (mut msgs, _) = settle_matured(deps.as_ref(), &env, &mut books)?;
+    let entries: Vec<Unbonding> = UNBONDINGS
+        .prefix(&staker)
+        .range(deps.storage, None, None, Order::Ascending)
+        .map(|r| r.map(|(_, e)| e))
+        .collect::<StdResult<_>>()?;
+    if entries.is_empty() {
+        return Err(ContractError::NothingToClaim {
+            reason: "you have no unbondings".into(),
+        });
+    }
+    let mut paid = Uint128::zero();
+    let mut claimed = vec![];
+    let mut frozen = vec![];
+    let mut waiting = None::<Timestamp>;
+    for entry in entries {
+        let store = deps.storage as &dyn Storage;
+        let batch = books.batch(store, entry.batch_id)?.clone();
+        if batch.status != BatchStatus::Settled {
+            let eta = batch
+                .completion_time
+                .unwrap_or_else(|| env.block.time.plus_seconds(books.config.unbonding_period));
+            waiting = Some(waiting.map_or(eta, |w: Timestamp| w.min(eta)));
+            continue;
+        }
+        let mut pool = books.take_pool(store, entry.pool_id)?;
+        if let Some(service) = books
+            .validator(store, &entry.validator)?
+            .first_exposed(&pool.services)
+        {
+            frozen.push(format!("{} (service {service})", entry.id));
+            books.put_pool(store, pool)?;
+            continue;
+        }
+        let value = claim_entry(store, &mut books, &mut pool, &entry)?;
+        books.put_pool(store, pool)?;
+        UNBONDINGS.remove(deps.storage, (&staker, entry.id));
+        paid += value;
+        claimed.push(entry.id.to_string());
+    }
+    if claimed.is_empty() {
+        let reason = if !frozen.is_empty() {
+            format!(
+                "unbondings {} are frozen by pending slash requests",
+                frozen.join(", ")
+            )
+        } else {
+            format!(
+                "no unbonding has matured yet; the next completes at {}",
+                waiting.unwrap_or(env.block.time)
+            )
+        };
+        return Err(ContractError::NothingToClaim { reason });
+    }
+    books.totals.liquid_bonded = books.totals.liquid_bonded.checked_sub(paid)?;
+    if !paid.is_zero() {
+        msgs.push(
+            BankMsg::Send {
+                to_address: staker.to_string(),
+                amount: vec![bonded_coin(&books, paid)],
+            }
+            .into(),
+        );
+    }
+    books.save(deps.storage)?;
+    Ok(Response::new()
+        .add_messages(msgs)
+        .add_attribute("action", "claim_unbonded")
+        .add_attribute("staker", staker)
+        .add_attribute("amount", paid)
+        .add_attribute("unbonding_ids", claimed.join(","))
+        .add_attribute("frozen", frozen.join(",")))
+}
+
+/// Pays out one settled entry from its pool's claimable group. Returns its value.
+fn claim_entry(
+    store: &dyn Storage,
+    books: &mut Books,
+    pool: &mut Pool,
+    entry: &Unbonding,
+) -> Result<Uint128, ContractError> {
+    let Some(mut group) = books.group(store, entry.batch_id, entry.pool_id)? else {
+        return Ok(Uint128::zero());
+    };
+    let Some(mut merged) = group.merged.clone() else {
+        return Ok(Uint128::zero());
+    };
+    let shares = matured_shares(&group, &merged, entry);
+    if entry.generation == group.group.generation {
+        merged.group_shares_left = merged.group_shares_left.saturating_sub(entry.shares);
+    }
+    merged.shares_left = merged.shares_left.saturating_sub(shares);
+    let value = pool.matured.leave(shares, merged.generation)?;
+    books.totals.unbonding = books.totals.unbonding.checked_sub(value)?;
+    pool.matured_entries = pool.matured_entries.saturating_sub(1);
+    if pool.matured_entries == 0 && !pool.matured.tokens.is_zero() {
+        // Everyone has claimed; the rounding remainder is nobody's.
+        let dust = std::mem::take(&mut pool.matured.tokens);
+        pool.matured.shares = Uint128::zero();
+        books.totals.unbonding = books.totals.unbonding.checked_sub(dust)?;
+        add_bonded_dust(store, books, dust)?;
+    }
+    group.entries = group.entries.saturating_sub(1);
+    if group.entries == 0 {
+        books.put_group(entry.batch_id, entry.pool_id, None);
+    } else {
+        group.merged = Some(merged);
+        books.put_group(entry.batch_id, entry.pool_id, Some(group));
+    }
+    Ok(value)
+}
+
+/// Staker address helper for queries.
+pub fn entries_of(store: &dyn Storage, staker: &Addr) -> StdResult<Vec<Unbonding>> {
+    UNBONDINGS
+        .prefix(staker)
+        .range(store, None, None, Order::Ascending)
+        .map(|r| r.map(|(_, e)| e))
+        .collect()
+}

@@ -1,0 +1,366 @@
+//! Pure accounting math: share groups and reward indexes.
+//!
+//! Every rounding here favours the hub (the group, the other holders) by less than one
+//! unit: values and minted shares round down, burned shares and slashes round up.
+
+use cosmwasm_schema::cw_serde;
+use cosmwasm_std::{Decimal, Decimal256, Uint128, Uint256};
+use thiserror::Error;
+
+#[derive(Error, Debug, PartialEq, Eq)]
+pub enum MathError {
+    #[error("arithmetic overflow in {0}")]
+    Overflow(&'static str),
+    #[error("division by zero in {0}")]
+    DivideByZero(&'static str),
+    #[error("amount {amount} exceeds the available {available}")]
+    Insufficient { amount: Uint128, available: Uint128 },
+    #[error("amount is too small to mint a share")]
+    ZeroShares,
+}
+
+/// A share of this many or more per token means the group has been slashed to (almost)
+/// nothing; it stops taking new members so that shares stay far from overflow.
+pub const MAX_SHARES_PER_TOKEN: u128 = 1_000_000_000;
+
+/// Tokens held jointly by many holders through shares: a slash or a rate change touches
+/// the group, never the holders. `generation` changes when a group wiped out by slashing
+/// is reused; shares of an older generation are worth nothing.
+#[cw_serde]
+#[derive(Default, Eq)]
+pub struct ShareGroup {
+    pub tokens: Uint128,
+    pub shares: Uint128,
+    #[serde(default, skip_serializing_if = "is_zero_u32")]
+    pub generation: u32,
+}
+
+fn is_zero_u32(v: &u32) -> bool {
+    *v == 0
+}
+
+impl ShareGroup {
+    /// True when new members may join at the current rate.
+    pub fn is_joinable(&self) -> bool {
+        self.shares.is_zero()
+            || (!self.tokens.is_zero()
+                && self.shares.u128() / self.tokens.u128() < MAX_SHARES_PER_TOKEN)
+    }
+
+    /// True when the group holds nothing and nobody holds shares of it.
+    pub fn is_empty(&self) -> bool {
+        self.tokens.is_zero() && self.shares.is_zero()
+    }
+
+    /// Starts a fresh generation if the group is no longer joinable; the old shares keep
+    /// whatever (at most dust) value they had, which moves out of the group with
+    /// `take_dust`. Returns the dust tokens left behind.
+    pub fn reset_if_unjoinable(&mut self) -> Uint128 {
+        if self.is_joinable() {
+            return Uint128::zero();
+        }
+        let dust = self.tokens;
+        self.tokens = Uint128::zero();
+        self.shares = Uint128::zero();
+        self.generation += 1;
+        dust
+    }
+
+    /// Adds `amount` tokens and returns the shares minted for them (rounded down).
+    pub fn join(&mut self, amount: Uint128) -> Result<Uint128, MathError> {
+        let minted = if self.shares.is_zero() {
+            amount
+        } else {
+            if !self.is_joinable() {
+                return Err(MathError::ZeroShares);
+            }
+            amount
+                .checked_multiply_ratio(self.shares, self.tokens)
+                .map_err(|_| MathError::Overflow("share mint"))?
+        };
+        if minted.is_zero() {
+            return Err(MathError::ZeroShares);
+        }
+        self.tokens = self
+            .tokens
+            .checked_add(amount)
+            .map_err(|_| MathError::Overflow("group tokens"))?;
+        self.shares = self
+            .shares
+            .checked_add(minted)
+            .map_err(|_| MathError::Overflow("group shares"))?;
+        Ok(minted)
+    }
+
+    /// Tokens `shares` of generation `generation` are worth (rounded down).
+    pub fn value(&self, shares: Uint128, generation: u32) -> Uint128 {
+        if generation != self.generation || self.shares.is_zero() || shares.is_zero() {
+            return Uint128::zero();
+        }
+        if shares >= self.shares {
+            return self.tokens;
+        }
+        // shares < self.shares, so the result is below self.tokens: it cannot overflow.
+        self.tokens.multiply_ratio(shares, self.shares)
+    }
+
+    /// Burns `shares` and returns the tokens they were worth (the last holder gets the rest).
+    pub fn leave(&mut self, shares: Uint128, generation: u32) -> Result<Uint128, MathError> {
+        if generation != self.generation {
+            return Ok(Uint128::zero());
+        }
+        if shares > self.shares {
+            return Err(MathError::Insufficient {
+                amount: shares,
+                available: self.shares,
+            });
+        }
+        let value = self.value(shares, generation);
+        self.tokens -= value;
+        self.shares -= shares;
+        Ok(value)
+    }
+
+    /// Removes exactly `amount` tokens from a holder of `holder_shares` and returns the
+    /// shares burned (rounded up, so the others never pay for the rounding).
+    pub fn leave_tokens(
+        &mut self,
+        amount: Uint128,
+        holder_shares: Uint128,
+        generation: u32,
+    ) -> Result<Uint128, MathError> {
+        let available = self.value(holder_shares, generation);
+        if amount > available {
+            return Err(MathError::Insufficient { amount, available });
+        }
+        let burned = if amount == available {
+            holder_shares
+        } else {
+            ceil_ratio(amount, self.shares, self.tokens)
+                .ok_or(MathError::Overflow("share burn"))?
+                .min(holder_shares)
+        };
+        self.tokens -= amount;
+        self.shares -= burned;
+        Ok(burned)
+    }
+
+    /// Takes `fraction` of the tokens, rounded up (a slash never rounds to zero while
+    /// there is something to take). Returns the amount taken.
+    pub fn slash(&mut self, fraction: Decimal) -> Uint128 {
+        let take = self.tokens.mul_ceil(fraction).min(self.tokens);
+        self.tokens -= take;
+        take
+    }
+
+    /// Takes a `loss` of at most the tokens held. Returns the amount taken.
+    pub fn take(&mut self, loss: Uint128) -> Uint128 {
+        let take = loss.min(self.tokens);
+        self.tokens -= take;
+        take
+    }
+
+    /// Removes tokens nobody owns (a group without shares). Returns them.
+    pub fn take_dust(&mut self) -> Uint128 {
+        if self.shares.is_zero() {
+            std::mem::take(&mut self.tokens)
+        } else {
+            Uint128::zero()
+        }
+    }
+}
+
+/// ceil(a × b / c) with a 256-bit intermediate; None on overflow or c = 0.
+pub fn ceil_ratio(a: Uint128, b: Uint128, c: Uint128) -> Option<Uint128> {
+    if c.is_zero() {
+        return None;
+    }
+    let num = Uint256::from(a).checked_mul(Uint256::from(b)).ok()?;
+    let c = Uint256::from(c);
+    let q = num / c;
+    let q = if (num % c).is_zero() {
+        q
+    } else {
+        q + Uint256::one()
+    };
+    Uint128::try_from(q).ok()
+}
+
+/// floor(a × b / c) with a 256-bit intermediate; None on overflow or c = 0.
+pub fn floor_ratio(a: Uint128, b: Uint128, c: Uint128) -> Option<Uint128> {
+    if c.is_zero() {
+        return None;
+    }
+    a.checked_multiply_ratio(b, c).ok()
+}
+
+/// Reward per unit of stake added by paying `amount` over `stake` (rounded down, 18
+/// decimals). 10^30 units over 1 unit of stake fits; 1 unit over 10^15 keeps 3 digits.
+pub fn index_increment(amount: Uint128, stake: Uint128) -> Result<Decimal256, MathError> {
+    if stake.is_zero() {
+        return Err(MathError::DivideByZero("reward index"));
+    }
+    Decimal256::checked_from_ratio(amount, stake).map_err(|_| MathError::Overflow("reward index"))
+}
+
+/// Converts an index growth per unit of stake into growth per share of a group holding
+/// `tokens` under `shares` (rounded down).
+pub fn per_share(
+    delta: Decimal256,
+    tokens: Uint128,
+    shares: Uint128,
+) -> Result<Decimal256, MathError> {
+    if shares.is_zero() {
+        return Err(MathError::DivideByZero("per-share index"));
+    }
+    let atomics = delta
+        .atomics()
+        .checked_multiply_ratio(Uint256::from(tokens), Uint256::from(shares))
+        .map_err(|_| MathError::Overflow("per-share index"))?;
+    Ok(Decimal256::new(atomics))
+}
+
+/// Reward earned by `shares` over an index growth `delta` (kept with its fraction).
+pub fn accrue(delta: Decimal256, shares: Uint128) -> Result<Decimal256, MathError> {
+    let atomics = delta
+        .atomics()
+        .checked_mul(Uint256::from(shares))
+        .map_err(|_| MathError::Overflow("reward accrual"))?;
+    Ok(Decimal256::new(atomics))
+}
+
+/// The whole units of `amount` (rounded down) and the fraction left behind.
+pub fn split_whole(amount: Decimal256) -> (Uint128, Decimal256) {
+    let whole = amount.to_uint_floor();
+    let whole128 = Uint128::try_from(whole).unwrap_or(Uint128::MAX);
+    let taken = Decimal256::from_atomics(Uint256::from(whole128), 0).unwrap_or(Decimal256::MAX);
+    (whole128, amount.saturating_sub(taken))
+}
+
+/// min(1, Σ fractions).
+pub fn capped_sum(fractions: impl IntoIterator<Item = Decimal>) -> Decimal {
+    fractions
+        .into_iter()
+        .fold(Decimal::zero(), |acc, f| acc.saturating_add(f))
+        .min(Decimal::one())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn u(v: u128) -> Uint128 {
+        Uint128::new(v)
+    }
+
+    #[test]
+    fn join_leave_round_trip() {
+        let mut g = ShareGroup::default();
+        assert_eq!(g.join(u(100)).unwrap(), u(100));
+        assert_eq!(g.join(u(50)).unwrap(), u(50));
+        assert_eq!(g.slash(Decimal::percent(10)), u(15));
+        assert_eq!(g.value(u(100), 0), u(90));
+        assert_eq!(g.leave(u(100), 0).unwrap(), u(90));
+        assert_eq!(g.leave(u(50), 0).unwrap(), u(45));
+        assert!(g.is_empty());
+    }
+
+    #[test]
+    fn slash_rounds_up_and_never_to_zero() {
+        let mut g = ShareGroup::default();
+        g.join(u(1)).unwrap();
+        assert_eq!(g.slash(Decimal::permille(1)), u(1));
+        assert!(!g.is_joinable());
+        assert_eq!(g.reset_if_unjoinable(), u(0));
+        assert_eq!(g.generation, 1);
+        assert_eq!(g.value(u(1), 0), u(0));
+        assert_eq!(g.join(u(7)).unwrap(), u(7));
+    }
+
+    #[test]
+    fn leave_tokens_burns_up() {
+        let mut g = ShareGroup::default();
+        g.join(u(3)).unwrap();
+        g.join(u(3)).unwrap();
+        g.slash(Decimal::percent(50)); // 3 tokens for 6 shares
+                                       // 4 of the 6 shares are worth 2 tokens; taking 1 burns 2 shares (rounded up).
+        let burned = g.leave_tokens(u(1), u(4), 0).unwrap();
+        assert_eq!(burned, u(2));
+        assert_eq!(g.tokens, u(2));
+        assert_eq!(g.shares, u(4));
+    }
+
+    #[test]
+    fn index_precision_and_range() {
+        // 1 unit over 10^15 units of stake keeps its value.
+        let idx = index_increment(u(1), u(1_000_000_000_000_000)).unwrap();
+        let earned = accrue(idx, u(1_000_000_000_000_000)).unwrap();
+        assert_eq!(split_whole(earned).0, u(1));
+        // 10^30 over a single unit of stake does not overflow.
+        let idx = index_increment(u(10u128.pow(30)), u(1)).unwrap();
+        assert_eq!(split_whole(accrue(idx, u(1)).unwrap()).0, u(10u128.pow(30)));
+        assert!(index_increment(u(1), u(0)).is_err());
+    }
+
+    proptest! {
+        /// Whatever the joins, leaves and slashes, holders are never owed more than the
+        /// group holds.
+        #[test]
+        fn holders_never_owed_more_than_held(
+            ops in proptest::collection::vec((0u8..3, 1u128..1_000_000_000_000u128, 0u64..1000), 1..60)
+        ) {
+            let mut g = ShareGroup::default();
+            let mut holders: Vec<(Uint128, u32)> = vec![];
+            for (kind, amount, pick) in ops {
+                match kind {
+                    0 => {
+                        g.reset_if_unjoinable();
+                        if let Ok(s) = g.join(u(amount)) { holders.push((s, g.generation)); }
+                    }
+                    1 if !holders.is_empty() => {
+                        let i = (pick as usize) % holders.len();
+                        let (s, gen) = holders.remove(i);
+                        let before = g.tokens;
+                        let v = g.leave(s, gen).unwrap();
+                        prop_assert!(v <= before);
+                    }
+                    _ => {
+                        let f = Decimal::permille(pick);
+                        let before = g.tokens;
+                        let taken = g.slash(f);
+                        prop_assert!(taken >= before.mul_floor(f));
+                        prop_assert!(taken <= before.mul_ceil(f));
+                    }
+                }
+                let owed: u128 = holders.iter().map(|(s, gen)| g.value(*s, *gen).u128()).sum();
+                prop_assert!(owed <= g.tokens.u128());
+            }
+        }
+
+        /// Index accrual against a naive model: every holder's reward is within one unit of
+        /// stake × payment / total stake, and the sum never exceeds what was paid.
+        #[test]
+        fn index_matches_naive(
+            stakes in proptest::collection::vec(1u128..1_000_000_000_000_000u128, 1..8),
+            payments in proptest::collection::vec(1u128..1_000_000_000_000_000_000u128, 1..8),
+        ) {
+            let total: u128 = stakes.iter().sum();
+            let mut index = Decimal256::zero();
+            for p in &payments {
+                index += index_increment(u(*p), u(total)).unwrap();
+            }
+            let mut paid_out = 0u128;
+            let paid_in: u128 = payments.iter().sum();
+            for s in &stakes {
+                let got = split_whole(accrue(index, u(*s)).unwrap()).0.u128();
+                let sum: Uint256 = payments.iter().map(|p| Uint256::from(*p) * Uint256::from(*s)).fold(Uint256::zero(), |a, b| a + b);
+                let exact = Uint128::try_from(sum / Uint256::from(total)).unwrap().u128();
+                prop_assert!(got <= exact);
+                prop_assert!(got + (payments.len() as u128) + 1 >= exact);
+                paid_out += got;
+            }
+            prop_assert!(paid_out <= paid_in);
+        }
+    }
+}

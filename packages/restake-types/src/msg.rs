@@ -1,0 +1,292 @@
+//! The public JSON interface of restake-hub (see INTERFACE.md in the repository).
+//!
+//! Every message refuses unknown fields, so a typo in an optional field never passes
+//! silently on a chain CLI.
+
+use cosmwasm_schema::{cw_serde, QueryResponses};
+use cosmwasm_std::{Decimal, Uint128};
+use cw20::Cw20ReceiveMsg;
+use cw_ownable::{cw_ownable_execute, cw_ownable_query};
+
+use crate::responses::*;
+
+/// Where slashed stake goes once it has been undelegated.
+#[cw_serde]
+#[serde(deny_unknown_fields)]
+pub enum SlashDestination {
+    /// Burn the slashed tokens (`BankMsg::Burn`).
+    Burn {},
+    /// Send them to the chain's community pool (`FundCommunityPool`).
+    CommunityPool {},
+    /// Send them to an address (a treasury, an insurance fund, a victim-compensation contract).
+    Address { address: String },
+}
+
+/// Lifecycle of a service. `paused` stops opt-ins and reward payments until it is active
+/// again; `retired` is final. Slash requests and exits work in every status.
+#[cw_serde]
+#[derive(Copy, Eq, PartialOrd, Ord)]
+pub enum ServiceStatus {
+    Active,
+    Paused,
+    Retired,
+}
+
+impl std::fmt::Display for ServiceStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            ServiceStatus::Active => "active",
+            ServiceStatus::Paused => "paused",
+            ServiceStatus::Retired => "retired",
+        })
+    }
+}
+
+/// Status of a slash request.
+#[cw_serde]
+#[derive(Copy, Eq)]
+pub enum SlashStatus {
+    Pending,
+    Vetoed,
+    Executed,
+}
+
+impl std::fmt::Display for SlashStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            SlashStatus::Pending => "pending",
+            SlashStatus::Vetoed => "vetoed",
+            SlashStatus::Executed => "executed",
+        })
+    }
+}
+
+#[cw_serde]
+#[serde(deny_unknown_fields)]
+pub struct InstantiateMsg {
+    /// Contract owner; defaults to the sender.
+    pub owner: Option<String>,
+    /// The chain's staking unbonding time in seconds (1814400 on the Cosmos Hub). Must not
+    /// be shorter than the chain's: the hub settles a batch only after this time has passed.
+    pub unbonding_period: u64,
+    /// Smallest deposit accepted, in the bonded denom (default "1").
+    pub min_deposit: Option<Uint128>,
+    /// Most services one position may secure at once (default 8).
+    pub max_services_per_position: Option<u32>,
+    /// Upper bound for services' veto windows in seconds (default: `unbonding_period`).
+    pub max_veto_period: Option<u64>,
+    /// Most reward assets (native denoms + cw20 tokens) per service (default 8).
+    pub max_reward_assets: Option<u32>,
+    /// Where slashed stake goes (default `{"burn":{}}`).
+    pub slash_destination: Option<SlashDestination>,
+    /// Most exposure groups (pools, one per distinct service set) per validator (default 32).
+    /// A slash or a chain-slash sync on a validator costs O(this cap).
+    pub max_pools_per_validator: Option<u32>,
+    /// Seconds between two undelegations sent to the same validator (default:
+    /// `unbonding_period / 7`, rounded up), so the hub never exceeds the chain's 7 unbonding
+    /// entries per validator.
+    pub unbonding_epoch: Option<u64>,
+}
+
+#[cw_ownable_execute]
+#[cw_serde]
+#[serde(deny_unknown_fields)]
+pub enum ExecuteMsg {
+    // ---------------------------------------------------------------- stakers
+    /// Delegate the attached bonded-denom funds to `validator` and add them to the sender's
+    /// position on it. A new position starts securing no service; existing positions keep
+    /// their services.
+    Deposit { validator: String },
+    /// The whole position on `validator` starts securing (and earning from) these services.
+    /// Re-opting into a service with a pending opt-out cancels the opt-out.
+    OptIn {
+        validator: String,
+        service_ids: Vec<u64>,
+    },
+    /// Start each service's opt-out delay. The stake stays slashable by, and keeps earning
+    /// from, those services until `complete_opt_out`.
+    OptOut {
+        validator: String,
+        service_ids: Vec<u64>,
+    },
+    /// Complete every opt-out of the sender's position on `validator` whose delay has passed
+    /// and which no pending slash request freezes.
+    CompleteOptOut { validator: String },
+    /// Stop earning at once and queue `amount` bonded tokens for undelegation. The tokens
+    /// stay slashable by the position's services until they are claimed.
+    Unbond { validator: String, amount: Uint128 },
+    /// Pay every matured unbonding of the sender (settling matured batches first).
+    ClaimUnbonded {},
+    /// Pay every pending reward of the sender: all native denoms and cw20 tokens, native
+    /// staking rewards included.
+    ClaimRewards {},
+
+    // ---------------------------------------------------------------- services
+    /// Register a service; the sender becomes its admin. The new id is returned in the
+    /// `service_id` attribute (the first id is 1).
+    RegisterService {
+        name: String,
+        /// The only address allowed to open slash requests for this service.
+        slasher: String,
+        /// Optional address that may veto slash requests inside the veto window.
+        resolver: Option<String>,
+        /// Largest fraction of exposed stake one slash request may take, in (0, 1].
+        max_slash: Decimal,
+        /// Seconds between a slash request and its earliest execution (0: executes at once).
+        veto_period: u64,
+        /// Seconds a staker's opt-out takes; at least `veto_period`.
+        opt_out_delay: u64,
+        /// Native denoms the service pays rewards in.
+        reward_denoms: Option<Vec<String>>,
+        /// cw20 token contracts the service pays rewards in.
+        reward_tokens: Option<Vec<String>>,
+        metadata_uri: Option<String>,
+    },
+    /// Service admin only. `max_slash` may be lowered, never raised; `opt_out_delay` may be
+    /// lengthened, never shortened; reward assets can be added, never removed.
+    UpdateService {
+        service_id: u64,
+        max_slash: Option<Decimal>,
+        opt_out_delay: Option<u64>,
+        resolver: Option<String>,
+        metadata_uri: Option<String>,
+        add_reward_denoms: Option<Vec<String>>,
+        add_reward_tokens: Option<Vec<String>>,
+        /// Hand the service to a new admin.
+        admin: Option<String>,
+        /// Rotate the slasher address.
+        slasher: Option<String>,
+    },
+    /// Owner (any transition) or the service's admin (active <-> paused, or retire).
+    /// `retired` is final.
+    SetServiceStatus {
+        service_id: u64,
+        status: ServiceStatus,
+    },
+    /// Split the attached native funds (each in the service's `reward_denoms`) pro rata over
+    /// the stake opted into the service now.
+    DistributeRewards { service_id: u64 },
+    /// cw20 entry point: a token listed in the service's `reward_tokens` sends
+    /// `{"distribute_rewards":{"service_id":N}}` as the hook message.
+    Receive(Cw20ReceiveMsg),
+    /// Open a slash request (the service's slasher only). With `veto_period` 0 it executes at
+    /// once.
+    Slash {
+        service_id: u64,
+        validator: String,
+        fraction: Decimal,
+        evidence: String,
+    },
+    /// Cancel a pending slash request inside its veto window (the service's resolver or the
+    /// contract owner).
+    VetoSlash { slash_id: u64 },
+    /// Apply a pending slash request after its veto window (anyone).
+    ExecuteSlash { slash_id: u64 },
+
+    // ---------------------------------------------------------------- cranks
+    /// Withdraw native staking rewards (of the listed validators, or of every validator the
+    /// hub delegates to) and credit them to the stake that earned them.
+    Harvest { validators: Option<Vec<String>> },
+    /// Compare the chain's delegation on `validator` with the books; a shortfall (chain
+    /// slashing) is shared pro rata by all stake on it.
+    SyncValidator { validator: String },
+    /// Send due unbonding batches to the chain and settle matured ones.
+    ProcessUnbondings {},
+
+    // ---------------------------------------------------------------- owner
+    /// Owner only. Each field present replaces the current value.
+    UpdateConfig {
+        unbonding_period: Option<u64>,
+        unbonding_epoch: Option<u64>,
+        min_deposit: Option<Uint128>,
+        max_services_per_position: Option<u32>,
+        max_veto_period: Option<u64>,
+        max_reward_assets: Option<u32>,
+        max_pools_per_validator: Option<u32>,
+        slash_destination: Option<SlashDestination>,
+    },
+    /// Owner only: stop deposits and opt-ins. Exits never stop.
+    Pause {},
+    /// Owner only.
+    Unpause {},
+}
+
+/// Hook message a cw20 token sends in `Cw20ReceiveMsg::msg`.
+#[cw_serde]
+#[serde(deny_unknown_fields)]
+pub enum ReceiveMsg {
+    DistributeRewards { service_id: u64 },
+}
+
+#[cw_ownable_query]
+#[cw_serde]
+#[serde(deny_unknown_fields)]
+#[derive(QueryResponses)]
+pub enum QueryMsg {
+    #[returns(ConfigResponse)]
+    Config {},
+    #[returns(ServiceResponse)]
+    Service { service_id: u64 },
+    /// Services in id order.
+    #[returns(ServicesResponse)]
+    Services {
+        start_after: Option<u64>,
+        limit: Option<u32>,
+    },
+    /// The staker's position on one validator (zero amounts when there is none).
+    #[returns(PositionResponse)]
+    Position { staker: String, validator: String },
+    /// The staker's positions in validator order.
+    #[returns(PositionsResponse)]
+    Positions {
+        staker: String,
+        start_after: Option<String>,
+        limit: Option<u32>,
+    },
+    /// Every reward the staker could claim now.
+    #[returns(PendingRewardsResponse)]
+    PendingRewards { staker: String },
+    /// The staker's unbondings in id order.
+    #[returns(UnbondingsResponse)]
+    Unbondings {
+        staker: String,
+        start_after: Option<u64>,
+        limit: Option<u32>,
+    },
+    /// Bonded stake securing the service, in total and per validator (validator order).
+    #[returns(ServiceStakeResponse)]
+    ServiceStake {
+        service_id: u64,
+        start_after: Option<String>,
+        limit: Option<u32>,
+    },
+    #[returns(SlashRequestResponse)]
+    SlashRequest { slash_id: u64 },
+    /// Slash requests in id order, optionally filtered.
+    #[returns(SlashRequestsResponse)]
+    SlashRequests {
+        service_id: Option<u64>,
+        validator: Option<String>,
+        status: Option<SlashStatus>,
+        start_after: Option<u64>,
+        limit: Option<u32>,
+    },
+    #[returns(StakerOverviewResponse)]
+    StakerOverview { staker: String },
+    #[returns(StatsResponse)]
+    Stats {},
+    /// Exposure groups (pools) on a validator, in pool id order.
+    #[returns(PoolsResponse)]
+    Pools {
+        validator: String,
+        start_after: Option<u64>,
+        limit: Option<u32>,
+    },
+    /// The hub's books for one validator.
+    #[returns(ValidatorResponse)]
+    Validator { validator: String },
+}
+
+#[cw_serde]
+#[serde(deny_unknown_fields)]
+pub struct MigrateMsg {}

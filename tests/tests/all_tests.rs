@@ -1,0 +1,3 @@
+//! Scenario tests: one binary, one file per feature (mars-style).
+
+mod suite;

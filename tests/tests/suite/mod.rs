@@ -1,0 +1,1 @@
+mod test_core_flow;
