@@ -1,11 +1,11 @@
 //! Entry points: a thin dispatcher over one module per concern.
 
+use crate::error::nonpayable;
 #[cfg(not(feature = "library"))]
 use cosmwasm_std::entry_point;
 use cosmwasm_std::{
     to_json_binary, Binary, Deps, DepsMut, Env, MessageInfo, Reply, Response, Uint128,
 };
-use cw_utils::nonpayable;
 use restake_types::{ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg, CONTRACT_NAME};
 
 use crate::error::ContractError;

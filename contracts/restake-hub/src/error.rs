@@ -23,6 +23,9 @@ pub enum ContractError {
     #[error("{0}")]
     Math(#[from] MathError),
 
+    #[error("this message does not accept funds")]
+    NonPayable,
+
     #[error("unauthorized: only {allowed} may {action}")]
     Unauthorized { action: String, allowed: String },
 
@@ -184,4 +187,12 @@ impl ContractError {
             reason: reason.into(),
         }
     }
+}
+
+/// cw-utils' `nonpayable`, with an error text free of its typo.
+pub fn nonpayable(info: &cosmwasm_std::MessageInfo) -> Result<(), ContractError> {
+    cw_utils::nonpayable(info).map_err(|e| match e {
+        PaymentError::NonPayable {} => ContractError::NonPayable,
+        other => other.into(),
+    })
 }

@@ -1,8 +1,8 @@
 //! Opting positions into and out of services: a position moves between the pools of its
 //! validator, carrying its tokens (its accrued rewards stay with it).
 
+use crate::error::nonpayable;
 use cosmwasm_std::{Addr, DepsMut, Env, MessageInfo, Response, Storage, Timestamp};
-use cw_utils::nonpayable;
 use restake_types::ServiceStatus;
 
 use crate::books::Books;

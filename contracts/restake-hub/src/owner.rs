@@ -1,7 +1,7 @@
 //! Owner messages: configuration, pause, ownership.
 
+use crate::error::nonpayable;
 use cosmwasm_std::{Api, DepsMut, Env, MessageInfo, Response, Uint128};
-use cw_utils::nonpayable;
 use restake_types::SlashDestination;
 
 use crate::error::ContractError;

@@ -3,12 +3,12 @@
 //! A payment raises the service's index by amount / opted stake: O(1) whatever the number
 //! of stakers. Stakers collect through their pools when they claim.
 
+use crate::error::nonpayable;
 use cosmwasm_std::{
     from_json, to_json_binary, Addr, BankMsg, Coin, CosmosMsg, Deps, DepsMut, Env, MessageInfo,
     Order, Response, StdResult, Storage, Uint128, WasmMsg,
 };
 use cw20::{Cw20ExecuteMsg, Cw20ReceiveMsg};
-use cw_utils::nonpayable;
 use restake_types::math::{index_increment, split_whole};
 use restake_types::{Asset, ReceiveMsg, ServiceStatus};
 

@@ -1,7 +1,7 @@
 //! Services: registration, updates by their admin, status.
 
+use crate::error::nonpayable;
 use cosmwasm_std::{Addr, Api, Decimal, DepsMut, Env, MessageInfo, Response};
-use cw_utils::nonpayable;
 use restake_types::asset::is_valid_denom;
 use restake_types::{Asset, ServiceStatus};
 

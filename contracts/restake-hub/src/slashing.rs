@@ -5,10 +5,10 @@
 //! alike. It touches pools and groups, never positions, so it costs O(pools on V), which
 //! `max_pools_per_validator` caps.
 
+use crate::error::nonpayable;
 use cosmwasm_std::{
     Decimal, Decimal256, DepsMut, Env, MessageInfo, Response, Storage, Uint128, Uint256,
 };
-use cw_utils::nonpayable;
 use restake_types::math::ceil_ratio;
 use restake_types::{Asset, SlashStatus};
 
@@ -17,7 +17,7 @@ use crate::chain::{bonded_coin, harvest_and_sync, route_msg};
 use crate::error::ContractError;
 use crate::pools::{bonded_removed, settle_pool};
 use crate::state::*;
-use crate::unbonding::{queued_batch, try_send};
+use crate::unbonding::queued_batch;
 
 /// Largest evidence text stored with a request.
 pub const MAX_EVIDENCE_LEN: usize = 2048;
@@ -275,9 +275,8 @@ fn execute_request(
         books.totals.liquid_bonded = books.totals.liquid_bonded.checked_sub(claimable_taken)?;
         msgs.push(route_msg(&destination, bonded_coin(books, claimable_taken)));
     }
-    if let Some(send) = try_send(store, books, env, &validator)? {
-        msgs.push(send);
-    }
+    // The slashed bonded stake leaves with the validator's next undelegation (the next
+    // unbond or `process_unbondings`), so a slash never spends an unbonding epoch alone.
     release_pending(store, books, request)?;
     books.save(deps.storage)?;
 

@@ -8,11 +8,11 @@
 
 use std::collections::BTreeMap;
 
+use crate::error::nonpayable;
 use cosmwasm_std::{
     Addr, BankMsg, CosmosMsg, Decimal256, Deps, DepsMut, Env, MessageInfo, Order, Response,
     StdResult, Storage, Timestamp, Uint128, Uint256,
 };
-use cw_utils::nonpayable;
 use restake_types::math::{ceil_ratio, floor_ratio, ShareGroup};
 
 use crate::books::Books;

@@ -1,1 +1,4 @@
+mod helpers;
 mod test_core_flow;
+mod test_json;
+mod test_refusals;
