@@ -23,6 +23,7 @@ mod distribution;
 mod invariants;
 mod suite;
 
+pub use cw_multi_test::AppResponse;
 pub use distribution::CommunityPoolDistribution;
 pub use invariants::InvariantReport;
 pub use suite::*;

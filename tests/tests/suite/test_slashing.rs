@@ -1,0 +1,374 @@
+//! Service slashing: exactly the stake that secures the service, bonded and unbonding,
+//! no escape while a request is pending, nobody else loses a unit.
+
+use cosmwasm_std::{coin, Decimal, Uint128};
+use restake_multitest::{attr, err_text, ServiceSpec, Suite, SuiteBuilder, HUB_UNBONDING};
+use restake_types::{SlashDestination, SlashStatus};
+
+/// alice in {A}, bob in {A, B}, carol in {B}; 1_000_000 each on validator 0.
+fn three_stakers(veto: u64) -> (Suite, String, u64, u64) {
+    let mut s = SuiteBuilder::new()
+        .with_validators(2)
+        .with_apr(Decimal::zero())
+        .build();
+    let v = s.validator(0);
+    let a = s
+        .register(
+            ServiceSpec::new("A")
+                .max_slash(Decimal::percent(20))
+                .resolver("A-resolver")
+                .veto_period(veto)
+                .opt_out_delay(veto.max(100))
+                .reward_denom("uosmo"),
+        )
+        .unwrap();
+    let b = s
+        .register(ServiceSpec::new("B").reward_denom("uosmo"))
+        .unwrap();
+    for (who, set) in [("alice", vec![a]), ("bob", vec![a, b]), ("carol", vec![b])] {
+        s.deposit(who, &v, 1_000_000).unwrap();
+        s.opt_in(who, &v, &set).unwrap();
+    }
+    (s, v, a, b)
+}
+
+#[test]
+fn a_slash_takes_exactly_the_exposed_stake_bonded_and_unbonding() {
+    let (mut s, v, a, b) = three_stakers(0);
+    // part of alice's and carol's stake is unbonding when the slash lands
+    s.unbond("alice", &v, 200_000).unwrap();
+    s.unbond("carol", &v, 300_000).unwrap();
+    let other = s.validator(1);
+    s.deposit("dave", &other, 1_000_000).unwrap();
+    s.opt_in("dave", &other, &[a]).unwrap();
+
+    let id = s.slash("A-slasher", a, &v, Decimal::percent(10)).unwrap();
+    let r = s.slash_request(id).unwrap();
+    assert_eq!(r.status, SlashStatus::Executed);
+    assert_eq!(r.slashed_bonded.u128(), 80_000 + 100_000);
+    assert_eq!(r.slashed_unbonding.u128(), 20_000);
+    assert_eq!(r.slashed_amount.u128(), 200_000);
+
+    assert_eq!(s.bonded_of("alice", &v), 720_000);
+    assert_eq!(s.bonded_of("bob", &v), 900_000);
+    assert_eq!(s.bonded_of("carol", &v), 700_000);
+    assert_eq!(s.bonded_of("dave", &other), 1_000_000);
+    assert_eq!(s.unbondings("alice").unwrap()[0].amount.u128(), 180_000);
+    assert_eq!(s.unbondings("carol").unwrap()[0].amount.u128(), 300_000);
+    assert_eq!(
+        s.service(a).unwrap().total_stake.u128(),
+        720_000 + 900_000 + 1_000_000
+    );
+    assert_eq!(s.service(b).unwrap().total_stake.u128(), 900_000 + 700_000);
+    assert_eq!(s.service(a).unwrap().total_slashed.u128(), 200_000);
+    let stats = s.stats().unwrap();
+    assert_eq!(stats.total_slashed.u128(), 200_000);
+    assert_eq!(stats.slashed_pending_routing.u128(), 200_000);
+    s.assert_invariants();
+
+    // later rewards use the reduced stake
+    s.distribute("A", a, vec![coin(2_620, "uosmo")]).unwrap();
+    assert_eq!(s.pending_native("alice", "uosmo"), 720);
+    assert_eq!(s.pending_native("bob", "uosmo"), 900);
+    assert_eq!(s.pending_native("dave", "uosmo"), 1_000);
+
+    // Batch 1 (alice's 200_000, sent at once) carries 20_000 slashed; batch 2 (carol's
+    // 300_000 and the 180_000 slashed bonded stake) waits for the 3-day epoch.
+    let epoch = HUB_UNBONDING.div_ceil(7);
+    s.advance(epoch);
+    let res = s.process_unbondings().unwrap();
+    assert_eq!(attr(&res, "batches_sent").as_deref(), Some("1"));
+    s.advance(HUB_UNBONDING - epoch);
+    let supply = |s: &Suite| s.app.wrap().query_supply("uatom").unwrap().amount.u128();
+    let before = supply(&s);
+    s.claim_unbonded("alice").unwrap();
+    assert_eq!(s.balance("alice", "uatom"), 180_000);
+    assert_eq!(before - supply(&s), 20_000);
+    s.advance(epoch);
+    let before = supply(&s);
+    s.claim_unbonded("carol").unwrap();
+    assert_eq!(s.balance("carol", "uatom"), 300_000);
+    assert_eq!(before - supply(&s), 180_000);
+    let stats = s.stats().unwrap();
+    assert_eq!(stats.slashed_burned.u128(), 200_000);
+    assert_eq!(stats.slashed_pending_routing.u128(), 0);
+    s.assert_invariants();
+}
+
+#[test]
+fn slashing_claimable_unbondings_routes_at_once() {
+    let mut s = SuiteBuilder::new().with_apr(Decimal::zero()).build();
+    let treasury = s.addr("treasury").to_string();
+    let owner = s.owner.to_string();
+    s.execute_json(
+        &owner,
+        &serde_json::json!({"update_config": {"slash_destination": {"address": {"address": treasury}}}})
+            .to_string(),
+        &[],
+    )
+    .unwrap();
+    let v = s.validator(0);
+    let a = s.register(ServiceSpec::new("A")).unwrap();
+    s.deposit("alice", &v, 1_000).unwrap();
+    s.opt_in("alice", &v, &[a]).unwrap();
+    s.unbond("alice", &v, 1_000).unwrap();
+    s.advance(HUB_UNBONDING);
+    // matured, returned by the chain, settled by the crank, not claimed yet: still slashable
+    s.process_unbondings().unwrap();
+    let u = s.unbondings("alice").unwrap();
+    assert!(u[0].matured);
+    s.slash("A-slasher", a, &v, Decimal::percent(10)).unwrap();
+    assert_eq!(s.balance("treasury", "uatom"), 100);
+    assert_eq!(s.stats().unwrap().slashed_to_address.u128(), 100);
+    s.claim_unbonded("alice").unwrap();
+    assert_eq!(s.balance("alice", "uatom"), 900);
+    s.assert_invariants();
+}
+
+#[test]
+fn instantiate_refuses_an_invalid_slash_address() {
+    let err = std::panic::catch_unwind(|| {
+        SuiteBuilder::new()
+            .with_hub(|m| {
+                m.slash_destination = Some(SlashDestination::Address {
+                    address: "not-an-address".into(),
+                })
+            })
+            .build()
+    });
+    assert!(err.is_err());
+}
+
+#[test]
+fn community_pool_destination() {
+    let mut s = SuiteBuilder::new()
+        .with_apr(Decimal::zero())
+        .with_hub(|m| m.slash_destination = Some(SlashDestination::CommunityPool {}))
+        .build();
+    let v = s.validator(0);
+    let a = s.register(ServiceSpec::new("A")).unwrap();
+    s.deposit("alice", &v, 10_000).unwrap();
+    s.opt_in("alice", &v, &[a]).unwrap();
+    let res = s.execute_json(
+        "A-slasher",
+        &serde_json::json!({"slash": {"service_id": a, "validator": v, "fraction": "0.1", "evidence": "e"}})
+            .to_string(),
+        &[],
+    )
+    .unwrap();
+    assert_eq!(attr(&res, "destination").as_deref(), Some("community_pool"));
+    assert_eq!(attr(&res, "slashed_amount").as_deref(), Some("1000"));
+    s.process_unbondings().unwrap();
+    s.advance(HUB_UNBONDING);
+    s.process_unbondings().unwrap();
+    let pool = s.community_pool.to_string();
+    assert_eq!(s.balance(&pool, "uatom"), 1_000);
+    assert_eq!(s.stats().unwrap().slashed_to_community_pool.u128(), 1_000);
+    s.assert_invariants();
+}
+
+#[test]
+fn veto_leaves_everything_untouched_and_the_window_is_enforced() {
+    let (mut s, v, a, _) = three_stakers(3600);
+    let before: Vec<u128> = ["alice", "bob", "carol"]
+        .iter()
+        .map(|w| s.bonded_of(w, &v))
+        .collect();
+    let id = s.slash("A-slasher", a, &v, Decimal::percent(20)).unwrap();
+    assert_eq!(s.slash_request(id).unwrap().status, SlashStatus::Pending);
+    let err = s.execute_slash("anyone", id).unwrap_err();
+    assert!(err_text(&err).contains("inside its veto window"));
+    s.advance(1800);
+    s.veto_slash("A-resolver", id).unwrap();
+    assert_eq!(s.slash_request(id).unwrap().status, SlashStatus::Vetoed);
+    let after: Vec<u128> = ["alice", "bob", "carol"]
+        .iter()
+        .map(|w| s.bonded_of(w, &v))
+        .collect();
+    assert_eq!(before, after);
+    assert_eq!(s.stats().unwrap().total_slashed, Uint128::zero());
+    // the owner can veto too; after the window anyone executes
+    let id2 = s.slash("A-slasher", a, &v, Decimal::percent(5)).unwrap();
+    let owner = s.owner.to_string();
+    s.veto_slash(&owner, id2).unwrap();
+    let id3 = s.slash("A-slasher", a, &v, Decimal::percent(5)).unwrap();
+    s.advance(3600);
+    s.execute_slash("anyone", id3).unwrap();
+    assert_eq!(s.bonded_of("alice", &v), 950_000);
+    assert_eq!(s.bonded_of("carol", &v), 1_000_000);
+    // listing and filters
+    let all: restake_types::SlashRequestsResponse = s
+        .query(&restake_types::QueryMsg::SlashRequests {
+            service_id: Some(a),
+            validator: Some(v.clone()),
+            status: Some(SlashStatus::Vetoed),
+            start_after: None,
+            limit: None,
+        })
+        .unwrap();
+    assert_eq!(
+        all.slash_requests.iter().map(|r| r.id).collect::<Vec<_>>(),
+        vec![id, id2]
+    );
+    s.assert_invariants();
+}
+
+#[test]
+fn no_escape_while_a_request_is_pending() {
+    let (mut s, v, a, b) = three_stakers(3600);
+    s.unbond("alice", &v, 100_000).unwrap();
+    s.advance(HUB_UNBONDING);
+    // bob starts leaving A before the request
+    s.opt_out("bob", &v, &[a]).unwrap();
+    s.advance(3600);
+    let id = s.slash("A-slasher", a, &v, Decimal::percent(10)).unwrap();
+
+    // exits that would take exposed stake out wait
+    let err = s.complete_opt_out("bob", &v).unwrap_err();
+    assert!(
+        err_text(&err).contains("frozen by pending slash requests"),
+        "{}",
+        err_text(&err)
+    );
+    let err = s.claim_unbonded("alice").unwrap_err();
+    assert!(err_text(&err).contains("frozen"), "{}", err_text(&err));
+    // newcomers cannot join exposed stake
+    let err = s.deposit("alice", &v, 10).unwrap_err();
+    assert!(
+        err_text(&err).contains("pending slash request"),
+        "{}",
+        err_text(&err)
+    );
+    s.deposit("erin", &v, 500_000).unwrap();
+    let err = s.opt_in("erin", &v, &[a]).unwrap_err();
+    assert!(
+        err_text(&err).contains("pending slash request"),
+        "{}",
+        err_text(&err)
+    );
+    // carol (B only) moving into A's pools is refused as well
+    let err = s.opt_in("carol", &v, &[a]).unwrap_err();
+    assert!(err_text(&err).contains("pending slash request"));
+    // unbonding is still allowed and stays slashable
+    s.unbond("bob", &v, 500_000).unwrap();
+    // unexposed stake moves freely
+    s.deposit("carol", &v, 1_000).unwrap();
+    s.opt_in("erin", &v, &[b]).unwrap();
+
+    s.advance(3600);
+    s.execute_slash("anyone", id).unwrap();
+    // bob: 500_000 bonded and 500_000 unbonding, both lost 10%
+    assert_eq!(s.bonded_of("bob", &v), 450_000);
+    assert_eq!(s.unbondings("bob").unwrap()[0].amount.u128(), 450_000);
+    s.complete_opt_out("bob", &v).unwrap();
+    assert_eq!(s.position("bob", &v).unwrap().service_ids, vec![b]);
+    let before = s.balance("alice", "uatom");
+    s.claim_unbonded("alice").unwrap();
+    assert_eq!(s.balance("alice", "uatom") - before, 90_000);
+    assert_eq!(s.bonded_of("carol", &v), 1_001_000);
+    assert_eq!(s.bonded_of("erin", &v), 500_000);
+    s.deposit("alice", &v, 10).unwrap();
+    s.assert_invariants();
+}
+
+#[test]
+fn a_wiped_out_pool_is_replaced_for_newcomers() {
+    let mut s = SuiteBuilder::new().with_apr(Decimal::zero()).build();
+    let v = s.validator(0);
+    let a = s
+        .register(ServiceSpec::new("A").max_slash(Decimal::one()))
+        .unwrap();
+    s.deposit("alice", &v, 1_000).unwrap();
+    s.opt_in("alice", &v, &[a]).unwrap();
+    s.slash("A-slasher", a, &v, Decimal::one()).unwrap();
+    assert_eq!(s.bonded_of("alice", &v), 0);
+    assert_eq!(s.service(a).unwrap().total_stake.u128(), 0);
+    // bob joins the same service set: a fresh pool, not alice's worthless shares
+    s.deposit("bob", &v, 500).unwrap();
+    s.opt_in("bob", &v, &[a]).unwrap();
+    assert_eq!(s.bonded_of("bob", &v), 500);
+    // alice deposits again: her position restarts in a fresh pool too
+    s.deposit("alice", &v, 300).unwrap();
+    assert_eq!(s.bonded_of("alice", &v), 300);
+    assert_eq!(s.position("alice", &v).unwrap().service_ids, vec![a]);
+    assert_eq!(s.service(a).unwrap().total_stake.u128(), 800);
+    s.assert_invariants();
+}
+
+#[test]
+fn worst_case_pools_at_the_cap_are_slashed_in_one_message() {
+    let cap = 16u32;
+    let mut s = SuiteBuilder::new()
+        .with_apr(Decimal::zero())
+        .with_hub(|m| m.max_pools_per_validator = Some(cap))
+        .build();
+    let v = s.validator(0);
+    let target = s.register(ServiceSpec::new("target")).unwrap();
+    let others: Vec<u64> = (0..4)
+        .map(|i| s.register(ServiceSpec::new(&format!("svc{i}"))).unwrap())
+        .collect();
+    // the empty set (late's position) and 15 distinct sets all containing `target`
+    s.deposit("late", &v, 10_000).unwrap();
+    s.deposit("late2", &v, 10_000).unwrap();
+    let mut made = 0;
+    'outer: for mask in 0u32..16 {
+        let mut set = vec![target];
+        for (i, id) in others.iter().enumerate() {
+            if mask & (1 << i) != 0 {
+                set.push(*id);
+            }
+        }
+        let who = format!("staker{mask}");
+        s.deposit(&who, &v, 10_000).unwrap();
+        s.opt_in(&who, &v, &set).unwrap();
+        s.unbond(&who, &v, 1_000).unwrap();
+        made += 1;
+        if made == cap - 1 {
+            break 'outer;
+        }
+    }
+    assert_eq!(s.pools(&v).unwrap().len() as u32, cap);
+    // one more distinct set is refused by the cap (the empty-set pool stays: late2 is in it)
+    let err = s
+        .opt_in(
+            "late",
+            &v,
+            &[target, others[0], others[1], others[2], others[3]],
+        )
+        .unwrap_err();
+    assert!(
+        err_text(&err).contains("max_pools_per_validator"),
+        "{}",
+        err_text(&err)
+    );
+    let res = s.execute_json(
+        "target-slasher",
+        &serde_json::json!({"slash": {"service_id": target, "validator": v, "fraction": "0.1", "evidence": "e"}})
+            .to_string(),
+        &[],
+    )
+    .unwrap();
+    assert_eq!(
+        attr(&res, "pools_slashed").as_deref(),
+        Some(&*(cap - 1).to_string())
+    );
+    assert_eq!(
+        attr(&res, "slashed_amount").as_deref(),
+        Some(&*((cap - 1) * 1_000).to_string())
+    );
+    s.assert_invariants();
+}
+
+#[test]
+fn a_pending_opt_out_stays_slashable_until_completed() {
+    let (mut s, v, a, _) = three_stakers(0);
+    s.opt_out("alice", &v, &[a]).unwrap();
+    s.slash("A-slasher", a, &v, Decimal::percent(10)).unwrap();
+    assert_eq!(s.bonded_of("alice", &v), 900_000);
+    s.advance(100);
+    s.complete_opt_out("alice", &v).unwrap();
+    s.slash("A-slasher", a, &v, Decimal::percent(10)).unwrap();
+    assert_eq!(s.bonded_of("alice", &v), 900_000);
+    assert_eq!(s.bonded_of("bob", &v), 810_000);
+    s.assert_invariants();
+}

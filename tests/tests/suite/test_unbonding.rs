@@ -1,0 +1,205 @@
+//! Batched unbonding: the hub never holds more than the chain's 7 unbonding entries per
+//! validator, and every staker gets exactly its tokens back.
+
+use cosmwasm_std::Decimal;
+use restake_multitest::{attr, err_text, AppResponse, SuiteBuilder, HUB_UNBONDING};
+
+fn unbond_events(res: &AppResponse) -> usize {
+    res.events.iter().filter(|e| e.ty == "unbond").count()
+}
+
+#[test]
+fn ten_unbonds_in_a_few_days_stay_within_seven_chain_entries() {
+    let mut suite = SuiteBuilder::new().with_apr(Decimal::zero()).build();
+    let v = suite.validator(0);
+    let stakers: Vec<String> = (0..10).map(|i| format!("staker{i}")).collect();
+    for (i, s) in stakers.iter().enumerate() {
+        suite.deposit(s, &v, 1_000_000 + i as u128 * 1_000).unwrap();
+    }
+    let mut chain_unbonds = 0;
+    // One request every 7 hours (about 3 days in all), the crank after each.
+    for (i, s) in stakers.iter().enumerate() {
+        let amount = 500_000 + i as u128 * 777;
+        let res = suite.unbond(s, &v, amount).unwrap();
+        chain_unbonds += unbond_events(&res);
+        let res = suite.process_unbondings().unwrap();
+        chain_unbonds += unbond_events(&res);
+        assert!(suite.chain_unbonding_entries().len() <= 7);
+        suite.advance(7 * 3600);
+    }
+    // The first request went out at once; the rest waited for the 3-day epoch.
+    suite.advance(3 * 86_400);
+    chain_unbonds += unbond_events(&suite.process_unbondings().unwrap());
+    assert_eq!(
+        chain_unbonds, 2,
+        "10 requests in ~3 days take 2 undelegations"
+    );
+    assert!(suite.chain_unbonding_entries().len() <= 7);
+    suite.assert_invariants();
+
+    suite.advance(HUB_UNBONDING);
+    for (i, s) in stakers.iter().enumerate() {
+        let before = suite.balance(s, "uatom");
+        suite.claim_unbonded(s).unwrap();
+        assert_eq!(
+            suite.balance(s, "uatom") - before,
+            500_000 + i as u128 * 777
+        );
+        assert_eq!(suite.bonded_of(s, &v), 500_000 + i as u128 * 223);
+    }
+    suite.assert_invariants();
+    let stats = suite.stats().unwrap();
+    assert_eq!(stats.total_unbonding.u128(), 0);
+}
+
+#[test]
+fn a_month_of_daily_unbonds_never_exceeds_seven_entries() {
+    let mut suite = SuiteBuilder::new().with_apr(Decimal::zero()).build();
+    let v = suite.validator(0);
+    for i in 0..40 {
+        suite.deposit(&format!("s{i}"), &v, 100_000).unwrap();
+    }
+    let mut requested = vec![];
+    for day in 0..40 {
+        let s = format!("s{day}");
+        suite.unbond(&s, &v, 60_000).unwrap();
+        requested.push(s);
+        for _ in 0..2 {
+            suite.process_unbondings().unwrap();
+            assert!(
+                suite.chain_unbonding_entries().len() <= 7,
+                "day {day}: {} entries",
+                suite.chain_unbonding_entries().len()
+            );
+            suite.advance(12 * 3600);
+        }
+        // Stakers claim whatever has matured.
+        for s in &requested {
+            let _ = suite.claim_unbonded(s);
+        }
+    }
+    suite.advance_with_crank(HUB_UNBONDING + 4 * 86_400, 86_400);
+    for s in &requested {
+        let _ = suite.claim_unbonded(s);
+        assert_eq!(suite.balance(s, "uatom"), 60_000, "{s}");
+        assert!(suite.unbondings(s).unwrap().is_empty());
+    }
+    suite.assert_invariants();
+}
+
+#[test]
+fn positions_on_several_validators_and_two_stakers_add_up() {
+    let mut suite = SuiteBuilder::new()
+        .with_validators(3)
+        .with_apr(Decimal::zero())
+        .build();
+    let (v0, v1, v2) = (suite.validator(0), suite.validator(1), suite.validator(2));
+    let oracle = suite
+        .register_service("oracle", "oracle-slasher", Decimal::percent(10))
+        .unwrap();
+    let bridge = suite
+        .register_service("bridge", "bridge-slasher", Decimal::percent(20))
+        .unwrap();
+    suite.deposit("alice", &v0, 300).unwrap();
+    suite.deposit("alice", &v1, 500).unwrap();
+    suite.deposit("bob", &v1, 700).unwrap();
+    suite.deposit("bob", &v2, 1_100).unwrap();
+    suite.opt_in("alice", &v0, &[oracle]).unwrap();
+    suite.opt_in("alice", &v1, &[oracle, bridge]).unwrap();
+    suite.opt_in("bob", &v1, &[bridge]).unwrap();
+    suite.opt_in("bob", &v2, &[oracle]).unwrap();
+    // a second deposit keeps the position's services
+    suite.deposit("alice", &v0, 200).unwrap();
+    assert_eq!(
+        suite.position("alice", &v0).unwrap().service_ids,
+        vec![oracle]
+    );
+
+    let o = suite.service_stake(oracle).unwrap();
+    assert_eq!(o.total.u128(), 500 + 500 + 1_100);
+    assert_eq!(
+        o.validators
+            .iter()
+            .map(|v| (v.validator.clone(), v.amount.u128()))
+            .collect::<Vec<_>>(),
+        {
+            let mut e = vec![(v0.clone(), 500), (v1.clone(), 500), (v2.clone(), 1_100)];
+            e.sort();
+            e
+        }
+    );
+    assert_eq!(suite.service(bridge).unwrap().total_stake.u128(), 500 + 700);
+    let stats = suite.stats().unwrap();
+    assert_eq!(stats.total_bonded.u128(), 500 + 500 + 700 + 1_100);
+    assert_eq!(stats.total_restaked.u128(), 2_100 + 1_200);
+    assert_eq!(stats.stakers, 2);
+    assert_eq!(stats.services, 2);
+    assert_eq!(suite.delegation(&v1), 1_200);
+    let overview = suite.staker_overview("alice").unwrap();
+    assert_eq!(overview.bonded.u128(), 1_000);
+    assert_eq!(overview.positions, 2);
+    // 500 × 0.1 on v0, 500 × (0.1 + 0.2) on v1
+    assert_eq!(overview.max_slash_exposure.u128(), 50 + 150);
+    assert_eq!(
+        overview
+            .restaked
+            .iter()
+            .map(|r| (r.service_id, r.amount.u128()))
+            .collect::<Vec<_>>(),
+        vec![(oracle, 1_000), (bridge, 500)]
+    );
+    suite.assert_invariants();
+
+    // Unbonding everything on a validator closes the position.
+    suite.unbond("bob", &v2, 1_100).unwrap();
+    assert_eq!(suite.positions("bob").unwrap().len(), 1);
+    assert_eq!(suite.service(oracle).unwrap().total_stake.u128(), 1_000);
+    let overview = suite.staker_overview("bob").unwrap();
+    assert_eq!(overview.unbonding.u128(), 1_100);
+    // unbonding stays exposed to the services it secured
+    assert_eq!(overview.max_slash_exposure.u128(), 140 + 110);
+    suite.assert_invariants();
+    suite.advance(HUB_UNBONDING);
+    suite.claim_unbonded("bob").unwrap();
+    assert_eq!(suite.balance("bob", "uatom"), 1_100);
+    assert_eq!(suite.stats().unwrap().stakers, 2);
+    suite.unbond("bob", &v1, 700).unwrap();
+    assert_eq!(suite.stats().unwrap().stakers, 1);
+    suite.assert_invariants();
+}
+
+#[test]
+fn unbonding_status_and_completion_times() {
+    let mut suite = SuiteBuilder::new().with_apr(Decimal::zero()).build();
+    let v = suite.validator(0);
+    suite.deposit("alice", &v, 1_000).unwrap();
+    let t0 = suite.now();
+    let res = suite.unbond("alice", &v, 100).unwrap();
+    assert_eq!(attr(&res, "unbonding_id").as_deref(), Some("1"));
+    suite.advance(3600);
+    suite.unbond("alice", &v, 200).unwrap();
+    let u = suite.unbondings("alice").unwrap();
+    assert_eq!(u.len(), 2);
+    assert_eq!(u[0].completion_time, t0.plus_seconds(HUB_UNBONDING));
+    assert_eq!(format!("{:?}", u[0].status), "Unbonding");
+    // queued behind the 3-day epoch
+    assert_eq!(format!("{:?}", u[1].status), "Queued");
+    assert_eq!(
+        u[1].completion_time,
+        t0.plus_seconds(HUB_UNBONDING.div_ceil(7) + HUB_UNBONDING)
+    );
+    suite.advance(HUB_UNBONDING);
+    let u = suite.unbondings("alice").unwrap();
+    assert!(u[0].matured);
+    assert!(!u[1].matured);
+    let res = suite.claim_unbonded("alice").unwrap();
+    assert_eq!(attr(&res, "amount").as_deref(), Some("100"));
+    // the second was never sent (nobody cranked): still queued
+    let err = suite.claim_unbonded("alice").unwrap_err();
+    assert!(err_text(&err).contains("no unbonding has matured yet"));
+    suite.process_unbondings().unwrap();
+    suite.advance(HUB_UNBONDING);
+    suite.claim_unbonded("alice").unwrap();
+    assert_eq!(suite.balance("alice", "uatom"), 300);
+    suite.assert_invariants();
+}
