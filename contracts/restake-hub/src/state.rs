@@ -55,6 +55,16 @@ pub struct Totals {
     /// rewards in the bonded denom, slashed tokens waiting to be routed, dust). Whatever
     /// the bank holds above it has arrived from the chain since (matured undelegations).
     pub liquid_bonded: Uint128,
+    /// Height and time (seconds) of the last block in which the hub settled batches, and
+    /// the latest time of a strictly earlier block it saw: every unbonding completing at
+    /// or before `earlier_time` has certainly been returned by the chain (the chain pays
+    /// out at the end of the first block past completion).
+    #[serde(default)]
+    pub seen_height: u64,
+    #[serde(default)]
+    pub seen_time: u64,
+    #[serde(default)]
+    pub earlier_time: u64,
 }
 
 /// Cold statistics: slashing and dust.

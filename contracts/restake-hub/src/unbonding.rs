@@ -6,8 +6,6 @@
 //! batches are in flight. A batch is settled once the chain has returned it; if it
 //! returns less than was undelegated (chain slashing), every group in it shares the loss.
 
-use std::collections::BTreeMap;
-
 use crate::error::nonpayable;
 use cosmwasm_std::{
     Addr, BankMsg, CosmosMsg, Decimal256, Deps, DepsMut, Env, MessageInfo, Order, Response,
@@ -266,18 +264,34 @@ pub fn process_unbondings(
         .add_attribute("validators", sent.join(",")))
 }
 
+/// A shortfall larger than this share of what a set of batches expected is taken as
+/// "not returned yet" rather than as chain slashing, unless the chain certainly paid out
+/// already (Cosmos chains slash at most 5% for double signing).
+const MAX_PLAUSIBLE_LOSS_PERCENT: u128 = 33;
+
 /// Settles every sent batch whose completion time has passed and whose tokens the chain
 /// has returned. What arrived is the hub's bonded-denom balance above what the books
-/// already account for. Batches are settled in completion order; a group of batches
-/// that completed together and returned less than expected shares the shortfall,
-/// weighted towards validators on which a chain slash was observed since they were sent.
-/// Returns the routing messages and the number of batches settled.
+/// already account for.
+///
+/// If everything due arrived in full, each batch is settled in full. If less arrived,
+/// the validators concerned are synced first: a shortfall that chain slashes observed
+/// since the batches were sent explain is shared between those batches, weighted by the
+/// loss each slash implies; an unexplained shortfall is only accepted once the chain has
+/// certainly paid out (a strictly earlier block was past the completion time), otherwise
+/// the latest batches are presumed not returned yet (the chain pays out at the end of
+/// the block) and wait. Returns the messages (harvests, routing) and the number settled.
 pub fn settle_matured(
     deps: Deps,
     env: &Env,
     books: &mut Books,
 ) -> Result<(Vec<CosmosMsg>, u32), ContractError> {
     let now = env.block.time.seconds();
+    if env.block.height > books.totals.seen_height {
+        books.totals.earlier_time = books.totals.earlier_time.max(books.totals.seen_time);
+        books.totals.seen_height = env.block.height;
+        books.totals.seen_time = now;
+    }
+    let certain_until = books.totals.earlier_time;
     let due: Vec<(u64, u64)> = BATCH_COMPLETIONS
         .keys(
             deps.storage,
@@ -293,120 +307,115 @@ pub fn settle_matured(
         .querier
         .query_balance(&env.contract.address, &books.config.bonded_denom)?
         .amount;
-    let mut remaining = balance.saturating_sub(books.totals.liquid_bonded);
-    let mut by_time: BTreeMap<u64, Vec<u64>> = BTreeMap::new();
-    for (secs, batch) in due {
-        by_time.entry(secs).or_default().push(batch);
-    }
+    let arrived = balance.saturating_sub(books.totals.liquid_bonded);
     let mut msgs = vec![];
-    let mut settled = 0u32;
-    let mut all_settled = true;
-    for (_, batches) in by_time {
+    let mut set = due;
+    let mut synced: Vec<String> = vec![];
+    while let Some(&(latest, _)) = set.last() {
+        let ids: Vec<u64> = set.iter().map(|(_, id)| *id).collect();
         let mut expected = Uint128::zero();
-        for id in &batches {
+        for id in &ids {
             expected += books.batch(deps.storage, *id)?.expected;
         }
-        if remaining >= expected {
-            for id in &batches {
+        if arrived >= expected {
+            for id in &ids {
                 let e = books.batch(deps.storage, *id)?.expected;
                 msgs.extend(settle_batch(deps.storage, books, *id, e)?);
-                settled += 1;
             }
-            remaining -= expected;
-            continue;
+            let surplus = arrived - expected;
+            // More arrived than any batch expected (a donation, chain rounding): nobody's.
+            books.totals.liquid_bonded += surplus;
+            add_bonded_dust(deps.storage, books, surplus)?;
+            return Ok((msgs, ids.len() as u32));
         }
-        if remaining.is_zero() {
-            // Not returned yet (the chain completes unbondings at the end of the block).
-            all_settled = false;
-            break;
-        }
-        // A short return: refresh what the chain says about these validators first.
-        for id in &batches {
+        for id in &ids {
             let validator = books.batch(deps.storage, *id)?.validator.clone();
-            let (harvest, _) = harvest_and_sync(deps, &env.contract.address, books, &validator)?;
-            msgs.extend(harvest);
+            if !synced.contains(&validator) {
+                let (harvest, _) =
+                    harvest_and_sync(deps, &env.contract.address, books, &validator)?;
+                msgs.extend(harvest);
+                synced.push(validator);
+            }
         }
-        let returns = attribute_return(deps.storage, books, &batches, remaining, expected)?;
-        let mut used = Uint128::zero();
-        for (id, returned) in batches.iter().zip(returns) {
-            msgs.extend(settle_batch(deps.storage, books, *id, returned)?);
-            used += returned;
-            settled += 1;
+        let weights = suspected_losses(deps.storage, books, &ids)?;
+        let explained = !weights.iter().all(|w| w.is_zero())
+            && arrived.u128() * 100 >= expected.u128() * (100 - MAX_PLAUSIBLE_LOSS_PERCENT);
+        if explained || latest <= certain_until {
+            let returns = attribute_return(deps.storage, books, &ids, &weights, arrived, expected)?;
+            let mut used = Uint128::zero();
+            for (id, returned) in ids.iter().zip(returns) {
+                msgs.extend(settle_batch(deps.storage, books, *id, returned)?);
+                used += returned;
+            }
+            let leftover = arrived - used;
+            books.totals.liquid_bonded += leftover;
+            add_bonded_dust(deps.storage, books, leftover)?;
+            return Ok((msgs, ids.len() as u32));
         }
-        let leftover = remaining - used;
-        books.totals.liquid_bonded += leftover;
-        add_bonded_dust(deps.storage, books, leftover)?;
-        remaining = Uint128::zero();
-        break;
+        // Presume the latest batches have not been returned yet.
+        set.retain(|(secs, _)| *secs < latest);
     }
-    if all_settled && !remaining.is_zero() {
-        // More arrived than any batch expected (a donation, chain rounding): nobody's.
-        books.totals.liquid_bonded += remaining;
-        add_bonded_dust(deps.storage, books, remaining)?;
-    }
-    Ok((msgs, settled))
+    Ok((msgs, 0))
 }
 
-/// Splits `arrived` (< `expected`) between batches that completed together.
-fn attribute_return(
+/// For each batch, the loss the chain slashes observed on its validator since it was
+/// sent imply (expected × (1 − factor now / factor at send)).
+fn suspected_losses(
     store: &dyn Storage,
     books: &mut Books,
     batches: &[u64],
-    arrived: Uint128,
-    expected: Uint128,
 ) -> Result<Vec<Uint128>, ContractError> {
-    let shortfall = expected - arrived;
-    let mut suspected = vec![];
+    let mut out = vec![];
     for id in batches {
         let batch = books.batch(store, *id)?.clone();
         let factor = books.validator(store, &batch.validator)?.chain_factor;
-        // Loss the chain slashes observed on the validator since the send imply.
         let kept = if batch.chain_factor_at_send.is_zero() {
             Decimal256::one()
         } else {
             (factor / batch.chain_factor_at_send).min(Decimal256::one())
         };
-        let lost = Decimal256::one() - kept;
-        let weight = Uint256::from(batch.expected).mul_floor(lost);
-        suspected.push((
-            batch.expected,
-            Uint128::try_from(weight).unwrap_or_default(),
-        ));
+        let lost = Uint256::from(batch.expected).mul_ceil(Decimal256::one() - kept);
+        out.push(Uint128::try_from(lost).unwrap_or(batch.expected));
     }
-    let total_weight: Uint128 = suspected.iter().map(|(_, w)| *w).sum();
-    let mut returns = vec![];
-    for (batch_expected, weight) in suspected {
-        let returned = if total_weight.is_zero() {
-            floor_ratio(batch_expected, arrived, expected).unwrap_or_default()
-        } else {
-            let loss = ceil_ratio(shortfall, weight, total_weight)
-                .unwrap_or(batch_expected)
-                .min(batch_expected);
-            batch_expected - loss
-        };
-        returns.push(returned);
-    }
-    // The weighted split may ask for more than arrived; fall back to pro rata then.
-    let asked: Uint128 = returns.iter().copied().sum();
-    if asked > arrived {
-        returns = suspected_fallback(store, books, batches, arrived, expected)?;
-    }
-    Ok(returns)
+    Ok(out)
 }
 
-fn suspected_fallback(
+/// Splits `arrived` (< `expected`) between batches: the shortfall goes to the batches in
+/// proportion to their suspected losses, or pro rata to what they expected when no
+/// observed slash explains it (or the weighted split cannot be honoured).
+fn attribute_return(
     store: &dyn Storage,
     books: &mut Books,
     batches: &[u64],
+    weights: &[Uint128],
     arrived: Uint128,
     expected: Uint128,
 ) -> Result<Vec<Uint128>, ContractError> {
-    let mut out = vec![];
+    let shortfall = expected - arrived;
+    let total_weight: Uint128 = weights.iter().copied().sum();
+    let mut expected_each = vec![];
     for id in batches {
-        let e = books.batch(store, *id)?.expected;
-        out.push(floor_ratio(e, arrived, expected).unwrap_or_default());
+        expected_each.push(books.batch(store, *id)?.expected);
     }
-    Ok(out)
+    if !total_weight.is_zero() {
+        let returns: Vec<Uint128> = expected_each
+            .iter()
+            .zip(weights)
+            .map(|(e, w)| {
+                let loss = ceil_ratio(shortfall, *w, total_weight)
+                    .unwrap_or(*e)
+                    .min(*e);
+                *e - loss
+            })
+            .collect();
+        if returns.iter().copied().sum::<Uint128>() <= arrived {
+            return Ok(returns);
+        }
+    }
+    Ok(expected_each
+        .iter()
+        .map(|e| floor_ratio(*e, arrived, expected).unwrap_or_default())
+        .collect())
 }
 
 /// Settles one batch that returned `returned` tokens: each unbonding group keeps its

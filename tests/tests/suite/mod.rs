@@ -1,4 +1,5 @@
 mod helpers;
+mod test_chain_slash;
 mod test_core_flow;
 mod test_json;
 mod test_refusals;

@@ -1,0 +1,163 @@
+//! Chain slashing (double-sign, downtime): detected by `sync_validator` (and before any
+//! delegation change), shared pro rata by all stake on the validator; short unbonding
+//! batches share their shortfall.
+
+use cosmwasm_std::Decimal;
+use restake_multitest::{attr, ServiceSpec, SuiteBuilder, HUB_UNBONDING};
+
+#[test]
+fn five_percent_chain_slash_then_sync() {
+    let mut s = SuiteBuilder::new()
+        .with_validators(2)
+        .with_apr(Decimal::zero())
+        .build();
+    let (v0, v1) = (s.validator(0), s.validator(1));
+    let a = s.register(ServiceSpec::new("A")).unwrap();
+    s.deposit("alice", &v0, 1_000_000).unwrap();
+    s.deposit("bob", &v0, 3_000_000).unwrap();
+    s.opt_in("bob", &v0, &[a]).unwrap();
+    s.deposit("carol", &v1, 2_000_000).unwrap();
+    s.opt_in("carol", &v1, &[a]).unwrap();
+
+    s.chain_slash(&v0, Decimal::percent(5));
+    assert_eq!(s.delegation(&v0), 3_800_000);
+    let res = s.sync_validator(&v0).unwrap();
+    assert_eq!(attr(&res, "shortfall").as_deref(), Some("200000"));
+    assert_eq!(s.bonded_of("alice", &v0), 950_000);
+    assert_eq!(s.bonded_of("bob", &v0), 2_850_000);
+    assert_eq!(s.bonded_of("carol", &v1), 2_000_000);
+    assert_eq!(
+        s.service(a).unwrap().total_stake.u128(),
+        2_850_000 + 2_000_000
+    );
+    assert_eq!(s.stats().unwrap().chain_slashed.u128(), 200_000);
+    s.assert_invariants();
+    // a second sync changes nothing
+    let before = s.app.dump_wasm_raw(&s.hub);
+    let res = s.sync_validator(&v0).unwrap();
+    assert_eq!(attr(&res, "shortfall").as_deref(), Some("0"));
+    assert!(s.app.dump_wasm_raw(&s.hub) == before);
+}
+
+#[test]
+fn a_newcomer_never_pays_for_a_chain_slash_before_its_deposit() {
+    let mut s = SuiteBuilder::new().with_apr(Decimal::zero()).build();
+    let v = s.validator(0);
+    s.deposit("alice", &v, 1_000_000).unwrap();
+    s.chain_slash(&v, Decimal::percent(10));
+    // nobody synced: the deposit syncs first
+    s.deposit("bob", &v, 1_000_000).unwrap();
+    assert_eq!(s.bonded_of("alice", &v), 900_000);
+    // joining a pool whose token rate is no longer 1 rounds the new shares down: at most
+    // one unit, in the favour of the others
+    let bob = s.bonded_of("bob", &v);
+    assert!((999_999..=1_000_000).contains(&bob), "{bob}");
+    s.assert_invariants();
+}
+
+#[test]
+fn a_short_batch_spreads_its_shortfall_and_the_last_claimant_is_paid() {
+    let mut s = SuiteBuilder::new().with_apr(Decimal::zero()).build();
+    let v = s.validator(0);
+    for who in ["alice", "bob", "carol"] {
+        s.deposit(who, &v, 1_000_000).unwrap();
+    }
+    // alice's unbond goes out at once; bob and carol queue in the next batch
+    s.unbond("alice", &v, 300_000).unwrap();
+    s.unbond("bob", &v, 333_333).unwrap();
+    s.unbond("carol", &v, 1_000_000).unwrap();
+    s.advance(HUB_UNBONDING.div_ceil(7));
+    s.process_unbondings().unwrap();
+    assert_eq!(s.chain_unbonding_entries().len(), 2);
+    // the chain slashes 10%: both unbonding entries and the remaining delegation
+    s.chain_slash(&v, Decimal::percent(10));
+    s.advance(HUB_UNBONDING);
+    for (who, asked) in [
+        ("alice", 300_000u128),
+        ("bob", 333_333),
+        ("carol", 1_000_000),
+    ] {
+        let before = s.balance(who, "uatom");
+        s.claim_unbonded(who).unwrap();
+        let got = s.balance(who, "uatom") - before;
+        let expected = asked * 9 / 10;
+        assert!(
+            got <= expected && expected - got <= 1,
+            "{who}: {got} vs {expected}"
+        );
+    }
+    s.sync_validator(&v).unwrap();
+    // 700_000 and 666_667 bonded lost 10% (shares round down by at most one unit)
+    assert!((629_999..=630_000).contains(&s.bonded_of("alice", &v)));
+    assert!((599_999..=600_000).contains(&s.bonded_of("bob", &v)));
+    s.assert_invariants();
+    assert_eq!(s.stats().unwrap().total_unbonding.u128(), 0);
+}
+
+#[test]
+fn queued_unbonds_share_a_chain_slash_before_they_leave() {
+    let mut s = SuiteBuilder::new().with_apr(Decimal::zero()).build();
+    let v = s.validator(0);
+    s.deposit("alice", &v, 1_000_000).unwrap();
+    s.deposit("bob", &v, 1_000_000).unwrap();
+    s.unbond("alice", &v, 100).unwrap(); // spends the epoch (and is slashed in flight)
+    s.unbond("bob", &v, 500_000).unwrap(); // queued, still delegated
+    s.chain_slash(&v, Decimal::percent(20));
+    s.sync_validator(&v).unwrap();
+    let u = s.unbondings("bob").unwrap();
+    assert_eq!(u[0].amount.u128(), 400_000);
+    assert_eq!(s.bonded_of("bob", &v), 400_000);
+    s.advance(HUB_UNBONDING.div_ceil(7));
+    s.process_unbondings().unwrap();
+    s.advance(HUB_UNBONDING);
+    s.claim_unbonded("bob").unwrap();
+    assert_eq!(s.balance("bob", "uatom"), 400_000);
+    // alice's 100 were in flight when the chain slashed 20%: her batch alone lost 20
+    s.claim_unbonded("alice").unwrap();
+    assert_eq!(s.balance("alice", "uatom"), 80);
+    s.assert_invariants();
+}
+
+#[test]
+fn batches_of_two_validators_maturing_together_keep_their_own_losses() {
+    let mut s = SuiteBuilder::new()
+        .with_validators(2)
+        .with_apr(Decimal::zero())
+        .build();
+    let (v0, v1) = (s.validator(0), s.validator(1));
+    s.deposit("alice", &v0, 1_000_000).unwrap();
+    s.deposit("bob", &v1, 1_000_000).unwrap();
+    // both undelegations leave in the same block and complete together
+    s.unbond("alice", &v0, 500_000).unwrap();
+    s.unbond("bob", &v1, 500_000).unwrap();
+    s.chain_slash(&v0, Decimal::percent(10));
+    s.advance(HUB_UNBONDING);
+    s.process_unbondings().unwrap();
+    s.claim_unbonded("alice").unwrap();
+    s.claim_unbonded("bob").unwrap();
+    assert_eq!(s.balance("alice", "uatom"), 450_000);
+    assert_eq!(s.balance("bob", "uatom"), 500_000);
+    assert_eq!(s.bonded_of("alice", &v0), 450_000);
+    assert_eq!(s.bonded_of("bob", &v1), 500_000);
+    s.assert_invariants();
+}
+
+#[test]
+fn stakers_of_a_slashed_validator_can_still_leave() {
+    let mut s = SuiteBuilder::new().with_apr(Decimal::zero()).build();
+    let v = s.validator(0);
+    let a = s.register(ServiceSpec::new("A").opt_out_delay(10)).unwrap();
+    s.deposit("alice", &v, 1_000_000).unwrap();
+    s.opt_in("alice", &v, &[a]).unwrap();
+    // tombstoning slashes 5% on the Cosmos Hub
+    s.chain_slash(&v, Decimal::percent(5));
+    s.opt_out("alice", &v, &[a]).unwrap();
+    s.advance(10);
+    s.complete_opt_out("alice", &v).unwrap();
+    s.unbond("alice", &v, 950_000).unwrap();
+    s.advance(HUB_UNBONDING);
+    s.claim_unbonded("alice").unwrap();
+    assert_eq!(s.balance("alice", "uatom"), 950_000);
+    assert!(s.positions("alice").unwrap().is_empty());
+    s.assert_invariants();
+}
