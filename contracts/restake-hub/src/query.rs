@@ -489,6 +489,7 @@ pub fn validator(deps: Deps, validator: String) -> Result<ValidatorResponse, Con
         books: v.books(),
         pools: v.pools.len() as u32,
         batches_in_flight: v.in_flight,
+        unbonding_in_flight: v.in_flight_tokens,
         last_undelegation: v.last_send,
     })
 }

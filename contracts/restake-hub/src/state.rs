@@ -121,6 +121,9 @@ pub struct ValidatorState {
     pub last_send: Option<Timestamp>,
     /// Batches sent to the chain whose return has not been settled yet.
     pub in_flight: u32,
+    /// Tokens undelegated in those batches.
+    #[serde(default)]
+    pub in_flight_tokens: Uint128,
     /// Cumulative native staking reward per bonded token, per denom.
     pub native_index: Vec<(String, Decimal256)>,
     /// Π (1 − chain slash fraction) observed by syncs; attributes short batches.

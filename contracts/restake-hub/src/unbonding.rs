@@ -217,6 +217,7 @@ pub fn try_send(
     v.queued_batch = None;
     v.last_send = Some(env.block.time);
     v.in_flight += 1;
+    v.in_flight_tokens += total;
     books.set_queued(validator, None);
     books.set_completion(completion.seconds(), batch_id, true);
     if total.is_zero() {
@@ -491,6 +492,7 @@ pub fn settle_batch(
     b.returned = returned;
     let v = books.validator_mut(store, &batch.validator)?;
     v.in_flight = v.in_flight.saturating_sub(1);
+    v.in_flight_tokens = v.in_flight_tokens.saturating_sub(expected);
     Ok(msgs)
 }
 

@@ -171,6 +171,12 @@ impl SuiteBuilder {
         self
     }
     pub fn build(self) -> Suite {
+        self.try_build().expect("instantiate restake-hub")
+    }
+
+    /// Like `build`, but returns the hub's instantiate error (a bad `with_hub` edit)
+    /// instead of panicking.
+    pub fn try_build(self) -> AnyResult<Suite> {
         let api = MockApi::default();
         let community_pool = api.addr_make("community_pool");
         let validators: Vec<String> = (0..self.validators)
@@ -242,17 +248,15 @@ impl SuiteBuilder {
             cw20_base::contract::query,
         )));
         let owner = app.api().addr_make("owner");
-        let hub = app
-            .instantiate_contract(
-                hub_code,
-                owner.clone(),
-                &self.instantiate,
-                &[],
-                "restake-hub",
-                Some(owner.to_string()),
-            )
-            .expect("instantiate restake-hub");
-        Suite {
+        let hub = app.instantiate_contract(
+            hub_code,
+            owner.clone(),
+            &self.instantiate,
+            &[],
+            "restake-hub",
+            Some(owner.to_string()),
+        )?;
+        Ok(Suite {
             app,
             hub,
             owner,
@@ -262,7 +266,7 @@ impl SuiteBuilder {
             cw20_code,
             community_pool,
             known: BTreeSet::new(),
-        }
+        })
     }
 }
 

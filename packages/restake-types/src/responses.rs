@@ -261,5 +261,8 @@ pub struct ValidatorResponse {
     pub books: Uint128,
     pub pools: u32,
     pub batches_in_flight: u32,
+    /// Tokens the chain is unbonding for the hub from this validator (as undelegated; a
+    /// chain slash of them shows when they return).
+    pub unbonding_in_flight: Uint128,
     pub last_undelegation: Option<Timestamp>,
 }

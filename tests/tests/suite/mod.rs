@@ -1,6 +1,7 @@
 mod helpers;
 mod test_chain_slash;
 mod test_core_flow;
+mod test_invariants;
 mod test_json;
 mod test_refusals;
 mod test_rewards;
