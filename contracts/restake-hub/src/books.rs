@@ -83,11 +83,11 @@ impl Books {
     // ------------------------------------------------------------------ services
 
     fn ensure_service(&mut self, store: &dyn Storage, id: u64) -> Result<(), ContractError> {
-        if !self.services.contains_key(&id) {
+        if let std::collections::btree_map::Entry::Vacant(e) = self.services.entry(id) {
             let state = SERVICE_STATES
                 .may_load(store, id)?
                 .ok_or(ContractError::ServiceNotFound { id })?;
-            self.services.insert(id, state);
+            e.insert(state);
         }
         Ok(())
     }
@@ -203,9 +203,8 @@ impl Books {
     // ------------------------------------------------------------------ batches
 
     pub fn batch(&mut self, store: &dyn Storage, id: u64) -> StdResult<&Batch> {
-        if !self.batches.contains_key(&id) {
-            let b = BATCHES.load(store, id)?;
-            self.batches.insert(id, b);
+        if let std::collections::btree_map::Entry::Vacant(e) = self.batches.entry(id) {
+            e.insert(BATCHES.load(store, id)?);
         }
         Ok(&self.batches[&id])
     }

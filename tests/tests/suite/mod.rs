@@ -7,3 +7,4 @@ mod test_refusals;
 mod test_rewards;
 mod test_slashing;
 mod test_unbonding;
+mod test_admin;

@@ -130,7 +130,7 @@ fn apply(s: &mut Suite, op: &Op, run: &mut Run) {
             None => Ok(()),
         },
         Op::ExecuteSlashes => {
-            let ids: Vec<u64> = pending.drain(..).collect();
+            let ids: Vec<u64> = std::mem::take(pending);
             for id in ids {
                 if s.execute_slash("anyone", id).is_err() {
                     pending.push(id);
