@@ -41,17 +41,23 @@ pub fn withdraw_msg(validator: &str) -> CosmosMsg {
     .into()
 }
 
+/// Protobuf type of the Cosmos SDK's community-pool deposit.
+pub const FUND_COMMUNITY_POOL: &str = "/cosmos.distribution.v1beta1.MsgFundCommunityPool";
+
 /// Sends slashed tokens to the configured destination.
-pub fn route_msg(destination: &Destination, amount: Coin) -> CosmosMsg {
+pub fn route_msg(hub: &Addr, destination: &Destination, amount: Coin) -> CosmosMsg {
     match destination {
         Destination::Burn => BankMsg::Burn {
             amount: vec![amount],
         }
         .into(),
-        Destination::CommunityPool => DistributionMsg::FundCommunityPool {
-            amount: vec![amount],
-        }
-        .into(),
+        // Sent as the SDK message itself rather than `DistributionMsg::FundCommunityPool`,
+        // which would make the contract require the cosmwasm_1_3 capability.
+        #[allow(deprecated)]
+        Destination::CommunityPool => CosmosMsg::Stargate {
+            type_url: FUND_COMMUNITY_POOL.to_string(),
+            value: fund_community_pool_proto(hub, &amount).into(),
+        },
         Destination::Address(addr) => BankMsg::Send {
             to_address: addr.to_string(),
             amount: vec![amount],
@@ -142,4 +148,53 @@ pub fn harvest_and_sync(
 
 pub fn bonded_coin(books: &Books, amount: Uint128) -> Coin {
     coin(amount.u128(), books.config.bonded_denom.clone())
+}
+
+/// `MsgFundCommunityPool { amount: [coin], depositor }` in protobuf encoding.
+pub fn fund_community_pool_proto(depositor: &Addr, coin: &Coin) -> Vec<u8> {
+    let mut c = vec![];
+    proto_field(&mut c, 1, coin.denom.as_bytes());
+    proto_field(&mut c, 2, coin.amount.to_string().as_bytes());
+    let mut msg = vec![];
+    proto_field(&mut msg, 1, &c);
+    proto_field(&mut msg, 2, depositor.as_bytes());
+    msg
+}
+
+/// Appends a length-delimited protobuf field.
+fn proto_field(out: &mut Vec<u8>, field: u8, bytes: &[u8]) {
+    out.push((field << 3) | 2);
+    let mut len = bytes.len();
+    while len >= 0x80 {
+        out.push((len as u8 & 0x7f) | 0x80);
+        len >>= 7;
+    }
+    out.push(len as u8);
+    out.extend_from_slice(bytes);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn community_pool_proto_matches_the_sdk_encoding() {
+        // Encoded with cosmos-sdk-proto: MsgFundCommunityPool{amount:[{uatom,1000}],depositor:"cosmos1hub"}
+        let bytes = fund_community_pool_proto(
+            &Addr::unchecked("cosmos1hub"),
+            &Coin::new(1000u128, "uatom"),
+        );
+        assert_eq!(
+            bytes,
+            [
+                &[0x0a, 0x0d, 0x0a, 0x05][..],
+                b"uatom",
+                &[0x12, 0x04],
+                b"1000",
+                &[0x12, 0x0a],
+                b"cosmos1hub",
+            ]
+            .concat()
+        );
+    }
 }

@@ -9,7 +9,7 @@ use crate::error::nonpayable;
 use cosmwasm_std::{
     Decimal, Decimal256, DepsMut, Env, MessageInfo, Response, Storage, Uint128, Uint256,
 };
-use restake_types::math::ceil_ratio;
+use restake_types::math::split_loss;
 use restake_types::{Asset, SlashStatus};
 
 use crate::books::Books;
@@ -273,7 +273,11 @@ fn execute_request(
     if !claimable_taken.is_zero() {
         record_routed(stats, &destination, claimable_taken);
         books.totals.liquid_bonded = books.totals.liquid_bonded.checked_sub(claimable_taken)?;
-        msgs.push(route_msg(&destination, bonded_coin(books, claimable_taken)));
+        msgs.push(route_msg(
+            &env.contract.address,
+            &destination,
+            bonded_coin(books, claimable_taken),
+        ));
     }
     // The slashed bonded stake leaves with the validator's next undelegation (the next
     // unbond or `process_unbondings`), so a slash never spends an unbonding epoch alone.
@@ -313,8 +317,8 @@ pub fn record_routed(stats: &mut SlashStats, destination: &Destination, amount: 
 
 /// Shares a chain-slashing shortfall of `shortfall` tokens pro rata by everything still
 /// delegated on the validator: the pools' bonded stake, the queued batch (unbonds and
-/// slashed stake) and dust. Each part loses its share rounded up; the excess over the
-/// shortfall becomes dust, so the books end equal to the chain's delegation.
+/// slashed stake) and dust, exactly (largest remainders take the rounding units), so the
+/// books end equal to the chain's delegation.
 pub fn apply_chain_shortfall(
     store: &dyn Storage,
     books: &mut Books,
@@ -326,52 +330,57 @@ pub fn apply_chain_shortfall(
     if shortfall.is_zero() || before.is_zero() {
         return Ok(());
     }
-    let share = |amount: Uint128| -> Result<Uint128, ContractError> {
-        Ok(ceil_ratio(amount, shortfall, before)
-            .ok_or(ContractError::Math(
-                restake_types::math::MathError::Overflow("chain shortfall"),
-            ))?
-            .min(amount))
-    };
-    let mut taken = Uint128::zero();
+    // Everything still delegated, in a fixed order: the pools' bonded stake, the queued
+    // batch's unbonding groups and slashed stake, dust.
+    let mut pools = vec![];
     for pool_id in &v.pools {
         let mut pool = books.take_pool(store, *pool_id)?;
         settle_pool(store, books, &mut pool)?;
-        let loss = pool.bonded.take(share(pool.bonded.tokens)?);
-        if !loss.is_zero() {
-            bonded_removed(store, books, &pool, loss)?;
-            taken += loss;
+        pools.push(pool);
+    }
+    let mut groups = vec![];
+    let mut slashed = Uint128::zero();
+    if let Some(batch_id) = v.queued_batch {
+        for pool_id in books.batch(store, batch_id)?.pools.clone() {
+            if let Some(group) = books.group(store, batch_id, pool_id)? {
+                groups.push((batch_id, pool_id, group));
+            }
         }
+        slashed = books.batch(store, batch_id)?.slashed;
+    }
+    let amounts: Vec<Uint128> = pools
+        .iter()
+        .map(|p| p.bonded.tokens)
+        .chain(groups.iter().map(|(_, _, g)| g.group.tokens))
+        .chain([slashed, v.dust])
+        .collect();
+    let losses = split_loss(&amounts, shortfall);
+    let (pool_losses, rest) = losses.split_at(pools.len());
+    let (group_losses, rest) = rest.split_at(groups.len());
+    for (mut pool, loss) in pools.into_iter().zip(pool_losses) {
+        let loss = pool.bonded.take(*loss);
+        bonded_removed(store, books, &pool, loss)?;
         books.put_pool(store, pool)?;
     }
     let mut queued_loss = Uint128::zero();
-    if let Some(batch_id) = v.queued_batch {
-        let pools = books.batch(store, batch_id)?.pools.clone();
-        for pool_id in pools {
-            if let Some(mut group) = books.group(store, batch_id, pool_id)? {
-                let loss = group.group.take(share(group.group.tokens)?);
-                if !loss.is_zero() {
-                    books.totals.unbonding = books.totals.unbonding.checked_sub(loss)?;
-                    queued_loss += loss;
-                    books.put_group(batch_id, pool_id, Some(group));
-                }
-            }
-        }
-        let batch = books.batch_mut(store, batch_id)?;
-        let slashed = batch.slashed;
-        let loss = share(slashed)?;
-        batch.slashed -= loss;
-        let stats = books.stats(store)?;
-        stats.pending_routing = stats.pending_routing.checked_sub(loss)?;
+    for ((batch_id, pool_id, mut group), loss) in groups.into_iter().zip(group_losses) {
+        let loss = group.group.take(*loss);
+        books.totals.unbonding = books.totals.unbonding.checked_sub(loss)?;
         queued_loss += loss;
+        books.put_group(batch_id, pool_id, Some(group));
     }
-    let dust_loss = share(v.dust)?;
-    taken += queued_loss + dust_loss;
-    let excess = taken.saturating_sub(shortfall);
+    let (slashed_loss, dust_loss) = (rest[0], rest[1]);
+    if let Some(batch_id) = v.queued_batch {
+        let batch = books.batch_mut(store, batch_id)?;
+        batch.slashed = batch.slashed.checked_sub(slashed_loss)?;
+        let stats = books.stats(store)?;
+        stats.pending_routing = stats.pending_routing.checked_sub(slashed_loss)?;
+        queued_loss += slashed_loss;
+    }
     let after = before - shortfall;
     let state = books.validator_mut(store, validator)?;
     state.queued = state.queued.checked_sub(queued_loss)?;
-    state.dust = state.dust.checked_sub(dust_loss)?.checked_add(excess)?;
+    state.dust = state.dust.checked_sub(dust_loss)?;
     state.chain_factor = scale_factor(state.chain_factor, after, before);
     books.stats(store)?.chain_slashed += shortfall;
     Ok(())

@@ -321,7 +321,13 @@ pub fn settle_matured(
         if arrived >= expected {
             for id in &ids {
                 let e = books.batch(deps.storage, *id)?.expected;
-                msgs.extend(settle_batch(deps.storage, books, *id, e)?);
+                msgs.extend(settle_batch(
+                    deps.storage,
+                    &env.contract.address,
+                    books,
+                    *id,
+                    e,
+                )?);
             }
             let surplus = arrived - expected;
             // More arrived than any batch expected (a donation, chain rounding): nobody's.
@@ -345,7 +351,13 @@ pub fn settle_matured(
             let returns = attribute_return(deps.storage, books, &ids, &weights, arrived, expected)?;
             let mut used = Uint128::zero();
             for (id, returned) in ids.iter().zip(returns) {
-                msgs.extend(settle_batch(deps.storage, books, *id, returned)?);
+                msgs.extend(settle_batch(
+                    deps.storage,
+                    &env.contract.address,
+                    books,
+                    *id,
+                    returned,
+                )?);
                 used += returned;
             }
             let leftover = arrived - used;
@@ -424,6 +436,7 @@ fn attribute_return(
 /// it is routed; rounding leftovers become dust. Returns the routing messages.
 pub fn settle_batch(
     store: &dyn Storage,
+    hub: &Addr,
     books: &mut Books,
     batch_id: u64,
     returned: Uint128,
@@ -482,7 +495,7 @@ pub fn settle_batch(
     if !slashed.is_zero() {
         record_routed(stats, &destination, slashed);
         books.totals.liquid_bonded = books.totals.liquid_bonded.checked_sub(slashed)?;
-        msgs.push(route_msg(&destination, bonded_coin(books, slashed)));
+        msgs.push(route_msg(hub, &destination, bonded_coin(books, slashed)));
     }
     if let Some(completion) = batch.completion_time {
         books.set_completion(completion.seconds(), batch_id, false);

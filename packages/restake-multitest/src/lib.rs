@@ -19,11 +19,14 @@
 //! suite.assert_invariants();
 //! ```
 
+mod contracts;
 mod distribution;
 mod invariants;
 mod suite;
 
-pub use cw_multi_test::AppResponse;
-pub use distribution::CommunityPoolDistribution;
+/// The cw-multi-test version the Suite runs, for `ContractWrapper` and friends.
+pub use cw_multi_test;
+pub use cw_multi_test::{AppResponse, Contract, ContractWrapper, Executor};
+pub use distribution::{CommunityPoolDistribution, CommunityPoolStargate};
 pub use invariants::InvariantReport;
 pub use suite::*;

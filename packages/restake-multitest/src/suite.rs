@@ -9,13 +9,13 @@ use cosmwasm_std::{
 use cw_multi_test::{
     App, AppBuilder, AppResponse, BankKeeper, BankSudo, ContractWrapper, Executor, FailingModule,
     GovFailingModule, IbcFailingModule, IntoBech32, StakeKeeper, StakingInfo, StakingSudo,
-    StargateFailing, WasmKeeper,
+    WasmKeeper,
 };
 use restake_types::*;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::distribution::CommunityPoolDistribution;
+use crate::distribution::{CommunityPoolDistribution, CommunityPoolStargate};
 
 /// The chain the Suite runs.
 pub type HubApp = App<
@@ -28,7 +28,7 @@ pub type HubApp = App<
     CommunityPoolDistribution,
     IbcFailingModule,
     GovFailingModule,
-    StargateFailing,
+    CommunityPoolStargate,
 >;
 
 /// Cosmos Hub's unbonding time.
@@ -202,6 +202,9 @@ impl SuiteBuilder {
         let mut app = AppBuilder::new()
             .with_api(api)
             .with_distribution(CommunityPoolDistribution::new(community_pool.clone()))
+            .with_stargate(CommunityPoolStargate {
+                community_pool: community_pool.clone(),
+            })
             .build(move |router, api, storage| {
                 router.staking.setup(storage, staking_info).unwrap();
                 let block = cosmwasm_std::BlockInfo {

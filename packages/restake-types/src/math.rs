@@ -186,6 +186,41 @@ pub fn ceil_ratio(a: Uint128, b: Uint128, c: Uint128) -> Option<Uint128> {
     Uint128::try_from(q).ok()
 }
 
+/// Splits a `loss` over `amounts` pro rata, exactly: each part loses its share rounded
+/// down, and the units the rounding leaves go one each to the parts with the largest
+/// remainders (ties to the larger part, then the earlier). Never takes more than a part
+/// holds; the result sums to min(loss, Σ amounts).
+pub fn split_loss(amounts: &[Uint128], loss: Uint128) -> Vec<Uint128> {
+    let total: Uint256 = amounts.iter().map(|a| Uint256::from(*a)).sum();
+    if total.is_zero() || loss.is_zero() {
+        return vec![Uint128::zero(); amounts.len()];
+    }
+    let loss = Uint256::from(loss).min(total);
+    let mut out = Vec::with_capacity(amounts.len());
+    let mut remainders = Vec::with_capacity(amounts.len());
+    let mut assigned = Uint256::zero();
+    for (i, a) in amounts.iter().enumerate() {
+        // a × loss ≤ 2^128 × 2^128 fits in 256 bits
+        let num = Uint256::from(*a) * loss;
+        let share = num / total;
+        assigned += share;
+        out.push(Uint128::try_from(share).unwrap_or(*a));
+        remainders.push((num % total, *a, i));
+    }
+    let mut left = loss - assigned;
+    remainders.sort_by(|x, y| y.0.cmp(&x.0).then(y.1.cmp(&x.1)).then(x.2.cmp(&y.2)));
+    for (_, a, i) in remainders {
+        if left.is_zero() {
+            break;
+        }
+        if out[i] < a {
+            out[i] += Uint128::one();
+            left -= Uint256::one();
+        }
+    }
+    out
+}
+
 /// floor(a × b / c) with a 256-bit intermediate; None on overflow or c = 0.
 pub fn floor_ratio(a: Uint128, b: Uint128, c: Uint128) -> Option<Uint128> {
     if c.is_zero() {
@@ -303,7 +338,36 @@ mod tests {
         assert!(index_increment(u(1), u(0)).is_err());
     }
 
+    #[test]
+    fn split_loss_is_exact() {
+        let parts = [u(100), u(50), u(1), u(0)];
+        let l = split_loss(&parts, u(10));
+        assert_eq!(l.iter().map(|v| v.u128()).sum::<u128>(), 10);
+        assert_eq!(l, vec![u(7), u(3), u(0), u(0)]);
+        assert_eq!(split_loss(&parts, u(1_000)), parts.to_vec());
+    }
+
     proptest! {
+        #[test]
+        fn split_loss_sums_and_stays_proportional(
+            amounts in proptest::collection::vec(0u128..1_000_000_000_000, 1..40),
+            loss in 0u128..2_000_000_000_000,
+        ) {
+            let parts: Vec<Uint128> = amounts.iter().map(|a| u(*a)).collect();
+            let total: u128 = amounts.iter().sum();
+            let out = split_loss(&parts, u(loss));
+            let sum: u128 = out.iter().map(|v| v.u128()).sum();
+            prop_assert_eq!(sum, loss.min(total));
+            for (a, l) in amounts.iter().zip(&out) {
+                prop_assert!(l.u128() <= *a);
+                if total > 0 {
+                    let exact = Uint256::from(*a) * Uint256::from(loss.min(total)) / Uint256::from(total);
+                    let exact = Uint128::try_from(exact).unwrap().u128();
+                    prop_assert!(l.u128() == exact || l.u128() == exact + 1);
+                }
+            }
+        }
+
         /// Whatever the joins, leaves and slashes, holders are never owed more than the
         /// group holds.
         #[test]

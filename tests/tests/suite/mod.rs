@@ -1,10 +1,11 @@
 mod helpers;
+mod test_admin;
 mod test_chain_slash;
 mod test_core_flow;
+mod test_docs;
 mod test_invariants;
 mod test_json;
 mod test_refusals;
 mod test_rewards;
 mod test_slashing;
 mod test_unbonding;
-mod test_admin;

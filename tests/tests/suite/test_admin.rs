@@ -12,7 +12,12 @@ fn pause_stops_deposits_and_opt_ins_but_never_exits() {
     let mut s = SuiteBuilder::new().with_apr(Decimal::percent(5)).build();
     let v = s.validator(0);
     let a = s
-        .register(ServiceSpec::new("A").reward_denom("uosmo").veto_period(10).opt_out_delay(10))
+        .register(
+            ServiceSpec::new("A")
+                .reward_denom("uosmo")
+                .veto_period(10)
+                .opt_out_delay(10),
+        )
         .unwrap();
     let b = s.register(ServiceSpec::new("B")).unwrap();
     s.deposit("alice", &v, 1_000_000).unwrap();
@@ -78,7 +83,14 @@ fn migration_checks_contract_name_and_version() {
         )));
         let owner = s.owner.clone();
         s.app
-            .instantiate_contract(code, owner.clone(), &Empty {}, &[], "old", Some(owner.to_string()))
+            .instantiate_contract(
+                code,
+                owner.clone(),
+                &Empty {},
+                &[],
+                "old",
+                Some(owner.to_string()),
+            )
             .unwrap()
     };
 
@@ -93,7 +105,11 @@ fn migration_checks_contract_name_and_version() {
         .app
         .migrate_contract(owner.clone(), old, &MigrateMsg {}, hub_code)
         .unwrap_err();
-    assert!(err_text(&err).contains("already at version"), "{}", err_text(&err));
+    assert!(
+        err_text(&err).contains("already at version"),
+        "{}",
+        err_text(&err)
+    );
 
     // a newer version is never downgraded
     let newer = deploy(&mut s, newer_hub);
@@ -101,7 +117,11 @@ fn migration_checks_contract_name_and_version() {
         .app
         .migrate_contract(owner.clone(), newer, &MigrateMsg {}, hub_code)
         .unwrap_err();
-    assert!(err_text(&err).contains("to the older"), "{}", err_text(&err));
+    assert!(
+        err_text(&err).contains("to the older"),
+        "{}",
+        err_text(&err)
+    );
 
     // another contract is refused
     let other = deploy(&mut s, other_contract);
