@@ -12,10 +12,13 @@ use crate::suite::Suite;
 impl Suite {
     /// Stores a contract's code on the chain and returns its code id.
     ///
-    /// ```ignore
-    /// let code = suite.store_code(Box::new(
-    ///     ContractWrapper::new(execute, instantiate, query).with_reply(reply),
-    /// ));
+    /// ```
+    /// use restake_multitest::{ContractWrapper, SuiteBuilder};
+    /// use cw20_base::contract::{execute, instantiate, query};
+    ///
+    /// let mut suite = SuiteBuilder::new().build();
+    /// let code = suite.store_code(Box::new(ContractWrapper::new(execute, instantiate, query)));
+    /// assert!(code > suite.cw20_code);
     /// ```
     pub fn store_code(&mut self, contract: Box<dyn Contract<Empty>>) -> u64 {
         self.app.store_code(contract)

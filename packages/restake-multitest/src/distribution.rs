@@ -17,6 +17,7 @@ pub struct CommunityPoolDistribution {
 }
 
 impl CommunityPoolDistribution {
+    /// cw-multi-test's distribution module, with `FundCommunityPool` paying `community_pool`.
     pub fn new(community_pool: Addr) -> Self {
         CommunityPoolDistribution {
             inner: DistributionKeeper::new(),
@@ -94,6 +95,7 @@ impl Module for CommunityPoolDistribution {
 /// (how the hub routes slashed stake to the community pool); refuses other stargate
 /// messages as cw-multi-test's default does.
 pub struct CommunityPoolStargate {
+    /// Where `MsgFundCommunityPool` sends funds.
     pub community_pool: Addr,
 }
 

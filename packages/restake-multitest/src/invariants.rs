@@ -9,6 +9,7 @@ use crate::suite::Suite;
 /// What `check_invariants` found.
 #[derive(Debug, Default)]
 pub struct InvariantReport {
+    /// One line per violated invariant; empty when all hold.
     pub violations: Vec<String>,
 }
 

@@ -37,16 +37,25 @@ pub const HUB_UNBONDING: u64 = 21 * 24 * 3600;
 /// A service to register, with defaults for everything but its name.
 #[derive(Clone, Debug)]
 pub struct ServiceSpec {
+    /// The service's name.
     pub name: String,
     /// Account name or address of the admin (sender of the registration).
     pub admin: String,
+    /// Account name or address allowed to open slash requests.
     pub slasher: String,
+    /// Account name or address that may veto slash requests.
     pub resolver: Option<String>,
+    /// Largest fraction one slash request may take.
     pub max_slash: Decimal,
+    /// Seconds between a slash request and its earliest execution.
     pub veto_period: u64,
+    /// Seconds a staker's opt-out takes.
     pub opt_out_delay: u64,
+    /// Native denoms the service pays rewards in.
     pub reward_denoms: Vec<String>,
+    /// cw20 token addresses the service pays rewards in.
     pub reward_tokens: Vec<String>,
+    /// Optional link to the service's description.
     pub metadata_uri: Option<String>,
 }
 
@@ -67,36 +76,45 @@ impl ServiceSpec {
             metadata_uri: None,
         }
     }
+    /// Sets `max_slash`.
     pub fn max_slash(mut self, m: Decimal) -> Self {
         self.max_slash = m;
         self
     }
+    /// Sets the slasher (account name or address).
     pub fn slasher(mut self, s: &str) -> Self {
         self.slasher = s.to_string();
         self
     }
+    /// Sets the resolver (account name or address).
     pub fn resolver(mut self, r: &str) -> Self {
         self.resolver = Some(r.to_string());
         self
     }
+    /// Sets the veto window in seconds.
     pub fn veto_period(mut self, s: u64) -> Self {
         self.veto_period = s;
         self
     }
+    /// Sets the opt-out delay in seconds.
     pub fn opt_out_delay(mut self, s: u64) -> Self {
         self.opt_out_delay = s;
         self
     }
+    /// Adds a native reward denom.
     pub fn reward_denom(mut self, d: &str) -> Self {
         self.reward_denoms.push(d.to_string());
         self
     }
+    /// Adds a cw20 reward token.
     pub fn reward_token(mut self, t: &Addr) -> Self {
         self.reward_tokens.push(t.to_string());
         self
     }
 }
 
+/// Builds a [`Suite`]: the chain's validators, denom, unbonding time, reward rate,
+/// genesis balances and the hub's instantiate message.
 pub struct SuiteBuilder {
     validators: usize,
     bonded_denom: String,
@@ -138,10 +156,12 @@ impl SuiteBuilder {
             start_time: Timestamp::from_seconds(1_700_000_000),
         }
     }
+    /// Number of validators (`Suite::validator(i)` gives their operator addresses).
     pub fn with_validators(mut self, n: usize) -> Self {
         self.validators = n;
         self
     }
+    /// The chain's bonded denom (default `uatom`).
     pub fn with_bonded_denom(mut self, d: &str) -> Self {
         self.bonded_denom = d.into();
         self
@@ -157,10 +177,12 @@ impl SuiteBuilder {
         self.apr = apr;
         self
     }
+    /// Every validator's commission rate.
     pub fn with_commission(mut self, c: Decimal) -> Self {
         self.commission = c;
         self
     }
+    /// Genesis balance of an account (name or address).
     pub fn with_funds(mut self, who: &str, coins: Vec<Coin>) -> Self {
         self.funds.push((who.to_string(), coins));
         self
@@ -170,6 +192,8 @@ impl SuiteBuilder {
         edit(&mut self.instantiate);
         self
     }
+    /// Builds the chain and instantiates the hub; panics if the hub refuses its
+    /// instantiate message (see `try_build`).
     pub fn build(self) -> Suite {
         self.try_build().expect("instantiate restake-hub")
     }
@@ -283,14 +307,19 @@ fn resolve(api: &MockApi, who: &str) -> Addr {
 
 /// A chain with the hub on it.
 pub struct Suite {
+    /// The cw-multi-test chain: use it directly for anything the helpers do not cover.
     pub app: HubApp,
+    /// The hub's contract address.
     pub hub: Addr,
+    /// The hub's owner (`addr_make("owner")`), also its wasm admin.
     pub owner: Addr,
     /// Validator operator addresses.
     pub validators: Vec<String>,
     /// The bonded denom.
     pub denom: String,
+    /// Code id of the hub (for migration tests).
     pub hub_code: u64,
+    /// Code id of cw20-base (see `create_cw20`).
     pub cw20_code: u64,
     /// Where `FundCommunityPool` sends funds.
     pub community_pool: Addr,
@@ -312,10 +341,12 @@ impl Suite {
         resolve(self.app.api(), who)
     }
 
+    /// Operator address of validator `i` (from 0).
     pub fn validator(&self, i: usize) -> String {
         self.validators[i].clone()
     }
 
+    /// A coin of the bonded denom.
     pub fn bonded(&self, amount: u128) -> Coin {
         coin(amount, &self.denom)
     }
@@ -334,6 +365,7 @@ impl Suite {
             .expect("mint");
     }
 
+    /// Bank balance of an account (name or address).
     pub fn balance(&self, who: &str, denom: &str) -> u128 {
         let a = self.addr(who);
         self.app
@@ -343,6 +375,7 @@ impl Suite {
             .unwrap_or_default()
     }
 
+    /// Bank balance of the hub.
     pub fn hub_balance(&self, denom: &str) -> u128 {
         self.balance(self.hub.as_str(), denom)
     }
@@ -377,6 +410,7 @@ impl Suite {
         self.app.execute(sender, msg.into())
     }
 
+    /// Sends a typed query to the hub.
     pub fn query<T: DeserializeOwned>(&self, msg: &QueryMsg) -> StdResult<T> {
         self.app.wrap().query_wasm_smart(self.hub.clone(), msg)
     }
@@ -402,6 +436,7 @@ impl Suite {
         });
     }
 
+    /// The current block time.
     pub fn now(&self) -> Timestamp {
         self.app.block_info().time
     }
@@ -517,6 +552,7 @@ impl Suite {
             .expect("create cw20")
     }
 
+    /// cw20 balance of an account (name or address).
     pub fn cw20_balance(&self, token: &Addr, who: &str) -> u128 {
         let r: cw20::BalanceResponse = self
             .app
@@ -576,6 +612,7 @@ impl Suite {
         )
     }
 
+    /// `opt_in`: the staker's position on `validator` starts securing the services.
     pub fn opt_in(&mut self, staker: &str, validator: &str, ids: &[u64]) -> AnyResult<AppResponse> {
         self.execute(
             staker,
@@ -587,6 +624,7 @@ impl Suite {
         )
     }
 
+    /// `opt_out`: starts the services' opt-out delays for the staker's position.
     pub fn opt_out(
         &mut self,
         staker: &str,
@@ -603,6 +641,7 @@ impl Suite {
         )
     }
 
+    /// `complete_opt_out`: completes the position's opt-outs whose delay has passed.
     pub fn complete_opt_out(&mut self, staker: &str, validator: &str) -> AnyResult<AppResponse> {
         self.execute(
             staker,
@@ -613,6 +652,7 @@ impl Suite {
         )
     }
 
+    /// `unbond`: queues `amount` bonded tokens of the position for undelegation.
     pub fn unbond(
         &mut self,
         staker: &str,
@@ -629,10 +669,12 @@ impl Suite {
         )
     }
 
+    /// `claim_unbonded`: pays the staker's matured unbondings.
     pub fn claim_unbonded(&mut self, staker: &str) -> AnyResult<AppResponse> {
         self.execute(staker, &ExecuteMsg::ClaimUnbonded {}, &[])
     }
 
+    /// `claim_rewards`: pays every pending reward of the staker.
     pub fn claim_rewards(&mut self, staker: &str) -> AnyResult<AppResponse> {
         self.execute(staker, &ExecuteMsg::ClaimRewards {}, &[])
     }
@@ -669,6 +711,7 @@ impl Suite {
             .expect("service_id attribute"))
     }
 
+    /// `set_service_status`, sent by `sender` (the hub owner or the service's admin).
     pub fn set_service_status(
         &mut self,
         sender: &str,
@@ -682,6 +725,7 @@ impl Suite {
         )
     }
 
+    /// `distribute_rewards` with native funds, minting what the payer lacks.
     pub fn distribute(
         &mut self,
         payer: &str,
@@ -724,20 +768,24 @@ impl Suite {
             .expect("slash_id attribute"))
     }
 
+    /// `veto_slash`, sent by the service's resolver or the hub owner.
     pub fn veto_slash(&mut self, sender: &str, slash_id: u64) -> AnyResult<AppResponse> {
         self.execute(sender, &ExecuteMsg::VetoSlash { slash_id }, &[])
     }
 
+    /// `execute_slash` (anyone, after the veto window).
     pub fn execute_slash(&mut self, sender: &str, slash_id: u64) -> AnyResult<AppResponse> {
         self.execute(sender, &ExecuteMsg::ExecuteSlash { slash_id }, &[])
     }
 
     // ------------------------------------------------------------------ cranks
 
+    /// `harvest` crank, sent by `keeper`.
     pub fn harvest(&mut self, validators: Option<Vec<String>>) -> AnyResult<AppResponse> {
         self.execute("keeper", &ExecuteMsg::Harvest { validators }, &[])
     }
 
+    /// `sync_validator` crank, sent by `keeper`.
     pub fn sync_validator(&mut self, validator: &str) -> AnyResult<AppResponse> {
         self.execute(
             "keeper",
@@ -748,6 +796,7 @@ impl Suite {
         )
     }
 
+    /// `process_unbondings` crank, sent by `keeper`.
     pub fn process_unbondings(&mut self) -> AnyResult<AppResponse> {
         self.execute("keeper", &ExecuteMsg::ProcessUnbondings {}, &[])
     }
@@ -766,11 +815,13 @@ impl Suite {
 
     // ------------------------------------------------------------------ owner
 
+    /// `pause`, sent by the owner.
     pub fn pause(&mut self) -> AnyResult<AppResponse> {
         let owner = self.owner.to_string();
         self.execute(&owner, &ExecuteMsg::Pause {}, &[])
     }
 
+    /// `unpause`, sent by the owner.
     pub fn unpause(&mut self) -> AnyResult<AppResponse> {
         let owner = self.owner.to_string();
         self.execute(&owner, &ExecuteMsg::Unpause {}, &[])
@@ -778,14 +829,17 @@ impl Suite {
 
     // ------------------------------------------------------------------ queries
 
+    /// The hub's `config`.
     pub fn config(&self) -> StdResult<ConfigResponse> {
         self.query(&QueryMsg::Config {})
     }
 
+    /// The hub's `service` record (status, `total_stake`, `rewards_paid`, ...).
     pub fn service(&self, service_id: u64) -> StdResult<ServiceResponse> {
         self.query(&QueryMsg::Service { service_id })
     }
 
+    /// One page of the hub's `services`.
     pub fn services(
         &self,
         start_after: Option<u64>,
@@ -795,6 +849,7 @@ impl Suite {
         Ok(r.services)
     }
 
+    /// The staker's position on a validator (zero when there is none).
     pub fn position(&self, staker: &str, validator: &str) -> StdResult<PositionResponse> {
         self.query(&QueryMsg::Position {
             staker: self.addr(staker).to_string(),
@@ -827,6 +882,7 @@ impl Suite {
         }
     }
 
+    /// Every reward the staker could claim now.
     pub fn pending_rewards(&self, staker: &str) -> StdResult<Vec<RewardAmount>> {
         let r: PendingRewardsResponse = self.query(&QueryMsg::PendingRewards {
             staker: self.addr(staker).to_string(),
@@ -892,26 +948,31 @@ impl Suite {
         Ok(all)
     }
 
+    /// One slash request.
     pub fn slash_request(&self, slash_id: u64) -> StdResult<SlashRequestResponse> {
         self.query(&QueryMsg::SlashRequest { slash_id })
     }
 
+    /// The staker's `staker_overview`.
     pub fn staker_overview(&self, staker: &str) -> StdResult<StakerOverviewResponse> {
         self.query(&QueryMsg::StakerOverview {
             staker: self.addr(staker).to_string(),
         })
     }
 
+    /// The hub's `stats`.
     pub fn stats(&self) -> StdResult<StatsResponse> {
         self.query(&QueryMsg::Stats {})
     }
 
+    /// The hub's books for one validator.
     pub fn validator_books(&self, validator: &str) -> StdResult<ValidatorResponse> {
         self.query(&QueryMsg::Validator {
             validator: validator.to_string(),
         })
     }
 
+    /// Every pool (exposure group) on a validator (all pages).
     pub fn pools(&self, validator: &str) -> StdResult<Vec<PoolResponse>> {
         let mut out: Vec<PoolResponse> = vec![];
         loop {

@@ -1,0 +1,4 @@
+//! Scenario tests of the example service on the restake-multitest Suite: one binary, one
+//! file per feature.
+
+mod suite;
