@@ -6,11 +6,11 @@ use cw_utils::must_pay;
 use crate::books::Books;
 use crate::chain::{bonded_coin, delegate_msg, ensure_bonded_validator, harvest_and_sync};
 use crate::error::ContractError;
+use crate::events::service_attrs;
 use crate::pools::{
     bonded_added, load_settled, pool_for, position_opened, save_position, settle_pool,
 };
 use crate::state::*;
-use crate::unbonding::join_ids;
 
 pub fn deposit(
     deps: DepsMut,
@@ -99,5 +99,5 @@ pub fn deposit(
         .add_attribute("validator", validator)
         .add_attribute("amount", amount)
         .add_attribute("shares", shares)
-        .add_attribute("service_ids", join_ids(&services)))
+        .add_attributes(service_attrs(&services)))
 }

@@ -5,6 +5,7 @@ pub mod chain;
 pub mod contract;
 pub mod deposit;
 pub mod error;
+pub mod events;
 pub mod migrate;
 pub mod opt;
 pub mod owner;

@@ -7,11 +7,11 @@ use restake_types::ServiceStatus;
 
 use crate::books::Books;
 use crate::error::ContractError;
+use crate::events::{join_ids, service_attrs};
 use crate::pools::{
     load_settled, pool_for, position_value, save_position, settle_pool, shift_services,
 };
 use crate::state::*;
-use crate::unbonding::join_ids;
 
 /// Refuses an empty list or a repeated id.
 pub fn check_ids(field: &str, ids: &[u64]) -> Result<(), ContractError> {
@@ -155,7 +155,7 @@ pub fn opt_in(
         .add_attribute("action", "opt_in")
         .add_attribute("staker", staker)
         .add_attribute("validator", validator)
-        .add_attribute("service_ids", join_ids(&added))
+        .add_attributes(service_attrs(&added))
         .add_attribute("cancelled_opt_outs", join_ids(&cancelled))
         .add_attribute("amount", amount)
         .add_attribute("services_now", join_ids(&services)))
@@ -201,7 +201,7 @@ pub fn opt_out(
         .add_attribute("action", "opt_out")
         .add_attribute("staker", staker)
         .add_attribute("validator", validator)
-        .add_attribute("service_ids", join_ids(&service_ids))
+        .add_attributes(service_attrs(&service_ids))
         .add_attribute("ready_at", ready.join(","))
         .add_attribute("amount", pool.bonded.value(position.shares, 0)))
 }
@@ -266,7 +266,7 @@ pub fn complete_opt_out(
         .add_attribute("action", "complete_opt_out")
         .add_attribute("staker", staker)
         .add_attribute("validator", validator)
-        .add_attribute("service_ids", join_ids(&done))
+        .add_attributes(service_attrs(&done))
         .add_attribute("frozen", join_ids(&frozen))
         .add_attribute("amount", amount)
         .add_attribute("services_now", join_ids(&services)))

@@ -146,16 +146,30 @@ pub fn register_service(
         status: ServiceStatus::Active,
         registered_at: env.block.time,
         total_slashed: Default::default(),
+        owner_paused: false,
     };
     SERVICES.save(deps.storage, id, &service)?;
     books.insert_service_state(id, ServiceState::default());
     books.save(deps.storage)?;
+    let reward_assets = service
+        .reward_assets
+        .iter()
+        .map(|a| a.to_string())
+        .collect::<Vec<_>>()
+        .join(",");
+    let resolver = service
+        .resolver
+        .as_ref()
+        .map(|r| r.to_string())
+        .unwrap_or_default();
     Ok(Response::new()
         .add_attribute("action", "register_service")
         .add_attribute("service_id", id.to_string())
         .add_attribute("name", name)
         .add_attribute("admin", info.sender)
         .add_attribute("slasher", slasher)
+        .add_attribute("resolver", resolver)
+        .add_attribute("reward_assets", reward_assets)
         .add_attribute("max_slash", max_slash.to_string())
         .add_attribute("veto_period", veto_period.to_string())
         .add_attribute("opt_out_delay", opt_out_delay.to_string()))
@@ -264,8 +278,22 @@ pub fn set_service_status(
     if service.status == ServiceStatus::Retired {
         return Err(ContractError::ServiceRetired { id: service_id });
     }
+    if service.status == status {
+        return Err(ContractError::invalid(
+            "status",
+            format!("service {service_id} is already {status}"),
+        ));
+    }
+    // An emergency pause by the owner sticks until the owner lifts it.
+    if service.owner_paused && !is_owner && status == ServiceStatus::Active {
+        return Err(ContractError::unauthorized(
+            &format!("reactivate service {service_id}, which the hub owner paused"),
+            "the hub owner",
+        ));
+    }
     let previous = service.status;
     service.status = status;
+    service.owner_paused = is_owner && status == ServiceStatus::Paused;
     SERVICES.save(deps.storage, service_id, &service)?;
     Ok(Response::new()
         .add_attribute("action", "set_service_status")

@@ -95,6 +95,7 @@ pub fn slash(
             execute_request(deps.branch(), &env, &mut books, &mut service, &mut request)?;
         response = response
             .add_submessages(executed.messages)
+            .add_attribute("executed", "true")
             .add_attributes(executed.attributes);
     } else {
         books.save(deps.storage)?;

@@ -95,6 +95,9 @@ pub struct Service {
     pub status: ServiceStatus,
     pub registered_at: Timestamp,
     pub total_slashed: Uint128,
+    /// Paused by the hub owner: only the owner may make it active again.
+    #[serde(default)]
+    pub owner_paused: bool,
 }
 
 /// The part of a service that every settlement reads: its stake and reward indexes.

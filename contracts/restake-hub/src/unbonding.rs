@@ -16,6 +16,7 @@ use restake_types::math::{ceil_ratio, floor_ratio, ShareGroup};
 use crate::books::Books;
 use crate::chain::{bonded_coin, harvest_and_sync, route_msg, undelegate_msg};
 use crate::error::ContractError;
+use crate::events::service_attrs;
 use crate::pools::{bonded_removed, load_settled, position_value, save_position};
 use crate::slashing::{add_bonded_dust, record_routed};
 use crate::state::*;
@@ -99,14 +100,7 @@ pub fn unbond(
         .add_attribute("amount", amount)
         .add_attribute("unbonding_id", id.to_string())
         .add_attribute("batch_id", batch_id.to_string())
-        .add_attribute("service_ids", join_ids(&services)))
-}
-
-pub fn join_ids(ids: &[u64]) -> String {
-    ids.iter()
-        .map(|s| s.to_string())
-        .collect::<Vec<_>>()
-        .join(",")
+        .add_attributes(service_attrs(&services)))
 }
 
 /// Puts `amount` of the pool's stake into its unbonding group of the batch.

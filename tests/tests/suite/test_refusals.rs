@@ -461,3 +461,38 @@ fn owner_messages_refused_to_strangers_and_funds_refused_on_nonpayable() {
         s.execute("alice", &ExecuteMsg::ClaimRewards {}, &coins(1, "uatom"))
     });
 }
+
+#[test]
+fn an_owner_pause_sticks_and_status_changes_must_change_something() {
+    let (mut s, v0, _) = setup();
+    let owner = s.owner.to_string();
+    // the admin may pause and reactivate its own service
+    s.set_service_status("oracle", 1, ServiceStatus::Paused)
+        .unwrap();
+    s.set_service_status("oracle", 1, ServiceStatus::Active)
+        .unwrap();
+    refused(&mut s, "service 1 is already active", |s| {
+        s.set_service_status("oracle", 1, ServiceStatus::Active)
+    });
+    // an emergency pause by the owner: only the owner lifts it
+    s.set_service_status(&owner, 1, ServiceStatus::Paused)
+        .unwrap();
+    refused(&mut s, "only the hub owner may reactivate service 1", |s| {
+        s.set_service_status("oracle", 1, ServiceStatus::Active)
+    });
+    // the admin may still retire it
+    s.set_service_status(&owner, 1, ServiceStatus::Active)
+        .unwrap();
+    s.set_service_status("oracle", 1, ServiceStatus::Retired)
+        .unwrap();
+    // staker events carry one service_id attribute per service
+    let res = s.opt_in("alice", &v0, &[2]).unwrap();
+    let ids: Vec<String> = res
+        .events
+        .iter()
+        .flat_map(|e| e.attributes.iter())
+        .filter(|a| a.key == "service_id")
+        .map(|a| a.value.clone())
+        .collect();
+    assert_eq!(ids, vec!["2"]);
+}
