@@ -8,6 +8,7 @@ use cosmwasm_std::{Decimal, Uint128};
 use cw20::Cw20ReceiveMsg;
 use cw_ownable::{cw_ownable_execute, cw_ownable_query};
 
+#[allow(unused_imports)] // used by the QueryResponses derive outside wasm builds
 use crate::responses::*;
 
 /// Where slashed stake goes once it has been undelegated.

@@ -153,7 +153,7 @@ fn check_address_fields(value: &Value) -> Result<(), String> {
                 match (key.as_str(), v) {
                     ("validator", Value::String(s)) if !s.contains("valoper") => {
                         return Err(format!(
-                            "\"validator\" must be a validator operator address (cosmosvaloper1...), got {s:?}"
+                            "\"validator\" must be a validator operator address, got {s:?}"
                         ));
                     }
                     ("validators", Value::Array(list)) => {
@@ -579,7 +579,9 @@ fn lex(line: &str) -> Result<Vec<Simple>, String> {
             }
         }
     }
-    end_word!();
+    if in_word {
+        words.push(word);
+    }
     commands.push(Simple {
         words,
         pipe_to_next: false,
@@ -620,7 +622,7 @@ impl Shell<'_> {
     }
 
     /// Evaluates the command substitutions documentation uses to build messages:
-    /// `echo [-n] ..`, `printf '%s' ..` and a pipe into `base64 [-w0]`.
+    /// `echo [-n] ..`, `printf '%s' ..`, a pipe into `base64 [-w0]` and `tr -d '\n'`.
     fn substitution(&self, inner: &str) -> Result<String, String> {
         let mut output: Option<String> = None;
         for simple in lex(inner)? {
@@ -641,6 +643,11 @@ impl Shell<'_> {
                 {
                     let input = output.take().ok_or("base64 without input")?;
                     Binary::new(input.into_bytes()).to_base64()
+                }
+                // `| tr -d '\n'`: the portable way to unwrap base64 output
+                ["tr", "-d", "\n"] | ["tr", "-d", "\\n"] => {
+                    let input = output.take().ok_or("tr without input")?;
+                    input.replace('\n', "")
                 }
                 _ => return Err(format!("cannot evaluate $({inner}) in a test")),
             });
@@ -753,21 +760,21 @@ fn command_json(
     positional: &[&Word],
     flags: &[String],
 ) -> Result<(String, String), String> {
-    {
-        let word = positional
-            .get(position)
-            .ok_or_else(|| format!("no argument {} (the JSON message)", position + 1))?;
-        let json = shell.samples.fill(&shell.word(word)?);
-        if !json.trim_start().starts_with('{') {
-            return Err(format!(
-                "argument {} should be the JSON message, got {json:?}",
-                position + 1
-            ));
-        }
-        let has_amount = flags
-            .iter()
-            .any(|f| f == "--amount" || f.starts_with("--amount="));
-        if expect == Expect::Execute {
+    let word = positional
+        .get(position)
+        .ok_or_else(|| format!("no argument {} (the JSON message)", position + 1))?;
+    let json = shell.samples.fill(&shell.word(word)?);
+    if !json.trim_start().starts_with('{') {
+        return Err(format!(
+            "argument {} should be the JSON message, got {json:?}",
+            position + 1
+        ));
+    }
+    let has_amount = flags
+        .iter()
+        .any(|f| f == "--amount" || f.starts_with("--amount="));
+    match expect {
+        Expect::Execute => {
             let value = parse!(Value, &json).map_err(|e| format!("not JSON: {e}"))?;
             if value.get("send").is_some() {
                 return check_cw20_send(&json).map(|l| (l, json));
@@ -775,20 +782,13 @@ fn command_json(
             let label = check_message(&json, expect)?;
             let name = message_name(&value);
             match (PAYABLE.contains(&name.as_str()), has_amount) {
-                (true, false) => return Err(format!("`{name}` needs funds: add --amount")),
-                (false, true) => {
-                    return Err(format!(
-                        "`{name}` refuses funds (\"this message does not accept funds\"): drop --amount"
-                    ))
-                }
-                _ => {}
+                (true, false) => Err(format!("`{name}` needs funds: add --amount")),
+                (false, true) => Err(format!("`{name}` refuses funds: drop --amount")),
+                _ => Ok((label, json)),
             }
-            return Ok((label, json));
         }
-        if expect == Expect::Instantiate && has_amount {
-            return Err("instantiate refuses funds: drop --amount".into());
-        }
-        check_message(&json, expect).map(|l| (l, json))
+        Expect::Instantiate if has_amount => Err("instantiate refuses funds: drop --amount".into()),
+        _ => check_message(&json, expect).map(|l| (l, json)),
     }
 }
 
@@ -801,7 +801,7 @@ enum ShellItem {
 
 fn shell_items(fence: &Fence, samples: &Samples) -> Vec<ShellItem> {
     let mut items = vec![];
-    let mut lines = fence.lines.iter().enumerate().peekable();
+    let mut lines = fence.lines.iter().enumerate();
     while let Some((i, line)) = lines.next() {
         let line_no = fence.first_line + i;
         let mut command = line.trim_end().to_string();
