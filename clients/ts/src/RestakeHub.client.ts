@@ -374,6 +374,7 @@ export interface RestakeHubInterface extends RestakeHubReadOnlyInterface {
     addRewardDenoms,
     addRewardTokens,
     admin,
+    clearResolver,
     maxSlash,
     metadataUri,
     optOutDelay,
@@ -384,6 +385,7 @@ export interface RestakeHubInterface extends RestakeHubReadOnlyInterface {
     addRewardDenoms?: string[];
     addRewardTokens?: string[];
     admin?: string;
+    clearResolver?: boolean;
     maxSlash?: Decimal;
     metadataUri?: string;
     optOutDelay?: number;
@@ -612,6 +614,7 @@ export class RestakeHubClient extends RestakeHubQueryClient implements RestakeHu
     addRewardDenoms,
     addRewardTokens,
     admin,
+    clearResolver,
     maxSlash,
     metadataUri,
     optOutDelay,
@@ -622,6 +625,7 @@ export class RestakeHubClient extends RestakeHubQueryClient implements RestakeHu
     addRewardDenoms?: string[];
     addRewardTokens?: string[];
     admin?: string;
+    clearResolver?: boolean;
     maxSlash?: Decimal;
     metadataUri?: string;
     optOutDelay?: number;
@@ -634,6 +638,7 @@ export class RestakeHubClient extends RestakeHubQueryClient implements RestakeHu
         add_reward_denoms: addRewardDenoms,
         add_reward_tokens: addRewardTokens,
         admin,
+        clear_resolver: clearResolver,
         max_slash: maxSlash,
         metadata_uri: metadataUri,
         opt_out_delay: optOutDelay,

@@ -69,6 +69,7 @@ export type ExecuteMsg = {
     add_reward_denoms?: string[] | null;
     add_reward_tokens?: string[] | null;
     admin?: string | null;
+    clear_resolver?: boolean | null;
     max_slash?: Decimal | null;
     metadata_uri?: string | null;
     opt_out_delay?: number | null;
@@ -347,6 +348,7 @@ export interface StatsResponse {
   slashed_pending_routing: Uint128;
   slashed_to_address: Uint128;
   slashed_to_community_pool: Uint128;
+  slashed_unrouted: Uint128;
   stakers: number;
   total_bonded: Uint128;
   total_restaked: Uint128;

@@ -24,6 +24,7 @@ pub struct Books {
     service_validator: BTreeMap<(u64, String), Uint128>,
     queued: BTreeMap<String, Option<u64>>,
     completions: BTreeMap<(u64, u64), bool>,
+    routes: Vec<(u64, PendingRoute)>,
     stats: Option<SlashStats>,
 }
 
@@ -44,6 +45,7 @@ impl Books {
             service_validator: BTreeMap::new(),
             queued: BTreeMap::new(),
             completions: BTreeMap::new(),
+            routes: vec![],
             stats: None,
         })
     }
@@ -246,6 +248,11 @@ impl Books {
         self.completions.insert((completion_secs, batch), present);
     }
 
+    /// Records a routing submessage in flight (saved with the books).
+    pub fn add_route(&mut self, reply_id: u64, route: PendingRoute) {
+        self.routes.push((reply_id, route));
+    }
+
     // ------------------------------------------------------------------ stats
 
     pub fn stats(&mut self, store: &dyn Storage) -> StdResult<&mut SlashStats> {
@@ -324,6 +331,9 @@ impl Books {
             } else {
                 BATCH_COMPLETIONS.remove(store, (*secs, *batch));
             }
+        }
+        for (id, route) in &self.routes {
+            PENDING_ROUTES.save(store, *id, route)?;
         }
         if let Some(stats) = &self.stats {
             SLASH_STATS.save(store, stats)?;

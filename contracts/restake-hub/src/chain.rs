@@ -6,8 +6,8 @@
 //! slashing) is shared by all stake on the validator before anything else moves.
 
 use cosmwasm_std::{
-    coin, Addr, BankMsg, Coin, CosmosMsg, Decimal256, Deps, DistributionMsg, QuerierWrapper,
-    StakingMsg, Storage, Uint128,
+    coin, Addr, BankMsg, Coin, CosmosMsg, Decimal256, Deps, DistributionMsg, QuerierWrapper, Reply,
+    Response, StakingMsg, Storage, SubMsg, SubMsgResult, Uint128,
 };
 use restake_types::math::index_increment;
 use restake_types::Asset;
@@ -16,7 +16,7 @@ use crate::books::Books;
 use crate::error::ContractError;
 use crate::pools::add;
 use crate::slashing::apply_chain_shortfall;
-use crate::state::Destination;
+use crate::state::{Destination, PendingRoute, SlashStats, PENDING_ROUTES, ROUTE_REPLY_BASE};
 
 pub fn delegate_msg(validator: &str, amount: Coin) -> CosmosMsg {
     StakingMsg::Delegate {
@@ -64,6 +64,80 @@ pub fn route_msg(hub: &Addr, destination: &Destination, amount: Coin) -> CosmosM
         }
         .into(),
     }
+}
+
+/// Routes slashed tokens the hub holds to the slash destination, as a submessage whose
+/// failure (a destination the chain refuses) does not fail the message: the reply keeps
+/// the tokens as unrouted for `process_unbondings` to retry.
+pub fn route(
+    store: &dyn Storage,
+    books: &mut Books,
+    hub: &Addr,
+    amount: Uint128,
+) -> Result<Option<SubMsg>, ContractError> {
+    if amount.is_zero() {
+        return Ok(None);
+    }
+    let destination = books.config.slash_destination.clone();
+    books.totals.liquid_bonded = books.totals.liquid_bonded.checked_sub(amount)?;
+    let stats = books.stats(store)?;
+    record_routed(stats, &destination, amount, true);
+    stats.next_route_id += 1;
+    let id = ROUTE_REPLY_BASE + stats.next_route_id;
+    let msg = route_msg(hub, &destination, bonded_coin(books, amount));
+    books.add_route(
+        id,
+        PendingRoute {
+            amount,
+            destination,
+        },
+    );
+    Ok(Some(SubMsg::reply_always(msg, id)))
+}
+
+/// Adds (or, when a routing failed, removes) an amount to the per-destination statistics.
+pub fn record_routed(
+    stats: &mut SlashStats,
+    destination: &Destination,
+    amount: Uint128,
+    add: bool,
+) {
+    let field = match destination {
+        Destination::Burn => &mut stats.burned,
+        Destination::CommunityPool => &mut stats.community_pool,
+        Destination::Address(_) => &mut stats.to_address,
+    };
+    *field = if add {
+        *field + amount
+    } else {
+        field.saturating_sub(amount)
+    };
+}
+
+/// The reply of a routing submessage: forget it on success; on failure the tokens stay in
+/// the hub as unrouted.
+pub fn route_reply(store: &mut dyn Storage, reply: &Reply) -> Result<Response, ContractError> {
+    let Some(route) = PENDING_ROUTES.may_load(store, reply.id)? else {
+        return Ok(Response::new());
+    };
+    PENDING_ROUTES.remove(store, reply.id);
+    if reply.result.is_ok() {
+        return Ok(Response::new());
+    }
+    let mut books = Books::load(store)?;
+    books.totals.liquid_bonded += route.amount;
+    let stats = books.stats(store)?;
+    record_routed(stats, &route.destination, route.amount, false);
+    stats.unrouted += route.amount;
+    books.save(store)?;
+    let error = match &reply.result {
+        SubMsgResult::Err(e) => e.clone(),
+        SubMsgResult::Ok(_) => String::new(),
+    };
+    Ok(Response::new()
+        .add_attribute("action", "route_slashed")
+        .add_attribute("routing_failed", route.amount)
+        .add_attribute("error", error))
 }
 
 /// The validator exists and is part of the chain's bonded set.

@@ -123,6 +123,7 @@ pub fn execute(
             add_reward_tokens,
             admin,
             slasher,
+            clear_resolver,
         } => services::update_service(
             deps,
             info,
@@ -135,6 +136,7 @@ pub fn execute(
             add_reward_tokens,
             admin,
             slasher,
+            clear_resolver,
         ),
         ExecuteMsg::SetServiceStatus { service_id, status } => {
             services::set_service_status(deps, info, service_id, status)
@@ -243,11 +245,10 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractErro
     }?)
 }
 
-/// The hub sends no submessage that expects a reply; the entry point exists so any
-/// harness can wire `with_reply` uniformly.
+/// Replies of the submessages routing slashed tokens (see `chain::route`).
 #[cfg_attr(not(feature = "library"), entry_point)]
-pub fn reply(_deps: DepsMut, _env: Env, _msg: Reply) -> Result<Response, ContractError> {
-    Ok(Response::new())
+pub fn reply(deps: DepsMut, _env: Env, msg: Reply) -> Result<Response, ContractError> {
+    crate::chain::route_reply(deps.storage, &msg)
 }
 
 #[cfg_attr(not(feature = "library"), entry_point)]

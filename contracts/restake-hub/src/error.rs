@@ -145,10 +145,10 @@ pub enum ContractError {
     #[error("slash request {id} is {status}, not pending")]
     SlashNotPending { id: u64, status: String },
 
-    #[error("slash request {id} is inside its veto window until {executable_at}")]
+    #[error("slash request {id} is inside its veto window until {} (unix time)", executable_at.seconds())]
     VetoWindowOpen { id: u64, executable_at: Timestamp },
 
-    #[error("the veto window of slash request {id} closed at {executable_at}")]
+    #[error("the veto window of slash request {id} closed at {} (unix time)", executable_at.seconds())]
     VetoWindowClosed { id: u64, executable_at: Timestamp },
 
     #[error("no stake on {validator} secures service {service_id}: nothing to slash")]

@@ -194,7 +194,7 @@ pub fn opt_out(
         }
         let at = env.block.time.plus_seconds(service.opt_out_delay);
         position.pending_opt_outs.push((*id, at));
-        ready.push(format!("{id}@{at}"));
+        ready.push(format!("{id}@{}", at.seconds()));
     }
     POSITIONS.save(deps.storage, (&staker, &validator), &position)?;
     Ok(Response::new()
@@ -237,7 +237,7 @@ pub fn complete_opt_out(
                 join_ids(&frozen)
             )
         } else if let Some(at) = next {
-            format!("the next opt-out completes at {at}")
+            format!("the next opt-out completes at {} (unix time)", at.seconds())
         } else {
             "no opt-out is pending".to_string()
         };

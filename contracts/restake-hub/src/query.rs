@@ -428,6 +428,7 @@ pub fn stats(deps: Deps) -> Result<StatsResponse, ContractError> {
         slashed_burned: s.burned,
         slashed_to_community_pool: s.community_pool,
         slashed_to_address: s.to_address,
+        slashed_unrouted: s.unrouted,
         dust: s
             .dust
             .iter()

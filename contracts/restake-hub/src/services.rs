@@ -188,6 +188,7 @@ pub fn update_service(
     add_reward_tokens: Option<Vec<String>>,
     admin: Option<String>,
     slasher: Option<String>,
+    clear_resolver: Option<bool>,
 ) -> Result<Response, ContractError> {
     nonpayable(&info)?;
     let mut service = load_service(deps.storage, service_id)?;
@@ -219,6 +220,16 @@ pub fn update_service(
         }
         service.opt_out_delay = d;
         changed.push("opt_out_delay");
+    }
+    if clear_resolver == Some(true) {
+        if resolver.is_some() {
+            return Err(ContractError::invalid(
+                "resolver",
+                "give a resolver or clear_resolver, not both",
+            ));
+        }
+        service.resolver = None;
+        changed.push("resolver");
     }
     if let Some(r) = resolver {
         service.resolver = Some(addr(deps.api, "resolver", &r)?);

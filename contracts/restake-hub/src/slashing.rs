@@ -7,13 +7,13 @@
 
 use crate::error::nonpayable;
 use cosmwasm_std::{
-    Decimal, Decimal256, DepsMut, Env, MessageInfo, Response, Storage, Uint128, Uint256,
+    Decimal, Decimal256, DepsMut, Env, MessageInfo, Response, Storage, SubMsg, Uint128, Uint256,
 };
 use restake_types::math::split_loss;
 use restake_types::{Asset, SlashStatus};
 
 use crate::books::Books;
-use crate::chain::{bonded_coin, harvest_and_sync, route_msg};
+use crate::chain::{harvest_and_sync, route};
 use crate::error::ContractError;
 use crate::pools::{bonded_removed, settle_pool};
 use crate::state::*;
@@ -228,7 +228,7 @@ fn execute_request(
     request: &mut SlashRequest,
 ) -> Result<Response, ContractError> {
     let validator = request.validator.clone();
-    let (mut msgs, _) = harvest_and_sync(deps.as_ref(), &env.contract.address, books, &validator)?;
+    let (msgs, _) = harvest_and_sync(deps.as_ref(), &env.contract.address, books, &validator)?;
     let store = deps.storage as &dyn Storage;
     let fraction = request.fraction;
     let mut bonded_taken = Uint128::zero();
@@ -271,15 +271,8 @@ fn execute_request(
     let stats = books.stats(store)?;
     stats.total_slashed += total;
     stats.pending_routing += bonded_taken + in_batches_taken;
-    if !claimable_taken.is_zero() {
-        record_routed(stats, &destination, claimable_taken);
-        books.totals.liquid_bonded = books.totals.liquid_bonded.checked_sub(claimable_taken)?;
-        msgs.push(route_msg(
-            &env.contract.address,
-            &destination,
-            bonded_coin(books, claimable_taken),
-        ));
-    }
+    let mut msgs: Vec<SubMsg> = msgs.into_iter().map(SubMsg::new).collect();
+    msgs.extend(route(store, books, &env.contract.address, claimable_taken)?);
     // The slashed bonded stake leaves with the validator's next undelegation (the next
     // unbond or `process_unbondings`), so a slash never spends an unbonding epoch alone.
     release_pending(store, books, request)?;
@@ -291,7 +284,7 @@ fn execute_request(
     request.slashed_unbonding = unbonding_taken;
     service.total_slashed += total;
     Ok(Response::new()
-        .add_messages(msgs)
+        .add_submessages(msgs)
         .add_attribute("slashed_amount", total.to_string())
         .add_attribute("slashed_bonded", bonded_taken.to_string())
         .add_attribute("slashed_unbonding", unbonding_taken.to_string())
@@ -305,14 +298,6 @@ pub fn destination_name(destination: &Destination) -> String {
         Destination::Burn => "burn".to_string(),
         Destination::CommunityPool => "community_pool".to_string(),
         Destination::Address(a) => a.to_string(),
-    }
-}
-
-pub fn record_routed(stats: &mut SlashStats, destination: &Destination, amount: Uint128) {
-    match destination {
-        Destination::Burn => stats.burned += amount,
-        Destination::CommunityPool => stats.community_pool += amount,
-        Destination::Address(_) => stats.to_address += amount,
     }
 }
 

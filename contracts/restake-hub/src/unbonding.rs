@@ -9,16 +9,16 @@
 use crate::error::nonpayable;
 use cosmwasm_std::{
     Addr, BankMsg, CosmosMsg, Decimal256, Deps, DepsMut, Env, MessageInfo, Order, Response,
-    StdResult, Storage, Timestamp, Uint128, Uint256,
+    StdResult, Storage, SubMsg, Timestamp, Uint128, Uint256,
 };
 use restake_types::math::{ceil_ratio, floor_ratio, ShareGroup};
 
 use crate::books::Books;
-use crate::chain::{bonded_coin, harvest_and_sync, route_msg, undelegate_msg};
+use crate::chain::{bonded_coin, harvest_and_sync, route, undelegate_msg};
 use crate::error::ContractError;
 use crate::events::service_attrs;
 use crate::pools::{bonded_removed, load_settled, position_value, save_position};
-use crate::slashing::{add_bonded_dust, record_routed};
+use crate::slashing::add_bonded_dust;
 use crate::state::*;
 
 /// The chain's limit on unbonding entries per (delegator, validator).
@@ -244,15 +244,23 @@ pub fn process_unbondings(
         }
         let (harvest, _) =
             harvest_and_sync(deps.as_ref(), &env.contract.address, &mut books, &validator)?;
-        msgs.extend(harvest);
+        msgs.extend(harvest.into_iter().map(SubMsg::new));
         if let Some(send) = try_send(deps.storage, &mut books, &env, &validator)? {
-            msgs.push(send);
+            msgs.push(SubMsg::new(send));
             sent.push(validator);
         }
     }
+    // Slashed tokens whose destination refused them earlier: try again.
+    let unrouted = std::mem::take(&mut books.stats(deps.storage)?.unrouted);
+    msgs.extend(route(
+        deps.storage,
+        &mut books,
+        &env.contract.address,
+        unrouted,
+    )?);
     books.save(deps.storage)?;
     Ok(Response::new()
-        .add_messages(msgs)
+        .add_submessages(msgs)
         .add_attribute("action", "process_unbondings")
         .add_attribute("batches_settled", settled.to_string())
         .add_attribute("batches_sent", sent.len().to_string())
@@ -260,8 +268,8 @@ pub fn process_unbondings(
 }
 
 /// A shortfall larger than this share of what a set of batches expected is taken as
-/// "not returned yet" rather than as chain slashing, unless the chain certainly paid out
-/// already (Cosmos chains slash at most 5% for double signing).
+/// "not returned yet" rather than as chain slashing (Cosmos chains slash at most 5% for
+/// double signing).
 const MAX_PLAUSIBLE_LOSS_PERCENT: u128 = 33;
 
 /// Settles every sent batch whose completion time has passed and whose tokens the chain
@@ -269,17 +277,17 @@ const MAX_PLAUSIBLE_LOSS_PERCENT: u128 = 33;
 /// already account for.
 ///
 /// If everything due arrived in full, each batch is settled in full. If less arrived,
-/// the validators concerned are synced first: a shortfall that chain slashes observed
-/// since the batches were sent explain is shared between those batches, weighted by the
-/// loss each slash implies; an unexplained shortfall is only accepted once the chain has
-/// certainly paid out (a strictly earlier block was past the completion time), otherwise
-/// the latest batches are presumed not returned yet (the chain pays out at the end of
-/// the block) and wait. Returns the messages (harvests, routing) and the number settled.
+/// the validators concerned are synced first: a plausible shortfall (at most a third)
+/// that chain slashes observed since the batches were sent explain is shared between
+/// those batches, weighted by the loss each slash implies; an unexplained one is only
+/// accepted once the chain has certainly paid out (a strictly earlier block was past the
+/// completion time). Otherwise the latest batches are presumed not returned yet (the
+/// chain pays out at the end of the block) and wait. Returns the messages (harvests, routing) and the number settled.
 pub fn settle_matured(
     deps: Deps,
     env: &Env,
     books: &mut Books,
-) -> Result<(Vec<CosmosMsg>, u32), ContractError> {
+) -> Result<(Vec<SubMsg>, u32), ContractError> {
     let now = env.block.time.seconds();
     if env.block.height > books.totals.seen_height {
         books.totals.earlier_time = books.totals.earlier_time.max(books.totals.seen_time);
@@ -334,14 +342,18 @@ pub fn settle_matured(
             if !synced.contains(&validator) {
                 let (harvest, _) =
                     harvest_and_sync(deps, &env.contract.address, books, &validator)?;
-                msgs.extend(harvest);
+                msgs.extend(harvest.into_iter().map(SubMsg::new));
                 synced.push(validator);
             }
         }
         let weights = suspected_losses(deps.storage, books, &ids)?;
-        let explained = !weights.iter().all(|w| w.is_zero())
-            && arrived.u128() * 100 >= expected.u128() * (100 - MAX_PLAUSIBLE_LOSS_PERCENT);
-        if explained || latest <= certain_until {
+        let explained = !weights.iter().all(|w| w.is_zero());
+        // Nothing larger than a plausible chain slash is ever booked as a loss, even when
+        // the chain has certainly paid out (an `unbonding_period` set shorter than the
+        // chain's would otherwise turn not-yet-returned tokens into losses).
+        let plausible =
+            arrived.u128() * 100 >= expected.u128() * (100 - MAX_PLAUSIBLE_LOSS_PERCENT);
+        if plausible && (explained || latest <= certain_until) {
             let returns = attribute_return(deps.storage, books, &ids, &weights, arrived, expected)?;
             let mut used = Uint128::zero();
             for (id, returned) in ids.iter().zip(returns) {
@@ -434,7 +446,7 @@ pub fn settle_batch(
     books: &mut Books,
     batch_id: u64,
     returned: Uint128,
-) -> Result<Vec<CosmosMsg>, ContractError> {
+) -> Result<Vec<SubMsg>, ContractError> {
     let batch = books.batch(store, batch_id)?.clone();
     let expected = batch.expected;
     let scale = |amount: Uint128| -> Uint128 {
@@ -481,16 +493,10 @@ pub fn settle_batch(
     books.totals.liquid_bonded += returned;
     add_bonded_dust(store, books, leftover)?;
 
-    let destination = books.config.slash_destination.clone();
     let stats = books.stats(store)?;
     stats.pending_routing = stats.pending_routing.checked_sub(batch.slashed)?;
     stats.chain_slashed += expected.saturating_sub(returned);
-    let mut msgs = vec![];
-    if !slashed.is_zero() {
-        record_routed(stats, &destination, slashed);
-        books.totals.liquid_bonded = books.totals.liquid_bonded.checked_sub(slashed)?;
-        msgs.push(route_msg(hub, &destination, bonded_coin(books, slashed)));
-    }
+    let msgs: Vec<SubMsg> = route(store, books, hub, slashed)?.into_iter().collect();
     if let Some(completion) = batch.completion_time {
         books.set_completion(completion.seconds(), batch_id, false);
     }
@@ -593,25 +599,22 @@ pub fn claim_unbonded(
             )
         } else {
             format!(
-                "no unbonding has matured yet; the next completes at {}",
-                waiting.unwrap_or(env.block.time)
+                "no unbonding has matured yet; the next completes at {} (unix time)",
+                waiting.unwrap_or(env.block.time).seconds()
             )
         };
         return Err(ContractError::NothingToClaim { reason });
     }
     books.totals.liquid_bonded = books.totals.liquid_bonded.checked_sub(paid)?;
     if !paid.is_zero() {
-        msgs.push(
-            BankMsg::Send {
-                to_address: staker.to_string(),
-                amount: vec![bonded_coin(&books, paid)],
-            }
-            .into(),
-        );
+        msgs.push(SubMsg::new(BankMsg::Send {
+            to_address: staker.to_string(),
+            amount: vec![bonded_coin(&books, paid)],
+        }));
     }
     books.save(deps.storage)?;
     Ok(Response::new()
-        .add_messages(msgs)
+        .add_submessages(msgs)
         .add_attribute("action", "claim_unbonded")
         .add_attribute("staker", staker)
         .add_attribute("amount", paid)

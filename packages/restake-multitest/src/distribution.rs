@@ -97,6 +97,8 @@ impl Module for CommunityPoolDistribution {
 pub struct CommunityPoolStargate {
     /// Where `MsgFundCommunityPool` sends funds.
     pub community_pool: Addr,
+    /// Refuse `MsgFundCommunityPool` (a chain whose community pool takes no deposits).
+    pub refuse: bool,
 }
 
 impl cw_multi_test::Stargate for CommunityPoolStargate {
@@ -116,6 +118,9 @@ impl cw_multi_test::Stargate for CommunityPoolStargate {
     {
         if type_url != "/cosmos.distribution.v1beta1.MsgFundCommunityPool" {
             anyhow::bail!("unsupported stargate message {type_url}");
+        }
+        if self.refuse {
+            anyhow::bail!("the community pool takes no deposits on this chain");
         }
         let (coins, depositor) = decode_fund_community_pool(value.as_slice())?;
         if depositor != sender.as_str() {

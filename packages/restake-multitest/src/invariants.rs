@@ -180,6 +180,7 @@ impl Suite {
         let owed = stats.total_bonded.u128()
             + stats.total_unbonding.u128()
             + stats.slashed_pending_routing.u128()
+            + stats.slashed_unrouted.u128()
             + pending.get(&self.denom).copied().unwrap_or_default();
         r.check(held >= owed, || {
             format!(

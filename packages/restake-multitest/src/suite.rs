@@ -124,6 +124,7 @@ pub struct SuiteBuilder {
     funds: Vec<(String, Vec<Coin>)>,
     instantiate: InstantiateMsg,
     start_time: Timestamp,
+    refuse_community_pool: bool,
 }
 
 impl Default for SuiteBuilder {
@@ -154,7 +155,13 @@ impl SuiteBuilder {
                 unbonding_epoch: None,
             },
             start_time: Timestamp::from_seconds(1_700_000_000),
+            refuse_community_pool: false,
         }
+    }
+    /// Makes the chain refuse `MsgFundCommunityPool` (to test a destination that fails).
+    pub fn with_refusing_community_pool(mut self) -> Self {
+        self.refuse_community_pool = true;
+        self
     }
     /// Number of validators (`Suite::validator(i)` gives their operator addresses).
     pub fn with_validators(mut self, n: usize) -> Self {
@@ -228,6 +235,7 @@ impl SuiteBuilder {
             .with_distribution(CommunityPoolDistribution::new(community_pool.clone()))
             .with_stargate(CommunityPoolStargate {
                 community_pool: community_pool.clone(),
+                refuse: self.refuse_community_pool,
             })
             .build(move |router, api, storage| {
                 router.staking.setup(storage, staking_info).unwrap();

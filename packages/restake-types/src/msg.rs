@@ -157,6 +157,8 @@ pub enum ExecuteMsg {
         admin: Option<String>,
         /// Rotate the slasher address.
         slasher: Option<String>,
+        /// `true` removes the resolver (only the hub owner can veto then).
+        clear_resolver: Option<bool>,
     },
     /// Owner (any transition) or the service's admin (active <-> paused, or retire).
     /// `retired` is final.

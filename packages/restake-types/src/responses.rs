@@ -228,6 +228,8 @@ pub struct StatsResponse {
     pub slashed_burned: Uint128,
     pub slashed_to_community_pool: Uint128,
     pub slashed_to_address: Uint128,
+    /// Slashed tokens the destination refused; `process_unbondings` retries them.
+    pub slashed_unrouted: Uint128,
     /// Rounding dust the hub keeps, per denom (never owed to anybody).
     pub dust: Vec<RewardAmount>,
 }

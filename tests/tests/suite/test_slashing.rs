@@ -372,3 +372,42 @@ fn a_pending_opt_out_stays_slashable_until_completed() {
     assert_eq!(s.bonded_of("bob", &v), 810_000);
     s.assert_invariants();
 }
+
+#[test]
+fn a_refused_destination_never_blocks_claims_and_is_retried() {
+    let mut s = SuiteBuilder::new()
+        .with_apr(Decimal::zero())
+        .with_refusing_community_pool()
+        .with_hub(|m| m.slash_destination = Some(SlashDestination::CommunityPool {}))
+        .build();
+    let v = s.validator(0);
+    let a = s.register(ServiceSpec::new("A")).unwrap();
+    s.deposit("alice", &v, 10_000).unwrap();
+    s.opt_in("alice", &v, &[a]).unwrap();
+    s.unbond("alice", &v, 5_000).unwrap();
+    s.advance(HUB_UNBONDING);
+    s.process_unbondings().unwrap();
+    // alice's claimable 5_000 and bonded 5_000 are both slashed 10%
+    let res = s.slash("A-slasher", a, &v, Decimal::percent(10));
+    assert!(res.is_ok(), "a refused routing must not fail the slash");
+    let stats = s.stats().unwrap();
+    assert_eq!(stats.slashed_unrouted.u128(), 500);
+    assert_eq!(stats.slashed_to_community_pool.u128(), 0);
+    s.assert_invariants();
+    // claims still work
+    s.claim_unbonded("alice").unwrap();
+    assert_eq!(s.balance("alice", "uatom"), 4_500);
+    // the owner points slashing somewhere that accepts; the crank retries
+    let owner = s.owner.to_string();
+    s.execute_json(
+        &owner,
+        r#"{"update_config":{"slash_destination":{"burn":{}}}}"#,
+        &[],
+    )
+    .unwrap();
+    s.process_unbondings().unwrap();
+    let stats = s.stats().unwrap();
+    assert_eq!(stats.slashed_unrouted.u128(), 0);
+    assert_eq!(stats.slashed_burned.u128(), 500);
+    s.assert_invariants();
+}
