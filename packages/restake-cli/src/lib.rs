@@ -1,0 +1,21 @@
+//! `restake`: a scenario simulator for restake-hub on an embedded chain (the
+//! `restake-multitest` Suite), a message builder derived from the contract's JSON schema,
+//! and the schema writer.
+//!
+//! ```text
+//! restake simulate scenarios/quickstart.yaml      # dashboard after every step
+//! restake simulate --summary --json FILE           # machine-readable results
+//! restake msg opt_in --validator V --service-ids 1,2
+//! restake msg query position --staker A --validator V
+//! restake schema --out schema
+//! ```
+
+pub mod cli;
+pub mod dashboard;
+mod expect;
+pub mod msg;
+pub mod scenario;
+pub mod schema;
+pub mod sim;
+pub mod units;
+pub mod world;
