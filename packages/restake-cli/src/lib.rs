@@ -8,6 +8,7 @@
 //! restake msg opt_in --validator V --service-ids 1,2
 //! restake msg query position --staker A --validator V
 //! restake schema --out schema
+//! restake serve scenarios/reward-split.yaml        # LCD endpoint + staker dashboard
 //! ```
 
 pub mod cli;
@@ -16,6 +17,7 @@ mod expect;
 pub mod msg;
 pub mod scenario;
 pub mod schema;
+pub mod serve;
 pub mod sim;
 pub mod units;
 pub mod world;

@@ -2,6 +2,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Command, FromArgMatches};
 use restake_cli::cli::{self, SchemaArgs, SimulateArgs, EXIT_INVALID};
+use restake_cli::serve::{serve, ServeArgs};
 
 fn command() -> Command {
     Command::new("restake")
@@ -23,6 +24,17 @@ fn command() -> Command {
         .subcommand(SchemaArgs::augment_args(
             Command::new("schema")
                 .about("Write the contract's JSON schema (same files as schema/ in the repository)"),
+        ))
+        .subcommand(ServeArgs::augment_args(
+            Command::new("serve")
+                .about("Run a scenario, then serve its chain's LCD queries and the staker dashboard")
+                .long_about(
+                    "Run a scenario on the embedded chain, then answer on localhost the REST (LCD) \
+                     smart queries a front-end sends to wasmd (GET /cosmwasm/wasm/v1/contract/\
+                     {address}/smart/{base64 query}), bank balances, and serve the staker dashboard \
+                     (web/dist, built by `npm run build` in web/). If an expectation fails, the chain \
+                     is served as it was at that step. Ctrl-C stops it.",
+                ),
         ))
 }
 
@@ -57,6 +69,19 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Some(("serve", sm)) => match ServeArgs::from_arg_matches(sm) {
+            Ok(a) => {
+                let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+                let flag = stop.clone();
+                if let Err(e) = ctrlc::set_handler(move || {
+                    flag.store(true, std::sync::atomic::Ordering::SeqCst)
+                }) {
+                    eprintln!("warning: cannot handle Ctrl-C: {e}");
+                }
+                ExitCode::from(serve(&a, &mut out, &mut err, &stop, &mut |_| {}))
+            }
+            Err(e) => e.exit(),
+        },
         _ => ExitCode::from(EXIT_INVALID),
     }
 }

@@ -1,0 +1,760 @@
+//! Ratios, the markdown report (`docs/gas.md`) and the machine-readable one (`docs/gas.json`).
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use serde::Serialize;
+
+use crate::gas;
+use crate::scenario::{Mode, Row};
+use crate::storage::KeyTally;
+
+/// A message is flat when its storage operations are identical at both ends of the curve
+/// and its gas grows by at most this factor (numbers get longer as totals grow).
+pub const FLAT_TOLERANCE: f64 = 1.10;
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Ratio {
+    pub message: String,
+    pub scenario: String,
+    /// What varies: "stakers" or "payments" (or "pools").
+    pub against: String,
+    pub from: u64,
+    pub to: u64,
+    pub vm_gas_from: u64,
+    pub vm_gas_to: u64,
+    pub vm_gas_ratio: f64,
+    pub sdk_gas_ratio: f64,
+    pub storage_ops_from: u64,
+    pub storage_ops_to: u64,
+    pub flat: bool,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Report {
+    pub mode: String,
+    pub wasm_path: String,
+    pub wasm_size_bytes: usize,
+    /// From `artifacts/checksums.txt` (written by `scripts/build-wasm.sh`), when present.
+    pub wasm_sha256: Option<String>,
+    pub executions: u64,
+    pub constants: Constants,
+    pub rows: Vec<Row>,
+    pub staker_ratios: Vec<Ratio>,
+    pub payment_ratios: Vec<Ratio>,
+    pub pool_curve: Vec<Ratio>,
+    pub non_flat: Vec<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Constants {
+    pub gas_multiplier: u64,
+    pub instance_cost: u64,
+    pub instance_cost_discount: u64,
+    pub read_cost_flat: u64,
+    pub read_cost_per_byte: u64,
+    pub write_cost_flat: u64,
+    pub write_cost_per_byte: u64,
+    pub delete_cost: u64,
+    pub iter_next_cost_flat: u64,
+    pub has_cost: u64,
+    pub contract_key_prefix_bytes: u64,
+    pub event_per_attribute: u64,
+    pub event_per_byte: u64,
+    pub event_free_bytes: u64,
+}
+
+impl Constants {
+    fn get() -> Constants {
+        Constants {
+            gas_multiplier: gas::GAS_MULTIPLIER,
+            instance_cost: gas::INSTANCE_COST,
+            instance_cost_discount: gas::INSTANCE_COST_DISCOUNT,
+            read_cost_flat: gas::READ_COST_FLAT,
+            read_cost_per_byte: gas::READ_COST_PER_BYTE,
+            write_cost_flat: gas::WRITE_COST_FLAT,
+            write_cost_per_byte: gas::WRITE_COST_PER_BYTE,
+            delete_cost: gas::DELETE_COST,
+            iter_next_cost_flat: gas::ITER_NEXT_COST_FLAT,
+            has_cost: gas::HAS_COST,
+            contract_key_prefix_bytes: gas::CONTRACT_KEY_PREFIX,
+            event_per_attribute: gas::EVENT_PER_ATTRIBUTE,
+            event_per_byte: gas::EVENT_PER_BYTE,
+            event_free_bytes: gas::EVENT_FREE_BYTES,
+        }
+    }
+}
+
+fn ops(r: &Row) -> u64 {
+    r.reads + r.writes + r.removes + r.iterations
+}
+
+fn ratio(against: &str, from_key: u64, to_key: u64, a: &Row, b: &Row) -> Ratio {
+    let vm = b.vm_gas as f64 / a.vm_gas.max(1) as f64;
+    let sdk = b.sdk_gas_estimate as f64 / a.sdk_gas_estimate.max(1) as f64;
+    Ratio {
+        message: a.message.clone(),
+        scenario: a.scenario.clone(),
+        against: against.to_string(),
+        from: from_key,
+        to: to_key,
+        vm_gas_from: a.vm_gas,
+        vm_gas_to: b.vm_gas,
+        vm_gas_ratio: (vm * 1000.0).round() / 1000.0,
+        sdk_gas_ratio: (sdk * 1000.0).round() / 1000.0,
+        storage_ops_from: ops(a),
+        storage_ops_to: ops(b),
+        flat: ops(a) == ops(b) && vm <= FLAT_TOLERANCE && sdk <= FLAT_TOLERANCE,
+    }
+}
+
+/// Distinct (message, scenario) pairs in first-seen order.
+fn kinds(rows: &[Row], curve: &str) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = vec![];
+    for r in rows.iter().filter(|r| r.curve == curve) {
+        let k = (r.message.clone(), r.scenario.clone());
+        if !out.contains(&k) {
+            out.push(k);
+        }
+    }
+    out
+}
+
+fn find<'a>(
+    rows: &'a [Row],
+    curve: &str,
+    kind: &(String, String),
+    pick: impl Fn(&Row) -> bool,
+) -> Option<&'a Row> {
+    rows.iter()
+        .find(|r| r.curve == curve && r.message == kind.0 && r.scenario == kind.1 && pick(r))
+}
+
+pub fn build(
+    mode: &Mode,
+    rows: Vec<Row>,
+    executions: u64,
+    wasm_size: usize,
+) -> Result<Report, String> {
+    let n_min = *mode.levels.first().ok_or("no levels")?;
+    let n_max = *mode.levels.last().ok_or("no levels")?;
+    let p_min = *mode.payments.first().ok_or("no payments")?;
+    let p_max = *mode.payments.last().ok_or("no payments")?;
+    let mut staker_ratios = vec![];
+    let mut payment_ratios = vec![];
+    for kind in kinds(&rows, "stakers") {
+        let a = find(&rows, "stakers", &kind, |r| {
+            r.stakers == n_min && r.payments == p_min
+        });
+        let b = find(&rows, "stakers", &kind, |r| {
+            r.stakers == n_max && r.payments == p_min
+        });
+        match (a, b) {
+            (Some(a), Some(b)) => staker_ratios.push(ratio("stakers", n_min, n_max, a, b)),
+            _ => return Err(format!("{kind:?} is missing at {n_min} or {n_max} stakers")),
+        }
+        let a = find(&rows, "stakers", &kind, |r| {
+            r.stakers == n_max && r.payments == p_min
+        });
+        let b = find(&rows, "stakers", &kind, |r| {
+            r.stakers == n_max && r.payments == p_max
+        });
+        match (a, b) {
+            (Some(a), Some(b)) => {
+                payment_ratios.push(ratio("payments", p_min as u64, p_max as u64, a, b))
+            }
+            _ => {
+                return Err(format!(
+                    "{kind:?} is missing at {p_min} or {p_max} payments"
+                ))
+            }
+        }
+    }
+    let k_min = *mode.pool_levels.first().ok_or("no pool levels")?;
+    let k_max = *mode.pool_levels.last().ok_or("no pool levels")?;
+    let mut pool_curve = vec![];
+    for kind in kinds(&rows, "pools") {
+        let a = find(&rows, "pools", &kind, |r| r.pools == k_min);
+        let b = find(&rows, "pools", &kind, |r| r.pools == k_max);
+        match (a, b) {
+            (Some(a), Some(b)) => pool_curve.push(ratio("pools", k_min as u64, k_max as u64, a, b)),
+            _ => return Err(format!("{kind:?} is missing at {k_min} or {k_max} pools")),
+        }
+    }
+    let non_flat = staker_ratios
+        .iter()
+        .chain(&payment_ratios)
+        .filter(|r| !r.flat)
+        .map(|r| {
+            format!(
+                "{} / {}: against {} {}→{}: vm gas ×{}, sdk gas ×{}, storage ops {}→{}",
+                r.message,
+                r.scenario,
+                r.against,
+                r.from,
+                r.to,
+                r.vm_gas_ratio,
+                r.sdk_gas_ratio,
+                r.storage_ops_from,
+                r.storage_ops_to
+            )
+        })
+        .collect();
+    Ok(Report {
+        mode: mode.name.to_string(),
+        wasm_path: "artifacts/restake_hub.wasm".into(),
+        wasm_size_bytes: wasm_size,
+        wasm_sha256: crate::vm::wasm_checksum(),
+        executions,
+        constants: Constants::get(),
+        rows,
+        staker_ratios,
+        payment_ratios,
+        pool_curve,
+        non_flat,
+    })
+}
+
+fn fmt_int(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn fmt_min(r: &Row) -> String {
+    match (r.minimal_reads, r.minimal_writes) {
+        (Some(a), Some(b)) => format!("{a} / {b}"),
+        _ => "–".into(),
+    }
+}
+
+fn keys_summary(keys: &BTreeMap<String, KeyTally>) -> String {
+    keys.iter()
+        .map(|(ns, t)| {
+            let mut parts = vec![];
+            if t.reads > 0 {
+                parts.push(format!("r{}", t.reads));
+            }
+            if t.writes > 0 {
+                parts.push(format!("w{}", t.writes));
+            }
+            if t.removes > 0 {
+                parts.push(format!("d{}", t.removes));
+            }
+            if t.iterated > 0 {
+                parts.push(format!("i{}", t.iterated));
+            }
+            if t.repeated_reads > 0 {
+                parts.push(format!("**{} re-read**", t.repeated_reads));
+            }
+            if t.unchanged_writes > 0 {
+                parts.push(format!("**{} unchanged**", t.unchanged_writes));
+            }
+            format!("`{ns}` {}", parts.join(" "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl Report {
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default() + "\n"
+    }
+
+    /// The rows at the largest level with the fewest payments: the headline table.
+    fn headline(&self) -> Vec<&Row> {
+        let n_max = self
+            .rows
+            .iter()
+            .filter(|r| r.curve == "stakers")
+            .map(|r| r.stakers)
+            .max()
+            .unwrap_or(0);
+        let p_min = self
+            .rows
+            .iter()
+            .filter(|r| r.curve == "stakers")
+            .map(|r| r.payments)
+            .min()
+            .unwrap_or(0);
+        self.rows
+            .iter()
+            .filter(|r| r.curve == "stakers" && r.stakers == n_max && r.payments == p_min)
+            .collect()
+    }
+
+    pub fn summary_table(&self) -> String {
+        let mut s = String::new();
+        let _ = writeln!(
+            s,
+            "| message | scenario | VM gas | SDK gas (est.) | reads | writes | deletes | bytes read | bytes written | iterations | queries | minimal reads / writes | re-reads | unchanged writes |"
+        );
+        let _ = writeln!(
+            s,
+            "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
+        );
+        for r in self.headline() {
+            let _ = writeln!(
+                s,
+                "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+                r.message,
+                r.scenario,
+                fmt_int(r.vm_gas),
+                fmt_int(r.sdk_gas_estimate),
+                r.reads,
+                r.writes,
+                r.removes,
+                fmt_int(r.bytes_read),
+                fmt_int(r.bytes_written),
+                r.iterations,
+                r.queries,
+                fmt_min(r),
+                r.repeated_reads,
+                r.unchanged_writes
+            );
+        }
+        s
+    }
+
+    fn curve_table(&self, against: &str) -> String {
+        let mut s = String::new();
+        // The curve's rows, the varying size of a row, and the rows held fixed: the fewest
+        // payments along the staker curve, the most stakers along the payment curve.
+        let curve = if against == "pools" {
+            "pools"
+        } else {
+            "stakers"
+        };
+        let size = |r: &Row| -> u64 {
+            match against {
+                "stakers" => r.stakers,
+                "payments" => r.payments as u64,
+                _ => r.pools as u64,
+            }
+        };
+        let on_curve: Vec<&Row> = self.rows.iter().filter(|r| r.curve == curve).collect();
+        let p_min = on_curve.iter().map(|r| r.payments).min().unwrap_or(0);
+        let n_max = on_curve.iter().map(|r| r.stakers).max().unwrap_or(0);
+        let fixed = |r: &Row| match against {
+            "stakers" => r.payments == p_min,
+            "payments" => r.stakers == n_max,
+            _ => true,
+        };
+        let mut levels: Vec<u64> = on_curve.iter().map(|r| size(r)).collect();
+        levels.sort_unstable();
+        levels.dedup();
+        let ratios = match against {
+            "stakers" => &self.staker_ratios,
+            "payments" => &self.payment_ratios,
+            _ => &self.pool_curve,
+        };
+        let head: Vec<String> = levels
+            .iter()
+            .map(|l| {
+                if against == "pools" {
+                    format!("VM (SDK) gas @ {l} pools")
+                } else {
+                    format!("VM gas @ {}", fmt_int(*l))
+                }
+            })
+            .collect();
+        let step = match levels.as_slice() {
+            [.., a, b] => format!("VM ratio {}→{}", fmt_int(*a), fmt_int(*b)),
+            _ => "VM ratio last step".to_string(),
+        };
+        let _ = writeln!(
+            s,
+            "| message | scenario | {} | storage ops | ratio VM | ratio SDK | {step} | flat |",
+            head.join(" | ")
+        );
+        let _ = writeln!(
+            s,
+            "|---|---|{}--:|--:|--:|--:|:-:|",
+            "--:|".repeat(levels.len())
+        );
+        for ratio in ratios {
+            let at: Vec<Option<&Row>> = levels
+                .iter()
+                .map(|l| {
+                    on_curve.iter().copied().find(|r| {
+                        r.message == ratio.message
+                            && r.scenario == ratio.scenario
+                            && size(r) == *l
+                            && fixed(r)
+                    })
+                })
+                .collect();
+            let cells: Vec<String> = at
+                .iter()
+                .map(|r| match r {
+                    Some(r) if against == "pools" => {
+                        format!("{} ({})", fmt_int(r.vm_gas), fmt_int(r.sdk_gas_estimate))
+                    }
+                    Some(r) => fmt_int(r.vm_gas),
+                    None => "–".into(),
+                })
+                .collect();
+            let last_step = match at.as_slice() {
+                [.., Some(a), Some(b)] => {
+                    format!("{:.3}", b.vm_gas as f64 / a.vm_gas.max(1) as f64)
+                }
+                _ => "–".into(),
+            };
+            let ops = if ratio.storage_ops_from == ratio.storage_ops_to {
+                ratio.storage_ops_from.to_string()
+            } else {
+                format!("{} → {}", ratio.storage_ops_from, ratio.storage_ops_to)
+            };
+            let flat = if against == "pools" {
+                "n/a".to_string()
+            } else if ratio.flat {
+                "yes".to_string()
+            } else {
+                "**NO**".to_string()
+            };
+            let _ = writeln!(
+                s,
+                "| {} | {} | {} | {} | {:.3} | {:.3} | {} | {} |",
+                ratio.message,
+                ratio.scenario,
+                cells.join(" | "),
+                ops,
+                ratio.vm_gas_ratio,
+                ratio.sdk_gas_ratio,
+                last_step,
+                flat
+            );
+        }
+        s
+    }
+
+    pub fn ratios_text(&self) -> String {
+        let mut s = String::new();
+        for r in &self.staker_ratios {
+            let _ = writeln!(
+                s,
+                "{:<20} {:<30} gas({} stakers)/gas({}) = {:.3} (SDK {:.3}){}",
+                r.message,
+                r.scenario,
+                r.to,
+                r.from,
+                r.vm_gas_ratio,
+                r.sdk_gas_ratio,
+                if r.flat { "" } else { "  NOT FLAT" }
+            );
+        }
+        for r in &self.payment_ratios {
+            let _ = writeln!(
+                s,
+                "{:<20} {:<30} gas({} payments)/gas({}) = {:.3} (SDK {:.3}){}",
+                r.message,
+                r.scenario,
+                r.to,
+                r.from,
+                r.vm_gas_ratio,
+                r.sdk_gas_ratio,
+                if r.flat { "" } else { "  NOT FLAT" }
+            );
+        }
+        for r in &self.pool_curve {
+            let _ = writeln!(
+                s,
+                "{:<20} {:<30} gas({} pools)/gas({}) = {:.3} (SDK {:.3})",
+                r.message, r.scenario, r.to, r.from, r.vm_gas_ratio, r.sdk_gas_ratio
+            );
+        }
+        s
+    }
+
+    pub fn to_markdown(&self, command: &str) -> String {
+        let mut s = String::new();
+        let headline = self.headline();
+        let n_max = headline.first().map(|r| r.stakers).unwrap_or(0);
+        let _ = writeln!(s, "# Gas and storage of restake-hub in the CosmWasm VM\n");
+        let _ = writeln!(
+            s,
+            "Generated by `{command}` (mode `{}`: {} executions in the VM). Do not edit by hand: \
+             rerun the benchmark.\n",
+            self.mode, self.executions
+        );
+        let _ = writeln!(
+            s,
+            "Optimized wasm `{}`: **{} bytes** ({:.1} KiB, {:.1} % of wasmd's default \
+             `MaxWasmSize` of 819,200 bytes){}.\n",
+            self.wasm_path,
+            fmt_int(self.wasm_size_bytes as u64),
+            self.wasm_size_bytes as f64 / 1024.0,
+            self.wasm_size_bytes as f64 * 100.0 / 819_200.0,
+            self.wasm_sha256
+                .as_ref()
+                .map(|c| format!(", sha256 `{c}`"))
+                .unwrap_or_default()
+        );
+        s.push_str(METHOD);
+        let _ = writeln!(
+            s,
+            "\n## Every message at {} stakers\n\nOne past payment per service; `minimal` is the \
+             fewest reads / writes (sets + deletes) the design needs (see below).\n",
+            fmt_int(n_max)
+        );
+        s.push_str(&self.summary_table());
+        let _ = writeln!(
+            s,
+            "\n## Flat gas: the same messages as the hub grows\n\nVM gas of each message with \
+             the given number of stakers already in the hub (one past payment per service). \
+             `ratio` = gas at the largest size / gas at the smallest. A message is flat when its \
+             storage operations are identical and its gas grows by at most {:.0} % (amounts get \
+             longer as totals grow).\n",
+            (FLAT_TOLERANCE - 1.0) * 100.0
+        );
+        s.push_str(&self.curve_table("stakers"));
+        let _ = writeln!(
+            s,
+            "\n## Past reward payments\n\nThe same messages at {} stakers after 1, 10 or 100 \
+             payments to every service since the subjects joined.\n",
+            fmt_int(n_max)
+        );
+        s.push_str(&self.curve_table("payments"));
+        let _ = writeln!(
+            s,
+            "\n## Slashing and chain sync against the pools on a validator\n\nA slash or a \
+             chain-slash sync touches every pool (exposure group) on its validator: linear in the \
+             pools, which `max_pools_per_validator` (default 32) caps. Each pool here also holds \
+             stake in the validator's queued unbonding batch, the worst case.\n"
+        );
+        s.push_str(&self.curve_table("pools"));
+        let _ = writeln!(s, "\n## Findings\n");
+        if self.non_flat.is_empty() {
+            let _ = writeln!(
+                s,
+                "- Every message is flat in the number of stakers and of past payments: identical \
+                 storage operations at every size, gas within {:.0} %. What growth there is comes \
+                 in the first step, with longer amounts and reward indexes (bytes read), not with \
+                 the number of stakers (see the last-step column).",
+                (FLAT_TOLERANCE - 1.0) * 100.0
+            );
+        } else {
+            for f in &self.non_flat {
+                let _ = writeln!(s, "- NOT FLAT: {f}");
+            }
+        }
+        for c in &self.pool_curve {
+            let (Some(a), Some(b)) = (
+                self.rows.iter().find(|r| {
+                    r.curve == "pools"
+                        && r.message == c.message
+                        && r.scenario == c.scenario
+                        && r.pools as u64 == c.from
+                }),
+                self.rows.iter().find(|r| {
+                    r.curve == "pools"
+                        && r.message == c.message
+                        && r.scenario == c.scenario
+                        && r.pools as u64 == c.to
+                }),
+            ) else {
+                continue;
+            };
+            if c.to <= c.from || c.message == "slash" {
+                continue;
+            }
+            let per_pool =
+                (b.sdk_gas_estimate as f64 - a.sdk_gas_estimate as f64) / (c.to - c.from) as f64;
+            let _ = writeln!(
+                s,
+                "- `{}` ({}): linear in the pools on the validator, ≈ {} SDK gas per pool; {} SDK \
+                 gas ({} reads, {} writes + deletes) at {} pools.",
+                c.message,
+                c.scenario.replace('_', " "),
+                fmt_int(per_pool.round() as u64),
+                fmt_int(b.sdk_gas_estimate),
+                b.reads,
+                b.writes + b.removes,
+                c.to
+            );
+        }
+        let _ = writeln!(
+            s,
+            "\n### Storage operations beyond the minimum (at {} stakers)\n\n`re-reads`: gets of a key \
+             already read or written in the same message; `unchanged`: sets of the value already \
+             stored; `avoidable`: their SDK gas. The keys table below shows where the rest of the \
+             excess lies.\n",
+            fmt_int(n_max)
+        );
+        let _ = writeln!(
+            s,
+            "| message | scenario | reads (min) | writes + deletes (min) | re-reads | unchanged | avoidable SDK gas |"
+        );
+        let _ = writeln!(s, "|---|---|--:|--:|--:|--:|--:|");
+        let k_max = self
+            .rows
+            .iter()
+            .filter(|r| r.curve == "pools")
+            .map(|r| r.pools)
+            .max()
+            .unwrap_or(0);
+        let at_cap = self
+            .rows
+            .iter()
+            .filter(|r| r.curve == "pools" && r.pools == k_max);
+        for r in headline.iter().copied().chain(at_cap) {
+            let extra_reads = r.minimal_reads.is_some_and(|m| r.reads > m);
+            let extra_writes = r.minimal_writes.is_some_and(|m| r.writes + r.removes > m);
+            if !(extra_reads || extra_writes || r.repeated_reads > 0 || r.unchanged_writes > 0) {
+                continue;
+            }
+            let _ = writeln!(
+                s,
+                "| {} | {}{} | {} ({}) | {} ({}) | {} | {} | {} |",
+                r.message,
+                r.scenario,
+                if r.curve == "pools" {
+                    format!(", {} pools", r.pools)
+                } else {
+                    String::new()
+                },
+                r.reads,
+                r.minimal_reads.map_or("–".into(), |m| m.to_string()),
+                r.writes + r.removes,
+                r.minimal_writes.map_or("–".into(), |m| m.to_string()),
+                r.repeated_reads,
+                r.unchanged_writes,
+                fmt_int(r.avoidable_sdk_gas)
+            );
+        }
+        let _ = writeln!(
+            s,
+            "\n## Storage keys touched (at {} stakers)\n\n`r` reads, `w` writes, `d` deletes, \
+             `i` iterated items, by cw-storage-plus namespace.\n",
+            fmt_int(n_max)
+        );
+        let _ = writeln!(s, "| message | scenario | keys |");
+        let _ = writeln!(s, "|---|---|---|");
+        for r in &headline {
+            let _ = writeln!(
+                s,
+                "| {} | {} | {} |",
+                r.message,
+                r.scenario,
+                keys_summary(&r.keys)
+            );
+        }
+        s.push_str(MINIMAL);
+        s
+    }
+}
+
+const METHOD: &str = r#"## Run it
+
+```sh
+scripts/build-wasm.sh                               # artifacts/restake_hub.wasm (the bench refuses to run without it)
+cargo run -p restake-bench --release                # full: 1, 100, 1,000, 10,000 stakers; writes docs/gas.md and docs/gas.json
+cargo run -p restake-bench --release -- --quick     # CI: 1 and 10 stakers; writes target/restake-bench/gas.{md,json}
+cargo run -p restake-bench --release -- --out DIR   # either mode, written to DIR
+cargo test -p restake-bench                         # runs the quick mode (skipped with a note when the wasm is missing)
+```
+
+Both modes fail if any message is refused by the hub or by the mock chain, or if a ratio
+cannot be computed; neither checks timings. `gas.json` holds every measured row
+(`message`, `scenario`, `stakers`, `payments`, `pools`, `vm_gas`, `sdk_gas_estimate` and its
+parts, `reads`, `writes`, `removes`, `bytes_read`, `bytes_written`, `iterations`, `queries`,
+`repeated_reads`, `unchanged_writes`, `minimal_storage_ops`, `minimal_reads`,
+`minimal_writes`) and the ratios.
+
+## How it is measured
+
+- The optimized `artifacts/restake_hub.wasm` (built by `scripts/build-wasm.sh`) runs in
+  cosmwasm-vm 2.2.10 with the singlepass compiler, a fresh instance per call from an in-memory
+  module cache, as wasmd runs it.
+- A small mock chain answers the contract's queries (bank balance, bonded denom, validator,
+  delegation with accumulated rewards, contract info for cw20 tokens) and applies the
+  messages the hub emits (delegate, undelegate, withdraw rewards, bank send, burn, cw20
+  transfer). Rewards accrue on every delegation before every message; undelegations mature
+  into the hub's balance after the unbonding period; the SDK's 7-entry limit is enforced; a
+  chain slash shrinks the delegation and the entries still unbonding. Every benchmarked
+  message must succeed and its effects must check out (amounts paid, batches sent and
+  settled, books ≤ the chain's delegation, no rewards left for the chain to auto-withdraw).
+- Every staker is genuine contract state: a deposit and an opt-in executed in the VM.
+  Background stakers secure services 1, 9 and 17 on the main validator; `stakers` is their
+  number. Each round measures fresh subjects on the same timeline (deposit, opt in, payments,
+  claims, opt out, unbond, slash, sync, send and settle the unbonding batches over 26 days),
+  so rounds differ only in the population and in the past payments; subjects stay in the hub
+  (`stakers_in_hub` in `gas.json`: the background plus about 7 per earlier round). A warm-up
+  round first creates the subjects' pools, so every measured round finds the same pools.
+- Services 1–8 pay in one denom, 9–16 in three, 17 in a cw20 token (through `receive`, sent
+  by a token the querier reports as a contract); the claim subjects secure services 1..k or
+  9..8+k.
+- Replies are part of the message: when the hub asks for one (slashed tokens routed with
+  `reply_always`), the reply runs in a fresh instance and its gas and storage are added to
+  the message's (wasmd charges 2,000 SDK gas per reply instead of the instance cost).
+- **VM gas** is CosmWasm gas: the instance's gas left before − after the call. Storage and
+  queries report no CosmWasm gas (wasmd meters them in SDK gas), so this is the execution
+  cost wasmd converts.
+- Storage is counted by a wrapper around the backend storage: reads (`get`, hits and misses),
+  writes (`set`), deletes, iterations (iterator opens + items returned), bytes read and
+  written (keys + values as the contract sees them), re-reads of a key already read or
+  written in the same message, and writes of an unchanged value.
+
+### SDK gas estimate
+
+```text
+sdk_gas = instance + vm_gas / 140,000 + KV gas + event gas
+KV gas  = 1,000 × reads + 3 × (bytes read by get + 33 × reads)
+        + 2,000 × writes + 30 × (bytes written + 33 × writes)
+        + 1,000 × deletes
+        + 30 × (iterators + items) + 3 × (bytes of items + 33 × items)
+        + 3 × (bytes of each iterator's first item + 33), charged again on open
+event gas = 10 × attributes + 1 × (attribute bytes − 100 free bytes)
+```
+
+| constant | value | source |
+|---|--:|---|
+| instance cost (per call, code not pinned) | 60,000 | wasmd `DefaultInstanceCost` (pinned: `DefaultInstanceCostDiscount` 2,000) |
+| gas multiplier | 140,000 | wasmd `DefaultGasMultiplier` (CosmWasm gas per SDK gas since CosmWasm 2.0; 140,000,000 before) |
+| ReadCostFlat / ReadCostPerByte | 1,000 / 3 | Cosmos SDK `KVGasConfig` |
+| WriteCostFlat / WriteCostPerByte | 2,000 / 30 | Cosmos SDK `KVGasConfig` |
+| DeleteCost / HasCost / IterNextCostFlat | 1,000 / 1,000 / 30 | Cosmos SDK `KVGasConfig` (the contract API has no `has`) |
+| key prefix | 33 bytes | wasmd's contract store prefix `0x03` + 32-byte contract address, seen by the gas-metered store |
+| event attribute cost | 10 + 1/byte after 100 bytes | wasmd `DefaultPerAttributeCost`, `DefaultEventAttributeDataCost`, `DefaultEventAttributeDataFreeTier` |
+
+Per-byte costs apply to the key and the value (Cosmos SDK ≥ 0.47 `gaskv`). Not included:
+the chain queries (each costs the module's own metered reads: roughly 1–2 reads for bank
+balance, bonded denom, validator and contract info, several for a delegation with rewards;
+the `queries` column counts them), the modules' gas for the messages the hub emits
+(delegate, undelegate, send), and the transaction's own costs (signature, bytes).
+"#;
+
+const MINIMAL: &str = r#"
+## Minimal storage operations
+
+The fewest reads and writes (sets + deletes) each benchmarked message needs under the
+design (pools keyed by validator and service set, lazily settled reward indexes), counted
+in records, not in the contract's code: iterators are not counted. `k` = services of the
+position, `p` = pools on the validator, `h` = pools hit by the slash, `D` = distinct
+services of the hit pools, `b` / `g` = unbonding batches / groups that lose stake.
+
+| message / scenario | must read | must write (set or delete) | min |
+|---|---|---|--:|
+| deposit / new position | config, totals, validator, position (absent), pool key (absent), staker record | pool key, pool, position, staker record, totals, validator | 6 / 6 |
+| deposit / existing position, k = 4 | config, totals, position, pool, validator, k service states, k (service, validator) stakes | all but config | 13 / 12 |
+| opt_in / 4 services from none | config, totals, 4 services (status), position, old pool, validator, new pool key, new pool, 4 states, 4 stakes | totals, position, validator, new pool, 4 states, 4 stakes; delete the emptied old pool and its key | 19 / 14 |
+| opt_out / 1 service | position, pool, service (delay) | position | 3 / 1 |
+| complete_opt_out / 1 of 4 services | config, totals, position, old pool, validator, 4 states (settlement), new pool key, new pool, 1 stake | totals, position, both pools, 1 state, 1 stake | 12 / 6 |
+| unbond / queued, k = 3 | config, totals, position, pool, validator, 3 states, 3 stakes (the batch is new: no group to read) | totals, position, pool, validator, 3 states, 3 stakes, batch, queued index, group, entry | 11 / 14 |
+| unbond / sends batch, k = 4 | as queued with 4 services | as queued with 4 services, completion index instead of queued index | 13 / 16 |
+| process_unbondings / send | config, totals, validator, batch | batch, validator, totals (harvested rewards), completion index, queued index (delete) | 4 / 5 |
+| process_unbondings / settle (1 batch, 1 pool, slashed stake routed) | config, totals, batch, pool, group, stats, validator | totals, batch, pool, group, stats, validator, completion index (delete) | 7 / 7 |
+| claim_unbonded / 1 entry | config, totals, batch, pool, group, validator (exposure) | totals, pool, group (delete), entry (delete) | 6 / 4 |
+| distribute_rewards, receive (any number of denoms) | config, service, service state, rewards paid | service state, rewards paid (totals only when paid in the bonded denom) | 4 / 2 |
+| harvest / 1 validator | config, totals, validator | totals, validator | 3 / 2 |
+| claim_rewards / k services, 1 position | config, totals, validator, pool, k states, staker record (the position comes with the iteration) | position, pool, validator, totals | 5 + k / 4 |
+| slash / open | service, totals, validator, one exposed pool | totals, validator, request, its 2 index entries | 4 / 5 |
+| execute_slash | config, totals, request, service, validator, stats, p pools, D states, D stakes, b batches, g groups | all but config and the p − h pools not hit | 6 + p + 2D + b + g / 5 + h + 2D + b + g |
+| sync_validator | config, totals, validator, stats, p pools, D states, D stakes (D over all pools), the queued batch and its g groups | all but config | 4 + p + 2D + b + g / 3 + p + 2D + b + g |
+"#;
