@@ -14,6 +14,6 @@ mkdir -p artifacts
 tools/node_modules/.bin/wasm-opt \
   --enable-bulk-memory-opt --enable-sign-ext \
   --llvm-memory-copy-fill-lowering --signext-lowering --llvm-nontrapping-fptoint-lowering \
-  -Os target/wasm32-unknown-unknown/release/restake_hub.wasm -o artifacts/restake_hub.wasm
+  -Oz target/wasm32-unknown-unknown/release/restake_hub.wasm -o artifacts/restake_hub.wasm
 (cd artifacts && sha256sum restake_hub.wasm > checksums.txt)
 echo "artifacts/restake_hub.wasm: $(stat -c %s artifacts/restake_hub.wasm) bytes"

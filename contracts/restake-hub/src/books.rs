@@ -12,11 +12,14 @@ use crate::state::*;
 pub struct Books {
     pub config: Config,
     pub totals: Totals,
+    /// `totals` as loaded: written back only if changed.
+    totals_at_load: Totals,
     validators: BTreeMap<String, ValidatorState>,
     dirty_validators: BTreeSet<String>,
     services: BTreeMap<u64, ServiceState>,
     dirty_services: BTreeSet<u64>,
-    pools: BTreeMap<u64, Option<Pool>>,
+    /// Loaded pools; `true` when changed (None: deleted).
+    pools: BTreeMap<u64, (Option<Pool>, bool)>,
     pool_keys: BTreeMap<(String, String), (Option<u64>, bool)>,
     batches: BTreeMap<u64, Batch>,
     dirty_batches: BTreeSet<u64>,
@@ -24,15 +27,17 @@ pub struct Books {
     service_validator: BTreeMap<(u64, String), Uint128>,
     queued: BTreeMap<String, Option<u64>>,
     completions: BTreeMap<(u64, u64), bool>,
-    routes: Vec<(u64, PendingRoute)>,
     stats: Option<SlashStats>,
+    stats_at_load: Option<SlashStats>,
 }
 
 impl Books {
     pub fn load(store: &dyn Storage) -> StdResult<Books> {
+        let totals = TOTALS.load(store)?;
         Ok(Books {
             config: CONFIG.load(store)?,
-            totals: TOTALS.load(store)?,
+            totals_at_load: totals.clone(),
+            totals,
             validators: BTreeMap::new(),
             dirty_validators: BTreeSet::new(),
             services: BTreeMap::new(),
@@ -45,8 +50,8 @@ impl Books {
             service_validator: BTreeMap::new(),
             queued: BTreeMap::new(),
             completions: BTreeMap::new(),
-            routes: vec![],
             stats: None,
+            stats_at_load: None,
         })
     }
 
@@ -60,6 +65,20 @@ impl Books {
             self.validators.insert(validator.to_string(), state);
         }
         Ok(())
+    }
+
+    /// Whether the hub has books for the validator (loading them if so).
+    pub fn validator_known(&mut self, store: &dyn Storage, validator: &str) -> StdResult<bool> {
+        if self.validators.contains_key(validator) {
+            return Ok(true);
+        }
+        match VALIDATORS.may_load(store, validator)? {
+            Some(state) => {
+                self.validators.insert(validator.to_string(), state);
+                Ok(true)
+            }
+            None => Ok(false),
+        }
     }
 
     /// The validator's books (a fresh record if the hub has never used it).
@@ -146,11 +165,24 @@ impl Books {
 
     // ------------------------------------------------------------------ pools
 
+    /// A copy of a pool for reading; changes to it are not kept (use `take_pool`).
+    pub fn pool(&mut self, store: &dyn Storage, id: u64) -> StdResult<Pool> {
+        match self.pools.get(&id) {
+            Some((Some(pool), _)) => Ok(pool.clone()),
+            Some((None, _)) => Err(cosmwasm_std::StdError::not_found(format!("pool {id}"))),
+            None => {
+                let pool = POOLS.load(store, id)?;
+                self.pools.insert(id, (Some(pool.clone()), false));
+                Ok(pool)
+            }
+        }
+    }
+
     /// Takes a pool out of the unit of work; `put_pool` gives it back.
     pub fn take_pool(&mut self, store: &dyn Storage, id: u64) -> StdResult<Pool> {
         match self.pools.remove(&id) {
-            Some(Some(pool)) => Ok(pool),
-            Some(None) => Err(cosmwasm_std::StdError::not_found(format!("pool {id}"))),
+            Some((Some(pool), _)) => Ok(pool),
+            Some((None, _)) => Err(cosmwasm_std::StdError::not_found(format!("pool {id}"))),
             None => POOLS.load(store, id),
         }
     }
@@ -159,12 +191,18 @@ impl Books {
     /// live list (and is deleted when no position holds shares of it); a wiped-out pool
     /// stops taking new members, who get a fresh pool for the same service set.
     pub fn put_pool(&mut self, store: &dyn Storage, pool: Pool) -> StdResult<()> {
+        let joinable = pool.bonded.is_joinable();
+        let live = pool.is_live();
+        if joinable && live {
+            self.pools.insert(pool.id, (Some(pool), true));
+            return Ok(());
+        }
         let key = (pool.validator.clone(), set_key(&pool.services));
         let keyed_here = self.pool_key(store, &key.0, &key.1)? == Some(pool.id);
-        if keyed_here && !pool.bonded.is_joinable() {
+        if keyed_here && !joinable {
             self.pool_keys.insert(key.clone(), (None, true));
         }
-        if !pool.is_live() {
+        if !live {
             let validator = self.validator_mut(store, &pool.validator)?;
             if let Some(i) = validator.pools.iter().position(|p| *p == pool.id) {
                 validator.pools.remove(i);
@@ -174,11 +212,11 @@ impl Books {
                 if keyed_here {
                     self.pool_keys.insert(key, (None, true));
                 }
-                self.pools.insert(pool.id, None);
+                self.pools.insert(pool.id, (None, true));
                 return Ok(());
             }
         }
-        self.pools.insert(pool.id, Some(pool));
+        self.pools.insert(pool.id, (Some(pool), true));
         Ok(())
     }
 
@@ -248,16 +286,13 @@ impl Books {
         self.completions.insert((completion_secs, batch), present);
     }
 
-    /// Records a routing submessage in flight (saved with the books).
-    pub fn add_route(&mut self, reply_id: u64, route: PendingRoute) {
-        self.routes.push((reply_id, route));
-    }
-
     // ------------------------------------------------------------------ stats
 
     pub fn stats(&mut self, store: &dyn Storage) -> StdResult<&mut SlashStats> {
         if self.stats.is_none() {
-            self.stats = Some(SLASH_STATS.may_load(store)?.unwrap_or_default());
+            let stats = SLASH_STATS.may_load(store)?.unwrap_or_default();
+            self.stats_at_load = Some(stats.clone());
+            self.stats = Some(stats);
         }
         Ok(self.stats.as_mut().expect("loaded above"))
     }
@@ -283,17 +318,20 @@ impl Books {
     // ------------------------------------------------------------------ save
 
     pub fn save(&self, store: &mut dyn Storage) -> StdResult<()> {
-        TOTALS.save(store, &self.totals)?;
+        if self.totals != self.totals_at_load {
+            TOTALS.save(store, &self.totals)?;
+        }
         for name in &self.dirty_validators {
             VALIDATORS.save(store, name, &self.validators[name])?;
         }
         for id in &self.dirty_services {
             SERVICE_STATES.save(store, *id, &self.services[id])?;
         }
-        for (id, pool) in &self.pools {
-            match pool {
-                Some(p) => POOLS.save(store, *id, p)?,
-                None => POOLS.remove(store, *id),
+        for (id, (pool, dirty)) in &self.pools {
+            match (pool, dirty) {
+                (_, false) => {}
+                (Some(p), true) => POOLS.save(store, *id, p)?,
+                (None, true) => POOLS.remove(store, *id),
             }
         }
         for ((validator, key), (id, dirty)) in &self.pool_keys {
@@ -332,11 +370,10 @@ impl Books {
                 BATCH_COMPLETIONS.remove(store, (*secs, *batch));
             }
         }
-        for (id, route) in &self.routes {
-            PENDING_ROUTES.save(store, *id, route)?;
-        }
         if let Some(stats) = &self.stats {
-            SLASH_STATS.save(store, stats)?;
+            if Some(stats) != self.stats_at_load.as_ref() {
+                SLASH_STATS.save(store, stats)?;
+            }
         }
         Ok(())
     }

@@ -6,8 +6,9 @@
 //! slashing) is shared by all stake on the validator before anything else moves.
 
 use cosmwasm_std::{
-    coin, Addr, BankMsg, Coin, CosmosMsg, Decimal256, Deps, DistributionMsg, QuerierWrapper, Reply,
-    Response, StakingMsg, Storage, SubMsg, SubMsgResult, Uint128,
+    coin, from_json, to_json_binary, to_json_vec, Addr, BankMsg, Coin, ContractResult, CosmosMsg,
+    Decimal256, Deps, DistributionMsg, Empty, QuerierWrapper, QueryRequest, Reply, Response,
+    StakingMsg, Storage, SubMsg, SubMsgResult, SystemResult, Uint128,
 };
 use restake_types::math::index_increment;
 use restake_types::Asset;
@@ -16,7 +17,7 @@ use crate::books::Books;
 use crate::error::ContractError;
 use crate::pools::add;
 use crate::slashing::apply_chain_shortfall;
-use crate::state::{Destination, PendingRoute, SlashStats, PENDING_ROUTES, ROUTE_REPLY_BASE};
+use crate::state::{Destination, SlashStats, ROUTE_REPLY_ID};
 
 pub fn delegate_msg(validator: &str, amount: Coin) -> CosmosMsg {
     StakingMsg::Delegate {
@@ -67,8 +68,10 @@ pub fn route_msg(hub: &Addr, destination: &Destination, amount: Coin) -> CosmosM
 }
 
 /// Routes slashed tokens the hub holds to the slash destination, as a submessage whose
-/// failure (a destination the chain refuses) does not fail the message: the reply keeps
-/// the tokens as unrouted for `process_unbondings` to retry.
+/// failure (a destination the chain refuses) does not fail the message: the reply, which
+/// only comes on failure, keeps the tokens as unrouted for `process_unbondings` to retry.
+/// The amount rides in the submessage's payload (chains before CosmWasm 2.0 drop it; there
+/// a refused routing fails the message as a plain message would).
 pub fn route(
     store: &dyn Storage,
     books: &mut Books,
@@ -80,19 +83,11 @@ pub fn route(
     }
     let destination = books.config.slash_destination.clone();
     books.totals.liquid_bonded = books.totals.liquid_bonded.checked_sub(amount)?;
-    let stats = books.stats(store)?;
-    record_routed(stats, &destination, amount, true);
-    stats.next_route_id += 1;
-    let id = ROUTE_REPLY_BASE + stats.next_route_id;
+    record_routed(books.stats(store)?, &destination, amount, true);
     let msg = route_msg(hub, &destination, bonded_coin(books, amount));
-    books.add_route(
-        id,
-        PendingRoute {
-            amount,
-            destination,
-        },
-    );
-    Ok(Some(SubMsg::reply_always(msg, id)))
+    Ok(Some(
+        SubMsg::reply_on_error(msg, ROUTE_REPLY_ID).with_payload(to_json_binary(&amount)?),
+    ))
 }
 
 /// Adds (or, when a routing failed, removes) an amount to the per-destination statistics.
@@ -114,39 +109,77 @@ pub fn record_routed(
     };
 }
 
-/// The reply of a routing submessage: forget it on success; on failure the tokens stay in
-/// the hub as unrouted.
+/// The reply of a refused routing: the tokens stay in the hub as unrouted.
 pub fn route_reply(store: &mut dyn Storage, reply: &Reply) -> Result<Response, ContractError> {
-    let Some(route) = PENDING_ROUTES.may_load(store, reply.id)? else {
+    let SubMsgResult::Err(error) = &reply.result else {
         return Ok(Response::new());
     };
-    PENDING_ROUTES.remove(store, reply.id);
-    if reply.result.is_ok() {
-        return Ok(Response::new());
-    }
+    let amount: Uint128 = from_json(&reply.payload).map_err(|_| {
+        ContractError::invalid(
+            "reply",
+            format!("routing slashed tokens failed ({error}) and this chain dropped the amount"),
+        )
+    })?;
     let mut books = Books::load(store)?;
-    books.totals.liquid_bonded += route.amount;
+    let destination = books.config.slash_destination.clone();
+    books.totals.liquid_bonded += amount;
     let stats = books.stats(store)?;
-    record_routed(stats, &route.destination, route.amount, false);
-    stats.unrouted += route.amount;
+    record_routed(stats, &destination, amount, false);
+    stats.unrouted += amount;
     books.save(store)?;
-    let error = match &reply.result {
-        SubMsgResult::Err(e) => e.clone(),
-        SubMsgResult::Ok(_) => String::new(),
-    };
     Ok(Response::new()
         .add_attribute("action", "route_slashed")
-        .add_attribute("routing_failed", route.amount)
+        .add_attribute("routing_failed", amount)
         .add_attribute("error", error))
 }
 
-/// The validator exists and is part of the chain's bonded set.
+/// Path of the staking module's validator query (answered as JSON by wasmd's and
+/// Osmosis' stargate queriers when the chain accepts it).
+pub const VALIDATOR_QUERY: &str = "/cosmos.staking.v1beta1.Query/Validator";
+
+/// The parts of `QueryValidatorResponse` the hub reads.
+#[derive(serde::Deserialize)]
+struct StakingValidatorResponse {
+    validator: Option<StakingValidator>,
+}
+
+#[derive(serde::Deserialize)]
+struct StakingValidator {
+    #[serde(default)]
+    jailed: bool,
+    #[serde(default)]
+    status: String,
+}
+
+/// The validator exists and is bonded (in the active set, not jailed).
+///
+/// wasmd's `Validator` query answers for jailed and unbonded validators too, so the hub
+/// asks the staking module itself (`/cosmos.staking.v1beta1.Query/Validator`, one store
+/// read) for the status. Chains that do not accept that query get the existence check
+/// only.
 pub fn ensure_bonded_validator(deps: Deps, validator: &str) -> Result<(), ContractError> {
+    let refused = || ContractError::ValidatorNotBonded {
+        validator: validator.to_string(),
+    };
+    let mut data = vec![];
+    proto_field(&mut data, 1, validator.as_bytes());
+    #[allow(deprecated)]
+    let request: QueryRequest<Empty> = QueryRequest::Stargate {
+        path: VALIDATOR_QUERY.to_string(),
+        data: data.into(),
+    };
+    let raw = to_json_vec(&request)?;
+    if let SystemResult::Ok(ContractResult::Ok(bytes)) = deps.querier.raw_query(&raw) {
+        if let Ok(answer) = from_json::<StakingValidatorResponse>(&bytes) {
+            return match answer.validator {
+                Some(v) if !v.jailed && v.status == "BOND_STATUS_BONDED" => Ok(()),
+                _ => Err(refused()),
+            };
+        }
+    }
     match deps.querier.query_validator(validator) {
         Ok(Some(_)) => Ok(()),
-        _ => Err(ContractError::ValidatorNotBonded {
-            validator: validator.to_string(),
-        }),
+        _ => Err(refused()),
     }
 }
 

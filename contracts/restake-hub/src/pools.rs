@@ -208,13 +208,22 @@ pub fn load_settled(
     staker: &Addr,
     validator: &str,
 ) -> Result<Option<(Position, Pool)>, ContractError> {
-    let Some(mut position) = POSITIONS.may_load(store, (staker, validator))? else {
+    let Some(position) = POSITIONS.may_load(store, (staker, validator))? else {
         return Ok(None);
     };
+    Ok(Some(settle_loaded(store, books, position)?))
+}
+
+/// Settles a position already loaded, taking its pool out of the books.
+pub fn settle_loaded(
+    store: &dyn Storage,
+    books: &mut Books,
+    mut position: Position,
+) -> Result<(Position, Pool), ContractError> {
     let mut pool = books.take_pool(store, position.pool_id)?;
     settle_pool(store, books, &mut pool)?;
     settle_position(&mut position, &pool)?;
-    Ok(Some((position, pool)))
+    Ok((position, pool))
 }
 
 /// Records a new position of `staker` (for the stakers count).

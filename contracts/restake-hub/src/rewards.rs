@@ -16,7 +16,7 @@ use crate::books::Books;
 use crate::chain::harvest_and_sync;
 use crate::error::ContractError;
 use crate::opt::load_service;
-use crate::pools::{add, load_settled};
+use crate::pools::{add, settle_pool, settle_position};
 use crate::state::*;
 
 pub fn distribute_rewards(
@@ -30,14 +30,13 @@ pub fn distribute_rewards(
     let mut books = Books::load(deps.storage)?;
     let service = load_service(deps.storage, service_id)?;
     let mut paid = vec![];
+    let payments: Vec<(Asset, Uint128)> = info
+        .funds
+        .iter()
+        .map(|c| (Asset::Native(c.denom.clone()), c.amount))
+        .collect();
+    credit_service(deps.storage, &mut books, &service, &payments)?;
     for coin in &info.funds {
-        credit_service(
-            deps.storage,
-            &mut books,
-            &service,
-            Asset::Native(coin.denom.clone()),
-            coin.amount,
-        )?;
         paid.push(coin.to_string());
     }
     books.save(deps.storage)?;
@@ -72,8 +71,7 @@ pub fn receive(
         deps.storage,
         &mut books,
         &service,
-        Asset::Cw20(token.clone()),
-        msg.amount,
+        &[(Asset::Cw20(token.clone()), msg.amount)],
     )?;
     books.save(deps.storage)?;
     Ok(Response::new()
@@ -84,13 +82,12 @@ pub fn receive(
         .add_attribute("amount", msg.amount))
 }
 
-/// Splits one payment over the stake opted into the service now.
+/// Splits payments over the stake opted into the service now.
 fn credit_service(
     store: &mut dyn Storage,
     books: &mut Books,
     service: &Service,
-    asset: Asset,
-    amount: Uint128,
+    payments: &[(Asset, Uint128)],
 ) -> Result<(), ContractError> {
     if service.status != ServiceStatus::Active {
         return Err(ContractError::ServiceNotActive {
@@ -99,32 +96,35 @@ fn credit_service(
             what: "reward payments".into(),
         });
     }
-    if !service.reward_assets.contains(&asset) {
-        return Err(ContractError::UndeclaredRewardAsset {
-            asset: asset.to_string(),
-            service_id: service.id,
-        });
-    }
-    if amount.is_zero() {
-        return Err(ContractError::ZeroAmount {
-            field: "reward amount".into(),
-        });
-    }
-    let state = books.service_state_mut(store, service.id)?;
-    if state.total_stake.is_zero() {
-        return Err(ContractError::NoStakeInService {
-            service_id: service.id,
-        });
-    }
-    let growth = index_increment(amount, state.total_stake)?;
-    add(&mut state.indexes, &asset, growth);
-    if asset == Asset::Native(books.config.bonded_denom.clone()) {
-        books.totals.liquid_bonded = books.totals.liquid_bonded.checked_add(amount)?;
-    }
+    let bonded = Asset::Native(books.config.bonded_denom.clone());
     let mut paid = REWARDS_PAID
         .may_load(store, service.id)?
         .unwrap_or_default();
-    add(&mut paid, &asset, amount);
+    for (asset, amount) in payments {
+        if !service.reward_assets.contains(asset) {
+            return Err(ContractError::UndeclaredRewardAsset {
+                asset: asset.to_string(),
+                service_id: service.id,
+            });
+        }
+        if amount.is_zero() {
+            return Err(ContractError::ZeroAmount {
+                field: "reward amount".into(),
+            });
+        }
+        let state = books.service_state_mut(store, service.id)?;
+        if state.total_stake.is_zero() {
+            return Err(ContractError::NoStakeInService {
+                service_id: service.id,
+            });
+        }
+        let growth = index_increment(*amount, state.total_stake)?;
+        add(&mut state.indexes, asset, growth);
+        if *asset == bonded {
+            books.totals.liquid_bonded = books.totals.liquid_bonded.checked_add(*amount)?;
+        }
+        add(&mut paid, asset, *amount);
+    }
     REWARDS_PAID.save(store, service.id, &paid)?;
     Ok(())
 }
@@ -135,6 +135,7 @@ pub struct Collected {
     pub amounts: Vec<(Asset, Uint128)>,
     pub positions: Vec<(String, Position, Pool)>,
     pub info: Option<StakerInfo>,
+    pub info_changed: bool,
 }
 
 /// Harvests the staker's validators, settles its positions and takes the whole units of
@@ -145,12 +146,12 @@ pub fn collect(
     books: &mut Books,
     staker: &Addr,
 ) -> Result<Collected, ContractError> {
-    let validators: Vec<String> = POSITIONS
+    let loaded: Vec<(String, Position)> = POSITIONS
         .prefix(staker)
-        .keys(deps.storage, None, None, Order::Ascending)
+        .range(deps.storage, None, None, Order::Ascending)
         .collect::<StdResult<_>>()?;
     let mut harvest = vec![];
-    for validator in &validators {
+    for (validator, _) in &loaded {
         let (msgs, _) = harvest_and_sync(deps, &env.contract.address, books, validator)?;
         harvest.extend(msgs);
     }
@@ -166,13 +167,15 @@ pub fn collect(
         accrued.retain(|(_, a)| !a.is_zero());
     };
     let mut positions = vec![];
-    for validator in validators {
-        if let Some((mut position, pool)) = load_settled(deps.storage, books, staker, &validator)? {
-            take(&mut position.accrued);
-            positions.push((validator, position, pool));
-        }
+    for (validator, mut position) in loaded {
+        let mut pool = books.take_pool(deps.storage, position.pool_id)?;
+        settle_pool(deps.storage, books, &mut pool)?;
+        settle_position(&mut position, &pool)?;
+        take(&mut position.accrued);
+        positions.push((validator, position, pool));
     }
     let mut info = STAKERS.may_load(deps.storage, staker)?;
+    let before = info.clone();
     if let Some(i) = info.as_mut() {
         take(&mut i.rewards);
     }
@@ -181,6 +184,7 @@ pub fn collect(
         harvest,
         amounts,
         positions,
+        info_changed: info != before,
         info,
     })
 }
@@ -204,7 +208,7 @@ pub fn claim_rewards(
     if let Some(i) = collected.info {
         if i.positions == 0 && i.rewards.is_empty() {
             STAKERS.remove(deps.storage, &staker);
-        } else {
+        } else if collected.info_changed {
             STAKERS.save(deps.storage, &staker, &i)?;
         }
     }
@@ -283,7 +287,7 @@ pub fn harvest(
     let mut msgs = vec![];
     let mut harvested = vec![];
     for validator in &validators {
-        if !VALIDATORS.has(deps.storage, validator) {
+        if !books.validator_known(deps.storage, validator)? {
             return Err(ContractError::UnknownValidator {
                 validator: validator.clone(),
             });

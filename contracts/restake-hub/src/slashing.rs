@@ -97,11 +97,12 @@ pub fn slash(
             .add_submessages(executed.messages)
             .add_attribute("executed", "true")
             .add_attributes(executed.attributes);
+        SERVICES.save(deps.storage, service_id, &service)?;
     } else {
         books.save(deps.storage)?;
     }
-    slash_requests().save(deps.storage, id, &request)?;
-    SERVICES.save(deps.storage, service_id, &service)?;
+    // A new id: no old entry whose index keys would need removing.
+    slash_requests().replace(deps.storage, id, Some(&request), None)?;
     Ok(response)
 }
 
@@ -236,11 +237,10 @@ fn execute_request(
     let mut claimable_taken = Uint128::zero();
     let mut pools_hit = 0u32;
     for pool_id in books.validator(store, &validator)?.pools.clone() {
-        let mut pool = books.take_pool(store, pool_id)?;
-        if !pool.services.contains(&service.id) {
-            books.put_pool(store, pool)?;
+        if !books.pool(store, pool_id)?.services.contains(&service.id) {
             continue;
         }
+        let mut pool = books.take_pool(store, pool_id)?;
         pools_hit += 1;
         settle_pool(store, books, &mut pool)?;
         let taken = pool.bonded.slash(fraction);
@@ -401,10 +401,10 @@ pub fn sync_validator(
     validator: String,
 ) -> Result<Response, ContractError> {
     nonpayable(&info)?;
-    if !VALIDATORS.has(deps.storage, &validator) {
+    let mut books = Books::load(deps.storage)?;
+    if !books.validator_known(deps.storage, &validator)? {
         return Err(ContractError::UnknownValidator { validator });
     }
-    let mut books = Books::load(deps.storage)?;
     let (msgs, shortfall) =
         harvest_and_sync(deps.as_ref(), &env.contract.address, &mut books, &validator)?;
     let books_after = books.validator(deps.storage, &validator)?.books();

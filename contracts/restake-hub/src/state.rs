@@ -81,17 +81,7 @@ pub struct SlashStats {
     /// `process_unbondings`.
     #[serde(default)]
     pub unrouted: Uint128,
-    #[serde(default)]
-    pub next_route_id: u64,
     pub dust: Vec<(Asset, Uint128)>,
-}
-
-/// A routing of slashed tokens in flight: if the destination refuses it, the reply puts
-/// the tokens back as unrouted instead of failing the whole message.
-#[cw_serde]
-pub struct PendingRoute {
-    pub amount: Uint128,
-    pub destination: Destination,
 }
 
 #[cw_serde]
@@ -349,10 +339,8 @@ pub const BATCH_COMPLETIONS: Map<(u64, u64), ()> = Map::new("batch_completions")
 pub const QUEUED: Map<&str, u64> = Map::new("queued");
 pub const UNBONDING_GROUPS: Map<(u64, u64), UnbondingGroup> = Map::new("unbonding_groups");
 pub const UNBONDINGS: Map<(&Addr, u64), Unbonding> = Map::new("unbondings");
-pub const PENDING_ROUTES: Map<u64, PendingRoute> = Map::new("pending_routes");
-
-/// Reply ids of routing submessages start here.
-pub const ROUTE_REPLY_BASE: u64 = 1 << 32;
+/// Reply id of the submessages routing slashed tokens (the amount rides in the payload).
+pub const ROUTE_REPLY_ID: u64 = 1;
 
 /// Key of a service set: sorted ids joined by dots ("" for no service).
 pub fn set_key(services: &[u64]) -> String {

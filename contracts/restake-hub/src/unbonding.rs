@@ -17,7 +17,7 @@ use crate::books::Books;
 use crate::chain::{bonded_coin, harvest_and_sync, route, undelegate_msg};
 use crate::error::ContractError;
 use crate::events::service_attrs;
-use crate::pools::{bonded_removed, load_settled, position_value, save_position};
+use crate::pools::{bonded_removed, position_value, save_position, settle_loaded};
 use crate::slashing::add_bonded_dust;
 use crate::state::*;
 
@@ -38,17 +38,16 @@ pub fn unbond(
         });
     }
     let staker = info.sender;
-    if !POSITIONS.has(deps.storage, (&staker, &validator)) {
-        return Err(ContractError::NoPosition { validator });
-    }
+    let position = POSITIONS
+        .may_load(deps.storage, (&staker, &validator))?
+        .ok_or_else(|| ContractError::NoPosition {
+            validator: validator.clone(),
+        })?;
     let mut books = Books::load(deps.storage)?;
     let (mut msgs, _) =
         harvest_and_sync(deps.as_ref(), &env.contract.address, &mut books, &validator)?;
     let store = deps.storage as &dyn Storage;
-    let (mut position, mut pool) = load_settled(store, &mut books, &staker, &validator)?
-        .ok_or_else(|| ContractError::NoPosition {
-            validator: validator.clone(),
-        })?;
+    let (mut position, mut pool) = settle_loaded(store, &mut books, position)?;
     let bonded = position_value(&position, &pool);
     if amount > bonded {
         return Err(ContractError::AmountExceedsBonded {

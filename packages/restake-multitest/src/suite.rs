@@ -462,6 +462,19 @@ impl Suite {
             .expect("chain slash");
     }
 
+    /// Jails a validator (the staking module's validator query reports it jailed and
+    /// unbonding; cw-multi-test itself has no jailing).
+    pub fn jail(&mut self, validator: &str) {
+        let key = crate::distribution::jailed_key(validator);
+        cosmwasm_std::Storage::set(self.app.storage_mut(), &key, b"1");
+    }
+
+    /// Lifts `jail`.
+    pub fn unjail(&mut self, validator: &str) {
+        let key = crate::distribution::jailed_key(validator);
+        cosmwasm_std::Storage::remove(self.app.storage_mut(), &key);
+    }
+
     /// The hub's delegation on a validator, as the chain reports it.
     pub fn delegation(&self, validator: &str) -> u128 {
         self.app

@@ -161,3 +161,28 @@ fn stakers_of_a_slashed_validator_can_still_leave() {
     assert!(s.positions("alice").unwrap().is_empty());
     s.assert_invariants();
 }
+
+#[test]
+fn a_jailed_validator_takes_no_deposits_but_its_stakers_leave() {
+    let mut s = SuiteBuilder::new()
+        .with_validators(2)
+        .with_apr(Decimal::zero())
+        .build();
+    let (v0, v1) = (s.validator(0), s.validator(1));
+    s.deposit("alice", &v0, 1_000_000).unwrap();
+    s.jail(&v0);
+    let err = s.deposit("bob", &v0, 1_000).unwrap_err();
+    assert!(
+        restake_multitest::err_text(&err).contains("is not a bonded validator"),
+        "{}",
+        restake_multitest::err_text(&err)
+    );
+    s.deposit("bob", &v1, 1_000).unwrap();
+    s.unbond("alice", &v0, 1_000_000).unwrap();
+    s.advance(HUB_UNBONDING);
+    s.claim_unbonded("alice").unwrap();
+    assert_eq!(s.balance("alice", "uatom"), 1_000_000);
+    s.unjail(&v0);
+    s.deposit("bob", &v0, 1_000).unwrap();
+    s.assert_invariants();
+}
