@@ -7,6 +7,7 @@
 
 pub mod chain;
 pub mod gas;
+pub mod realchain;
 pub mod report;
 pub mod scenario;
 pub mod storage;

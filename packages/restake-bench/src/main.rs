@@ -50,7 +50,8 @@ fn main() {
         "quick" => "cargo run -p restake-bench --release -- --quick",
         _ => "cargo run -p restake-bench --release",
     };
-    let md = report.to_markdown(command);
+    let chain = restake_bench::realchain::ChainGas::load(&root.join("docs/gas-chain.json"));
+    let md = report.to_markdown(command, chain.as_ref());
     if let Err(e) = std::fs::create_dir_all(&out)
         .and_then(|_| std::fs::write(out.join("gas.md"), &md))
         .and_then(|_| std::fs::write(out.join("gas.json"), report.to_json()))
@@ -58,7 +59,15 @@ fn main() {
         eprintln!("cannot write to {}: {e}", out.display());
         std::process::exit(1);
     }
-    println!("{}", report.summary_table());
+    if mode.name == "full" && out == root.join("docs") {
+        if let Err(e) = update_readme(
+            &root.join("README.md"),
+            &report.readme_table(chain.as_ref()),
+        ) {
+            eprintln!("README.md not updated: {e}");
+        }
+    }
+    println!("{}", report.summary_table(chain.as_ref()));
     println!("{}", report.ratios_text());
     println!(
         "wasm: {} bytes; {} executions in {:.1} s; wrote {}/gas.md and gas.json",
@@ -73,4 +82,18 @@ fn main() {
             println!("  {f}");
         }
     }
+}
+
+/// Replaces the table between `<!-- gas-table:start -->` and `<!-- gas-table:end -->`.
+fn update_readme(path: &std::path::Path, table: &str) -> Result<(), String> {
+    let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
+    let (start, end) = ("<!-- gas-table:start -->", "<!-- gas-table:end -->");
+    let (Some(a), Some(b)) = (text.find(start), text.find(end)) else {
+        return Err("no gas-table markers".into());
+    };
+    let updated = format!("{}{start}\n{table}{}", &text[..a], &text[b..]);
+    if updated != text {
+        std::fs::write(path, updated).map_err(|e| e.to_string())?;
+    }
+    Ok(())
 }

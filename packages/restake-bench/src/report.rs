@@ -215,7 +215,7 @@ pub fn build(
     })
 }
 
-fn fmt_int(n: u64) -> String {
+pub fn fmt_int(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
@@ -289,24 +289,27 @@ impl Report {
             .collect()
     }
 
-    pub fn summary_table(&self) -> String {
+    pub fn summary_table(&self, chain: Option<&crate::realchain::ChainGas>) -> String {
         let mut s = String::new();
         let _ = writeln!(
             s,
-            "| message | scenario | VM gas | SDK gas (est.) | reads | writes | deletes | bytes read | bytes written | iterations | queries | minimal reads / writes | re-reads | unchanged writes |"
+            "| message | scenario | VM gas | SDK gas (est.) | measured on a real chain (range, whole tx) | reads | writes | deletes | bytes read | bytes written | iterations | queries | minimal reads / writes | re-reads | unchanged writes |"
         );
         let _ = writeln!(
             s,
-            "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
+            "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
         );
         for r in self.headline() {
             let _ = writeln!(
                 s,
-                "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+                "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
                 r.message,
                 r.scenario,
                 fmt_int(r.vm_gas),
                 fmt_int(r.sdk_gas_estimate),
+                chain
+                    .map(|c| c.range_text(&r.message))
+                    .unwrap_or_else(|| "—".into()),
                 r.reads,
                 r.writes,
                 r.removes,
@@ -472,7 +475,35 @@ impl Report {
         s
     }
 
-    pub fn to_markdown(&self, command: &str) -> String {
+    /// A compact table for the README: every message at the largest size, with the real
+    /// chain's measurements beside the estimate.
+    pub fn readme_table(&self, chain: Option<&crate::realchain::ChainGas>) -> String {
+        let mut s = String::new();
+        let n_max = self.headline().first().map(|r| r.stakers).unwrap_or(0);
+        let _ = writeln!(
+            s,
+            "| message | scenario | SDK gas, VM estimate at {} stakers | real chain gas_used, whole tx (range over the e2e journey) | reads / writes |",
+            fmt_int(n_max)
+        );
+        let _ = writeln!(s, "|---|---|--:|--:|--:|");
+        for r in self.headline() {
+            let _ = writeln!(
+                s,
+                "| {} | {} | {} | {} | {} / {} |",
+                r.message,
+                r.scenario,
+                fmt_int(r.sdk_gas_estimate),
+                chain
+                    .map(|c| c.range_text(&r.message))
+                    .unwrap_or_else(|| "—".into()),
+                r.reads,
+                r.writes + r.removes
+            );
+        }
+        s
+    }
+
+    pub fn to_markdown(&self, command: &str, chain: Option<&crate::realchain::ChainGas>) -> String {
         let mut s = String::new();
         let headline = self.headline();
         let n_max = headline.first().map(|r| r.stakers).unwrap_or(0);
@@ -503,7 +534,10 @@ impl Report {
              fewest reads / writes (sets + deletes) the design needs (see below).\n",
             fmt_int(n_max)
         );
-        s.push_str(&self.summary_table());
+        s.push_str(&self.summary_table(chain));
+        if let Some(c) = chain {
+            s.push_str(&c.section());
+        }
         let _ = writeln!(
             s,
             "\n## Flat gas: the same messages as the hub grows\n\nVM gas of each message with \
