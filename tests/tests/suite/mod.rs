@@ -9,3 +9,9 @@ mod test_refusals;
 mod test_rewards;
 mod test_slashing;
 mod test_unbonding;
+
+// Issue 9: reference model, stateful property test, adversarial inputs, JSON fuzzing.
+mod model;
+mod test_adversarial;
+mod test_fuzz;
+mod test_model;
