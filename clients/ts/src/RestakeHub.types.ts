@@ -362,6 +362,7 @@ export interface UnbondingsResponse {
 export interface UnbondingResponse {
   amount: Uint128;
   completion_time: Timestamp;
+  frozen: boolean;
   id: number;
   matured: boolean;
   service_ids: number[];

@@ -29,6 +29,8 @@ pub struct Books {
     completions: BTreeMap<(u64, u64), bool>,
     stats: Option<SlashStats>,
     stats_at_load: Option<SlashStats>,
+    /// Validators already harvested and synced in this message.
+    pub harvested: BTreeSet<String>,
 }
 
 impl Books {
@@ -52,6 +54,7 @@ impl Books {
             completions: BTreeMap::new(),
             stats: None,
             stats_at_load: None,
+            harvested: BTreeSet::new(),
         })
     }
 

@@ -7,7 +7,7 @@
 
 use cosmwasm_std::{
     coin, from_json, to_json_binary, to_json_vec, Addr, BankMsg, Coin, ContractResult, CosmosMsg,
-    Decimal256, Deps, DistributionMsg, Empty, QuerierWrapper, QueryRequest, Reply, Response,
+    Decimal256, Deps, DistributionMsg, Empty, Env, QuerierWrapper, QueryRequest, Reply, Response,
     StakingMsg, Storage, SubMsg, SubMsgResult, SystemResult, Uint128,
 };
 use restake_types::math::index_increment;
@@ -220,7 +220,7 @@ pub fn credit_native_rewards(
             books.add_dust(store, Asset::Native(reward.denom.clone()), reward.amount)?;
         } else {
             let growth: Decimal256 = index_increment(reward.amount, v.bonded)?;
-            add(&mut v.native_index, &reward.denom, growth);
+            add(&mut v.native_index, &reward.denom, growth)?;
         }
     }
     Ok(())
@@ -230,11 +230,16 @@ pub fn credit_native_rewards(
 /// slashing the delegation shows. Returns the messages to put first in the response.
 pub fn harvest_and_sync(
     deps: Deps,
-    hub: &Addr,
+    env: &Env,
     books: &mut Books,
     validator: &str,
 ) -> Result<(Vec<CosmosMsg>, Uint128), ContractError> {
-    let (delegated, rewards) = delegation(&deps.querier, hub, validator)?;
+    // Once per message: a second withdrawal would credit the same rewards twice.
+    if !books.harvested.insert(validator.to_string()) {
+        return Ok((vec![], Uint128::zero()));
+    }
+    let now = env.block.time.seconds();
+    let (delegated, rewards) = delegation(&deps.querier, &env.contract.address, validator)?;
     let mut msgs = vec![];
     if !rewards.is_empty() {
         msgs.push(withdraw_msg(validator));
@@ -244,11 +249,18 @@ pub fn harvest_and_sync(
     let mut shortfall = Uint128::zero();
     if delegated < books_amount {
         shortfall = books_amount - delegated;
-        apply_chain_shortfall(deps.storage, books, validator, shortfall)?;
-    } else if delegated > books_amount {
-        // More delegated than the books know (share rounding on the chain): nobody's.
-        let v = books.validator_mut(deps.storage, validator)?;
-        v.dust += delegated - books_amount;
+        apply_chain_shortfall(deps.storage, books, validator, shortfall, now)?;
+    } else {
+        if delegated > books_amount {
+            // More delegated than the books know (share rounding on the chain): nobody's.
+            let v = books.validator_mut(deps.storage, validator)?;
+            v.dust += delegated - books_amount;
+        }
+        // Whole now: a slash detected later happened after this. Only worth recording
+        // while batches are in flight (they are what a later detection must attribute).
+        if books.validator(deps.storage, validator)?.in_flight > 0 {
+            books.validator_mut(deps.storage, validator)?.last_whole = now;
+        }
     }
     Ok((msgs, shortfall))
 }

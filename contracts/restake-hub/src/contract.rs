@@ -245,10 +245,14 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractErro
     }?)
 }
 
-/// Replies of the submessages routing slashed tokens (see `chain::route`).
+/// Replies of refused submessages: routing slashed tokens (`chain::route`) and cw20
+/// reward payouts (`rewards::claim_rewards`).
 #[cfg_attr(not(feature = "library"), entry_point)]
 pub fn reply(deps: DepsMut, _env: Env, msg: Reply) -> Result<Response, ContractError> {
-    crate::chain::route_reply(deps.storage, &msg)
+    match msg.id {
+        CW20_PAYOUT_REPLY_ID => rewards::payout_reply(deps.storage, &msg),
+        _ => crate::chain::route_reply(deps.storage, &msg),
+    }
 }
 
 #[cfg_attr(not(feature = "library"), entry_point)]

@@ -33,8 +33,7 @@ pub fn deposit(
     let staker = info.sender;
     // Rewards accrued so far belong to the stake already there; a chain slash that
     // already happened is shared by that stake, not by this deposit.
-    let (mut msgs, _) =
-        harvest_and_sync(deps.as_ref(), &env.contract.address, &mut books, &validator)?;
+    let (mut msgs, _) = harvest_and_sync(deps.as_ref(), &env, &mut books, &validator)?;
     let store = deps.storage as &dyn Storage;
 
     let (mut position, mut pool, is_new) =

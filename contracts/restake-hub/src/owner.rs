@@ -18,8 +18,25 @@ pub fn destination(api: &dyn Api, d: SlashDestination) -> Result<Destination, Co
     })
 }
 
+/// Longest duration accepted anywhere (100 years): times stay far from overflowing.
+pub const MAX_DURATION: u64 = 100 * 365 * 24 * 3600;
+
+/// Refuses a duration above `MAX_DURATION`.
+pub fn check_duration(field: &str, seconds: u64) -> Result<(), ContractError> {
+    if seconds > MAX_DURATION {
+        return Err(ContractError::invalid(
+            field,
+            format!("{seconds} seconds is longer than the {MAX_DURATION} (100 years) allowed"),
+        ));
+    }
+    Ok(())
+}
+
 /// Refuses settings that would break the hub.
 pub fn check_config(c: &Config) -> Result<(), ContractError> {
+    check_duration("unbonding_period", c.unbonding_period)?;
+    check_duration("unbonding_epoch", c.unbonding_epoch)?;
+    check_duration("max_veto_period", c.max_veto_period)?;
     if c.unbonding_period == 0 {
         return Err(ContractError::invalid(
             "unbonding_period",

@@ -23,14 +23,51 @@ pub fn get<K: PartialEq>(list: &[(K, Decimal256)], key: &K) -> Decimal256 {
         .unwrap_or_default()
 }
 
-/// Adds `amount` to `key` in a small association list.
-pub fn add<K: PartialEq + Clone, V: Copy + std::ops::Add<Output = V>>(
+/// Values of the small association lists: added with overflow checks.
+pub trait Amount: Copy {
+    fn checked_plus(self, other: Self) -> Option<Self>;
+}
+
+impl Amount for Uint128 {
+    fn checked_plus(self, other: Self) -> Option<Self> {
+        self.checked_add(other).ok()
+    }
+}
+
+impl Amount for Decimal256 {
+    fn checked_plus(self, other: Self) -> Option<Self> {
+        self.checked_add(other).ok()
+    }
+}
+
+/// Adds `amount` to `key` in a small association list (an error on overflow, never a
+/// panic).
+pub fn add<K: PartialEq + Clone, V: Amount>(
     list: &mut Vec<(K, V)>,
     key: &K,
     amount: V,
+) -> Result<(), ContractError> {
+    match list.iter_mut().find(|(k, _)| k == key) {
+        Some((_, v)) => {
+            *v = v
+                .checked_plus(amount)
+                .ok_or(restake_types::math::MathError::Overflow(
+                    "reward accounting",
+                ))?;
+        }
+        None => list.push((key.clone(), amount)),
+    }
+    Ok(())
+}
+
+/// Adds to a running statistic, saturating (a statistic must never block a payment).
+pub fn add_saturating<K: PartialEq + Clone>(
+    list: &mut Vec<(K, Uint128)>,
+    key: &K,
+    amount: Uint128,
 ) {
     match list.iter_mut().find(|(k, _)| k == key) {
-        Some((_, v)) => *v = *v + amount,
+        Some((_, v)) => *v = v.saturating_add(amount),
         None => list.push((key.clone(), amount)),
     }
 }
@@ -53,7 +90,7 @@ pub fn settle_pool(
             let previous = mark.as_ref().map(|(_, _, v)| *v).unwrap_or_default();
             if *index > previous && !shares.is_zero() {
                 let growth = per_share(*index - previous, tokens, shares)?;
-                add(&mut pool.rps, asset, growth);
+                add(&mut pool.rps, asset, growth)?;
             }
             match mark {
                 Some((_, _, v)) => *v = *index,
@@ -66,7 +103,7 @@ pub fn settle_pool(
         let previous = get(&pool.native_marks, denom);
         if *index > previous && !shares.is_zero() {
             let growth = per_share(*index - previous, tokens, shares)?;
-            add(&mut pool.rps, &Asset::Native(denom.clone()), growth);
+            add(&mut pool.rps, &Asset::Native(denom.clone()), growth)?;
         }
     }
     pool.native_marks = validator.native_index.clone();
@@ -80,7 +117,7 @@ pub fn settle_position(position: &mut Position, pool: &Pool) -> Result<(), Contr
             let previous = get(&position.marks, asset);
             if *rps > previous {
                 let earned = accrue(*rps - previous, position.shares)?;
-                add(&mut position.accrued, asset, earned);
+                add(&mut position.accrued, asset, earned)?;
             }
         }
     }
@@ -263,7 +300,7 @@ pub fn save_position(
     let mut info = STAKERS.may_load(store, staker)?.unwrap_or_default();
     for (asset, amount) in &position.accrued {
         if !amount.is_zero() {
-            add(&mut info.rewards, asset, *amount);
+            add(&mut info.rewards, asset, *amount)?;
         }
     }
     info.positions = info.positions.saturating_sub(1);

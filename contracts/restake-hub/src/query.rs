@@ -208,6 +208,10 @@ fn unbonding_response(
         }
     };
     let pool = POOLS.load(deps.storage, entry.pool_id)?;
+    let frozen = books
+        .validator(deps.storage, &entry.validator)?
+        .first_exposed(&pool.services)
+        .is_some();
     let matured = match status {
         BatchStatus::Settled => true,
         BatchStatus::Sent => completion_time <= env.block.time,
@@ -225,6 +229,7 @@ fn unbonding_response(
             (_, true) => UnbondingStatus::Claimable,
         },
         service_ids: pool.services,
+        frozen,
     })
 }
 
@@ -393,7 +398,7 @@ pub fn staker_overview(
     for entry in entries_of(deps.storage, &staker)? {
         let r = unbonding_response(deps, &env, &mut books, entry)?;
         unbonding += r.amount;
-        if r.matured {
+        if r.matured && !r.frozen {
             claimable += r.amount;
         }
         exposure += r

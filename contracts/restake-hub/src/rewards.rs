@@ -5,8 +5,9 @@
 
 use crate::error::nonpayable;
 use cosmwasm_std::{
-    from_json, to_json_binary, Addr, BankMsg, Coin, CosmosMsg, Deps, DepsMut, Env, MessageInfo,
-    Order, Response, StdResult, Storage, Uint128, WasmMsg,
+    from_json, to_json_binary, Addr, BankMsg, Coin, CosmosMsg, Decimal256, Deps, DepsMut, Env,
+    MessageInfo, Order, Reply, Response, StdResult, Storage, SubMsg, SubMsgResult, Uint128,
+    WasmMsg,
 };
 use cw20::{Cw20ExecuteMsg, Cw20ReceiveMsg};
 use restake_types::math::{index_increment, split_whole};
@@ -16,7 +17,7 @@ use crate::books::Books;
 use crate::chain::harvest_and_sync;
 use crate::error::ContractError;
 use crate::opt::load_service;
-use crate::pools::{add, settle_pool, settle_position};
+use crate::pools::{add, add_saturating, settle_pool, settle_position};
 use crate::state::*;
 
 pub fn distribute_rewards(
@@ -119,11 +120,11 @@ fn credit_service(
             });
         }
         let growth = index_increment(*amount, state.total_stake)?;
-        add(&mut state.indexes, asset, growth);
+        add(&mut state.indexes, asset, growth)?;
         if *asset == bonded {
             books.totals.liquid_bonded = books.totals.liquid_bonded.checked_add(*amount)?;
         }
-        add(&mut paid, asset, *amount);
+        add_saturating(&mut paid, asset, *amount);
     }
     REWARDS_PAID.save(store, service.id, &paid)?;
     Ok(())
@@ -152,7 +153,7 @@ pub fn collect(
         .collect::<StdResult<_>>()?;
     let mut harvest = vec![];
     for (validator, _) in &loaded {
-        let (msgs, _) = harvest_and_sync(deps, &env.contract.address, books, validator)?;
+        let (msgs, _) = harvest_and_sync(deps, env, books, validator)?;
         harvest.extend(msgs);
     }
     let mut amounts: Vec<(Asset, Uint128)> = vec![];
@@ -160,24 +161,25 @@ pub fn collect(
         for (asset, amount) in accrued.iter_mut() {
             let (whole, rest) = split_whole(*amount);
             if !whole.is_zero() {
-                add(&mut amounts, asset, whole);
+                add(&mut amounts, asset, whole)?;
                 *amount = rest;
             }
         }
         accrued.retain(|(_, a)| !a.is_zero());
+        Ok::<(), ContractError>(())
     };
     let mut positions = vec![];
     for (validator, mut position) in loaded {
         let mut pool = books.take_pool(deps.storage, position.pool_id)?;
         settle_pool(deps.storage, books, &mut pool)?;
         settle_position(&mut position, &pool)?;
-        take(&mut position.accrued);
+        take(&mut position.accrued)?;
         positions.push((validator, position, pool));
     }
     let mut info = STAKERS.may_load(deps.storage, staker)?;
     let before = info.clone();
     if let Some(i) = info.as_mut() {
-        take(&mut i.rewards);
+        take(&mut i.rewards)?;
     }
     amounts.sort();
     Ok(Collected {
@@ -212,7 +214,8 @@ pub fn claim_rewards(
             STAKERS.save(deps.storage, &staker, &i)?;
         }
     }
-    let mut msgs = collected.harvest;
+    let msgs = collected.harvest;
+    let mut payouts: Vec<SubMsg> = vec![];
     let mut coins: Vec<Coin> = vec![];
     let mut paid = vec![];
     for (asset, amount) in &collected.amounts {
@@ -224,32 +227,39 @@ pub fn claim_rewards(
                 }
                 coins.push(Coin::new(*amount, denom.clone()));
             }
-            Asset::Cw20(token) => msgs.push(
-                WasmMsg::Execute {
-                    contract_addr: token.to_string(),
-                    msg: to_json_binary(&Cw20ExecuteMsg::Transfer {
-                        recipient: staker.to_string(),
-                        amount: *amount,
-                    })?,
-                    funds: vec![],
-                }
-                .into(),
+            // A token that refuses the transfer must not block the staker's other rewards:
+            // the reply (on failure only) keeps that token's amount owed.
+            Asset::Cw20(token) => payouts.push(
+                SubMsg::reply_on_error(
+                    WasmMsg::Execute {
+                        contract_addr: token.to_string(),
+                        msg: to_json_binary(&Cw20ExecuteMsg::Transfer {
+                            recipient: staker.to_string(),
+                            amount: *amount,
+                        })?,
+                        funds: vec![],
+                    },
+                    CW20_PAYOUT_REPLY_ID,
+                )
+                .with_payload(to_json_binary(&Cw20Payout {
+                    staker: staker.clone(),
+                    token: token.clone(),
+                    amount: *amount,
+                })?),
             ),
         }
     }
     if !coins.is_empty() {
         coins.sort_by(|a, b| a.denom.cmp(&b.denom));
-        msgs.push(
-            BankMsg::Send {
-                to_address: staker.to_string(),
-                amount: coins,
-            }
-            .into(),
-        );
+        payouts.push(SubMsg::new(BankMsg::Send {
+            to_address: staker.to_string(),
+            amount: coins,
+        }));
     }
     books.save(deps.storage)?;
     Ok(Response::new()
         .add_messages(msgs)
+        .add_submessages(payouts)
         .add_attribute("action", "claim_rewards")
         .add_attribute("staker", staker)
         .add_attribute("amount", paid.join(",")))
@@ -292,7 +302,7 @@ pub fn harvest(
                 validator: validator.clone(),
             });
         }
-        let (m, _) = harvest_and_sync(deps.as_ref(), &env.contract.address, &mut books, validator)?;
+        let (m, _) = harvest_and_sync(deps.as_ref(), &env, &mut books, validator)?;
         if !m.is_empty() {
             harvested.push(validator.clone());
         }
@@ -303,4 +313,37 @@ pub fn harvest(
         .add_messages(msgs)
         .add_attribute("action", "harvest")
         .add_attribute("validators", harvested.join(",")))
+}
+
+/// What a cw20 payout's reply needs to keep the amount owed when the token refuses it.
+#[cosmwasm_schema::cw_serde]
+struct Cw20Payout {
+    staker: Addr,
+    token: Addr,
+    amount: Uint128,
+}
+
+/// The reply of a refused cw20 payout: the amount goes back to the staker's rewards, to
+/// be claimed again later.
+pub fn payout_reply(store: &mut dyn Storage, reply: &Reply) -> Result<Response, ContractError> {
+    let SubMsgResult::Err(error) = &reply.result else {
+        return Ok(Response::new());
+    };
+    let payout: Cw20Payout = from_json(&reply.payload).map_err(|_| {
+        ContractError::invalid(
+            "reply",
+            format!("a cw20 payout failed ({error}) and this chain dropped its details"),
+        )
+    })?;
+    let mut info = STAKERS.may_load(store, &payout.staker)?.unwrap_or_default();
+    let owed = Decimal256::from_atomics(payout.amount, 0)
+        .map_err(|_| restake_types::math::MathError::Overflow("cw20 payout"))?;
+    add(&mut info.rewards, &Asset::Cw20(payout.token.clone()), owed)?;
+    STAKERS.save(store, &payout.staker, &info)?;
+    Ok(Response::new()
+        .add_attribute("action", "cw20_payout_failed")
+        .add_attribute("staker", payout.staker)
+        .add_attribute("cw20", payout.token)
+        .add_attribute("amount", payout.amount)
+        .add_attribute("error", error))
 }

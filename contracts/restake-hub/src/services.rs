@@ -115,6 +115,7 @@ pub fn register_service(
             max: books.config.max_veto_period,
         });
     }
+    crate::owner::check_duration("opt_out_delay", opt_out_delay)?;
     if opt_out_delay < veto_period {
         return Err(ContractError::OptOutDelayTooShort {
             opt_out_delay,
@@ -212,6 +213,7 @@ pub fn update_service(
         changed.push("max_slash");
     }
     if let Some(d) = opt_out_delay {
+        crate::owner::check_duration("opt_out_delay", d)?;
         if d < service.opt_out_delay {
             return Err(ContractError::OptOutDelayShortened {
                 current: service.opt_out_delay,

@@ -7,7 +7,7 @@
 
 use crate::error::nonpayable;
 use cosmwasm_std::{
-    Decimal, Decimal256, DepsMut, Env, MessageInfo, Response, Storage, SubMsg, Uint128, Uint256,
+    Decimal, Decimal256, DepsMut, Env, MessageInfo, Response, Storage, SubMsg, Uint128,
 };
 use restake_types::math::split_loss;
 use restake_types::{Asset, SlashStatus};
@@ -229,7 +229,7 @@ fn execute_request(
     request: &mut SlashRequest,
 ) -> Result<Response, ContractError> {
     let validator = request.validator.clone();
-    let (msgs, _) = harvest_and_sync(deps.as_ref(), &env.contract.address, books, &validator)?;
+    let (msgs, _) = harvest_and_sync(deps.as_ref(), env, books, &validator)?;
     let store = deps.storage as &dyn Storage;
     let fraction = request.fraction;
     let mut bonded_taken = Uint128::zero();
@@ -310,6 +310,7 @@ pub fn apply_chain_shortfall(
     books: &mut Books,
     validator: &str,
     shortfall: Uint128,
+    now: u64,
 ) -> Result<(), ContractError> {
     let v = books.validator(store, validator)?.clone();
     let before = v.books();
@@ -364,21 +365,23 @@ pub fn apply_chain_shortfall(
         queued_loss += slashed_loss;
     }
     let after = before - shortfall;
+    let horizon = now.saturating_sub(2 * books.config.unbonding_period);
     let state = books.validator_mut(store, validator)?;
     state.queued = state.queued.checked_sub(queued_loss)?;
     state.dust = state.dust.checked_sub(dust_loss)?;
-    state.chain_factor = scale_factor(state.chain_factor, after, before);
+    if state.in_flight > 0 {
+        // Remembered for the batches in flight; older detections can no longer matter.
+        state.chain_slashes.retain(|e| e.detected >= horizon);
+        state.chain_slashes.push(ChainSlash {
+            seq: state.chain_slash_count,
+            after: state.last_whole,
+            detected: now,
+            kept: Decimal256::from_ratio(after, before),
+        });
+    }
+    state.chain_slash_count += 1;
     books.stats(store)?.chain_slashed += shortfall;
     Ok(())
-}
-
-/// factor × after / before.
-fn scale_factor(factor: Decimal256, after: Uint128, before: Uint128) -> Decimal256 {
-    let atomics = factor
-        .atomics()
-        .checked_multiply_ratio(Uint256::from(after), Uint256::from(before))
-        .unwrap_or_default();
-    Decimal256::new(atomics)
 }
 
 /// Dust in the bonded denom (liquid).
@@ -405,8 +408,7 @@ pub fn sync_validator(
     if !books.validator_known(deps.storage, &validator)? {
         return Err(ContractError::UnknownValidator { validator });
     }
-    let (msgs, shortfall) =
-        harvest_and_sync(deps.as_ref(), &env.contract.address, &mut books, &validator)?;
+    let (msgs, shortfall) = harvest_and_sync(deps.as_ref(), &env, &mut books, &validator)?;
     let books_after = books.validator(deps.storage, &validator)?.books();
     books.save(deps.storage)?;
     Ok(Response::new()

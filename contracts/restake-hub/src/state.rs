@@ -133,18 +133,24 @@ pub struct ValidatorState {
     pub in_flight_tokens: Uint128,
     /// Cumulative native staking reward per bonded token, per denom.
     pub native_index: Vec<(String, Decimal256)>,
-    /// Π (1 − chain slash fraction) observed by syncs; attributes short batches.
-    pub chain_factor: Decimal256,
+    /// Chain slashes detected on the validator, to attribute short unbonding returns.
+    #[serde(default)]
+    pub chain_slashes: Vec<ChainSlash>,
+    /// Last time (seconds) a sync found the delegation whole: a chain slash detected later
+    /// happened after it (kept while batches are in flight).
+    #[serde(default)]
+    pub last_whole: u64,
+    /// Chain slashes detected on the validator so far (orders detections and sends that
+    /// share a block time).
+    #[serde(default)]
+    pub chain_slash_count: u64,
     /// Pending slash requests per service on this validator.
     pub pending_slashes: Vec<(u64, u32)>,
 }
 
 impl ValidatorState {
     pub fn new() -> Self {
-        ValidatorState {
-            chain_factor: Decimal256::one(),
-            ..Default::default()
-        }
+        ValidatorState::default()
     }
 
     /// What the hub's delegation on the validator should be.
@@ -162,6 +168,18 @@ impl ValidatorState {
     pub fn first_exposed(&self, services: &[u64]) -> Option<u64> {
         services.iter().copied().find(|s| self.is_exposed(*s))
     }
+}
+
+/// A chain slash the hub detected: the delegation kept `kept` of itself, and the slash
+/// happened between `after` (the last sync that found the delegation whole) and
+/// `detected` (seconds).
+#[cw_serde]
+pub struct ChainSlash {
+    /// Sequence number on the validator (see `ValidatorState::chain_slash_count`).
+    pub seq: u64,
+    pub after: u64,
+    pub detected: u64,
+    pub kept: Decimal256,
 }
 
 #[cw_serde]
@@ -239,7 +257,10 @@ pub struct Batch {
     pub expected: Uint128,
     /// Tokens returned by the chain (set when settled).
     pub returned: Uint128,
-    pub chain_factor_at_send: Decimal256,
+    /// The validator's `chain_slash_count` when the batch was sent: later detections may
+    /// have hit it in flight, earlier ones were already synced away.
+    #[serde(default)]
+    pub chain_slashes_at_send: u64,
 }
 
 /// The unbonding stake of one pool in one batch.
@@ -341,6 +362,8 @@ pub const UNBONDING_GROUPS: Map<(u64, u64), UnbondingGroup> = Map::new("unbondin
 pub const UNBONDINGS: Map<(&Addr, u64), Unbonding> = Map::new("unbondings");
 /// Reply id of the submessages routing slashed tokens (the amount rides in the payload).
 pub const ROUTE_REPLY_ID: u64 = 1;
+/// Reply id of cw20 reward payouts (staker, token and amount ride in the payload).
+pub const CW20_PAYOUT_REPLY_ID: u64 = 2;
 
 /// Key of a service set: sorted ids joined by dots ("" for no service).
 pub fn set_key(services: &[u64]) -> String {

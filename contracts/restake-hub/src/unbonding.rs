@@ -11,7 +11,7 @@ use cosmwasm_std::{
     Addr, BankMsg, CosmosMsg, Decimal256, Deps, DepsMut, Env, MessageInfo, Order, Response,
     StdResult, Storage, SubMsg, Timestamp, Uint128, Uint256,
 };
-use restake_types::math::{ceil_ratio, floor_ratio, ShareGroup};
+use restake_types::math::{ceil_ratio, explaining_suspects, floor_ratio, ShareGroup};
 
 use crate::books::Books;
 use crate::chain::{bonded_coin, harvest_and_sync, route, undelegate_msg};
@@ -44,8 +44,7 @@ pub fn unbond(
             validator: validator.clone(),
         })?;
     let mut books = Books::load(deps.storage)?;
-    let (mut msgs, _) =
-        harvest_and_sync(deps.as_ref(), &env.contract.address, &mut books, &validator)?;
+    let (mut msgs, _) = harvest_and_sync(deps.as_ref(), &env, &mut books, &validator)?;
     let store = deps.storage as &dyn Storage;
     let (mut position, mut pool) = settle_loaded(store, &mut books, position)?;
     let bonded = position_value(&position, &pool);
@@ -163,7 +162,7 @@ pub fn queued_batch(
         slashed: Uint128::zero(),
         expected: Uint128::zero(),
         returned: Uint128::zero(),
-        chain_factor_at_send: Decimal256::one(),
+        chain_slashes_at_send: 0,
     });
     books.validator_mut(store, validator)?.queued_batch = Some(id);
     books.set_queued(validator, Some(id));
@@ -197,14 +196,18 @@ pub fn try_send(
     if !is_due(epoch, v, env.block.time) {
         return Ok(None);
     }
-    let (batch_id, total, factor) = (v.queued_batch.unwrap_or_default(), v.queued, v.chain_factor);
+    let (batch_id, total, seen) = (
+        v.queued_batch.unwrap_or_default(),
+        v.queued,
+        v.chain_slash_count,
+    );
     let completion = env.block.time.plus_seconds(books.config.unbonding_period);
     let batch = books.batch_mut(store, batch_id)?;
     batch.status = BatchStatus::Sent;
     batch.sent_at = Some(env.block.time);
     batch.completion_time = Some(completion);
     batch.expected = total;
-    batch.chain_factor_at_send = factor;
+    batch.chain_slashes_at_send = seen;
     let v = books.validator_mut(store, validator)?;
     v.queued = Uint128::zero();
     v.queued_batch = None;
@@ -241,8 +244,7 @@ pub fn process_unbondings(
         ) {
             continue;
         }
-        let (harvest, _) =
-            harvest_and_sync(deps.as_ref(), &env.contract.address, &mut books, &validator)?;
+        let (harvest, _) = harvest_and_sync(deps.as_ref(), &env, &mut books, &validator)?;
         msgs.extend(harvest.into_iter().map(SubMsg::new));
         if let Some(send) = try_send(deps.storage, &mut books, &env, &validator)? {
             msgs.push(SubMsg::new(send));
@@ -278,7 +280,8 @@ const MAX_PLAUSIBLE_LOSS_PERCENT: u128 = 33;
 /// If everything due arrived in full, each batch is settled in full. If less arrived,
 /// the validators concerned are synced first: a plausible shortfall (at most a third)
 /// that chain slashes observed since the batches were sent explain is shared between
-/// those batches, weighted by the loss each slash implies; an unexplained one is only
+/// the batches whose implied losses best explain it (see
+/// [`restake_types::math::explaining_suspects`]), weighted by those losses; an unexplained one is only
 /// accepted once the chain has certainly paid out (a strictly earlier block was past the
 /// completion time). Otherwise the latest batches are presumed not returned yet (the
 /// chain pays out at the end of the block) and wait. Returns the messages (harvests, routing) and the number settled.
@@ -330,23 +333,28 @@ pub fn settle_matured(
                     e,
                 )?);
             }
-            let surplus = arrived - expected;
-            // More arrived than any batch expected (a donation, chain rounding): nobody's.
-            books.totals.liquid_bonded += surplus;
-            add_bonded_dust(deps.storage, books, surplus)?;
+            // Anything more stays unaccounted: it may be a batch the chain returned before
+            // the hub's completion time (an unbonding_period longer than the chain's), which
+            // must find its tokens when it comes due.
             return Ok((msgs, ids.len() as u32));
         }
         for id in &ids {
             let validator = books.batch(deps.storage, *id)?.validator.clone();
             if !synced.contains(&validator) {
-                let (harvest, _) =
-                    harvest_and_sync(deps, &env.contract.address, books, &validator)?;
+                let (harvest, _) = harvest_and_sync(deps, env, books, &validator)?;
                 msgs.extend(harvest.into_iter().map(SubMsg::new));
                 synced.push(validator);
             }
         }
-        let weights = suspected_losses(deps.storage, books, &ids)?;
-        let explained = !weights.iter().all(|w| w.is_zero());
+        let suspected = suspected_losses(deps.storage, books, &ids)?;
+        let explained = !suspected.iter().all(|w| w.is_zero());
+        // Of the batches a detected slash may have hit, charge those whose losses explain
+        // what is missing (a slash after a batch was paid out did not touch it).
+        let weights: Vec<Uint128> = explaining_suspects(&suspected, expected - arrived)
+            .into_iter()
+            .zip(&suspected)
+            .map(|(hit, w)| if hit { *w } else { Uint128::zero() })
+            .collect();
         // Nothing larger than a plausible chain slash is ever booked as a loss, even when
         // the chain has certainly paid out (an `unbonding_period` set shorter than the
         // chain's would otherwise turn not-yet-returned tokens into losses).
@@ -376,8 +384,9 @@ pub fn settle_matured(
     Ok((msgs, 0))
 }
 
-/// For each batch, the loss the chain slashes observed on its validator since it was
-/// sent imply (expected × (1 − factor now / factor at send)).
+/// For each batch, the loss the chain slashes detected on its validator imply for it: a
+/// slash detected after the batch was sent that may have happened before it completed
+/// (the chain slashes unbonding entries still running, not ones it has paid out).
 fn suspected_losses(
     store: &dyn Storage,
     books: &mut Books,
@@ -386,13 +395,19 @@ fn suspected_losses(
     let mut out = vec![];
     for id in batches {
         let batch = books.batch(store, *id)?.clone();
-        let factor = books.validator(store, &batch.validator)?.chain_factor;
-        let kept = if batch.chain_factor_at_send.is_zero() {
-            Decimal256::one()
-        } else {
-            (factor / batch.chain_factor_at_send).min(Decimal256::one())
-        };
-        let lost = Uint256::from(batch.expected).mul_ceil(Decimal256::one() - kept);
+        let completed = batch
+            .completion_time
+            .map(|t| t.seconds())
+            .unwrap_or(u64::MAX);
+        let kept = books
+            .validator(store, &batch.validator)?
+            .chain_slashes
+            .iter()
+            // Detected after the send (which synced first) and possibly before completion.
+            .filter(|e| e.seq >= batch.chain_slashes_at_send && e.after < completed)
+            .fold(Decimal256::one(), |k, e| k * e.kept);
+        let lost =
+            Uint256::from(batch.expected).mul_ceil(Decimal256::one() - kept.min(Decimal256::one()));
         out.push(Uint128::try_from(lost).unwrap_or(batch.expected));
     }
     Ok(out)

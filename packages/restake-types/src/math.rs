@@ -221,6 +221,56 @@ pub fn split_loss(amounts: &[Uint128], loss: Uint128) -> Vec<Uint128> {
     out
 }
 
+/// At most this many suspects are matched subset by subset (2^n subsets); with more, all
+/// of them share a shortfall.
+pub const MAX_MATCHED_SUSPECTS: usize = 10;
+
+/// Which suspects explain a `shortfall`: `suspected[i]` is the loss suspect `i` would show
+/// if the slashes it may have met really hit it (0: not a suspect). Returns the suspects
+/// of the subsets whose summed losses come closest to the shortfall (several equally close
+/// subsets: the union of them, so an ambiguity is shared, not guessed). With no suspect, or
+/// more than [`MAX_MATCHED_SUSPECTS`], every suspect is returned.
+///
+/// A chain slash that hit one batch in flight and one that came after another batch had
+/// been paid out look alike to the hub; the amount that arrived tells them apart.
+pub fn explaining_suspects(suspected: &[Uint128], shortfall: Uint128) -> Vec<bool> {
+    let idx: Vec<usize> = (0..suspected.len())
+        .filter(|i| !suspected[*i].is_zero())
+        .collect();
+    let all: Vec<bool> = suspected.iter().map(|w| !w.is_zero()).collect();
+    if idx.is_empty() || idx.len() > MAX_MATCHED_SUSPECTS {
+        return all;
+    }
+    let target = Uint256::from(shortfall);
+    let mut best: Option<Uint256> = None;
+    let mut union = vec![false; suspected.len()];
+    for mask in 1u32..(1u32 << idx.len()) {
+        let sum: Uint256 = idx
+            .iter()
+            .enumerate()
+            .filter(|(bit, _)| mask & (1 << bit) != 0)
+            .map(|(_, i)| Uint256::from(suspected[*i]))
+            .sum();
+        let distance = if sum > target {
+            sum - target
+        } else {
+            target - sum
+        };
+        if best.is_none_or(|b| distance < b) {
+            best = Some(distance);
+            union = vec![false; suspected.len()];
+        }
+        if best == Some(distance) {
+            for (bit, i) in idx.iter().enumerate() {
+                if mask & (1 << bit) != 0 {
+                    union[*i] = true;
+                }
+            }
+        }
+    }
+    union
+}
+
 /// floor(a × b / c) with a 256-bit intermediate; None on overflow or c = 0.
 pub fn floor_ratio(a: Uint128, b: Uint128, c: Uint128) -> Option<Uint128> {
     if c.is_zero() {
@@ -287,6 +337,37 @@ mod tests {
 
     fn u(v: u128) -> Uint128 {
         Uint128::new(v)
+    }
+
+    fn us(v: &[u128]) -> Vec<Uint128> {
+        v.iter().map(|x| u(*x)).collect()
+    }
+
+    #[test]
+    fn the_subset_whose_losses_match_the_shortfall_is_charged() {
+        // a slash that hit the first batch in flight (20), and one that came after the
+        // second had been paid out (it would have cost 10): 20 short
+        assert_eq!(
+            explaining_suspects(&us(&[20, 10]), u(20)),
+            vec![true, false]
+        );
+        assert_eq!(explaining_suspects(&us(&[20, 10]), u(30)), vec![true, true]);
+        assert_eq!(
+            explaining_suspects(&us(&[20, 10]), u(11)),
+            vec![false, true]
+        );
+        // chain rounding: one unit off still picks the right one
+        assert_eq!(
+            explaining_suspects(&us(&[20, 10, 0]), u(19)),
+            vec![true, false, false]
+        );
+        // equally close: shared by both rather than guessed
+        assert_eq!(explaining_suspects(&us(&[10, 10]), u(10)), vec![true, true]);
+        // no suspect: nobody is picked
+        assert_eq!(explaining_suspects(&us(&[0, 0]), u(5)), vec![false, false]);
+        // too many to match: all suspects share
+        let many = us(&[1; MAX_MATCHED_SUSPECTS + 1]);
+        assert!(explaining_suspects(&many, u(1)).iter().all(|b| *b));
     }
 
     #[test]

@@ -140,6 +140,9 @@ pub struct UnbondingResponse {
     pub status: UnbondingStatus,
     /// Services that can still slash it.
     pub service_ids: Vec<u64>,
+    /// A pending slash request against one of those services on this validator holds it:
+    /// `claim_unbonded` pays it only once the request is executed or vetoed.
+    pub frozen: bool,
 }
 
 #[cw_serde]

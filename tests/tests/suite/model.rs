@@ -220,7 +220,7 @@ pub struct MBatch {
     pub slashed_tol: u128,
     /// What the chain will return per token sent (< 1 after a chain slash in flight).
     pub chain_mult: Hp,
-    /// The validator's `observed` factor when the batch was sent.
+    /// The validator's `observed` factor when the batch was sent (kept for diagnostics).
     pub observed_at_send: Hp,
     /// Service sets whose group in this batch has a token rate other than 1.
     pub dirty: BTreeSet<Vec<u64>>,
@@ -499,7 +499,7 @@ impl Model {
         }
     }
 
-    fn val(&self, v: &str) -> MVal {
+    pub fn val(&self, v: &str) -> MVal {
         self.validators.get(v).cloned().unwrap_or_default()
     }
 
@@ -701,7 +701,11 @@ impl Model {
         let due = self.due_batches();
         let short = due.iter().any(|id| {
             let b = &self.batches[id];
-            b.chain_mult < Hp::one() && self.batch_expected(*id) >= Hp::one()
+            // The contract expects whole units: at least one whenever the batch carries
+            // slashed stake (a slash rounds up per pool), and the chain's slash of an
+            // unbonding entry rounds what it returns down.
+            b.chain_mult < Hp::one()
+                && (self.batch_expected(*id) >= Hp::one() || b.slashed > Hp::zero())
         });
         if short {
             due.iter()
@@ -865,11 +869,10 @@ impl Model {
 
     /// Settles every due batch: its entries become claimable with what the chain returned.
     ///
-    /// What the chain returned short (a chain slash of tokens in flight) is attributed as
-    /// the README reads: when several batches return together, to the batches whose
-    /// validators showed a chain slash since they were sent, in proportion to the loss that
-    /// slash implies for each (see `regression_a_batch_returned_before_a_chain_slash_*`
-    /// for where this reading departs from DESIGN.md).
+    /// Each batch keeps exactly what the chain returned for it (DESIGN.md: a short batch
+    /// spreads its own shortfall over its entries), even when several return together: the
+    /// hub attributes a short return to the batches a detected chain slash may have hit
+    /// while they were in flight (see `regression_a_batch_returned_before_a_chain_slash_*`).
     fn settle_due(&mut self) {
         let due = self.due_batches();
         let shortfall: Hp = due
@@ -879,32 +882,17 @@ impl Model {
                 e.sub(e.mul(self.batches[id].chain_mult))
             })
             .sum();
-        let weights: Vec<Hp> = due
-            .iter()
-            .map(|id| {
-                let b = &self.batches[id];
-                let now = self.val(&b.validator).observed;
-                let kept = now.div(b.observed_at_send).min(Hp::one());
-                self.batch_expected(*id).mul(Hp::one().sub(kept))
-            })
-            .collect();
-        let total_weight: Hp = weights.iter().copied().sum();
-        for (id, w) in due.iter().zip(weights) {
-            let id = *id;
+        for id in due.iter().copied() {
             let completion = match self.batches[&id].status {
                 BStatus::Sent { completion } => completion,
                 _ => continue,
             };
-            let expected = self.batch_expected(id);
+            // Each batch keeps what the chain returned for it (DESIGN: "a matured batch that
+            // returns less than expected spreads the shortfall over its entries").
             let mult = if shortfall.is_zero() {
                 Hp::one()
-            } else if total_weight.is_zero() {
-                // unexplained: pro rata to what each batch expected
-                let all: Hp = due.iter().map(|b| self.batch_expected(*b)).sum();
-                Hp::one().sub(shortfall.div(all))
             } else {
-                let loss = shortfall.mul_ratio(w, total_weight).min(expected);
-                Hp::one().sub(loss.div(expected))
+                self.batches[&id].chain_mult
             };
             let slashed = self.batches[&id].slashed;
             let mut lost = Hp::zero();

@@ -362,7 +362,6 @@ fn a_reverting_reward_token_never_blocks_exits() {
 /// fail. Anyone can register a service listing a token that later refuses transfers; every
 /// staker who earned a unit of it can then claim none of their rewards, in any asset.
 #[test]
-#[ignore = "contract bug: a reward token that refuses transfers blocks claim_rewards of every asset"]
 fn regression_a_reverting_reward_token_blocks_claims_of_every_asset() {
     let (mut s, token, id, _) = hostile_setup();
     s.distribute("svc", id, coins(4_000, "uosmo")).unwrap();
@@ -429,7 +428,8 @@ fn rewards_in_the_bonded_denom_while_batches_mature() {
     s.claim_unbonded("bob").unwrap();
     s.claim_rewards("bob").unwrap();
     assert_eq!(s.balance("bob", "uatom"), 200_000 + 10_400);
-    // what the hub holds now is the donation, nobody's
+    // what the hub holds now is the donation, nobody's: it stays unaccounted (not booked as
+    // dust), as the hub cannot tell it from a batch the chain returned early
     let stats = s.stats().unwrap();
     assert_eq!(stats.total_unbonding.u128(), 0);
     assert_eq!(s.hub_balance("uatom"), 5);
@@ -439,7 +439,7 @@ fn rewards_in_the_bonded_denom_while_batches_mature() {
         .filter(|d| d.denom.as_deref() == Some("uatom"))
         .map(|d| d.amount.u128())
         .sum();
-    assert_eq!(dust, 5);
+    assert_eq!(dust, 0);
     s.assert_invariants();
 }
 
@@ -629,7 +629,6 @@ fn u128_max_in_amount_fields_never_panics() {
 /// an asset add up beyond u128::MAX (a high-supply token, paid, claimed and paid again),
 /// every further payment in it panics (a panicking `+` on the running total).
 #[test]
-#[ignore = "contract bug: rewards_paid overflows with a panic once a service's payments in an asset exceed u128::MAX"]
 fn regression_cumulative_reward_payments_beyond_u128_max_panic() {
     let mut s = SuiteBuilder::new().with_apr(Decimal::zero()).build();
     let v = s.validator(0);
@@ -659,43 +658,61 @@ fn regression_cumulative_reward_payments_beyond_u128_max_panic() {
 
 // ---------------------------------------------------------------------------- durations
 
-/// Durations are u64 seconds with no upper bound: a service registered (or updated) with
-/// `opt_out_delay` near u64::MAX makes `opt_out` overflow `Timestamp::plus_seconds` and
-/// panic; the same for `veto_period` (when the owner allows it) and `unbonding_period`.
+/// Durations are u64 seconds: anything above 100 years is refused with a clear error (near
+/// u64::MAX, `Timestamp::plus_seconds` would overflow), and the longest allowed durations
+/// work without a panic in opt_out, slash and unbond.
 #[test]
-#[ignore = "contract bug: opt_out_delay / veto_period / unbonding_period near u64::MAX make opt_out, slash and unbond panic"]
-fn regression_huge_durations_panic() {
+fn huge_durations_are_refused_and_the_longest_allowed_work() {
+    const CENTURY: u64 = 100 * 365 * 24 * 3600;
     let mut s = SuiteBuilder::new().with_apr(Decimal::zero()).build();
     let v = s.validator(0);
     let owner = s.owner.to_string();
-    let id = s
+    let err = s
         .register(ServiceSpec::new("lock").opt_out_delay(u64::MAX))
+        .unwrap_err();
+    assert!(err_text(&err).contains("longer than"), "{}", err_text(&err));
+    let id = s
+        .register(ServiceSpec::new("lock").opt_out_delay(CENTURY))
         .unwrap();
     s.deposit("alice", &v, 1_000_000).unwrap();
     s.opt_in("alice", &v, &[id]).unwrap();
     let r = catch_unwind(AssertUnwindSafe(|| s.opt_out("alice", &v, &[id])));
-    assert!(r.is_ok(), "opt_out panicked");
+    assert!(matches!(r, Ok(Ok(_))), "opt_out with a century's delay");
+    refused(&mut s, "longer than", |s| {
+        s.execute_json(
+            "lock",
+            &json!({"update_service": {"service_id": id, "opt_out_delay": u64::MAX}}).to_string(),
+            &[],
+        )
+    });
 
-    let msg = json!({"update_config": {"max_veto_period": u64::MAX}}).to_string();
+    for field in ["max_veto_period", "unbonding_period"] {
+        let msg = json!({"update_config": {field: u64::MAX}}).to_string();
+        refused(&mut s, "longer than", |s| s.execute_json(&owner, &msg, &[]));
+    }
+    let msg = json!({"update_config": {"max_veto_period": CENTURY}}).to_string();
     s.execute_json(&owner, &msg, &[]).unwrap();
     let slow = s
         .register(
             ServiceSpec::new("slow")
-                .veto_period(u64::MAX)
-                .opt_out_delay(u64::MAX),
+                .veto_period(CENTURY)
+                .opt_out_delay(CENTURY),
         )
         .unwrap();
     s.opt_in("alice", &v, &[slow]).unwrap();
     let r = catch_unwind(AssertUnwindSafe(|| {
         s.slash("slow-slasher", slow, &v, Decimal::percent(1))
     }));
-    assert!(r.is_ok(), "slash panicked");
+    assert!(matches!(r, Ok(Ok(_))), "slash with a century's veto window");
 
-    let msg = json!({"update_config": {"unbonding_period": u64::MAX, "unbonding_epoch": u64::MAX}})
+    let msg = json!({"update_config": {"unbonding_period": CENTURY, "unbonding_epoch": CENTURY}})
         .to_string();
     s.execute_json(&owner, &msg, &[]).unwrap();
     let r = catch_unwind(AssertUnwindSafe(|| s.unbond("alice", &v, 1_000)));
-    assert!(r.is_ok(), "unbond panicked");
+    assert!(
+        matches!(r, Ok(Ok(_))),
+        "unbond with a century's unbonding period"
+    );
 }
 
 // ---------------------------------------------------------------------------- fractions

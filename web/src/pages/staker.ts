@@ -114,7 +114,7 @@ export async function stakerPage(ctx: Ctx, staker: string): Promise<Page> {
           <td>${u.id}</td><td>${who(ctx, u.validator)}</td>
           <td class="num" data-col="amount" data-raw="${u.amount}">${bonded(ctx, u.amount)}</td>
           <td>${u.service_ids.length === 0 ? html`<span class="muted">none</span>` : u.service_ids.map((id) => html`<span class="svc-chip">${serviceLink(byId, id)}</span>`)}</td>
-          <td data-col="status">${statusBadge(u.status)}</td>
+          <td data-col="status">${statusBadge(u.status)}${u.frozen ? html` <span class="badge badge-pending" data-testid="frozen" title="a pending slash request covers this unbonding: it cannot be claimed until the request is executed or vetoed">frozen by a pending slash</span>` : ""}</td>
           <td data-col="completion">${when(ctx, u.completion_time)}</td></tr>`,
       )}</tbody></table>`;
 
