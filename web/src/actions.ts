@@ -4,7 +4,7 @@
 import type { ExecuteMsg } from "../../clients/ts/src/RestakeHub.types";
 import { html, type Html } from "./html";
 
-const GAS = "--gas auto --gas-adjustment 1.3";
+const GAS = "--gas auto --gas-adjustment 2";
 
 /** `'...'` quoting for a POSIX shell. */
 const shellQuote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;

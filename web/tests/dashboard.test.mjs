@@ -324,17 +324,17 @@ describe("reward-split.yaml: two services, two native denoms and a cw20", () => 
       }
 
       // The exact commands, ready to paste.
-      const claim = `wasmd tx wasm execute ${server.hub} '{"claim_rewards":{}}' --from ${address} --gas auto --gas-adjustment 1.3`;
+      const claim = `wasmd tx wasm execute ${server.hub} '{"claim_rewards":{}}' --from ${address} --gas auto --gas-adjustment 2`;
       assert.equal(await text(page, "[data-testid=cmd-claim_rewards]"), claim);
       const v = positions[0]?.validator ?? names.validators[0].address;
       assert.equal(
         await text(page, "[data-testid=cmd-deposit]"),
-        `wasmd tx wasm execute ${server.hub} '{"deposit":{"validator":"${v}"}}' --amount 1000000uatom --from ${address} --gas auto --gas-adjustment 1.3`,
+        `wasmd tx wasm execute ${server.hub} '{"deposit":{"validator":"${v}"}}' --amount 1000000uatom --from ${address} --gas auto --gas-adjustment 2`,
       );
       if (positions[0]) {
         assert.equal(
           await text(page, "[data-testid=cmd-unbond]"),
-          `wasmd tx wasm execute ${server.hub} '{"unbond":{"validator":"${v}","amount":"${positions[0].amount}"}}' --from ${address} --gas auto --gas-adjustment 1.3`,
+          `wasmd tx wasm execute ${server.hub} '{"unbond":{"validator":"${v}","amount":"${positions[0].amount}"}}' --from ${address} --gas auto --gas-adjustment 2`,
         );
       }
       if (name === "dave") await shot(page, "staker.png");
@@ -364,11 +364,11 @@ describe("reward-split.yaml: two services, two native denoms and a cw20", () => 
     await page.fill("[data-testid=action-form] input[name=optIn]", "1, 2");
     assert.equal(
       await text(page, "[data-testid=cmd-deposit]"),
-      `wasmd tx wasm execute ${server.hub} '{"deposit":{"validator":"${v2}"}}' --amount 2500000uatom --from ${alice} --gas auto --gas-adjustment 1.3`,
+      `wasmd tx wasm execute ${server.hub} '{"deposit":{"validator":"${v2}"}}' --amount 2500000uatom --from ${alice} --gas auto --gas-adjustment 2`,
     );
     assert.equal(
       await text(page, "[data-testid=cmd-opt_in]"),
-      `wasmd tx wasm execute ${server.hub} '{"opt_in":{"validator":"${v2}","service_ids":[1,2]}}' --from ${alice} --gas auto --gas-adjustment 1.3`,
+      `wasmd tx wasm execute ${server.hub} '{"opt_in":{"validator":"${v2}","service_ids":[1,2]}}' --from ${alice} --gas auto --gas-adjustment 2`,
     );
     // A validator without a position: nothing to opt out of, so no failing command.
     assert.match(await text(page, "[data-testid=cmd-opt_out]"), /^# type the service ids/);
@@ -376,7 +376,7 @@ describe("reward-split.yaml: two services, two native denoms and a cw20", () => 
     assert.equal(await text(page, ".cmd[data-action=claim_rewards] button.copy"), "Copied");
     assert.equal(
       await page.evaluate(() => navigator.clipboard.readText()),
-      `wasmd tx wasm execute ${server.hub} '{"claim_rewards":{}}' --from ${alice} --gas auto --gas-adjustment 1.3`,
+      `wasmd tx wasm execute ${server.hub} '{"claim_rewards":{}}' --from ${alice} --gas auto --gas-adjustment 2`,
     );
 
     // bob unbonded everything: no positions (an empty state), but rewards and an unbonding.

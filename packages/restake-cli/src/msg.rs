@@ -520,7 +520,7 @@ pub fn run(m: &ArgMatches) -> Result<String, String> {
             .get_one::<String>("funds")
             .map(|f| format!(" --amount {f}"))
             .unwrap_or_default();
-        format!("wasmd tx wasm execute \"$HUB\" {quoted}{funds} --from <key> --gas auto --gas-adjustment 1.3")
+        format!("wasmd tx wasm execute \"$HUB\" {quoted}{funds} --from <key> --gas auto --gas-adjustment 2")
     })
 }
 

@@ -306,7 +306,7 @@ fn msg_command_prints_checked_json() {
     ]);
     assert_eq!(
         out,
-        r#"wasmd tx wasm execute "$HUB" '{"distribute_rewards":{"service_id":1}}' --amount 5uosmo --from <key> --gas auto --gas-adjustment 1.3"#
+        r#"wasmd tx wasm execute "$HUB" '{"distribute_rewards":{"service_id":1}}' --amount 5uosmo --from <key> --gas auto --gas-adjustment 2"#
     );
     let (code, _, err) = restake(&["msg", "unbond", "--validator", "V", "--amount", "-5"]);
     assert_eq!(code, Some(2));
