@@ -305,7 +305,9 @@ describe("reward-split.yaml: two services, two native denoms and a cw20", () => 
       for (const u of unbondings) {
         const row = `[data-testid=unbondings-table] tr[data-unbonding="${u.id}"]`;
         assert.equal(await text(page, `${row} [data-col=amount]`), atom(u.amount));
-        assert.equal(await text(page, `${row} [data-col=status]`), u.status);
+        // A pending slash request that covers the unbonding freezes its claim: shown beside the status.
+        assert.equal(await text(page, `${row} [data-col=status]`), u.frozen ? `${u.status} frozen by a pending slash` : u.status);
+        assert.equal(await page.locator(`${row} [data-testid=frozen]`).count(), u.frozen ? 1 : 0);
         assert.equal(await text(page, `${row} [data-col=completion] .date`), date(u.completion_time));
         const days = Number((BigInt(u.completion_time) - now) / 86_400_000_000_000n);
         assert.equal(await text(page, `${row} [data-col=completion] .rel`), `(in ${days}d)`);
@@ -373,6 +375,8 @@ describe("reward-split.yaml: two services, two native denoms and a cw20", () => 
     // A validator without a position: nothing to opt out of, so no failing command.
     assert.match(await text(page, "[data-testid=cmd-opt_out]"), /^# type the service ids/);
     await page.locator(".cmd[data-action=claim_rewards] button.copy").click();
+    // the button says so once the (asynchronous) clipboard write is done, for 1.5 s
+    await page.locator(".cmd[data-action=claim_rewards] button.copy.copied").waitFor();
     assert.equal(await text(page, ".cmd[data-action=claim_rewards] button.copy"), "Copied");
     assert.equal(
       await page.evaluate(() => navigator.clipboard.readText()),
@@ -559,6 +563,37 @@ describe("slash-with-veto.yaml: slash history, then the endpoint goes down", () 
     await page.click("#context [data-retry]");
     await page.locator("[data-testid=error]").waitFor();
     assert.equal(await page.getAttribute("[data-testid=error]", "data-kind"), "unreachable");
+    await page.context().close();
+  });
+});
+
+// ================================================================== a frozen unbonding
+
+describe("fixtures/frozen.yaml: a pending slash request freezes a matured unbonding", () => {
+  let server;
+  let c;
+
+  before(async () => {
+    server = await serve("web/tests/fixtures/frozen.yaml");
+    c = chain(server);
+  });
+  after(async () => stop(server));
+
+  test("the staker page marks it frozen and does not count it claimable", async () => {
+    const { stakers } = await c.get("/restake/v1/scenario");
+    const alice = stakers.find((s) => s.name === "alice").address;
+    const { unbondings } = await c.smart({ unbondings: { staker: alice } });
+    assert.equal(unbondings.length, 1);
+    assert.equal(unbondings[0].frozen, true, "the hub reports the unbonding frozen");
+    assert.equal(unbondings[0].matured, true);
+    const overview = await c.smart({ staker_overview: { staker: alice } });
+    assert.equal(overview.claimable, "0");
+
+    const page = await newPage();
+    await open(page, dashboardUrl(server, `#/staker/${alice}`), "[data-testid=stat-bonded]");
+    const row = `[data-testid=unbondings-table] tr[data-unbonding="${unbondings[0].id}"]`;
+    assert.ok(await page.locator(`${row} [data-testid=frozen]`).isVisible(), "a frozen badge");
+    assert.equal(await cardValue(page, "stat-claimable"), "0 ATOM");
     await page.context().close();
   });
 });
