@@ -109,17 +109,32 @@ pub fn record_routed(
     };
 }
 
-/// The reply of a refused routing: the tokens stay in the hub as unrouted.
-pub fn route_reply(store: &mut dyn Storage, reply: &Reply) -> Result<Response, ContractError> {
+/// The error of a refused submessage and the payload the hub attached to it; `None` when
+/// the submessage succeeded. `what` failed and `lost` is what the error names when the
+/// chain dropped the payload.
+pub fn refused<T: serde::de::DeserializeOwned>(
+    reply: &Reply,
+    what: &str,
+    lost: &str,
+) -> Result<Option<(String, T)>, ContractError> {
     let SubMsgResult::Err(error) = &reply.result else {
-        return Ok(Response::new());
+        return Ok(None);
     };
-    let amount: Uint128 = from_json(&reply.payload).map_err(|_| {
+    let payload = from_json(&reply.payload).map_err(|_| {
         ContractError::invalid(
             "reply",
-            format!("routing slashed tokens failed ({error}) and this chain dropped the amount"),
+            format!("{what} failed ({error}) and this chain dropped {lost}"),
         )
     })?;
+    Ok(Some((error.clone(), payload)))
+}
+
+/// The reply of a refused routing: the tokens stay in the hub as unrouted.
+pub fn route_reply(store: &mut dyn Storage, reply: &Reply) -> Result<Response, ContractError> {
+    let Some((error, amount)) = refused::<Uint128>(reply, "routing slashed tokens", "the amount")?
+    else {
+        return Ok(Response::new());
+    };
     let mut books = Books::load(store)?;
     let destination = books.config.slash_destination.clone();
     books.totals.liquid_bonded += amount;

@@ -6,8 +6,7 @@
 use crate::error::nonpayable;
 use cosmwasm_std::{
     from_json, to_json_binary, Addr, BankMsg, Coin, CosmosMsg, Decimal256, Deps, DepsMut, Env,
-    MessageInfo, Order, Reply, Response, StdResult, Storage, SubMsg, SubMsgResult, Uint128,
-    WasmMsg,
+    MessageInfo, Order, Reply, Response, StdResult, Storage, SubMsg, Uint128, WasmMsg,
 };
 use cw20::{Cw20ExecuteMsg, Cw20ReceiveMsg};
 use restake_types::math::{index_increment, split_whole};
@@ -326,15 +325,11 @@ struct Cw20Payout {
 /// The reply of a refused cw20 payout: the amount goes back to the staker's rewards, to
 /// be claimed again later.
 pub fn payout_reply(store: &mut dyn Storage, reply: &Reply) -> Result<Response, ContractError> {
-    let SubMsgResult::Err(error) = &reply.result else {
+    let Some((error, payout)) =
+        crate::chain::refused::<Cw20Payout>(reply, "a cw20 payout", "its details")?
+    else {
         return Ok(Response::new());
     };
-    let payout: Cw20Payout = from_json(&reply.payload).map_err(|_| {
-        ContractError::invalid(
-            "reply",
-            format!("a cw20 payout failed ({error}) and this chain dropped its details"),
-        )
-    })?;
     let mut info = STAKERS.may_load(store, &payout.staker)?.unwrap_or_default();
     let owed = Decimal256::from_atomics(payout.amount, 0)
         .map_err(|_| restake_types::math::MathError::Overflow("cw20 payout"))?;
