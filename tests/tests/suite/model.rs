@@ -673,6 +673,13 @@ impl Model {
         out
     }
 
+    /// A pending slash request against one of the entry's services on its validator holds
+    /// it: `claim_unbonded` waits (the `frozen` of an unbonding).
+    pub fn frozen(&self, e: &MEntry) -> bool {
+        let st = self.val(&e.validator);
+        e.services.iter().any(|s| st.is_exposed(*s))
+    }
+
     /// Batches that are due: sent and past their completion time.
     fn due_batches(&self) -> Vec<u64> {
         self.batches
@@ -714,20 +721,6 @@ impl Model {
         } else {
             BTreeSet::new()
         }
-    }
-
-    /// Validators `process_unbondings` harvests twice in one message (once to settle a short
-    /// batch, once to send its queued batch) while they hold rewards: the second withdrawal
-    /// finds nothing and cw-multi-test refuses it (see
-    /// `regression_process_unbondings_harvests_twice`, a known contract bug).
-    pub fn double_harvest(&self) -> BTreeSet<String> {
-        let settle = self.settlement_syncs();
-        let mut m = self.clone();
-        m.settle_due();
-        settle
-            .into_iter()
-            .filter(|v| m.val(v).queued.is_some() && m.send_due(v) && self.val(v).chain_rewards > 0)
-            .collect()
     }
 
     /// Native rewards the hub withdrew from `v` (observed on the chain): credited to the stake
@@ -1293,11 +1286,9 @@ impl Model {
                     .map(|(_, e)| e)
                     .collect();
                 r.must(mine.is_empty(), "you have no unbondings");
-                let claimable = mine.iter().any(|e| {
-                    let b = &self.batches[&e.batch];
-                    let st = self.val(&e.validator);
-                    self.batch_matured(b) && !e.services.iter().any(|s| st.is_exposed(*s))
-                });
+                let claimable = mine
+                    .iter()
+                    .any(|e| self.batch_matured(&self.batches[&e.batch]) && !self.frozen(e));
                 r.must(!mine.is_empty() && !claimable, "nothing to claim");
             }
             ExecuteMsg::ClaimRewards {} => {
@@ -1781,10 +1772,7 @@ impl Model {
                     .filter(|((s, _), e)| {
                         s == sender
                             && matches!(self.batches[&e.batch].status, BStatus::Settled { .. })
-                            && !e
-                                .services
-                                .iter()
-                                .any(|x| self.val(&e.validator).is_exposed(*x))
+                            && !self.frozen(e)
                     })
                     .map(|(k, _)| k.clone())
                     .collect();

@@ -186,3 +186,31 @@ fn a_jailed_validator_takes_no_deposits_but_its_stakers_leave() {
     s.deposit("bob", &v0, 1_000).unwrap();
     s.assert_invariants();
 }
+
+/// The shortfall decides between suspects: validator 1 is slashed after the chain paid out
+/// carol's batch, validator 0 while bob's was in flight, and both are detected only after
+/// completion. Bob's batch alone explains what is missing; carol loses nothing.
+#[test]
+fn a_slash_after_payout_is_not_charged_to_the_paid_batch() {
+    let mut s = SuiteBuilder::new()
+        .with_validators(2)
+        .with_apr(Decimal::zero())
+        .build();
+    let (v0, v1) = (s.validator(0), s.validator(1));
+    s.deposit("bob", &v0, 2_000_000).unwrap();
+    s.deposit("carol", &v1, 500_000).unwrap();
+    s.unbond("carol", &v1, 997).unwrap(); // sent at once
+    s.unbond("bob", &v0, 1_997).unwrap(); // sent at once
+    s.chain_slash(&v0, Decimal::percent(1)); // bob's batch in flight: returns 1,977
+    s.advance(HUB_UNBONDING); // both batches paid out
+    s.chain_slash(&v1, Decimal::percent(1)); // after carol's was paid out
+    assert_eq!(s.hub_balance("uatom"), 1_977 + 997);
+    s.sync_validator(&v0).unwrap();
+    s.sync_validator(&v1).unwrap();
+    s.advance(10);
+    s.claim_unbonded("bob").unwrap();
+    s.claim_unbonded("carol").unwrap();
+    assert_eq!(s.balance("bob", "uatom"), 1_977);
+    assert_eq!(s.balance("carol", "uatom"), 997);
+    s.assert_invariants();
+}
