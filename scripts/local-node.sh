@@ -169,11 +169,11 @@ token_code=$(store "$cw20")
 # The README's instantiate JSON, as is (21-day unbonding), then the hub the journey uses,
 # whose unbonding_period matches this chain's 20 s.
 readme_init=$(awk '/^```json$/{on=1;next} /^```$/{if(on){exit}} on' README.md | tr -d '\n')
-wasmd tx wasm instantiate "$hub_code" "$readme_init" --label restake-hub-readme --admin "$(addr owner)" --from owner
 instantiate() {
   wasmd tx wasm instantiate "$1" "$2" --label "$3" --admin "$(addr owner)" --from owner
   w query wasm list-contract-by-code "$1" -o json | jq -r '.contracts[-1]'
 }
+instantiate "$hub_code" "$readme_init" restake-hub-readme >/dev/null
 HUB=$(instantiate "$hub_code" '{"unbonding_period":20,"min_deposit":"1000000","max_veto_period":604800,"slash_destination":{"community_pool":{}}}' restake-hub)
 TOKEN=$(instantiate "$token_code" '{"name":"Bridge fee","symbol":"BRG","decimals":6,"initial_balances":[{"address":"'"$(addr bridge)"'","amount":"1000000000"}]}' bridge-fee)
 VAL=$(w query staking validators -o json | jq -r '.validators[0].operator_address')
