@@ -6,7 +6,7 @@
 
 import { ICosmWasmClient, ISigningCosmWasmClient } from "./baseClient";
 import { Coin, StdFee } from "@interchainjs/types";
-import { Uint128, SlashDestination, InstantiateMsg, ExecuteMsg, Decimal, ServiceStatus, Binary, Action, Expiration, Timestamp, Uint64, Cw20ReceiveMsg, QueryMsg, SlashStatus, MigrateMsg, Addr, ConfigResponse, OwnershipForString, PendingRewardsResponse, RewardAmount, PoolsResponse, PoolResponse, PositionResponse, PendingOptOut, PositionsResponse, ServiceResponse, ServiceStakeResponse, ValidatorStake, ServicesResponse, SlashRequestResponse, SlashRequestsResponse, StakerOverviewResponse, ServiceRestake, StatsResponse, UnbondingStatus, UnbondingsResponse, UnbondingResponse, ValidatorResponse } from "./RestakeHub.types";
+import { Uint128, SlashDestination, InstantiateMsg, ExecuteMsg, Decimal, ServiceStatus, Binary, OwnershipAction, Expiration, Timestamp, Uint64, Cw20ReceiveMsg, QueryMsg, SlashStatus, MigrateMsg, Addr, ConfigResponse, OwnershipForString, PendingRewardsResponse, RewardAmount, PoolsResponse, PoolResponse, PositionResponse, PendingOptOut, PositionsResponse, ServiceResponse, ServiceStakeResponse, ValidatorStake, ServicesResponse, SlashRequestResponse, SlashRequestsResponse, StakerOverviewResponse, ServiceRestake, StatsResponse, UnbondingStatus, UnbondingsResponse, UnbondingResponse, ValidatorResponse } from "./RestakeHub.types";
 export interface RestakeHubReadOnlyInterface {
   contractAddress: string;
   config: () => Promise<ConfigResponse>;
@@ -467,7 +467,7 @@ export interface RestakeHubInterface extends RestakeHubReadOnlyInterface {
   }, fee_?: number | StdFee | "auto", memo_?: string, funds_?: Coin[]) => Promise<any>;
   pause: (fee_?: number | StdFee | "auto", memo_?: string, funds_?: Coin[]) => Promise<any>;
   unpause: (fee_?: number | StdFee | "auto", memo_?: string, funds_?: Coin[]) => Promise<any>;
-  updateOwnership: (action: Action, fee_?: number | StdFee | "auto", memo_?: string, funds_?: Coin[]) => Promise<any>;
+  updateOwnership: (ownershipAction: OwnershipAction, fee_?: number | StdFee | "auto", memo_?: string, funds_?: Coin[]) => Promise<any>;
 }
 export class RestakeHubClient extends RestakeHubQueryClient implements RestakeHubInterface {
   client: ISigningCosmWasmClient;
@@ -801,9 +801,9 @@ export class RestakeHubClient extends RestakeHubQueryClient implements RestakeHu
       unpause: {}
     }, fee_, memo_, funds_);
   };
-  updateOwnership = async (action: Action, fee_: number | StdFee | "auto" = "auto", memo_?: string, funds_?: Coin[]): Promise<any> => {
+  updateOwnership = async (ownershipAction: OwnershipAction, fee_: number | StdFee | "auto" = "auto", memo_?: string, funds_?: Coin[]): Promise<any> => {
     return await this.client.execute(this.sender, this.contractAddress, {
-      update_ownership: action
+      update_ownership: ownershipAction
     }, fee_, memo_, funds_);
   };
 }

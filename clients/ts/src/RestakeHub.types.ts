@@ -129,12 +129,12 @@ export type ExecuteMsg = {
 } | {
   unpause: {};
 } | {
-  update_ownership: Action;
+  update_ownership: OwnershipAction;
 };
 export type Decimal = string;
 export type ServiceStatus = "active" | "paused" | "retired";
 export type Binary = string;
-export type Action = {
+export type OwnershipAction = {
   transfer_ownership: {
     expiry?: Expiration | null;
     new_owner: string;

@@ -10,7 +10,7 @@ use restake_types::{ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg, CONTRACT_N
 
 use crate::error::ContractError;
 use crate::migrate::CONTRACT_VERSION;
-use crate::owner::{check_config, destination};
+use crate::owner::{check_config, destination, MAX_DURATION};
 use crate::state::*;
 use crate::{deposit, opt, owner, query, rewards, services, slashing, unbonding};
 
@@ -37,7 +37,7 @@ pub fn instantiate(
         max_services_per_position: msg
             .max_services_per_position
             .unwrap_or(DEFAULT_MAX_SERVICES_PER_POSITION),
-        max_veto_period: msg.max_veto_period.unwrap_or(msg.unbonding_period),
+        max_veto_period: msg.max_veto_period.unwrap_or(MAX_DURATION),
         max_reward_assets: msg.max_reward_assets.unwrap_or(DEFAULT_MAX_REWARD_ASSETS),
         max_pools_per_validator: msg
             .max_pools_per_validator

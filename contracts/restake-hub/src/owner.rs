@@ -2,7 +2,7 @@
 
 use crate::error::nonpayable;
 use cosmwasm_std::{Api, DepsMut, Env, MessageInfo, Response, Uint128};
-use restake_types::SlashDestination;
+use restake_types::{OwnershipAction, SlashDestination};
 
 use crate::error::ContractError;
 use crate::services::addr;
@@ -156,10 +156,10 @@ pub fn update_ownership(
     deps: DepsMut,
     env: Env,
     info: MessageInfo,
-    action: cw_ownable::Action,
+    action: OwnershipAction,
 ) -> Result<Response, ContractError> {
     nonpayable(&info)?;
-    let ownership = cw_ownable::update_ownership(deps, &env.block, &info.sender, action)?;
+    let ownership = cw_ownable::update_ownership(deps, &env.block, &info.sender, action.into())?;
     Ok(Response::new()
         .add_attribute("action", "update_ownership")
         .add_attributes(ownership.into_attributes()))

@@ -1,4 +1,6 @@
-//! Queries. Lists are paginated (`start_after`, `limit` default 10, max 30).
+//! Queries. Lists are paginated (`start_after`, `limit` default 10, max 30), except the two
+//! the interface lists without paging (`unbondings`, `service_stake`): those answer
+//! everything unless a `limit` is given.
 
 use cosmwasm_std::{Addr, Decimal, Deps, Env, Order, StdResult, Storage, Uint128};
 use cw_storage_plus::Bound;
@@ -18,6 +20,11 @@ pub const MAX_LIMIT: u32 = 30;
 
 fn limit(l: Option<u32>) -> usize {
     l.unwrap_or(DEFAULT_LIMIT).min(MAX_LIMIT) as usize
+}
+
+/// For lists the interface shows whole: everything, or at most `limit` when one is given.
+fn limit_or_all(l: Option<u32>) -> usize {
+    l.map_or(usize::MAX, |l| l as usize)
 }
 
 fn staker_addr(deps: Deps, staker: &str) -> Result<Addr, ContractError> {
@@ -250,7 +257,7 @@ pub fn unbondings(
             None,
             Order::Ascending,
         )
-        .take(limit(l))
+        .take(limit_or_all(l))
         .map(|r| r.map(|(_, e)| e))
         .collect::<StdResult<_>>()?;
     let unbondings = entries
@@ -276,7 +283,7 @@ pub fn service_stake(
             None,
             Order::Ascending,
         )
-        .take(limit(l))
+        .take(limit_or_all(l))
         .map(|r| r.map(|(validator, amount)| ValidatorStake { validator, amount }))
         .collect::<StdResult<_>>()?;
     Ok(ServiceStakeResponse {
@@ -336,23 +343,15 @@ pub fn slash_requests_query(
             )),
             (None, None) => Box::new(map.range(deps.storage, min, None, Order::Ascending)),
         };
-    let mut out = vec![];
-    for item in iter {
-        let (_, r) = item?;
-        if validator.as_ref().is_some_and(|v| *v != r.validator) {
-            continue;
-        }
-        if status.is_some_and(|s| s != r.status) {
-            continue;
-        }
-        out.push(slash_response(r));
-        if out.len() >= limit(l) {
-            break;
-        }
-    }
-    Ok(SlashRequestsResponse {
-        slash_requests: out,
-    })
+    let wanted = |r: &SlashRequest| {
+        validator.as_ref().is_none_or(|v| *v == r.validator) && status.is_none_or(|s| s == r.status)
+    };
+    let slash_requests = iter
+        .filter(|item| item.as_ref().map_or(true, |(_, r)| wanted(r)))
+        .take(limit(l))
+        .map(|item| item.map(|(_, r)| slash_response(r)))
+        .collect::<StdResult<_>>()?;
+    Ok(SlashRequestsResponse { slash_requests })
 }
 
 pub fn staker_overview(

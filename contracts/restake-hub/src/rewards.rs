@@ -8,9 +8,9 @@ use cosmwasm_std::{
     from_json, to_json_binary, Addr, BankMsg, Coin, CosmosMsg, Decimal256, Deps, DepsMut, Env,
     MessageInfo, Order, Reply, Response, StdResult, Storage, SubMsg, Uint128, WasmMsg,
 };
-use cw20::{Cw20ExecuteMsg, Cw20ReceiveMsg};
+use cw20::Cw20ExecuteMsg;
 use restake_types::math::{index_increment, split_whole};
-use restake_types::{Asset, ReceiveMsg, ServiceStatus};
+use restake_types::{Asset, Cw20ReceiveMsg, ReceiveMsg, ServiceStatus};
 
 use crate::books::Books;
 use crate::chain::harvest_and_sync;

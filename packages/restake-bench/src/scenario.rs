@@ -20,8 +20,9 @@
 use std::collections::BTreeMap;
 
 use cosmwasm_std::{coin, to_json_binary, Addr, Coin, Decimal, Uint128};
-use cw20::Cw20ReceiveMsg;
-use restake_types::{ExecuteMsg, InstantiateMsg, QueryMsg, ReceiveMsg, SlashDestination};
+use restake_types::{
+    Cw20ReceiveMsg, ExecuteMsg, InstantiateMsg, QueryMsg, ReceiveMsg, SlashDestination,
+};
 use serde::Serialize;
 use serde_json::Value;
 

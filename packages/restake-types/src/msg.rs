@@ -4,9 +4,8 @@
 //! silently on a chain CLI.
 
 use cosmwasm_schema::{cw_serde, QueryResponses};
-use cosmwasm_std::{Decimal, Uint128};
-use cw20::Cw20ReceiveMsg;
-use cw_ownable::{cw_ownable_execute, cw_ownable_query};
+use cosmwasm_std::{Binary, Decimal, Uint128};
+use cw_ownable::{cw_ownable_query, Expiration};
 
 #[allow(unused_imports)] // used by the QueryResponses derive outside wasm builds
 use crate::responses::*;
@@ -74,7 +73,8 @@ pub struct InstantiateMsg {
     pub min_deposit: Option<Uint128>,
     /// Most services one position may secure at once (default 8).
     pub max_services_per_position: Option<u32>,
-    /// Upper bound for services' veto windows in seconds (default: `unbonding_period`).
+    /// Upper bound for services' veto windows in seconds (default: no bound beyond the
+    /// 100 years every duration is capped at).
     pub max_veto_period: Option<u64>,
     /// Most reward assets (native denoms + cw20 tokens) per service (default 8).
     pub max_reward_assets: Option<u32>,
@@ -89,7 +89,6 @@ pub struct InstantiateMsg {
     pub unbonding_epoch: Option<u64>,
 }
 
-#[cw_ownable_execute]
 #[cw_serde]
 #[serde(deny_unknown_fields)]
 pub enum ExecuteMsg {
@@ -212,6 +211,60 @@ pub enum ExecuteMsg {
     Pause {},
     /// Owner only.
     Unpause {},
+    /// Two-step ownership transfer (cw-ownable): the owner proposes or renounces, the
+    /// proposed owner accepts.
+    UpdateOwnership(OwnershipAction),
+}
+
+/// cw20's `Receive` hook as the hub reads it: the fields of `cw20::Cw20ReceiveMsg`, with
+/// unknown fields refused like every other message of the hub.
+#[cw_serde]
+#[serde(deny_unknown_fields)]
+pub struct Cw20ReceiveMsg {
+    /// The account that sent the tokens to the hub.
+    pub sender: String,
+    pub amount: Uint128,
+    /// `{"distribute_rewards":{"service_id":N}}`, base64-encoded.
+    pub msg: Binary,
+}
+
+impl From<cw20::Cw20ReceiveMsg> for Cw20ReceiveMsg {
+    fn from(m: cw20::Cw20ReceiveMsg) -> Self {
+        Self {
+            sender: m.sender,
+            amount: m.amount,
+            msg: m.msg,
+        }
+    }
+}
+
+/// cw-ownable's ownership actions (the same JSON as `cw_ownable::Action`), with unknown fields
+/// refused like every other message of the hub.
+#[cw_serde]
+#[serde(deny_unknown_fields)]
+pub enum OwnershipAction {
+    /// Owner only: propose `new_owner`, optionally until `expiry`. Replaces any pending
+    /// proposal.
+    TransferOwnership {
+        new_owner: String,
+        expiry: Option<Expiration>,
+    },
+    /// The proposed owner accepts.
+    AcceptOwnership,
+    /// Owner only: give up ownership for good (cancels any pending proposal).
+    RenounceOwnership,
+}
+
+impl From<OwnershipAction> for cw_ownable::Action {
+    fn from(a: OwnershipAction) -> Self {
+        match a {
+            OwnershipAction::TransferOwnership { new_owner, expiry } => {
+                cw_ownable::Action::TransferOwnership { new_owner, expiry }
+            }
+            OwnershipAction::AcceptOwnership => cw_ownable::Action::AcceptOwnership,
+            OwnershipAction::RenounceOwnership => cw_ownable::Action::RenounceOwnership,
+        }
+    }
 }
 
 /// Hook message a cw20 token sends in `Cw20ReceiveMsg::msg`.
@@ -249,14 +302,15 @@ pub enum QueryMsg {
     /// Every reward the staker could claim now.
     #[returns(PendingRewardsResponse)]
     PendingRewards { staker: String },
-    /// The staker's unbondings in id order.
+    /// The staker's unbondings in id order: all of them, or at most `limit` when given.
     #[returns(UnbondingsResponse)]
     Unbondings {
         staker: String,
         start_after: Option<u64>,
         limit: Option<u32>,
     },
-    /// Bonded stake securing the service, in total and per validator (validator order).
+    /// Bonded stake securing the service, in total and per validator (validator order): every
+    /// validator, or at most `limit` when given.
     #[returns(ServiceStakeResponse)]
     ServiceStake {
         service_id: u64,

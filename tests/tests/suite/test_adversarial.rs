@@ -309,7 +309,7 @@ fn a_token_calling_back_into_the_hub_from_send_is_refused_as_a_whole() {
     refused(&mut s, "is not a contract", |s| {
         s.execute(
             "payer",
-            &ExecuteMsg::Receive(cw20::Cw20ReceiveMsg {
+            &ExecuteMsg::Receive(restake_types::Cw20ReceiveMsg {
                 sender: s.addr("payer").to_string(),
                 amount: Uint128::new(1_000),
                 msg: to_json_binary(&ReceiveMsg::DistributeRewards { service_id: id }).unwrap(),
@@ -909,6 +909,16 @@ fn unknown_fields_are_refused_in_every_message() {
         (
             &owner,
             json!({"update_config": {"slash_destination": {"burn": {"all": true}}}}),
+            vec![],
+        ),
+        (
+            &owner,
+            json!({"update_ownership": {"transfer_ownership": {"new_owner": slasher, "expire": 5}}}),
+            vec![],
+        ),
+        (
+            "svc",
+            json!({"receive": {"sender": slasher, "amount": "1", "msg": "e30=", "memo": "x"}}),
             vec![],
         ),
         (

@@ -1865,7 +1865,7 @@ impl World {
             }
             Op::ReceiveFromAccount { service } => self.hub(
                 "stranger",
-                ExecuteMsg::Receive(cw20::Cw20ReceiveMsg {
+                ExecuteMsg::Receive(restake_types::Cw20ReceiveMsg {
                     sender: addr(s, "stranger"),
                     amount: Uint128::new(1_000),
                     msg: to_json_binary(&ReceiveMsg::DistributeRewards {

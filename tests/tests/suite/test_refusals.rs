@@ -14,7 +14,10 @@ use super::helpers::refused;
 fn setup() -> (Suite, String, String) {
     let mut suite = SuiteBuilder::new()
         .with_validators(2)
-        .with_hub(|m| m.min_deposit = Some(Uint128::new(1_000)))
+        .with_hub(|m| {
+            m.min_deposit = Some(Uint128::new(1_000));
+            m.max_veto_period = Some(7 * 86_400);
+        })
         .build();
     let (v0, v1) = (suite.validator(0), suite.validator(1));
     suite
@@ -273,6 +276,13 @@ fn service_updates_refused() {
             s,
             "oracle",
             json!({"service_id": 1, "add_reward_denoms": ["uosmo"]}),
+        )
+    });
+    refused(&mut s, "no field to update", |s| {
+        upd(
+            s,
+            "oracle",
+            json!({"service_id": 1, "add_reward_denoms": [], "add_reward_tokens": []}),
         )
     });
     refused(&mut s, "only the hub owner or the service's admin", |s| {

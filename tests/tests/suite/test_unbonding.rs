@@ -203,3 +203,86 @@ fn unbonding_status_and_completion_times() {
     assert_eq!(suite.balance("alice", "uatom"), 300);
     suite.assert_invariants();
 }
+
+/// `unbondings` and `service_stake` take no paging in the interface: they answer every entry
+/// unless a `limit` is given. `slash_requests` (a paged list) answers `[]` to `limit: 0`.
+#[test]
+fn unbondings_and_service_stake_answer_every_entry() {
+    let mut suite = SuiteBuilder::new()
+        .with_validators(12)
+        .with_hub(|m| m.max_veto_period = None)
+        .build();
+    let id = suite
+        .register(
+            restake_multitest::ServiceSpec::new("oracle")
+                .veto_period(30 * 86_400)
+                .opt_out_delay(30 * 86_400),
+        )
+        .unwrap();
+    let alice = suite.addr("alice").to_string();
+    for i in 0..12 {
+        let v = suite.validator(i);
+        suite.deposit("alice", &v, 1_000_000).unwrap();
+        suite.opt_in("alice", &v, &[id]).unwrap();
+    }
+    let v = suite.validator(0);
+    for i in 0..12u128 {
+        suite.unbond("alice", &v, 1_000 + i).unwrap();
+        suite.advance(3600);
+    }
+    let all = suite
+        .query_json(&format!(r#"{{"unbondings":{{"staker":"{alice}"}}}}"#))
+        .unwrap();
+    let all = all["unbondings"].as_array().unwrap();
+    assert_eq!(all.len(), 12);
+    let total: u128 = all
+        .iter()
+        .map(|u| u["amount"].as_str().unwrap().parse::<u128>().unwrap())
+        .sum();
+    assert_eq!(total, (0..12).map(|i| 1_000 + i).sum::<u128>());
+    let page = suite
+        .query_json(&format!(
+            r#"{{"unbondings":{{"staker":"{alice}","start_after":3,"limit":5}}}}"#
+        ))
+        .unwrap();
+    let ids: Vec<u64> = page["unbondings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["id"].as_u64().unwrap())
+        .collect();
+    assert_eq!(ids, vec![4, 5, 6, 7, 8]);
+
+    let stake = suite
+        .query_json(&format!(r#"{{"service_stake":{{"service_id":{id}}}}}"#))
+        .unwrap();
+    let validators = stake["validators"].as_array().unwrap();
+    assert_eq!(validators.len(), 12);
+    let per_validator: u128 = validators
+        .iter()
+        .map(|x| x["amount"].as_str().unwrap().parse::<u128>().unwrap())
+        .sum();
+    assert_eq!(stake["total"].as_str().unwrap(), per_validator.to_string());
+
+    // the default max_veto_period bounds nothing: a 30-day window was accepted above
+    for i in 1..=3 {
+        let val = suite.validator(i);
+        suite
+            .slash("oracle-slasher", id, &val, Decimal::percent(1))
+            .unwrap();
+    }
+    let q = |limit: &str| {
+        suite
+            .query_json(&format!(
+                r#"{{"slash_requests":{{"service_id":{id}{limit}}}}}"#
+            ))
+            .unwrap()["slash_requests"]
+            .as_array()
+            .unwrap()
+            .len()
+    };
+    assert_eq!(q(""), 3);
+    assert_eq!(q(r#","limit":2"#), 2);
+    assert_eq!(q(r#","limit":0"#), 0);
+    suite.assert_invariants();
+}
