@@ -24,6 +24,10 @@ use crate::state::*;
 /// The chain's limit on unbonding entries per (delegator, validator).
 pub const MAX_ENTRIES_PER_VALIDATOR: u32 = 7;
 
+/// Units per batch by which a shortfall may exceed the losses detected chain slashes imply
+/// and still count as explained by them (the chain rounds each slashed entry on its own).
+const EXPLAINED_SLACK_PER_BATCH: u128 = 2;
+
 pub fn unbond(
     deps: DepsMut,
     env: Env,
@@ -347,14 +351,21 @@ pub fn settle_matured(
             }
         }
         let suspected = suspected_losses(deps.storage, books, &ids)?;
-        let explained = !suspected.iter().all(|w| w.is_zero());
+        let shortfall = expected - arrived;
         // Of the batches a detected slash may have hit, charge those whose losses explain
         // what is missing (a slash after a batch was paid out did not touch it).
-        let weights: Vec<Uint128> = explaining_suspects(&suspected, expected - arrived)
+        let weights: Vec<Uint128> = explaining_suspects(&suspected, shortfall)
             .into_iter()
             .zip(&suspected)
             .map(|(hit, w)| if hit { *w } else { Uint128::zero() })
             .collect();
+        // The detected slashes explain the shortfall only if the losses they imply cover it
+        // (to a few units of rounding per batch): anything more missing is tokens the chain
+        // has not paid out yet (it pays a batch due in this block at the block's end),
+        // never a loss to book on the suspects.
+        let implied: Uint128 = weights.iter().copied().sum();
+        let slack = Uint128::from(EXPLAINED_SLACK_PER_BATCH * ids.len() as u128);
+        let explained = !implied.is_zero() && shortfall <= implied + slack;
         // Nothing larger than a plausible chain slash is ever booked as a loss, even when
         // the chain has certainly paid out (an `unbonding_period` set shorter than the
         // chain's would otherwise turn not-yet-returned tokens into losses).

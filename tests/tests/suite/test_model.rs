@@ -110,7 +110,8 @@ impl World {
             unbonding_epoch: HUB_UNBONDING.div_ceil(7),
             min_deposit: MIN_DEPOSIT,
             max_services_per_position: 8,
-            max_veto_period: HUB_UNBONDING,
+            // no bound by default beyond the 100-year cap on every duration
+            max_veto_period: 100 * 365 * 24 * 3600,
             max_reward_assets: 8,
             max_pools_per_validator: 256,
             slash_destination: SlashDestination::Burn {},
