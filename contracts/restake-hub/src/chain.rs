@@ -219,6 +219,11 @@ pub fn delegation(
 /// Credits native staking rewards of `validator` to the stake bonded on it now (the
 /// stake that earned them since the last credit: every change of that stake is preceded
 /// by a credit). Without bonded stake the rewards are kept as dust.
+///
+/// Anyone can pay a validator's delegators in any denom (`MsgDepositValidatorRewardsPool`),
+/// so besides the bonded denom at most `max_reward_assets` denoms are booked per validator
+/// (first come); rewards in further denoms stay in the hub unbooked, so no stranger can make
+/// every message on the validator iterate over (or store) junk.
 pub fn credit_native_rewards(
     store: &dyn Storage,
     books: &mut Books,
@@ -226,7 +231,22 @@ pub fn credit_native_rewards(
     rewards: &[Coin],
 ) -> Result<(), ContractError> {
     let bonded_denom = books.config.bonded_denom.clone();
+    let cap = books.config.max_reward_assets as usize;
     for reward in rewards {
+        let v = books.validator_mut(store, validator)?;
+        let booked = |d: &str| v.native_index.iter().any(|(k, _)| k == d);
+        let others = v
+            .native_index
+            .iter()
+            .filter(|(k, _)| *k != bonded_denom)
+            .count();
+        // (a new denom with no bonded stake to credit would only be dust: left unbooked too)
+        if reward.denom != bonded_denom
+            && !booked(&reward.denom)
+            && (others >= cap || v.bonded.is_zero())
+        {
+            continue;
+        }
         if reward.denom == bonded_denom {
             books.totals.liquid_bonded = books.totals.liquid_bonded.checked_add(reward.amount)?;
         }

@@ -250,7 +250,7 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractErro
 #[cfg_attr(not(feature = "library"), entry_point)]
 pub fn reply(deps: DepsMut, _env: Env, msg: Reply) -> Result<Response, ContractError> {
     match msg.id {
-        CW20_PAYOUT_REPLY_ID => rewards::payout_reply(deps.storage, &msg),
+        PAYOUT_REPLY_ID => rewards::payout_reply(deps.storage, &msg),
         _ => crate::chain::route_reply(deps.storage, &msg),
     }
 }

@@ -215,45 +215,45 @@ pub fn claim_rewards(
     }
     let msgs = collected.harvest;
     let mut payouts: Vec<SubMsg> = vec![];
-    let mut coins: Vec<Coin> = vec![];
     let mut paid = vec![];
     for (asset, amount) in &collected.amounts {
         paid.push(format!("{amount}{asset}"));
-        match asset {
-            Asset::Native(denom) => {
-                if *denom == books.config.bonded_denom {
-                    books.totals.liquid_bonded = books.totals.liquid_bonded.checked_sub(*amount)?;
-                }
-                coins.push(Coin::new(*amount, denom.clone()));
+        let transfer: CosmosMsg = match asset {
+            Asset::Native(denom) if *denom == books.config.bonded_denom => {
+                books.totals.liquid_bonded = books.totals.liquid_bonded.checked_sub(*amount)?;
+                payouts.push(SubMsg::new(BankMsg::Send {
+                    to_address: staker.to_string(),
+                    amount: vec![Coin::new(*amount, denom.clone())],
+                }));
+                continue;
             }
-            // A token that refuses the transfer must not block the staker's other rewards:
-            // the reply (on failure only) keeps that token's amount owed.
-            Asset::Cw20(token) => payouts.push(
-                SubMsg::reply_on_error(
-                    WasmMsg::Execute {
-                        contract_addr: token.to_string(),
-                        msg: to_json_binary(&Cw20ExecuteMsg::Transfer {
-                            recipient: staker.to_string(),
-                            amount: *amount,
-                        })?,
-                        funds: vec![],
-                    },
-                    CW20_PAYOUT_REPLY_ID,
-                )
-                .with_payload(to_json_binary(&Cw20Payout {
-                    staker: staker.clone(),
-                    token: token.clone(),
+            Asset::Native(denom) => BankMsg::Send {
+                to_address: staker.to_string(),
+                amount: vec![Coin::new(*amount, denom.clone())],
+            }
+            .into(),
+            Asset::Cw20(token) => WasmMsg::Execute {
+                contract_addr: token.to_string(),
+                msg: to_json_binary(&Cw20ExecuteMsg::Transfer {
+                    recipient: staker.to_string(),
                     amount: *amount,
-                })?),
-            ),
-        }
-    }
-    if !coins.is_empty() {
-        coins.sort_by(|a, b| a.denom.cmp(&b.denom));
-        payouts.push(SubMsg::new(BankMsg::Send {
-            to_address: staker.to_string(),
-            amount: coins,
-        }));
+                })?,
+                funds: vec![],
+            }
+            .into(),
+        };
+        // A reward asset whose transfer is refused (a token contract, a denom with a send
+        // hook or sends disabled) must not block the staker's other rewards: the reply (on
+        // failure only) keeps that asset's amount owed.
+        payouts.push(
+            SubMsg::reply_on_error(transfer, PAYOUT_REPLY_ID).with_payload(to_json_binary(
+                &Payout {
+                    staker: staker.clone(),
+                    asset: asset.clone(),
+                    amount: *amount,
+                },
+            )?),
+        );
     }
     books.save(deps.storage)?;
     Ok(Response::new()
@@ -314,31 +314,34 @@ pub fn harvest(
         .add_attribute("validators", harvested.join(",")))
 }
 
-/// What a cw20 payout's reply needs to keep the amount owed when the token refuses it.
+/// What a payout's reply needs to keep the amount owed when the transfer is refused.
 #[cosmwasm_schema::cw_serde]
-struct Cw20Payout {
+struct Payout {
     staker: Addr,
-    token: Addr,
+    asset: Asset,
     amount: Uint128,
 }
 
-/// The reply of a refused cw20 payout: the amount goes back to the staker's rewards, to
-/// be claimed again later.
+/// The reply of a refused payout (a cw20 token, or a native denom other than the bonded
+/// one): the amount goes back to the staker's rewards, to be claimed again later.
 pub fn payout_reply(store: &mut dyn Storage, reply: &Reply) -> Result<Response, ContractError> {
-    let Some((error, payout)) =
-        crate::chain::refused::<Cw20Payout>(reply, "a cw20 payout", "its details")?
+    let Some((error, payout)) = crate::chain::refused::<Payout>(reply, "a payout", "its details")?
     else {
         return Ok(Response::new());
     };
     let mut info = STAKERS.may_load(store, &payout.staker)?.unwrap_or_default();
     let owed = Decimal256::from_atomics(payout.amount, 0)
-        .map_err(|_| restake_types::math::MathError::Overflow("cw20 payout"))?;
-    add(&mut info.rewards, &Asset::Cw20(payout.token.clone()), owed)?;
+        .map_err(|_| restake_types::math::MathError::Overflow("payout"))?;
+    add(&mut info.rewards, &payout.asset, owed)?;
     STAKERS.save(store, &payout.staker, &info)?;
+    let (action, key, value) = match payout.asset {
+        Asset::Cw20(token) => ("cw20_payout_failed", "cw20", token.into_string()),
+        Asset::Native(denom) => ("native_payout_failed", "denom", denom),
+    };
     Ok(Response::new()
-        .add_attribute("action", "cw20_payout_failed")
+        .add_attribute("action", action)
         .add_attribute("staker", payout.staker)
-        .add_attribute("cw20", payout.token)
+        .add_attribute(key, value)
         .add_attribute("amount", payout.amount)
         .add_attribute("error", error))
 }

@@ -362,8 +362,9 @@ pub const UNBONDING_GROUPS: Map<(u64, u64), UnbondingGroup> = Map::new("unbondin
 pub const UNBONDINGS: Map<(&Addr, u64), Unbonding> = Map::new("unbondings");
 /// Reply id of the submessages routing slashed tokens (the amount rides in the payload).
 pub const ROUTE_REPLY_ID: u64 = 1;
-/// Reply id of cw20 reward payouts (staker, token and amount ride in the payload).
-pub const CW20_PAYOUT_REPLY_ID: u64 = 2;
+/// Reply id of reward payouts other than the bonded denom (staker, asset and amount ride in the
+/// payload).
+pub const PAYOUT_REPLY_ID: u64 = 2;
 
 /// Key of a service set: sorted ids joined by dots ("" for no service).
 pub fn set_key(services: &[u64]) -> String {

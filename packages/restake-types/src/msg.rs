@@ -76,7 +76,8 @@ pub struct InstantiateMsg {
     /// Upper bound for services' veto windows in seconds (default: no bound beyond the
     /// 100 years every duration is capped at).
     pub max_veto_period: Option<u64>,
-    /// Most reward assets (native denoms + cw20 tokens) per service (default 8).
+    /// Most reward assets (native denoms + cw20 tokens) per service (default 8); also the most
+    /// native staking-reward denoms besides the bonded one booked per validator.
     pub max_reward_assets: Option<u32>,
     /// Where slashed stake goes (default `{"burn":{}}`).
     pub slash_destination: Option<SlashDestination>,
