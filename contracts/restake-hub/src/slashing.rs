@@ -301,6 +301,9 @@ pub fn destination_name(destination: &Destination) -> String {
     }
 }
 
+/// Shortfalls of at most this many units are taken for the chain's share rounding.
+const CHAIN_ROUNDING_UNITS: u128 = 2;
+
 /// Shares a chain-slashing shortfall of `shortfall` tokens pro rata by everything still
 /// delegated on the validator: the pools' bonded stake, the queued batch (unbonds and
 /// slashed stake) and dust, exactly (largest remainders take the rounding units), so the
@@ -369,8 +372,12 @@ pub fn apply_chain_shortfall(
     let state = books.validator_mut(store, validator)?;
     state.queued = state.queued.checked_sub(queued_loss)?;
     state.dust = state.dust.checked_sub(dust_loss)?;
-    if state.in_flight > 0 {
-        // Remembered for the batches in flight; older detections can no longer matter.
+    // Remembered for the batches in flight; older detections can no longer matter. A
+    // shortfall of a unit or two is the chain's share rounding (a delegation on a validator
+    // whose token/share rate is not whole reads a unit short after a delegate), not a slash
+    // of the entries in flight: recording those would grow the validator's record with every
+    // delegation change.
+    if state.in_flight > 0 && shortfall.u128() > CHAIN_ROUNDING_UNITS {
         state.chain_slashes.retain(|e| e.detected >= horizon);
         state.chain_slashes.push(ChainSlash {
             seq: state.chain_slash_count,
