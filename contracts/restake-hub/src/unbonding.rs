@@ -234,12 +234,15 @@ pub fn process_unbondings(
 ) -> Result<Response, ContractError> {
     nonpayable(&info)?;
     let mut books = Books::load(deps.storage)?;
-    let (mut msgs, settled) = settle_matured(deps.as_ref(), &env, &mut books)?;
+    let (mut msgs, settled) = settle_matured(deps.as_ref(), &env, &mut books, &[])?;
     let queued: Vec<String> = QUEUED
         .keys(deps.storage, None, None, Order::Ascending)
         .collect::<StdResult<_>>()?;
     let mut sent = vec![];
     for validator in queued {
+        if sent.len() >= MAX_BATCHES_PER_MESSAGE {
+            break;
+        }
         let epoch = books.config.unbonding_epoch;
         if !is_due(
             epoch,
@@ -272,6 +275,12 @@ pub fn process_unbondings(
         .add_attribute("validators", sent.join(",")))
 }
 
+/// Most batches one message settles, and most validators one `process_unbondings` sends to
+/// (each costs O(its pools) or a withdrawal and an undelegation), so neither message grows
+/// with the number of validators whose batches fall due together; the rest wait for the
+/// next claim or crank, earliest first.
+pub const MAX_BATCHES_PER_MESSAGE: usize = 10;
+
 /// A shortfall larger than this share of what a set of batches expected is taken as
 /// "not returned yet" rather than as chain slashing (Cosmos chains slash at most 5% for
 /// double signing).
@@ -288,11 +297,15 @@ const MAX_PLAUSIBLE_LOSS_PERCENT: u128 = 33;
 /// [`restake_types::math::explaining_suspects`]), weighted by those losses; an unexplained one is only
 /// accepted once the chain has certainly paid out (a strictly earlier block was past the
 /// completion time). Otherwise the latest batches are presumed not returned yet (the
-/// chain pays out at the end of the block) and wait. Returns the messages (harvests, routing) and the number settled.
+/// chain pays out at the end of the block) and wait.
+///
+/// At most [`MAX_BATCHES_PER_MESSAGE`] batches are settled: those in `first` (a claimer's
+/// own), then the earliest. Returns the messages (harvests, routing) and the number settled.
 pub fn settle_matured(
     deps: Deps,
     env: &Env,
     books: &mut Books,
+    first: &[u64],
 ) -> Result<(Vec<SubMsg>, u32), ContractError> {
     let now = env.block.time.seconds();
     if env.block.height > books.totals.seen_height {
@@ -326,8 +339,12 @@ pub fn settle_matured(
         for id in &ids {
             expected += books.batch(deps.storage, *id)?.expected;
         }
+        // The batches this message may settle, by position in `ids`.
+        let mut chosen: Vec<usize> = (0..ids.len()).collect();
+        chosen.sort_by_key(|i| !first.contains(&ids[*i]));
+        chosen.truncate(MAX_BATCHES_PER_MESSAGE);
         if arrived >= expected {
-            for id in &ids {
+            for id in chosen.iter().map(|i| &ids[*i]) {
                 let e = books.batch(deps.storage, *id)?.expected;
                 msgs.extend(settle_batch(
                     deps.storage,
@@ -340,9 +357,11 @@ pub fn settle_matured(
             // Anything more stays unaccounted: it may be a batch the chain returned before
             // the hub's completion time (an unbonding_period longer than the chain's), which
             // must find its tokens when it comes due.
-            return Ok((msgs, ids.len() as u32));
+            return Ok((msgs, chosen.len() as u32));
         }
-        for id in &ids {
+        // (the validators of the batches this message may settle: a batch further on whose
+        // validator was not synced just finds fewer slashes to explain a shortfall, and waits)
+        for id in chosen.iter().map(|i| &ids[*i]) {
             let validator = books.batch(deps.storage, *id)?.validator.clone();
             if !synced.contains(&validator) {
                 let (harvest, _) = harvest_and_sync(deps, env, books, &validator)?;
@@ -374,20 +393,24 @@ pub fn settle_matured(
         if plausible && (explained || latest <= certain_until) {
             let returns = attribute_return(deps.storage, books, &ids, &weights, arrived, expected)?;
             let mut used = Uint128::zero();
-            for (id, returned) in ids.iter().zip(returns) {
+            for i in &chosen {
                 msgs.extend(settle_batch(
                     deps.storage,
                     &env.contract.address,
                     books,
-                    *id,
-                    returned,
+                    ids[*i],
+                    returns[*i],
                 )?);
-                used += returned;
+                used += returns[*i];
             }
-            let leftover = arrived - used;
-            books.totals.liquid_bonded += leftover;
-            add_bonded_dust(deps.storage, books, leftover)?;
-            return Ok((msgs, ids.len() as u32));
+            if chosen.len() == ids.len() {
+                // The rounding left over is nobody's; while batches of this set still wait,
+                // what arrived beyond the settled returns is theirs.
+                let leftover = arrived - used;
+                books.totals.liquid_bonded += leftover;
+                add_bonded_dust(deps.storage, books, leftover)?;
+            }
+            return Ok((msgs, chosen.len() as u32));
         }
         // Presume the latest batches have not been returned yet.
         set.retain(|(secs, _)| *secs < latest);
@@ -576,12 +599,10 @@ pub fn claim_unbonded(
     nonpayable(&info)?;
     let staker = info.sender;
     let mut books = Books::load(deps.storage)?;
-    let (mut msgs, _) = settle_matured(deps.as_ref(), &env, &mut books)?;
-    let entries: Vec<Unbonding> = UNBONDINGS
-        .prefix(&staker)
-        .range(deps.storage, None, None, Order::Ascending)
-        .map(|r| r.map(|(_, e)| e))
-        .collect::<StdResult<_>>()?;
+    let entries = entries_of(deps.storage, &staker)?;
+    let mut own: Vec<u64> = entries.iter().map(|e| e.batch_id).collect();
+    own.dedup();
+    let (mut msgs, _) = settle_matured(deps.as_ref(), &env, &mut books, &own)?;
     if entries.is_empty() {
         return Err(ContractError::NothingToClaim {
             reason: "you have no unbondings".into(),
@@ -623,10 +644,17 @@ pub fn claim_unbonded(
                 frozen.join(", ")
             )
         } else {
-            format!(
-                "no unbonding has matured yet; the next completes at {} (unix time)",
-                waiting.unwrap_or(env.block.time).seconds()
-            )
+            match waiting.filter(|eta| *eta > env.block.time) {
+                Some(eta) => format!(
+                    "no unbonding has matured yet; the next completes at {} (unix time)",
+                    eta.seconds()
+                ),
+                // Due, but the chain pays a batch at the end of the block past its completion,
+                // and one message settles at most MAX_BATCHES_PER_MESSAGE batches.
+                None => "your unbondings are due but their tokens are not settled yet: \
+                         claim again in a later block"
+                    .to_string(),
+            }
         };
         return Err(ContractError::NothingToClaim { reason });
     }

@@ -286,3 +286,59 @@ fn unbondings_and_service_stake_answer_every_entry() {
     assert_eq!(q(r#","limit":0"#), 0);
     suite.assert_invariants();
 }
+
+/// Batches of many validators falling due together are settled (and queued ones sent) at
+/// most `MAX_BATCHES_PER_MESSAGE` (10) per message, earliest first, so neither a claim nor
+/// the crank grows with the number of validators; the rest follow with the next call.
+#[test]
+fn batches_of_many_validators_are_settled_and_sent_ten_per_message() {
+    let n = 12;
+    let mut suite = SuiteBuilder::new()
+        .with_validators(n)
+        .with_apr(Decimal::zero())
+        .build();
+    let stakers: Vec<String> = (0..n).map(|i| format!("staker{i}")).collect();
+    for (i, s) in stakers.iter().enumerate() {
+        let v = suite.validator(i);
+        suite.deposit(s, &v, 1_000_000).unwrap();
+        // the first unbond on a validator goes out at once: 12 batches due together
+        suite.unbond(s, &v, 1_000).unwrap();
+    }
+    for (i, s) in stakers.iter().enumerate() {
+        let v = suite.validator(i);
+        suite.unbond(s, &v, 2_000).unwrap(); // queued for the next epoch
+    }
+    let sent = |res: &AppResponse| attr(res, "batches_sent").unwrap();
+    let settled = |res: &AppResponse| attr(res, "batches_settled").unwrap();
+    suite.advance(HUB_UNBONDING.div_ceil(7) + 1);
+    let res = suite.process_unbondings().unwrap();
+    assert_eq!(unbond_events(&res), 10);
+    assert_eq!(sent(&res), "10");
+    let res = suite.process_unbondings().unwrap();
+    assert_eq!((sent(&res).as_str(), unbond_events(&res)), ("2", 2));
+    assert_eq!(sent(&suite.process_unbondings().unwrap()), "0");
+    suite.assert_invariants();
+
+    // the first 12 batches are due together: 10, then 2, are settled
+    suite.advance(HUB_UNBONDING - HUB_UNBONDING.div_ceil(7));
+    assert_eq!(settled(&suite.process_unbondings().unwrap()), "10");
+    let last = stakers.last().unwrap();
+    assert!(suite.unbondings(last).unwrap().len() == 2);
+    let before = suite.balance(last, "uatom");
+    suite.claim_unbonded(last).unwrap(); // the claim settles the remaining 2
+    assert_eq!(suite.balance(last, "uatom") - before, 1_000);
+    for s in &stakers[..n - 1] {
+        suite.claim_unbonded(s).unwrap();
+    }
+    suite.assert_invariants();
+    // the second batches, with no crank: a claim settles the claimer's own batches first,
+    // so the staker of the latest batch is paid by the first claim of this block
+    suite.advance(HUB_UNBONDING.div_ceil(7) + 1);
+    for s in stakers.iter().rev() {
+        let before = suite.balance(s, "uatom");
+        suite.claim_unbonded(s).unwrap();
+        assert_eq!(suite.balance(s, "uatom") - before, 2_000, "{s}");
+    }
+    assert_eq!(suite.stats().unwrap().total_unbonding.u128(), 0);
+    suite.assert_invariants();
+}
