@@ -65,6 +65,10 @@ pub struct Totals {
     pub seen_time: u64,
     #[serde(default)]
     pub earlier_time: u64,
+    /// Bonded-denom tokens in the hub's balance reserved for batches whose return is decided
+    /// but which are not settled yet (`Batch::decided`).
+    #[serde(default)]
+    pub reserved: Uint128,
 }
 
 /// Cold statistics: slashing and dust.
@@ -261,6 +265,14 @@ pub struct Batch {
     /// have hit it in flight, earlier ones were already synced away.
     #[serde(default)]
     pub chain_slashes_at_send: u64,
+    /// The return decided for this batch when its set was settled beyond what one message
+    /// settles; its tokens are reserved (`Totals::reserved`) until it is settled.
+    #[serde(default)]
+    pub decided: Option<Uint128>,
+    /// Its validator was synced after the batch came due: any chain slash that hit it in
+    /// flight is known.
+    #[serde(default)]
+    pub checked: bool,
 }
 
 /// The unbonding stake of one pool in one batch.

@@ -167,6 +167,8 @@ pub fn queued_batch(
         expected: Uint128::zero(),
         returned: Uint128::zero(),
         chain_slashes_at_send: 0,
+        decided: None,
+        checked: false,
     });
     books.validator_mut(store, validator)?.queued_batch = Some(id);
     books.set_queued(validator, Some(id));
@@ -299,8 +301,13 @@ const MAX_PLAUSIBLE_LOSS_PERCENT: u128 = 33;
 /// completion time). Otherwise the latest batches are presumed not returned yet (the
 /// chain pays out at the end of the block) and wait.
 ///
-/// At most [`MAX_BATCHES_PER_MESSAGE`] batches are settled: those in `first` (a claimer's
-/// own), then the earliest. Returns the messages (harvests, routing) and the number settled.
+/// At most [`MAX_BATCHES_PER_MESSAGE`] batches are settled per message: those in `first` (a
+/// claimer's own), then the earliest. Once a set of batches is decided, the returns of those
+/// left for later are fixed (`Batch::decided`, the tokens reserved), so a later arrival or
+/// shortfall can never shift a loss between them. A shortfall is only shared once every
+/// batch of the set has had its validator synced since it came due (at most
+/// [`MAX_BATCHES_PER_MESSAGE`] syncs per message). Returns the messages (harvests, routing)
+/// and the number settled.
 pub fn settle_matured(
     deps: Deps,
     env: &Env,
@@ -322,16 +329,43 @@ pub fn settle_matured(
             Order::Ascending,
         )
         .collect::<StdResult<_>>()?;
-    if due.is_empty() {
-        return Ok((vec![], 0));
+    let own_first = |ids: &mut Vec<u64>| ids.sort_by_key(|id| !first.contains(id));
+    let hub = &env.contract.address;
+    let mut msgs = vec![];
+
+    // Batches whose return an earlier message decided: settle them first.
+    let mut decided = vec![];
+    let mut set = vec![];
+    for (secs, id) in due {
+        match books.batch(deps.storage, id)?.decided {
+            Some(_) => decided.push(id),
+            None => set.push((secs, id)),
+        }
     }
+    own_first(&mut decided);
+    let mut settled = 0;
+    for id in decided.iter().take(MAX_BATCHES_PER_MESSAGE) {
+        let returned = books
+            .batch_mut(deps.storage, *id)?
+            .decided
+            .take()
+            .unwrap_or_default();
+        books.totals.reserved = books.totals.reserved.checked_sub(returned)?;
+        msgs.extend(settle_batch(deps.storage, hub, books, *id, returned)?);
+        settled += 1;
+    }
+    let budget = MAX_BATCHES_PER_MESSAGE - settled;
+    if set.is_empty() || budget == 0 {
+        return Ok((msgs, settled as u32));
+    }
+
     let balance = deps
         .querier
-        .query_balance(&env.contract.address, &books.config.bonded_denom)?
+        .query_balance(hub, &books.config.bonded_denom)?
         .amount;
-    let arrived = balance.saturating_sub(books.totals.liquid_bonded);
-    let mut msgs = vec![];
-    let mut set = due;
+    let arrived = balance
+        .saturating_sub(books.totals.liquid_bonded)
+        .saturating_sub(books.totals.reserved);
     let mut synced: Vec<String> = vec![];
     while let Some(&(latest, _)) = set.last() {
         let ids: Vec<u64> = set.iter().map(|(_, id)| *id).collect();
@@ -339,83 +373,89 @@ pub fn settle_matured(
         for id in &ids {
             expected += books.batch(deps.storage, *id)?.expected;
         }
-        // The batches this message may settle, by position in `ids`.
-        let mut chosen: Vec<usize> = (0..ids.len()).collect();
-        chosen.sort_by_key(|i| !first.contains(&ids[*i]));
-        chosen.truncate(MAX_BATCHES_PER_MESSAGE);
-        if arrived >= expected {
-            for id in chosen.iter().map(|i| &ids[*i]) {
-                let e = books.batch(deps.storage, *id)?.expected;
-                msgs.extend(settle_batch(
-                    deps.storage,
-                    &env.contract.address,
-                    books,
-                    *id,
-                    e,
-                )?);
+        // The batches this message may settle first.
+        let mut order = ids.clone();
+        own_first(&mut order);
+        let returns: Vec<Uint128> = if arrived >= expected {
+            // Everything due arrived: each batch gets what it expected. Anything more stays
+            // unaccounted: it may be a batch the chain returned before the hub's completion
+            // time (an unbonding_period longer than the chain's), which must find its tokens
+            // when it comes due.
+            let mut e = vec![];
+            for id in &ids {
+                e.push(books.batch(deps.storage, *id)?.expected);
             }
-            // Anything more stays unaccounted: it may be a batch the chain returned before
-            // the hub's completion time (an unbonding_period longer than the chain's), which
-            // must find its tokens when it comes due.
-            return Ok((msgs, chosen.len() as u32));
-        }
-        // (the validators of the batches this message may settle: a batch further on whose
-        // validator was not synced just finds fewer slashes to explain a shortfall, and waits)
-        for id in chosen.iter().map(|i| &ids[*i]) {
-            let validator = books.batch(deps.storage, *id)?.validator.clone();
-            if !synced.contains(&validator) {
-                let (harvest, _) = harvest_and_sync(deps, env, books, &validator)?;
-                msgs.extend(harvest.into_iter().map(SubMsg::new));
-                synced.push(validator);
+            e
+        } else {
+            // A shortfall is shared only once every batch's validator has been synced since
+            // the batch came due: a slash of an entry in flight shows there, and nowhere else.
+            for id in &order {
+                if books.batch(deps.storage, *id)?.checked {
+                    continue;
+                }
+                let validator = books.batch(deps.storage, *id)?.validator.clone();
+                if !synced.contains(&validator) {
+                    if synced.len() >= MAX_BATCHES_PER_MESSAGE {
+                        continue;
+                    }
+                    let (harvest, _) = harvest_and_sync(deps, env, books, &validator)?;
+                    msgs.extend(harvest.into_iter().map(SubMsg::new));
+                    synced.push(validator.clone());
+                }
+                books.batch_mut(deps.storage, *id)?.checked = true;
             }
-        }
-        let suspected = suspected_losses(deps.storage, books, &ids)?;
-        let shortfall = expected - arrived;
-        // Of the batches a detected slash may have hit, charge those whose losses explain
-        // what is missing (a slash after a batch was paid out did not touch it).
-        let weights: Vec<Uint128> = explaining_suspects(&suspected, shortfall)
-            .into_iter()
-            .zip(&suspected)
-            .map(|(hit, w)| if hit { *w } else { Uint128::zero() })
-            .collect();
-        // The detected slashes explain the shortfall only if the losses they imply cover it
-        // (to a few units of rounding per batch): anything more missing is tokens the chain
-        // has not paid out yet (it pays a batch due in this block at the block's end),
-        // never a loss to book on the suspects.
-        let implied: Uint128 = weights.iter().copied().sum();
-        let slack = Uint128::from(EXPLAINED_SLACK_PER_BATCH * ids.len() as u128);
-        let explained = !implied.is_zero() && shortfall <= implied + slack;
-        // Nothing larger than a plausible chain slash is ever booked as a loss, even when
-        // the chain has certainly paid out (an `unbonding_period` set shorter than the
-        // chain's would otherwise turn not-yet-returned tokens into losses).
-        let plausible =
-            arrived.u128() * 100 >= expected.u128() * (100 - MAX_PLAUSIBLE_LOSS_PERCENT);
-        if plausible && (explained || latest <= certain_until) {
+            for id in &ids {
+                if !books.batch(deps.storage, *id)?.checked {
+                    // More validators to sync than one message may: the next call goes on.
+                    return Ok((msgs, settled as u32));
+                }
+            }
+            let suspected = suspected_losses(deps.storage, books, &ids)?;
+            let shortfall = expected - arrived;
+            // Of the batches a detected slash may have hit, charge those whose losses explain
+            // what is missing (a slash after a batch was paid out did not touch it).
+            let weights: Vec<Uint128> = explaining_suspects(&suspected, shortfall)
+                .into_iter()
+                .zip(&suspected)
+                .map(|(hit, w)| if hit { *w } else { Uint128::zero() })
+                .collect();
+            // The detected slashes explain the shortfall only if the losses they imply cover
+            // it (to a few units of rounding per batch): anything more missing is tokens the
+            // chain has not paid out yet (it pays a batch due in this block at the block's
+            // end), never a loss to book on the suspects.
+            let implied: Uint128 = weights.iter().copied().sum();
+            let slack = Uint128::from(EXPLAINED_SLACK_PER_BATCH * ids.len() as u128);
+            let explained = !implied.is_zero() && shortfall <= implied + slack;
+            // Nothing larger than a plausible chain slash is ever booked as a loss, even when
+            // the chain has certainly paid out (an `unbonding_period` set shorter than the
+            // chain's would otherwise turn not-yet-returned tokens into losses).
+            let plausible =
+                arrived.u128() * 100 >= expected.u128() * (100 - MAX_PLAUSIBLE_LOSS_PERCENT);
+            if !(plausible && (explained || latest <= certain_until)) {
+                // Presume the latest batches have not been returned yet.
+                set.retain(|(secs, _)| *secs < latest);
+                continue;
+            }
             let returns = attribute_return(deps.storage, books, &ids, &weights, arrived, expected)?;
-            let mut used = Uint128::zero();
-            for i in &chosen {
-                msgs.extend(settle_batch(
-                    deps.storage,
-                    &env.contract.address,
-                    books,
-                    ids[*i],
-                    returns[*i],
-                )?);
-                used += returns[*i];
+            // The rounding left over is nobody's.
+            let leftover = arrived - returns.iter().copied().sum::<Uint128>();
+            books.totals.liquid_bonded += leftover;
+            add_bonded_dust(deps.storage, books, leftover)?;
+            returns
+        };
+        for (n, id) in order.iter().enumerate() {
+            let returned = returns[ids.iter().position(|x| x == id).unwrap_or_default()];
+            if n < budget {
+                msgs.extend(settle_batch(deps.storage, hub, books, *id, returned)?);
+                settled += 1;
+            } else {
+                books.batch_mut(deps.storage, *id)?.decided = Some(returned);
+                books.totals.reserved = books.totals.reserved.checked_add(returned)?;
             }
-            if chosen.len() == ids.len() {
-                // The rounding left over is nobody's; while batches of this set still wait,
-                // what arrived beyond the settled returns is theirs.
-                let leftover = arrived - used;
-                books.totals.liquid_bonded += leftover;
-                add_bonded_dust(deps.storage, books, leftover)?;
-            }
-            return Ok((msgs, chosen.len() as u32));
         }
-        // Presume the latest batches have not been returned yet.
-        set.retain(|(secs, _)| *secs < latest);
+        return Ok((msgs, settled as u32));
     }
-    Ok((msgs, 0))
+    Ok((msgs, settled as u32))
 }
 
 /// For each batch, the loss the chain slashes detected on its validator imply for it: a
@@ -601,6 +641,7 @@ pub fn claim_unbonded(
     let mut books = Books::load(deps.storage)?;
     let entries = entries_of(deps.storage, &staker)?;
     let mut own: Vec<u64> = entries.iter().map(|e| e.batch_id).collect();
+    own.sort_unstable();
     own.dedup();
     let (mut msgs, _) = settle_matured(deps.as_ref(), &env, &mut books, &own)?;
     if entries.is_empty() {

@@ -579,7 +579,10 @@ fn journey() {
         chain.now()
     );
     assert!(chain.now() >= alice_completion);
-    assert!(err.contains("no unbonding has matured yet"), "{err}");
+    assert!(
+        err.contains("are due but their tokens are not settled yet"),
+        "{err}"
+    );
     assert_eq!(
         chain.balance(&hub.addr, DENOM),
         hub_before + 4_500_000,
