@@ -9,7 +9,7 @@ use crate::error::nonpayable;
 use cosmwasm_std::{
     Decimal, Decimal256, DepsMut, Env, MessageInfo, Response, Storage, SubMsg, Uint128,
 };
-use restake_types::math::split_loss;
+use restake_types::math::{floor_ratio, split_loss};
 use restake_types::{Asset, SlashStatus};
 
 use crate::books::Books;
@@ -375,9 +375,13 @@ pub fn apply_chain_shortfall(
     // Remembered for the batches in flight; older detections can no longer matter. A
     // shortfall of a unit or two is the chain's share rounding (a delegation on a validator
     // whose token/share rate is not whole reads a unit short after a delegate), not a slash
-    // of the entries in flight: recording those would grow the validator's record with every
-    // delegation change.
-    if state.in_flight > 0 && shortfall.u128() > CHAIN_ROUNDING_UNITS {
+    // of the entries in flight, unless so much is in flight that even it would imply a loss
+    // there: recording those would grow the validator's record with every delegation change.
+    let implied_in_flight = floor_ratio(state.in_flight_tokens, shortfall, before)
+        .unwrap_or(Uint128::MAX)
+        .u128();
+    let rounding = shortfall.u128().max(implied_in_flight) <= CHAIN_ROUNDING_UNITS;
+    if state.in_flight > 0 && !rounding {
         state.chain_slashes.retain(|e| e.detected >= horizon);
         state.chain_slashes.push(ChainSlash {
             seq: state.chain_slash_count,
