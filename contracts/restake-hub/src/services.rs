@@ -242,9 +242,22 @@ pub fn update_service(
         service.metadata_uri = metadata_uri;
         changed.push("metadata_uri");
     }
-    // An empty list adds nothing: it is no update (and alone, refused as such).
-    let add_reward_denoms = add_reward_denoms.filter(|d| !d.is_empty());
-    let add_reward_tokens = add_reward_tokens.filter(|t| !t.is_empty());
+    for (field, empty) in [
+        (
+            "add_reward_denoms",
+            add_reward_denoms.as_ref().is_some_and(Vec::is_empty),
+        ),
+        (
+            "add_reward_tokens",
+            add_reward_tokens.as_ref().is_some_and(Vec::is_empty),
+        ),
+    ] {
+        if empty {
+            return Err(ContractError::EmptyList {
+                field: field.into(),
+            });
+        }
+    }
     if add_reward_denoms.is_some() || add_reward_tokens.is_some() {
         add_assets(
             deps.api,

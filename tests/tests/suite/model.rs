@@ -1388,6 +1388,14 @@ impl Model {
                     metadata_uri.as_ref().is_some_and(|u| u.len() > MAX_URI_LEN),
                     "invalid metadata_uri",
                 );
+                r.must(
+                    add_reward_denoms.as_ref().is_some_and(|d| d.is_empty()),
+                    "add_reward_denoms must not be empty",
+                );
+                r.must(
+                    add_reward_tokens.as_ref().is_some_and(|t| t.is_empty()),
+                    "add_reward_tokens must not be empty",
+                );
                 if add_reward_denoms.is_some() || add_reward_tokens.is_some() {
                     let mut assets: Vec<AssetKey> = s
                         .reward_denoms

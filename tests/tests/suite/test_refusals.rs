@@ -278,11 +278,18 @@ fn service_updates_refused() {
             json!({"service_id": 1, "add_reward_denoms": ["uosmo"]}),
         )
     });
-    refused(&mut s, "no field to update", |s| {
+    refused(&mut s, "add_reward_denoms must not be empty", |s| {
         upd(
             s,
             "oracle",
-            json!({"service_id": 1, "add_reward_denoms": [], "add_reward_tokens": []}),
+            json!({"service_id": 1, "max_slash": "0.05", "add_reward_denoms": []}),
+        )
+    });
+    refused(&mut s, "add_reward_tokens must not be empty", |s| {
+        upd(
+            s,
+            "oracle",
+            json!({"service_id": 1, "add_reward_tokens": []}),
         )
     });
     refused(&mut s, "only the hub owner or the service's admin", |s| {
