@@ -233,29 +233,33 @@ pub fn credit_native_rewards(
     let bonded_denom = books.config.bonded_denom.clone();
     let cap = books.config.max_reward_assets as usize;
     for reward in rewards {
+        let is_bonded_denom = reward.denom == bonded_denom;
         let v = books.validator_mut(store, validator)?;
-        let booked = |d: &str| v.native_index.iter().any(|(k, _)| k == d);
-        let others = v
-            .native_index
-            .iter()
-            .filter(|(k, _)| *k != bonded_denom)
-            .count();
-        // (a new denom with no bonded stake to credit would only be dust: left unbooked too)
-        if reward.denom != bonded_denom
-            && !booked(&reward.denom)
-            && (others >= cap || v.bonded.is_zero())
-        {
-            continue;
+        let stake = v.bonded;
+        if !is_bonded_denom && !v.native_index.iter().any(|(k, _)| *k == reward.denom) {
+            // A new denom: booked while the validator has room, and stake to credit it to
+            // (with none it would only be dust).
+            let others = v
+                .native_index
+                .iter()
+                .filter(|(k, _)| *k != bonded_denom)
+                .count();
+            if others >= cap || stake.is_zero() {
+                continue;
+            }
         }
-        if reward.denom == bonded_denom {
+        if is_bonded_denom {
             books.totals.liquid_bonded = books.totals.liquid_bonded.checked_add(reward.amount)?;
         }
-        let v = books.validator_mut(store, validator)?;
-        if v.bonded.is_zero() {
+        if stake.is_zero() {
             books.add_dust(store, Asset::Native(reward.denom.clone()), reward.amount)?;
         } else {
-            let growth: Decimal256 = index_increment(reward.amount, v.bonded)?;
-            add(&mut v.native_index, &reward.denom, growth)?;
+            let growth: Decimal256 = index_increment(reward.amount, stake)?;
+            add(
+                &mut books.validator_mut(store, validator)?.native_index,
+                &reward.denom,
+                growth,
+            )?;
         }
     }
     Ok(())

@@ -219,14 +219,6 @@ pub fn claim_rewards(
     for (asset, amount) in &collected.amounts {
         paid.push(format!("{amount}{asset}"));
         let transfer: CosmosMsg = match asset {
-            Asset::Native(denom) if *denom == books.config.bonded_denom => {
-                books.totals.liquid_bonded = books.totals.liquid_bonded.checked_sub(*amount)?;
-                payouts.push(SubMsg::new(BankMsg::Send {
-                    to_address: staker.to_string(),
-                    amount: vec![Coin::new(*amount, denom.clone())],
-                }));
-                continue;
-            }
             Asset::Native(denom) => BankMsg::Send {
                 to_address: staker.to_string(),
                 amount: vec![Coin::new(*amount, denom.clone())],
@@ -242,17 +234,22 @@ pub fn claim_rewards(
             }
             .into(),
         };
-        // A reward asset whose transfer is refused (a token contract, a denom with a send
-        // hook or sends disabled) must not block the staker's other rewards: the reply (on
-        // failure only) keeps that asset's amount owed.
+        if *asset == Asset::Native(books.config.bonded_denom.clone()) {
+            books.totals.liquid_bonded = books.totals.liquid_bonded.checked_sub(*amount)?;
+            payouts.push(SubMsg::new(transfer));
+            continue;
+        }
+        // Any other asset's transfer may be refused (a token contract, a denom with a send
+        // hook or sends disabled) and must not block the staker's other rewards: the reply
+        // (on failure only) keeps that asset's amount owed.
+        let payout = Payout {
+            staker: staker.clone(),
+            asset: asset.clone(),
+            amount: *amount,
+        };
         payouts.push(
-            SubMsg::reply_on_error(transfer, PAYOUT_REPLY_ID).with_payload(to_json_binary(
-                &Payout {
-                    staker: staker.clone(),
-                    asset: asset.clone(),
-                    amount: *amount,
-                },
-            )?),
+            SubMsg::reply_on_error(transfer, PAYOUT_REPLY_ID)
+                .with_payload(to_json_binary(&payout)?),
         );
     }
     books.save(deps.storage)?;
