@@ -264,7 +264,10 @@ fn regression_a_suspect_batch_not_yet_paid_out_is_not_booked_as_lost() {
 /// which every message on it reads and writes, stays the same size.
 #[test]
 fn rounding_shortfalls_do_not_grow_the_validator_record() {
-    let mut s = SuiteBuilder::new().with_apr(Decimal::zero()).build();
+    let mut s = SuiteBuilder::new()
+        .with_validators(2)
+        .with_apr(Decimal::zero())
+        .build();
     let v = s.validator(0);
     s.deposit("alice", &v, 1_000_000).unwrap();
     s.unbond("alice", &v, 1_000).unwrap(); // a batch in flight
@@ -295,4 +298,23 @@ fn rounding_shortfalls_do_not_grow_the_validator_record() {
     s.chain_slash(&v, Decimal::percent(5));
     s.sync_validator(&v).unwrap();
     assert!(record(&s) > size + 40);
+
+    // and so is a slash that reads as 2 units on a tiny delegation with much in flight
+    let w = s.validator(1);
+    s.deposit("bob", &w, 1_000_000).unwrap();
+    s.unbond("bob", &w, 999_960).unwrap();
+    let key = [&[0u8, 10][..], b"validators", w.as_bytes()].concat();
+    let size = |s: &restake_multitest::Suite| {
+        s.app
+            .wrap()
+            .query_wasm_raw(s.hub.to_string(), key.clone())
+            .unwrap()
+            .unwrap()
+            .len()
+    };
+    let before = size(&s);
+    s.chain_slash(&w, Decimal::percent(5));
+    let res = s.sync_validator(&w).unwrap();
+    assert_eq!(attr(&res, "shortfall").as_deref(), Some("2"));
+    assert!(size(&s) > before + 40, "{} vs {before}", size(&s));
 }
