@@ -3,7 +3,7 @@
 //! batches share their shortfall.
 
 use cosmwasm_std::Decimal;
-use restake_multitest::{attr, err_text, ServiceSpec, SuiteBuilder, HUB_UNBONDING};
+use restake_multitest::{attr, err_text, ServiceSpec, Suite, SuiteBuilder, HUB_UNBONDING};
 
 #[test]
 fn five_percent_chain_slash_then_sync() {
@@ -258,6 +258,18 @@ fn regression_a_suspect_batch_not_yet_paid_out_is_not_booked_as_lost() {
     s.assert_invariants();
 }
 
+/// Bytes of the hub's record of `validator` (`VALIDATORS`, a cw-storage-plus map named
+/// "validators"), which every message on the validator reads and writes.
+fn validator_record_len(s: &Suite, validator: &str) -> usize {
+    let key = [&[0u8, 10][..], b"validators", validator.as_bytes()].concat();
+    s.app
+        .wrap()
+        .query_wasm_raw(s.hub.to_string(), key)
+        .unwrap()
+        .expect("validator record")
+        .len()
+}
+
 /// A shortfall of a unit or two is the chain's share rounding, read after nearly every
 /// delegation change on a validator whose token/share rate is not whole. It is shared like
 /// any loss, but never remembered as a slash of the batches in flight: the validator's record,
@@ -271,15 +283,7 @@ fn rounding_shortfalls_do_not_grow_the_validator_record() {
     let v = s.validator(0);
     s.deposit("alice", &v, 1_000_000).unwrap();
     s.unbond("alice", &v, 1_000).unwrap(); // a batch in flight
-    let key = [&[0u8, 10][..], b"validators", v.as_bytes()].concat();
-    let record = |s: &restake_multitest::Suite| {
-        s.app
-            .wrap()
-            .query_wasm_raw(s.hub.to_string(), key.clone())
-            .unwrap()
-            .expect("validator record")
-            .len()
-    };
+    let record = |s: &Suite| validator_record_len(s, &v);
     let size = record(&s);
     let mut shortfalls = 0u128;
     for _ in 0..20 {
@@ -303,18 +307,10 @@ fn rounding_shortfalls_do_not_grow_the_validator_record() {
     let w = s.validator(1);
     s.deposit("bob", &w, 1_000_000).unwrap();
     s.unbond("bob", &w, 999_960).unwrap();
-    let key = [&[0u8, 10][..], b"validators", w.as_bytes()].concat();
-    let size = |s: &restake_multitest::Suite| {
-        s.app
-            .wrap()
-            .query_wasm_raw(s.hub.to_string(), key.clone())
-            .unwrap()
-            .unwrap()
-            .len()
-    };
-    let before = size(&s);
+    let before = validator_record_len(&s, &w);
     s.chain_slash(&w, Decimal::percent(5));
     let res = s.sync_validator(&w).unwrap();
     assert_eq!(attr(&res, "shortfall").as_deref(), Some("2"));
-    assert!(size(&s) > before + 40, "{} vs {before}", size(&s));
+    let after = validator_record_len(&s, &w);
+    assert!(after > before + 40, "{after} vs {before}");
 }

@@ -2,7 +2,7 @@
 //! validator, and every staker gets exactly its tokens back.
 
 use cosmwasm_std::Decimal;
-use restake_multitest::{attr, err_text, AppResponse, SuiteBuilder, HUB_UNBONDING};
+use restake_multitest::{attr, err_text, AppResponse, Suite, SuiteBuilder, HUB_UNBONDING};
 
 fn unbond_events(res: &AppResponse) -> usize {
     res.events.iter().filter(|e| e.ty == "unbond").count()
@@ -287,12 +287,10 @@ fn unbondings_and_service_stake_answer_every_entry() {
     suite.assert_invariants();
 }
 
-/// Batches of many validators falling due together are settled (and queued ones sent) at
-/// most `MAX_BATCHES_PER_MESSAGE` (10) per message, earliest first, so neither a claim nor
-/// the crank grows with the number of validators; the rest follow with the next call.
-#[test]
-fn batches_of_many_validators_are_settled_and_sent_ten_per_message() {
-    let n = 12;
+/// `n` validators with one staker each (`staker{i}` on validator i), who deposits `deposit`
+/// and unbonds `unbond` at once (a validator's first unbond is sent at once, so the `n`
+/// batches fall due together).
+fn one_staker_per_validator(n: usize, deposit: u128, unbond: u128) -> (Suite, Vec<String>) {
     let mut suite = SuiteBuilder::new()
         .with_validators(n)
         .with_apr(Decimal::zero())
@@ -300,16 +298,29 @@ fn batches_of_many_validators_are_settled_and_sent_ten_per_message() {
     let stakers: Vec<String> = (0..n).map(|i| format!("staker{i}")).collect();
     for (i, s) in stakers.iter().enumerate() {
         let v = suite.validator(i);
-        suite.deposit(s, &v, 1_000_000).unwrap();
-        // the first unbond on a validator goes out at once: 12 batches due together
-        suite.unbond(s, &v, 1_000).unwrap();
+        suite.deposit(s, &v, deposit).unwrap();
+        suite.unbond(s, &v, unbond).unwrap();
     }
+    (suite, stakers)
+}
+
+fn settled(res: &AppResponse) -> String {
+    attr(res, "batches_settled").unwrap()
+}
+
+/// Batches of many validators falling due together are settled (and queued ones sent) at
+/// most `MAX_BATCHES_PER_MESSAGE` (10) per message, earliest first, so neither a claim nor
+/// the crank grows with the number of validators; the rest follow with the next call.
+#[test]
+fn batches_of_many_validators_are_settled_and_sent_ten_per_message() {
+    let n = 12;
+    // the first unbond on a validator goes out at once: 12 batches due together
+    let (mut suite, stakers) = one_staker_per_validator(n, 1_000_000, 1_000);
     for (i, s) in stakers.iter().enumerate() {
         let v = suite.validator(i);
         suite.unbond(s, &v, 2_000).unwrap(); // queued for the next epoch
     }
     let sent = |res: &AppResponse| attr(res, "batches_sent").unwrap();
-    let settled = |res: &AppResponse| attr(res, "batches_settled").unwrap();
     suite.advance(HUB_UNBONDING.div_ceil(7) + 1);
     let res = suite.process_unbondings().unwrap();
     assert_eq!(unbond_events(&res), 10);
@@ -349,21 +360,11 @@ fn batches_of_many_validators_are_settled_and_sent_ten_per_message() {
 #[test]
 fn a_slash_on_the_eleventh_validator_is_found_before_a_shortfall_is_shared() {
     let n = 12;
-    let mut suite = SuiteBuilder::new()
-        .with_validators(n)
-        .with_apr(Decimal::zero())
-        .build();
-    let stakers: Vec<String> = (0..n).map(|i| format!("staker{i}")).collect();
-    for (i, s) in stakers.iter().enumerate() {
-        let v = suite.validator(i);
-        suite.deposit(s, &v, 1_000_000).unwrap();
-        suite.unbond(s, &v, 100_000).unwrap();
-    }
+    let (mut suite, stakers) = one_staker_per_validator(n, 1_000_000, 100_000);
     let last = suite.validator(n - 1);
     suite.advance(86_400);
     suite.chain_slash(&last, Decimal::percent(5));
     suite.advance(HUB_UNBONDING);
-    let settled = |res: &AppResponse| attr(res, "batches_settled").unwrap();
     // ten validators synced, two not yet: nothing is shared
     assert_eq!(settled(&suite.process_unbondings().unwrap()), "0");
     // the other two synced: the slash explains the shortfall; ten settled, two decided
@@ -385,16 +386,7 @@ fn a_slash_on_the_eleventh_validator_is_found_before_a_shortfall_is_shared() {
 #[test]
 fn decided_returns_keep_a_later_batch_whole() {
     let n = 12;
-    let mut suite = SuiteBuilder::new()
-        .with_validators(n)
-        .with_apr(Decimal::zero())
-        .build();
-    let stakers: Vec<String> = (0..n).map(|i| format!("staker{i}")).collect();
-    for (i, s) in stakers.iter().enumerate() {
-        let v = suite.validator(i);
-        suite.deposit(s, &v, 100_000).unwrap();
-        suite.unbond(s, &v, 100_000).unwrap(); // nothing stays bonded
-    }
+    let (mut suite, stakers) = one_staker_per_validator(n, 100_000, 100_000); // none bonded
     let (first, last) = (suite.validator(0), suite.validator(n - 1));
     suite.advance(86_400);
     suite.chain_slash(&last, Decimal::percent(5)); // only the entry in flight shows it
@@ -405,7 +397,6 @@ fn decided_returns_keep_a_later_batch_whole() {
     suite.process_unbondings().unwrap(); // sends it
     suite.advance(HUB_UNBONDING - 4 * 86_400 + 60);
     // the twelve are due; the shortfall is unexplained, so it waits until certain
-    let settled = |res: &AppResponse| attr(res, "batches_settled").unwrap();
     assert_eq!(settled(&suite.process_unbondings().unwrap()), "0");
     suite.advance(5);
     assert_eq!(settled(&suite.process_unbondings().unwrap()), "10");
