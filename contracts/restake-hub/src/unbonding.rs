@@ -373,9 +373,9 @@ pub fn settle_matured(
         for id in &ids {
             expected += books.batch(deps.storage, *id)?.expected;
         }
-        // The batches this message may settle first.
-        let mut order = ids.clone();
-        own_first(&mut order);
+        // Positions in `ids`, in the order this message settles them.
+        let mut order: Vec<usize> = (0..ids.len()).collect();
+        order.sort_by_key(|i| !first.contains(&ids[*i]));
         let returns: Vec<Uint128> = if arrived >= expected {
             // Everything due arrived: each batch gets what it expected. Anything more stays
             // unaccounted: it may be a batch the chain returned before the hub's completion
@@ -389,7 +389,7 @@ pub fn settle_matured(
         } else {
             // A shortfall is shared only once every batch's validator has been synced since
             // the batch came due: a slash of an entry in flight shows there, and nowhere else.
-            for id in &order {
+            for id in order.iter().map(|i| &ids[*i]) {
                 if books.batch(deps.storage, *id)?.checked {
                     continue;
                 }
@@ -443,13 +443,13 @@ pub fn settle_matured(
             add_bonded_dust(deps.storage, books, leftover)?;
             returns
         };
-        for (n, id) in order.iter().enumerate() {
-            let returned = returns[ids.iter().position(|x| x == id).unwrap_or_default()];
+        for (n, i) in order.into_iter().enumerate() {
+            let (id, returned) = (ids[i], returns[i]);
             if n < budget {
-                msgs.extend(settle_batch(deps.storage, hub, books, *id, returned)?);
+                msgs.extend(settle_batch(deps.storage, hub, books, id, returned)?);
                 settled += 1;
             } else {
-                books.batch_mut(deps.storage, *id)?.decided = Some(returned);
+                books.batch_mut(deps.storage, id)?.decided = Some(returned);
                 books.totals.reserved = books.totals.reserved.checked_add(returned)?;
             }
         }
@@ -691,9 +691,9 @@ pub fn claim_unbonded(
                     eta.seconds()
                 ),
                 // Due, but the chain pays a batch at the end of the block past its completion,
-                // and one message settles at most MAX_BATCHES_PER_MESSAGE batches.
+                // and one message settles (and syncs for) at most MAX_BATCHES_PER_MESSAGE.
                 None => "your unbondings are due but their tokens are not settled yet: \
-                         claim again in a later block"
+                         claim again in a later block, or after a process_unbondings"
                     .to_string(),
             }
         };
