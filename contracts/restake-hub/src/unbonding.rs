@@ -329,7 +329,12 @@ pub fn settle_matured(
             Order::Ascending,
         )
         .collect::<StdResult<_>>()?;
-    let own_first = |ids: &mut Vec<u64>| ids.sort_by_key(|id| !first.contains(id));
+    // A claimer's own batches first, each group in due order.
+    let own_first = |ids: Vec<u64>| -> Vec<u64> {
+        let (own, others): (Vec<u64>, Vec<u64>) =
+            ids.into_iter().partition(|id| first.contains(id));
+        own.into_iter().chain(others).collect()
+    };
     let hub = &env.contract.address;
     let mut msgs = vec![];
 
@@ -342,7 +347,7 @@ pub fn settle_matured(
             None => set.push((secs, id)),
         }
     }
-    own_first(&mut decided);
+    let decided = own_first(decided);
     let mut settled = 0;
     for id in decided.iter().take(MAX_BATCHES_PER_MESSAGE) {
         let returned = books
@@ -373,9 +378,8 @@ pub fn settle_matured(
         for id in &ids {
             expected += books.batch(deps.storage, *id)?.expected;
         }
-        // Positions in `ids`, in the order this message settles them.
-        let mut order: Vec<usize> = (0..ids.len()).collect();
-        order.sort_by_key(|i| !first.contains(&ids[*i]));
+        // The order this message settles them in.
+        let order = own_first(ids.clone());
         let returns: Vec<Uint128> = if arrived >= expected {
             // Everything due arrived: each batch gets what it expected. Anything more stays
             // unaccounted: it may be a batch the chain returned before the hub's completion
@@ -389,7 +393,7 @@ pub fn settle_matured(
         } else {
             // A shortfall is shared only once every batch's validator has been synced since
             // the batch came due: a slash of an entry in flight shows there, and nowhere else.
-            for id in order.iter().map(|i| &ids[*i]) {
+            for id in &order {
                 if books.batch(deps.storage, *id)?.checked {
                     continue;
                 }
@@ -443,8 +447,10 @@ pub fn settle_matured(
             add_bonded_dust(deps.storage, books, leftover)?;
             returns
         };
-        for (n, i) in order.into_iter().enumerate() {
-            let (id, returned) = (ids[i], returns[i]);
+        let returned_by_id =
+            |id: u64| returns[ids.iter().position(|x| *x == id).unwrap_or_default()];
+        for (n, id) in order.into_iter().enumerate() {
+            let returned = returned_by_id(id);
             if n < budget {
                 msgs.extend(settle_batch(deps.storage, hub, books, id, returned)?);
                 settled += 1;
