@@ -126,7 +126,11 @@ fn apply(s: &mut Suite, op: &Op, run: &mut Run) {
                 })
         }
         Op::Veto => match pending.pop() {
-            Some(id) => s.veto_slash("s2-resolver", id).map(|_| ()),
+            // Too late to veto (the window is over): it stays pending, to be executed.
+            Some(id) => s
+                .veto_slash("s2-resolver", id)
+                .map(|_| ())
+                .inspect_err(|_| pending.push(id)),
             None => Ok(()),
         },
         Op::ExecuteSlashes => {
@@ -156,41 +160,88 @@ fn apply(s: &mut Suite, op: &Op, run: &mut Run) {
     };
 }
 
+/// A fixed seed, so CI runs the same 48 sequences every time; `PROPTEST_RNG_SEED=<n>` (or
+/// `PROPTEST_CASES`) explores others.
+fn config() -> ProptestConfig {
+    let mut c = ProptestConfig {
+        cases: 48,
+        max_shrink_iters: 200,
+        ..ProptestConfig::default()
+    };
+    if std::env::var_os("PROPTEST_RNG_SEED").is_none() {
+        c.rng_seed = proptest::test_runner::RngSeed::Fixed(20_261_204);
+    }
+    c
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 48, max_shrink_iters: 200, .. ProptestConfig::default() })]
+    #![proptest_config(config())]
 
     #[test]
     fn invariants_hold_after_every_step(ops in proptest::collection::vec(op(), 1..45)) {
-        let mut s = setup();
-        let mut run = Run { pending: vec![], chain_slashed: [false; 2] };
-        for (i, op) in ops.iter().enumerate() {
-            apply(&mut s, op, &mut run);
-            let report = s.check_invariants();
-            prop_assert!(report.violations.is_empty(), "after step {} {:?}: {:?}", i, op, report.violations);
-        }
-        // Everybody can always leave: veto what is pending, unbond all, wait, claim.
-        // Resolve what is pending: veto inside the window, execute after it.
-        for id in run.pending.drain(..) {
-            if s.veto_slash("s2-resolver", id).is_err() {
-                s.execute_slash("anyone", id).unwrap();
-            }
-        }
-        for who in STAKERS {
-            for p in s.positions(who).unwrap() {
-                if !p.amount.is_zero() {
-                    s.unbond(who, &p.validator, p.amount.u128()).unwrap();
-                }
-            }
-        }
-        s.advance_with_crank(40 * 86_400, 2 * 86_400);
-        for who in STAKERS {
-            let _ = s.claim_unbonded(who);
-            prop_assert!(s.unbondings(who).unwrap().is_empty(), "{} still has unbondings", who);
-        }
-        s.assert_invariants();
-        let stats = s.stats().unwrap();
-        prop_assert_eq!(stats.total_bonded.u128(), 0);
-        prop_assert_eq!(stats.total_unbonding.u128(), 0);
-        prop_assert_eq!(stats.slashed_pending_routing.u128(), 0);
+        check_sequence(&ops)?;
     }
+}
+
+/// Runs `ops`, checking the invariants after each, then makes everybody leave.
+fn check_sequence(ops: &[Op]) -> Result<(), TestCaseError> {
+    let mut s = setup();
+    let mut run = Run {
+        pending: vec![],
+        chain_slashed: [false; 2],
+    };
+    for (i, op) in ops.iter().enumerate() {
+        apply(&mut s, op, &mut run);
+        let report = s.check_invariants();
+        prop_assert!(
+            report.violations.is_empty(),
+            "after step {} {:?}: {:?}",
+            i,
+            op,
+            report.violations
+        );
+    }
+    // Everybody can always leave: veto what is pending, unbond all, wait, claim.
+    // Resolve what is pending: veto inside the window, execute after it.
+    for id in run.pending.drain(..) {
+        if s.veto_slash("s2-resolver", id).is_err() {
+            s.execute_slash("anyone", id).unwrap();
+        }
+    }
+    for who in STAKERS {
+        for p in s.positions(who).unwrap() {
+            if !p.amount.is_zero() {
+                s.unbond(who, &p.validator, p.amount.u128()).unwrap();
+            }
+        }
+    }
+    s.advance_with_crank(40 * 86_400, 2 * 86_400);
+    for who in STAKERS {
+        let _ = s.claim_unbonded(who);
+        prop_assert!(
+            s.unbondings(who).unwrap().is_empty(),
+            "{} still has unbondings",
+            who
+        );
+    }
+    s.assert_invariants();
+    let stats = s.stats().unwrap();
+    prop_assert_eq!(stats.total_bonded.u128(), 0);
+    prop_assert_eq!(stats.total_unbonding.u128(), 0);
+    prop_assert_eq!(stats.slashed_pending_routing.u128(), 0);
+    Ok(())
+}
+
+/// Found by a random seed in CI: a veto one block too late used to drop the request from the
+/// harness's list, so nobody executed it and alice's unbonding stayed frozen.
+#[test]
+fn regression_a_late_veto_leaves_the_request_to_execute() {
+    let ops = [
+        Op::Deposit(0, 0, 1),
+        Op::OptIn(0, 0, vec![2]),
+        Op::Slash(2, 0, 1),
+        Op::Advance(3600),
+        Op::Veto,
+    ];
+    check_sequence(&ops).unwrap();
 }
