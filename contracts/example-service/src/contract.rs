@@ -6,7 +6,7 @@ use cosmwasm_std::{
     to_json_binary, Binary, Deps, DepsMut, Env, MessageInfo, Reply, Response, StdResult, SubMsg,
     Uint128,
 };
-use restake_types::{Asset, ExecuteMsg as HubExecuteMsg};
+use restake_types::{Asset, ExecuteMsg as HubExecuteMsg, RegisterServiceMsg};
 
 use crate::committee::{self, validate_committee};
 use crate::error::{nonpayable, ContractError};
@@ -96,7 +96,7 @@ pub fn instantiate(
     // wrong; its refusal fails this instantiation.
     let register = hub_msg(
         &hub,
-        &HubExecuteMsg::RegisterService {
+        &HubExecuteMsg::RegisterService(RegisterServiceMsg {
             name: msg.name.clone(),
             slasher: env.contract.address.to_string(),
             resolver: resolver.map(|r| r.to_string()),
@@ -106,7 +106,7 @@ pub fn instantiate(
             reward_denoms: (!msg.fee_denoms.is_empty()).then_some(msg.fee_denoms),
             reward_tokens: (!msg.fee_tokens.is_empty()).then_some(msg.fee_tokens),
             metadata_uri: msg.metadata_uri,
-        },
+        }),
         vec![],
     )?;
     Ok(Response::new()

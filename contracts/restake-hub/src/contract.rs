@@ -1,18 +1,21 @@
-//! Entry points: a thin dispatcher over one module per concern.
+//! Entry points: a thin dispatcher, one call per message into the module of its concern.
 
-use crate::error::nonpayable;
 #[cfg(not(feature = "library"))]
 use cosmwasm_std::entry_point;
-use cosmwasm_std::{
-    to_json_binary, Binary, Deps, DepsMut, Env, MessageInfo, Reply, Response, Uint128,
-};
+use cosmwasm_std::{to_json_binary, Binary, Deps, DepsMut, Env, MessageInfo, Reply, Response};
 use restake_types::{ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg, CONTRACT_NAME};
 
-use crate::error::ContractError;
+use crate::error::{nonpayable, ContractError};
 use crate::migrate::CONTRACT_VERSION;
-use crate::owner::{check_config, destination, MAX_DURATION};
-use crate::state::*;
-use crate::{deposit, opt, owner, query, rewards, services, slashing, unbonding};
+use crate::owner::destination;
+use crate::state::books::save;
+use crate::state::{
+    keys, Config, Destination, Totals, BONDED_ASSET, PAYOUT_REPLY_ID, PROXY_CREATED_REPLY_ID,
+};
+use crate::{
+    deposit, opt, owner, proxy, query, rewards, routing, services, slashing, sync, unbonding,
+    validate,
+};
 
 pub const DEFAULT_MAX_SERVICES_PER_POSITION: u32 = 8;
 pub const DEFAULT_MAX_REWARD_ASSETS: u32 = 8;
@@ -25,6 +28,9 @@ pub fn instantiate(
     info: MessageInfo,
     msg: InstantiateMsg,
 ) -> Result<Response, ContractError> {
+    if let Some(validator) = msg.delegator_for {
+        return proxy::instantiate(deps, info, validator);
+    }
     nonpayable(&info)?;
     let bonded_denom = deps.querier.query_bonded_denom()?;
     let config = Config {
@@ -33,11 +39,13 @@ pub fn instantiate(
         unbonding_epoch: msg
             .unbonding_epoch
             .unwrap_or(msg.unbonding_period.div_ceil(7)),
-        min_deposit: msg.min_deposit.unwrap_or(Uint128::one()),
+        min_deposit: msg.min_deposit.unwrap_or(cosmwasm_std::Uint128::one()),
         max_services_per_position: msg
             .max_services_per_position
             .unwrap_or(DEFAULT_MAX_SERVICES_PER_POSITION),
-        max_veto_period: msg.max_veto_period.unwrap_or(MAX_DURATION),
+        max_veto_period: msg
+            .max_veto_period
+            .unwrap_or(validate::DEFAULT_MAX_VETO_PERIOD),
         max_reward_assets: msg.max_reward_assets.unwrap_or(DEFAULT_MAX_REWARD_ASSETS),
         max_pools_per_validator: msg
             .max_pools_per_validator
@@ -48,14 +56,18 @@ pub fn instantiate(
         },
         paused: false,
     };
-    check_config(&config)?;
+    validate::config(&config)?;
     let owner = msg.owner.unwrap_or_else(|| info.sender.to_string());
-    let owner_addr = crate::services::addr(deps.api, "owner", &owner)?;
+    let owner_addr = validate::addr(deps.api, "owner", &owner)?;
     cw_ownable::initialize_owner(deps.storage, deps.api, Some(owner_addr.as_str()))?;
     cw2::set_contract_version(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)?;
-    CONFIG.save(deps.storage, &config)?;
-    TOTALS.save(deps.storage, &Totals::default())?;
-    SLASH_STATS.save(deps.storage, &SlashStats::default())?;
+    save(deps.storage, &keys::config(), &config);
+    save(deps.storage, &keys::totals(), &Totals::default());
+    let mut books = crate::state::books::Books::open(deps.storage)?;
+    // The bonded denom is reward asset 0.
+    let id = books.asset_id_or_new(&restake_types::Asset::Native(bonded_denom.clone()))?;
+    debug_assert_eq!(id, BONDED_ASSET);
+    books.finish()?;
     Ok(Response::new()
         .add_attribute("action", "instantiate")
         .add_attribute("owner", owner_addr)
@@ -89,55 +101,8 @@ pub fn execute(
         }
         ExecuteMsg::ClaimUnbonded {} => unbonding::claim_unbonded(deps, env, info),
         ExecuteMsg::ClaimRewards {} => rewards::claim_rewards(deps, env, info),
-        ExecuteMsg::RegisterService {
-            name,
-            slasher,
-            resolver,
-            max_slash,
-            veto_period,
-            opt_out_delay,
-            reward_denoms,
-            reward_tokens,
-            metadata_uri,
-        } => services::register_service(
-            deps,
-            env,
-            info,
-            name,
-            slasher,
-            resolver,
-            max_slash,
-            veto_period,
-            opt_out_delay,
-            reward_denoms,
-            reward_tokens,
-            metadata_uri,
-        ),
-        ExecuteMsg::UpdateService {
-            service_id,
-            max_slash,
-            opt_out_delay,
-            resolver,
-            metadata_uri,
-            add_reward_denoms,
-            add_reward_tokens,
-            admin,
-            slasher,
-            clear_resolver,
-        } => services::update_service(
-            deps,
-            info,
-            service_id,
-            max_slash,
-            opt_out_delay,
-            resolver,
-            metadata_uri,
-            add_reward_denoms,
-            add_reward_tokens,
-            admin,
-            slasher,
-            clear_resolver,
-        ),
+        ExecuteMsg::RegisterService(msg) => services::register_service(deps, env, info, msg),
+        ExecuteMsg::UpdateService(msg) => services::update_service(deps, info, msg),
         ExecuteMsg::SetServiceStatus { service_id, status } => {
             services::set_service_status(deps, info, service_id, status)
         }
@@ -154,34 +119,13 @@ pub fn execute(
         ExecuteMsg::VetoSlash { slash_id } => slashing::veto_slash(deps, env, info, slash_id),
         ExecuteMsg::ExecuteSlash { slash_id } => slashing::execute_slash(deps, env, info, slash_id),
         ExecuteMsg::Harvest { validators } => rewards::harvest(deps, env, info, validators),
-        ExecuteMsg::SyncValidator { validator } => {
-            slashing::sync_validator(deps, env, info, validator)
-        }
+        ExecuteMsg::SyncValidator { validator } => sync::sync_validator(deps, env, info, validator),
         ExecuteMsg::ProcessUnbondings {} => unbonding::process_unbondings(deps, env, info),
-        ExecuteMsg::UpdateConfig {
-            unbonding_period,
-            unbonding_epoch,
-            min_deposit,
-            max_services_per_position,
-            max_veto_period,
-            max_reward_assets,
-            max_pools_per_validator,
-            slash_destination,
-        } => owner::update_config(
-            deps,
-            info,
-            unbonding_period,
-            unbonding_epoch,
-            min_deposit,
-            max_services_per_position,
-            max_veto_period,
-            max_reward_assets,
-            max_pools_per_validator,
-            slash_destination,
-        ),
+        ExecuteMsg::UpdateConfig(msg) => owner::update_config(deps, info, msg),
         ExecuteMsg::Pause {} => owner::set_paused(deps, info, true),
         ExecuteMsg::Unpause {} => owner::set_paused(deps, info, false),
         ExecuteMsg::UpdateOwnership(action) => owner::update_ownership(deps, env, info, action),
+        ExecuteMsg::Proxy { actions } => proxy::execute(deps, info, actions),
     }
 }
 
@@ -223,7 +167,7 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractErro
             status,
             start_after,
             limit,
-        } => to_json_binary(&query::slash_requests_query(
+        } => to_json_binary(&query::slash_requests(
             deps,
             service_id,
             validator,
@@ -240,18 +184,21 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractErro
             start_after,
             limit,
         } => to_json_binary(&query::pools(deps, validator, start_after, limit)?),
-        QueryMsg::Validator { validator } => to_json_binary(&query::validator(deps, validator)?),
+        QueryMsg::Validator { validator } => {
+            to_json_binary(&query::validator(deps, env, validator)?)
+        }
         QueryMsg::Ownership {} => to_json_binary(&cw_ownable::get_ownership(deps.storage)?),
     }?)
 }
 
-/// Replies of refused submessages: routing slashed tokens (`chain::route`) and cw20
-/// reward payouts (`rewards::claim_rewards`).
+/// Replies: a delegator proxy was instantiated; a payout or a routing of slashed tokens was
+/// refused.
 #[cfg_attr(not(feature = "library"), entry_point)]
 pub fn reply(deps: DepsMut, _env: Env, msg: Reply) -> Result<Response, ContractError> {
     match msg.id {
-        PAYOUT_REPLY_ID => rewards::payout_reply(deps.storage, &msg),
-        _ => crate::chain::route_reply(deps.storage, &msg),
+        PROXY_CREATED_REPLY_ID => proxy::created(deps, &msg),
+        PAYOUT_REPLY_ID => rewards::payout_reply(deps, &msg),
+        _ => routing::route_reply(deps.storage, &msg),
     }
 }
 

@@ -163,6 +163,60 @@ pub enum ContractError {
     #[error("invalid {field}: {reason}")]
     InvalidInput { field: String, reason: String },
 
+    #[error("invalid {field}: {address:?} is not a valid address ({reason})")]
+    InvalidAddress {
+        field: String,
+        address: String,
+        reason: String,
+    },
+
+    #[error("invalid validator {validator:?}: {reason}")]
+    InvalidValidator { validator: String, reason: String },
+
+    #[error("invalid {field}: {seconds} seconds is longer than the {max} (100 years) allowed")]
+    DurationTooLong {
+        field: String,
+        seconds: u64,
+        max: u64,
+    },
+
+    #[error("invalid {field}: {reason}")]
+    InvalidConfig { field: String, reason: String },
+
+    #[error("invalid evidence: at most {max} bytes")]
+    EvidenceTooLong { max: usize },
+
+    #[error("invalid {field}: must be 1 to {max} characters")]
+    InvalidText { field: String, max: usize },
+
+    #[error("invalid {message}: no field to update")]
+    NothingToUpdate { message: String },
+
+    #[error("invalid metadata_uri: at most {max} characters")]
+    UriTooLong { max: usize },
+
+    #[error("invalid status: service {id} is already {status}")]
+    SameStatus { id: u64, status: ServiceStatus },
+
+    #[error("invalid resolver: give a resolver or clear_resolver, not both")]
+    ResolverConflict,
+
+    #[error(
+        "invalid receive msg: expected {{\"distribute_rewards\":{{\"service_id\":N}}}}: {reason}"
+    )]
+    InvalidHook { reason: String },
+
+    #[error(
+        "this contract is a delegator proxy of the hub {hub}: it only runs the hub's messages"
+    )]
+    ProxyOnly { hub: String },
+
+    #[error("only a delegator proxy of the hub runs proxy messages")]
+    NotAProxy,
+
+    #[error("the reply of {what} is missing {missing}")]
+    BadReply { what: String, missing: String },
+
     #[error("cannot migrate from contract {found}; this is {expected}")]
     WrongContract { expected: String, found: String },
 

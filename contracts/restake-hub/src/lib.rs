@@ -1,20 +1,25 @@
 #![doc = include_str!("../README.md")]
 
-pub mod books;
 pub mod chain;
 pub mod contract;
 pub mod deposit;
 pub mod error;
 pub mod events;
+pub mod holds;
+pub mod legacy;
 pub mod migrate;
 pub mod opt;
 pub mod owner;
 pub mod pools;
+pub mod proxy;
 pub mod query;
 pub mod rewards;
+pub mod routing;
 pub mod services;
 pub mod slashing;
 pub mod state;
+pub mod sync;
 pub mod unbonding;
+pub mod validate;
 
 pub use crate::error::ContractError;

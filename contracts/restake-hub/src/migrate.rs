@@ -1,4 +1,5 @@
 //! Migration with cw2 version checks: the same contract only, never to an older version.
+//! From 0.1 the storage layout is rewritten (see [`crate::legacy`]).
 
 use cosmwasm_std::{DepsMut, Env, Response};
 use restake_types::{MigrateMsg, CONTRACT_NAME};
@@ -8,7 +9,7 @@ use crate::error::ContractError;
 
 pub const CONTRACT_VERSION: &str = env!("CARGO_PKG_VERSION");
 
-pub fn migrate(deps: DepsMut, _env: Env, _msg: MigrateMsg) -> Result<Response, ContractError> {
+pub fn migrate(deps: DepsMut, env: Env, _msg: MigrateMsg) -> Result<Response, ContractError> {
     let stored = cw2::get_contract_version(deps.storage)?;
     if stored.contract != CONTRACT_NAME {
         return Err(ContractError::WrongContract {
@@ -33,8 +34,12 @@ pub fn migrate(deps: DepsMut, _env: Env, _msg: MigrateMsg) -> Result<Response, C
             version: stored.version,
         });
     }
+    let mut response = Response::new();
+    if from < Version::new(0, 2, 0) {
+        response = crate::legacy::migrate_from_v0_1(deps.storage, deps.api, &env)?;
+    }
     cw2::set_contract_version(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)?;
-    Ok(Response::new()
+    Ok(response
         .add_attribute("action", "migrate")
         .add_attribute("from_version", from.to_string())
         .add_attribute("to_version", to.to_string()))

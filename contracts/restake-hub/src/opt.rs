@@ -1,112 +1,97 @@
 //! Opting positions into and out of services: a position moves between the pools of its
 //! validator, carrying its tokens (its accrued rewards stay with it).
 
-use crate::error::nonpayable;
-use cosmwasm_std::{Addr, DepsMut, Env, MessageInfo, Response, Storage, Timestamp};
+use cosmwasm_std::{DepsMut, Env, MessageInfo, Response, Timestamp};
 use restake_types::ServiceStatus;
 
-use crate::books::Books;
-use crate::error::ContractError;
+use crate::error::{nonpayable, ContractError};
 use crate::events::{join_ids, service_attrs};
-use crate::pools::{
-    load_settled, pool_for, position_value, save_position, settle_pool, shift_services,
-};
-use crate::state::*;
+use crate::pools::{position_value, Move};
+use crate::state::books::Books;
+use crate::state::{Pool, Position};
+use crate::validate;
 
-/// Refuses an empty list or a repeated id.
-pub fn check_ids(field: &str, ids: &[u64]) -> Result<(), ContractError> {
-    if ids.is_empty() {
-        return Err(ContractError::EmptyList {
-            field: field.to_string(),
-        });
+impl Books<'_> {
+    /// Moves the (settled) position out of `from` into the pool of `services` on the same
+    /// validator, under the admission rules of `how`. Returns the pool it joined (for an
+    /// exit that found no room: the plain pool).
+    pub fn move_position(
+        &mut self,
+        position: &mut Position,
+        mut from: Pool,
+        services: &[u64],
+        how: Move,
+        now: u64,
+    ) -> Result<Pool, ContractError> {
+        let value = from.bonded.leave(position.shares, 0)?;
+        let (vid, old_services) = (from.vid, from.services.clone());
+        self.store_pool(from)?;
+        let mut to = self.pool_for(vid, services, value, how, now)?;
+        position.shares = to.bonded.join(value)?;
+        position.pool = to.id;
+        position.marks = to.rps.clone();
+        self.shift_services(vid, &old_services, &to.services, value)?;
+        // An exit that found no room left every service: no opt-out is pending any more.
+        let kept = to.services.clone();
+        position.opt_outs.retain(|(s, _)| kept.contains(s));
+        to.services = kept;
+        Ok(to)
     }
-    for (i, id) in ids.iter().enumerate() {
-        if ids[..i].contains(id) {
-            return Err(ContractError::Duplicate {
-                field: "service id".into(),
-                id: id.to_string(),
-            });
-        }
-    }
-    Ok(())
-}
 
-pub fn load_service(store: &dyn Storage, id: u64) -> Result<Service, ContractError> {
-    SERVICES
-        .may_load(store, id)?
-        .ok_or(ContractError::ServiceNotFound { id })
-}
-
-/// Moves the (settled) position out of `from` into the pool of `services` on the same
-/// validator. Returns the new pool; the old one is stored back.
-fn move_position(
-    store: &dyn Storage,
-    books: &mut Books,
-    position: &mut Position,
-    mut from: Pool,
-    services: &[u64],
-) -> Result<Pool, ContractError> {
-    let value = from.bonded.leave(position.shares, 0)?;
-    let validator = from.validator.clone();
-    let old_services = from.services.clone();
-    books.put_pool(store, from)?;
-    let mut to = pool_for(store, books, &validator, services)?;
-    settle_pool(store, books, &mut to)?;
-    position.shares = to.bonded.join(value)?;
-    position.pool_id = to.id;
-    position.marks = to.rps.clone();
-    shift_services(store, books, &validator, &old_services, services, value)?;
-    Ok(to)
-}
-
-fn load_position(
-    store: &dyn Storage,
-    books: &mut Books,
-    staker: &Addr,
-    validator: &str,
-) -> Result<(Position, Pool), ContractError> {
-    match load_settled(store, books, staker, validator)? {
-        Some((position, pool)) if !position_value(&position, &pool).is_zero() => {
-            Ok((position, pool))
-        }
-        _ => Err(ContractError::NoPosition {
+    /// The staker's position with a value, settled, or `NoPosition`.
+    fn position_with_value(
+        &mut self,
+        staker: &[u8],
+        validator: &str,
+    ) -> Result<(u32, Position, Pool), ContractError> {
+        let no_position = || ContractError::NoPosition {
             validator: validator.to_string(),
-        }),
+        };
+        let vid = self.vid(validator)?.ok_or_else(no_position)?;
+        match self.settled_position(staker, vid)? {
+            Some((position, pool)) if !position_value(&position, &pool).is_zero() => {
+                Ok((vid, position, pool))
+            }
+            _ => Err(no_position()),
+        }
     }
 }
 
 pub fn opt_in(
     deps: DepsMut,
-    _env: Env,
+    env: Env,
     info: MessageInfo,
     validator: String,
     service_ids: Vec<u64>,
 ) -> Result<Response, ContractError> {
     nonpayable(&info)?;
-    check_ids("service_ids", &service_ids)?;
-    let mut books = Books::load(deps.storage)?;
+    validate::ids("service_ids", &service_ids)?;
+    let staker = validate::canonical(deps.api, &info.sender)?;
+    let mut books = Books::open(deps.storage)?;
     if books.config.paused {
         return Err(ContractError::Paused);
     }
-    let store = deps.storage as &dyn Storage;
     for id in &service_ids {
-        let service = load_service(store, *id)?;
-        if service.status != ServiceStatus::Active {
+        let status = books
+            .service_state(*id)?
+            .ok_or(ContractError::ServiceNotFound { id: *id })?
+            .status;
+        if status != ServiceStatus::Active {
             return Err(ContractError::ServiceNotActive {
                 id: *id,
-                status: service.status,
+                status,
                 what: "opt-ins".into(),
             });
         }
     }
-    let staker = info.sender;
-    let (mut position, pool) = load_position(store, &mut books, &staker, &validator)?;
+    let validator = validate::validator(&validator)?;
+    let (vid, mut position, pool) = books.position_with_value(&staker, &validator)?;
     let mut services = pool.services.clone();
     let mut cancelled = vec![];
     let mut added = vec![];
     for id in &service_ids {
-        if let Some(i) = position.pending_opt_outs.iter().position(|(s, _)| s == id) {
-            position.pending_opt_outs.remove(i);
+        if let Some(i) = position.opt_outs.iter().position(|(s, _)| s == id) {
+            position.opt_outs.remove(i);
             cancelled.push(*id);
         } else if services.contains(id) {
             return Err(ContractError::AlreadyOptedIn {
@@ -128,7 +113,7 @@ pub fn opt_in(
     }
     // Newcomers never join stake frozen by a pending slash request.
     if !added.is_empty() {
-        if let Some(service_id) = books.validator(store, &validator)?.first_exposed(&services) {
+        if let Some(service_id) = books.exposed(vid, &services)? {
             return Err(ContractError::ExposedStake {
                 service_id,
                 validator,
@@ -136,24 +121,22 @@ pub fn opt_in(
         }
     }
     let amount = position_value(&position, &pool);
-    let mut pool = if added.is_empty() {
+    let pool = if added.is_empty() {
         pool
     } else {
-        move_position(store, &mut books, &mut position, pool, &services)?
+        books.move_position(
+            &mut position,
+            pool,
+            &services,
+            Move::Join,
+            env.block.time.seconds(),
+        )?
     };
-    save_position(
-        deps.storage,
-        &mut books,
-        &staker,
-        &validator,
-        &mut position,
-        &mut pool,
-    )?;
-    books.put_pool(deps.storage, pool)?;
-    books.save(deps.storage)?;
+    books.save_position(&staker, vid, position, pool)?;
+    books.finish()?;
     Ok(Response::new()
         .add_attribute("action", "opt_in")
-        .add_attribute("staker", staker)
+        .add_attribute("staker", info.sender)
         .add_attribute("validator", validator)
         .add_attributes(service_attrs(&added))
         .add_attribute("cancelled_opt_outs", join_ids(&cancelled))
@@ -169,41 +152,43 @@ pub fn opt_out(
     service_ids: Vec<u64>,
 ) -> Result<Response, ContractError> {
     nonpayable(&info)?;
-    check_ids("service_ids", &service_ids)?;
-    let staker = info.sender;
-    let mut position = POSITIONS
-        .may_load(deps.storage, (&staker, &validator))?
-        .ok_or_else(|| ContractError::NoPosition {
-            validator: validator.clone(),
-        })?;
-    let pool = POOLS.load(deps.storage, position.pool_id)?;
+    validate::ids("service_ids", &service_ids)?;
+    let staker = validate::canonical(deps.api, &info.sender)?;
+    let validator = validate::validator(&validator)?;
+    let mut books = Books::open(deps.storage)?;
+    let (vid, mut position, pool) = books.position_with_value(&staker, &validator)?;
     let mut ready = vec![];
     for id in &service_ids {
-        let service = load_service(deps.storage, *id)?;
+        let delay = books
+            .service(*id)?
+            .ok_or(ContractError::ServiceNotFound { id: *id })?
+            .opt_out_delay;
         if !pool.services.contains(id) {
             return Err(ContractError::NotOptedIn {
                 service_id: *id,
                 validator,
             });
         }
-        if position.pending_opt_outs.iter().any(|(s, _)| s == id) {
+        if position.opt_outs.iter().any(|(s, _)| s == id) {
             return Err(ContractError::OptOutPending {
                 service_id: *id,
                 validator,
             });
         }
-        let at = env.block.time.plus_seconds(service.opt_out_delay);
-        position.pending_opt_outs.push((*id, at));
+        let at = env.block.time.plus_seconds(delay);
+        position.opt_outs.push((*id, at));
         ready.push(format!("{id}@{}", at.seconds()));
     }
-    POSITIONS.save(deps.storage, (&staker, &validator), &position)?;
+    let amount = position_value(&position, &pool);
+    books.save_position(&staker, vid, position, pool)?;
+    books.finish()?;
     Ok(Response::new()
         .add_attribute("action", "opt_out")
-        .add_attribute("staker", staker)
+        .add_attribute("staker", info.sender)
         .add_attribute("validator", validator)
         .add_attributes(service_attrs(&service_ids))
         .add_attribute("ready_at", ready.join(","))
-        .add_attribute("amount", pool.bonded.value(position.shares, 0)))
+        .add_attribute("amount", amount))
 }
 
 pub fn complete_opt_out(
@@ -213,18 +198,18 @@ pub fn complete_opt_out(
     validator: String,
 ) -> Result<Response, ContractError> {
     nonpayable(&info)?;
-    let staker = info.sender;
-    let mut books = Books::load(deps.storage)?;
-    let store = deps.storage as &dyn Storage;
-    let (mut position, pool) = load_position(store, &mut books, &staker, &validator)?;
-    let v = books.validator(store, &validator)?;
+    let staker = validate::canonical(deps.api, &info.sender)?;
+    let validator = validate::validator(&validator)?;
+    let mut books = Books::open(deps.storage)?;
+    let (vid, mut position, pool) = books.position_with_value(&staker, &validator)?;
     let mut done = vec![];
     let mut frozen = vec![];
     let mut next: Option<Timestamp> = None;
-    for (service, at) in &position.pending_opt_outs {
+    for (service, at) in &position.opt_outs {
         if *at > env.block.time {
             next = Some(next.map_or(*at, |n| n.min(*at)));
-        } else if v.is_exposed(*service) {
+        } else if books.holding(vid, &[*service], at.seconds())?.is_some() {
+            // A request opened before this opt-out became ready holds it.
             frozen.push(*service);
         } else {
             done.push(*service);
@@ -243,7 +228,7 @@ pub fn complete_opt_out(
         };
         return Err(ContractError::NothingToComplete { validator, reason });
     }
-    position.pending_opt_outs.retain(|(s, _)| !done.contains(s));
+    position.opt_outs.retain(|(s, _)| !done.contains(s));
     let services: Vec<u64> = pool
         .services
         .iter()
@@ -251,23 +236,29 @@ pub fn complete_opt_out(
         .filter(|s| !done.contains(s))
         .collect();
     let amount = position_value(&position, &pool);
-    let mut pool = move_position(store, &mut books, &mut position, pool, &services)?;
-    save_position(
-        deps.storage,
-        &mut books,
-        &staker,
-        &validator,
+    let to = books.move_position(
         &mut position,
-        &mut pool,
+        pool,
+        &services,
+        Move::Exit,
+        env.block.time.seconds(),
     )?;
-    books.put_pool(deps.storage, pool)?;
-    books.save(deps.storage)?;
+    // An exit never waits for a pool slot; with none to be had it leaves every service.
+    let dropped: Vec<u64> = services
+        .iter()
+        .copied()
+        .filter(|s| !to.services.contains(s))
+        .collect();
+    let services_now = to.services.clone();
+    books.save_position(&staker, vid, position, to)?;
+    books.finish()?;
     Ok(Response::new()
         .add_attribute("action", "complete_opt_out")
-        .add_attribute("staker", staker)
+        .add_attribute("staker", info.sender)
         .add_attribute("validator", validator)
         .add_attributes(service_attrs(&done))
         .add_attribute("frozen", join_ids(&frozen))
         .add_attribute("amount", amount)
-        .add_attribute("services_now", join_ids(&services)))
+        .add_attribute("services_now", join_ids(&services_now))
+        .add_attribute("services_dropped", join_ids(&dropped)))
 }

@@ -1,19 +1,27 @@
-//! Pool accounting: the lazily settled reward indexes and the stake totals that keep every
-//! message's cost independent of the number of stakers.
+//! Pools: the exposure groups that keep every message's cost independent of the number of
+//! stakers, and who may take a pool slot on a validator.
 //!
 //! A service's index grows by payment / opted stake; a pool turns the growth of each of its
 //! services' indexes (and of its validator's native index) into reward per share when it
 //! settles, which it must do before its bonded tokens change; a position turns the growth
 //! of its pool's reward per share into accrued rewards when it settles, which it must do
 //! before its shares change.
+//!
+//! **Admission.** Each validator has one *plain* pool (stake securing no service) that is
+//! never capped, so depositing never depends on a slot. Pools of service sets hold one of
+//! the validator's `max_pools_per_validator` slots while they are live (a slash or a chain
+//! sync costs O(slots)). A move into a set without a pool takes a free slot, or evicts the
+//! smallest evictable pool if the mover brings more stake than it holds; so holding a slot
+//! against a newcomer costs more stake than the newcomer brings. Exits (completed opt-outs)
+//! need no slot: when none can be had they may open up to `max_pools_per_validator` pools
+//! beyond the cap, and past that the position leaves every service (the plain pool).
 
-use cosmwasm_std::{Addr, Decimal256, Storage, Uint128};
-use restake_types::math::{accrue, per_share, ShareGroup};
-use restake_types::Asset;
+use cosmwasm_std::{Decimal256, Order, Storage, Uint128};
+use restake_types::math::{accrue, per_share, MathError, ShareGroup};
 
-use crate::books::Books;
 use crate::error::ContractError;
-use crate::state::*;
+use crate::state::books::Books;
+use crate::state::{keys, Pool, Position, Redirect};
 
 /// Value of `key` in a small association list (zero when absent).
 pub fn get<K: PartialEq>(list: &[(K, Decimal256)], key: &K) -> Decimal256 {
@@ -51,68 +59,25 @@ pub fn add<K: PartialEq + Clone, V: Amount>(
         Some((_, v)) => {
             *v = v
                 .checked_plus(amount)
-                .ok_or(restake_types::math::MathError::Overflow(
-                    "reward accounting",
-                ))?;
+                .ok_or(MathError::Overflow("reward accounting"))?;
         }
         None => list.push((key.clone(), amount)),
     }
     Ok(())
 }
 
-/// Adds to a running statistic, saturating (a statistic must never block a payment).
-pub fn add_saturating<K: PartialEq + Clone>(
-    list: &mut Vec<(K, Uint128)>,
-    key: &K,
-    amount: Uint128,
-) {
-    match list.iter_mut().find(|(k, _)| k == key) {
-        Some((_, v)) => *v = v.saturating_add(amount),
-        None => list.push((key.clone(), amount)),
-    }
-}
-
-/// Brings the pool's reward per share up to date.
-pub fn settle_pool(
-    store: &dyn Storage,
-    books: &mut Books,
-    pool: &mut Pool,
-) -> Result<(), ContractError> {
-    let tokens = pool.bonded.tokens;
-    let shares = pool.bonded.shares;
-    for service in pool.services.clone() {
-        let state = books.service_state(store, service)?;
-        for (asset, index) in &state.indexes {
-            let mark = pool
-                .service_marks
-                .iter_mut()
-                .find(|(s, a, _)| *s == service && a == asset);
-            let previous = mark.as_ref().map(|(_, _, v)| *v).unwrap_or_default();
-            if *index > previous && !shares.is_zero() {
-                let growth = per_share(*index - previous, tokens, shares)?;
-                add(&mut pool.rps, asset, growth)?;
-            }
-            match mark {
-                Some((_, _, v)) => *v = *index,
-                None => pool.service_marks.push((service, asset.clone(), *index)),
-            }
-        }
-    }
-    let validator = books.validator(store, &pool.validator)?;
-    for (denom, index) in &validator.native_index {
-        let previous = get(&pool.native_marks, denom);
-        if *index > previous && !shares.is_zero() {
-            let growth = per_share(*index - previous, tokens, shares)?;
-            add(&mut pool.rps, &Asset::Native(denom.clone()), growth)?;
-        }
-    }
-    pool.native_marks = validator.native_index.clone();
-    Ok(())
+/// How a position comes to a pool: admission differs (see the module docs).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Move {
+    /// Opting in: needs a slot (free, or taken from a smaller pool).
+    Join,
+    /// Completing an opt-out: never refused.
+    Exit,
 }
 
 /// Turns the growth of the pool's reward per share into the position's accrued rewards.
 pub fn settle_position(position: &mut Position, pool: &Pool) -> Result<(), ContractError> {
-    if position.pool_id == pool.id && !position.shares.is_zero() {
+    if position.pool == pool.id && !position.shares.is_zero() {
         for (asset, rps) in &pool.rps {
             let previous = get(&position.marks, asset);
             if *rps > previous {
@@ -125,192 +90,399 @@ pub fn settle_position(position: &mut Position, pool: &Pool) -> Result<(), Contr
     Ok(())
 }
 
-/// Moves `amount` of stake on `validator` from securing `from` to securing `to` (services
-/// in both are untouched): service totals, per-validator service stake and the restaked
-/// total follow.
-pub fn shift_services(
-    store: &dyn Storage,
-    books: &mut Books,
-    validator: &str,
-    from: &[u64],
-    to: &[u64],
-    amount: Uint128,
-) -> Result<(), ContractError> {
-    if amount.is_zero() {
-        return Ok(());
-    }
-    for service in from.iter().filter(|s| !to.contains(s)) {
-        let state = books.service_state_mut(store, *service)?;
-        state.total_stake = state.total_stake.checked_sub(amount)?;
-        books.shift_service_validator(store, *service, validator, amount, false)?;
-        books.totals.restaked = books.totals.restaked.checked_sub(amount)?;
-    }
-    for service in to.iter().filter(|s| !from.contains(s)) {
-        let state = books.service_state_mut(store, *service)?;
-        state.total_stake = state.total_stake.checked_add(amount)?;
-        books.shift_service_validator(store, *service, validator, amount, true)?;
-        books.totals.restaked = books.totals.restaked.checked_add(amount)?;
-    }
-    Ok(())
-}
-
-/// Bonded tokens entered the pool (a deposit).
-pub fn bonded_added(
-    store: &dyn Storage,
-    books: &mut Books,
-    pool: &Pool,
-    amount: Uint128,
-) -> Result<(), ContractError> {
-    shift_services(store, books, &pool.validator, &[], &pool.services, amount)?;
-    let v = books.validator_mut(store, &pool.validator)?;
-    v.bonded = v.bonded.checked_add(amount)?;
-    books.totals.bonded = books.totals.bonded.checked_add(amount)?;
-    Ok(())
-}
-
-/// Bonded tokens left the pool (an unbond, a slash, a chain slash).
-pub fn bonded_removed(
-    store: &dyn Storage,
-    books: &mut Books,
-    pool: &Pool,
-    amount: Uint128,
-) -> Result<(), ContractError> {
-    shift_services(store, books, &pool.validator, &pool.services, &[], amount)?;
-    let v = books.validator_mut(store, &pool.validator)?;
-    v.bonded = v.bonded.checked_sub(amount)?;
-    books.totals.bonded = books.totals.bonded.checked_sub(amount)?;
-    Ok(())
-}
-
-/// The pool new members of (validator, services) join, created if needed (within the
-/// validator's pool cap). `services` must be sorted and free of duplicates.
-pub fn pool_for(
-    store: &dyn Storage,
-    books: &mut Books,
-    validator: &str,
-    services: &[u64],
-) -> Result<Pool, ContractError> {
-    let key = set_key(services);
-    if let Some(id) = books.pool_key(store, validator, &key)? {
-        let pool = books.take_pool(store, id)?;
-        if pool.bonded.is_joinable() {
-            return Ok(pool);
-        }
-        books.put_pool(store, pool)?;
-    }
-    let max = books.config.max_pools_per_validator;
-    let id = books.totals.next_pool_id + 1;
-    let v = books.validator(store, validator)?;
-    if v.pools.len() >= max as usize {
-        return Err(ContractError::PoolCapReached {
-            validator: validator.to_string(),
-            max,
-        });
-    }
-    let native_marks = v.native_index.clone();
-    let mut service_marks = vec![];
-    for service in services {
-        let state = books.service_state(store, *service)?;
-        for (asset, index) in &state.indexes {
-            service_marks.push((*service, asset.clone(), *index));
-        }
-    }
-    books.totals.next_pool_id = id;
-    books.totals.pools += 1;
-    books.validator_mut(store, validator)?.pools.push(id);
-    books.set_pool_key(validator, &key, id);
-    Ok(Pool {
-        id,
-        validator: validator.to_string(),
-        services: services.to_vec(),
-        bonded: ShareGroup::default(),
-        matured: ShareGroup::default(),
-        matured_entries: 0,
-        batches: vec![],
-        rps: vec![],
-        service_marks,
-        native_marks,
-    })
-}
-
 /// A position's bonded tokens now.
 pub fn position_value(position: &Position, pool: &Pool) -> Uint128 {
     pool.bonded.value(position.shares, 0)
 }
 
-/// Loads the staker's position with its pool, both settled.
-pub fn load_settled(
-    store: &dyn Storage,
-    books: &mut Books,
-    staker: &Addr,
-    validator: &str,
-) -> Result<Option<(Position, Pool)>, ContractError> {
-    let Some(position) = POSITIONS.may_load(store, (staker, validator))? else {
-        return Ok(None);
-    };
-    Ok(Some(settle_loaded(store, books, position)?))
+/// The plain-pool shares an evicted pool's position converts to (the last one takes the
+/// rest), and what is left of the redirect after it.
+fn converted_shares(r: &Redirect, shares: Uint128) -> Uint128 {
+    if shares >= r.from_left {
+        return r.shares_left;
+    }
+    r.shares_left
+        .checked_multiply_ratio(shares, r.from_left)
+        .unwrap_or(r.shares_left)
+        .min(r.shares_left)
 }
 
-/// Settles a position already loaded, taking its pool out of the books.
-pub fn settle_loaded(
-    store: &dyn Storage,
-    books: &mut Books,
-    mut position: Position,
-) -> Result<(Position, Pool), ContractError> {
-    let mut pool = books.take_pool(store, position.pool_id)?;
-    settle_pool(store, books, &mut pool)?;
-    settle_position(&mut position, &pool)?;
-    Ok((position, pool))
-}
+impl Books<'_> {
+    /// A copy of a pool, to change and give back with [`Books::store_pool`].
+    pub fn load_pool(&mut self, id: u64) -> Result<Pool, ContractError> {
+        Ok(self.pool(id)?.clone())
+    }
 
-/// Records a new position of `staker` (for the stakers count).
-pub fn position_opened(
-    store: &mut dyn Storage,
-    books: &mut Books,
-    staker: &Addr,
-) -> Result<(), ContractError> {
-    let mut info = STAKERS.may_load(store, staker)?.unwrap_or_default();
-    if info.positions == 0 {
-        books.totals.stakers += 1;
-    }
-    info.positions += 1;
-    STAKERS.save(store, staker, &info)?;
-    Ok(())
-}
-
-/// Saves the position, or closes it when it holds nothing: its unclaimed rewards move to
-/// the staker's record.
-pub fn save_position(
-    store: &mut dyn Storage,
-    books: &mut Books,
-    staker: &Addr,
-    validator: &str,
-    position: &mut Position,
-    pool: &mut Pool,
-) -> Result<(), ContractError> {
-    if !position_value(position, pool).is_zero() {
-        POSITIONS.save(store, (staker, validator), position)?;
-        return Ok(());
-    }
-    POSITIONS.remove(store, (staker, validator));
-    if position.pool_id == pool.id && !position.shares.is_zero() {
-        // Shares worth nothing (a wiped-out pool): burn them so the pool can be deleted.
-        pool.bonded.leave(std::mem::take(&mut position.shares), 0)?;
-    }
-    let mut info = STAKERS.may_load(store, staker)?.unwrap_or_default();
-    for (asset, amount) in &position.accrued {
-        if !amount.is_zero() {
-            add(&mut info.rewards, asset, *amount)?;
+    /// Brings the pool's reward per share up to date (a no-op for an evicted pool, whose
+    /// rewards stopped at the eviction).
+    pub fn settle_pool(&mut self, pool: &mut Pool) -> Result<(), ContractError> {
+        if pool.redirect.is_some() {
+            return Ok(());
         }
+        let tokens = pool.bonded.tokens;
+        let shares = pool.bonded.shares;
+        for service in pool.services.clone() {
+            let state = self
+                .service_state(service)?
+                .ok_or(ContractError::ServiceNotFound { id: service })?;
+            for idx in &state.indexes {
+                let mark = pool
+                    .service_marks
+                    .iter_mut()
+                    .find(|(s, a, _)| *s == service && *a == idx.asset);
+                let previous = mark.as_ref().map(|(_, _, v)| *v).unwrap_or_default();
+                if idx.index > previous && !shares.is_zero() {
+                    let growth = per_share(idx.index - previous, tokens, shares)?;
+                    add(&mut pool.rps, &idx.asset, growth)?;
+                }
+                match mark {
+                    Some((_, _, v)) => *v = idx.index,
+                    None => pool.service_marks.push((service, idx.asset, idx.index)),
+                }
+            }
+        }
+        let native = self.validator(pool.vid)?.native.clone();
+        for (asset, index) in &native {
+            let previous = get(&pool.native_marks, asset);
+            if *index > previous && !shares.is_zero() {
+                let growth = per_share(*index - previous, tokens, shares)?;
+                add(&mut pool.rps, asset, growth)?;
+            }
+        }
+        pool.native_marks = native;
+        Ok(())
     }
-    info.positions = info.positions.saturating_sub(1);
-    if info.positions == 0 {
-        books.totals.stakers = books.totals.stakers.saturating_sub(1);
+
+    /// Moves `amount` of stake on the validator from securing `from` to securing `to`
+    /// (services in both are untouched): service totals, per-validator service stake and
+    /// the validator's restaked total follow.
+    pub fn shift_services(
+        &mut self,
+        vid: u32,
+        from: &[u64],
+        to: &[u64],
+        amount: Uint128,
+    ) -> Result<(), ContractError> {
+        if amount.is_zero() {
+            return Ok(());
+        }
+        for service in from.iter().filter(|s| !to.contains(s)) {
+            let state = self
+                .service_state(*service)?
+                .ok_or(ContractError::ServiceNotFound { id: *service })?;
+            state.total_stake = state.total_stake.checked_sub(amount)?;
+            let stake = self.service_stake(*service, vid)?;
+            *stake = stake.checked_sub(amount)?;
+            self.tidy_service_stake(*service, vid)?;
+            let v = self.validator(vid)?;
+            v.restaked = v.restaked.checked_sub(amount)?;
+        }
+        for service in to.iter().filter(|s| !from.contains(s)) {
+            let state = self
+                .service_state(*service)?
+                .ok_or(ContractError::ServiceNotFound { id: *service })?;
+            state.total_stake = state.total_stake.checked_add(amount)?;
+            let stake = self.service_stake(*service, vid)?;
+            *stake = stake.checked_add(amount)?;
+            let v = self.validator(vid)?;
+            v.restaked = v.restaked.checked_add(amount)?;
+        }
+        Ok(())
     }
-    if info.positions == 0 && info.rewards.is_empty() {
-        STAKERS.remove(store, staker);
-    } else {
-        STAKERS.save(store, staker, &info)?;
+
+    /// Bonded tokens entered the pool (a deposit).
+    pub fn bonded_added(&mut self, pool: &Pool, amount: Uint128) -> Result<(), ContractError> {
+        self.shift_services(pool.vid, &[], &pool.services, amount)?;
+        let v = self.validator(pool.vid)?;
+        v.bonded = v.bonded.checked_add(amount)?;
+        Ok(())
     }
-    Ok(())
+
+    /// Bonded tokens left the pool (an unbond, a slash, a chain slash).
+    pub fn bonded_removed(&mut self, pool: &Pool, amount: Uint128) -> Result<(), ContractError> {
+        self.shift_services(pool.vid, &pool.services, &[], amount)?;
+        let v = self.validator(pool.vid)?;
+        v.bonded = v.bonded.checked_sub(amount)?;
+        Ok(())
+    }
+
+    /// Gives a pool back. A pool with nothing left to slash or owe frees its slot (and is
+    /// deleted when no position holds shares of it); a wiped-out pool stops taking new
+    /// members, who get a fresh pool for the same service set.
+    pub fn store_pool(&mut self, pool: Pool) -> Result<(), ContractError> {
+        let id = pool.id;
+        if let Some(r) = &pool.redirect {
+            let done = r.from_left.is_zero()
+                && pool.matured_entries == 0
+                && pool.matured.tokens.is_zero()
+                && pool.batches.is_empty();
+            self.put_pool(id, (!done).then_some(pool))?;
+            return Ok(());
+        }
+        let joinable = pool.bonded.is_joinable();
+        let live = pool.is_live();
+        let delete = !live && pool.bonded.shares.is_zero();
+        if pool.is_plain() {
+            let v = self.validator(pool.vid)?;
+            if v.plain_pool == id && (!joinable || delete) {
+                v.plain_pool = 0;
+            }
+        } else {
+            let keyed = self.pool_key(pool.vid, &pool.services)? == Some(id);
+            if keyed && (!joinable || delete) {
+                self.set_pool_key(pool.vid, &pool.services, None)?;
+            }
+            if !live {
+                let slots = self.validator_pools(pool.vid)?;
+                slots.retain(|p| *p != id);
+            }
+        }
+        self.put_pool(id, (!delete).then_some(pool))?;
+        Ok(())
+    }
+
+    /// The validator's plain pool, created (uncapped) if it has none that takes members.
+    pub fn plain_pool(&mut self, vid: u32) -> Result<Pool, ContractError> {
+        let id = self.validator(vid)?.plain_pool;
+        if id != 0 {
+            let pool = self.load_pool(id)?;
+            if pool.bonded.is_joinable() {
+                return Ok(pool);
+            }
+        }
+        let pool = self.new_pool(vid, vec![])?;
+        self.validator(vid)?.plain_pool = pool.id;
+        Ok(pool)
+    }
+
+    fn new_pool(&mut self, vid: u32, services: Vec<u64>) -> Result<Pool, ContractError> {
+        self.totals.next_pool += 1;
+        let mut pool = Pool::new(self.totals.next_pool, vid, services);
+        // A new pool starts at the current indexes: it earns nothing paid before it.
+        self.settle_pool(&mut pool)?;
+        Ok(pool)
+    }
+
+    /// The pool a position moving into `services` on the validator joins (settled), created
+    /// if needed under the admission rules (see the module docs). `joining` is the stake the
+    /// position brings. For an exit that finds no room at all, the plain pool.
+    pub fn pool_for(
+        &mut self,
+        vid: u32,
+        services: &[u64],
+        joining: Uint128,
+        how: Move,
+        now: u64,
+    ) -> Result<Pool, ContractError> {
+        if services.is_empty() {
+            let mut pool = self.plain_pool(vid)?;
+            self.settle_pool(&mut pool)?;
+            return Ok(pool);
+        }
+        if let Some(id) = self.pool_key(vid, services)? {
+            let mut pool = self.load_pool(id)?;
+            if pool.bonded.is_joinable() {
+                self.settle_pool(&mut pool)?;
+                return Ok(pool);
+            }
+            self.store_pool(pool)?;
+        }
+        let max = self.config.max_pools_per_validator as usize;
+        let used = self.validator_pools(vid)?.len();
+        let room = used < max
+            || match self.evictable(vid, joining, now)? {
+                Some(victim) => {
+                    self.evict(vid, victim)?;
+                    true
+                }
+                None => how == Move::Exit && used < 2 * max,
+            };
+        if !room {
+            if how == Move::Exit {
+                let mut pool = self.plain_pool(vid)?;
+                self.settle_pool(&mut pool)?;
+                return Ok(pool);
+            }
+            return Err(ContractError::PoolCapReached {
+                validator: self.valoper(vid)?,
+                max: max as u32,
+            });
+        }
+        let pool = self.new_pool(vid, services.to_vec())?;
+        self.validator_pools(vid)?.push(pool.id);
+        self.set_pool_key(vid, services, Some(pool.id))?;
+        Ok(pool)
+    }
+
+    /// The smallest pool on the validator that may be evicted for a mover bringing
+    /// `joining`: it holds less bonded stake, has no unbonding still in flight (that stake
+    /// must stay slashable by its services) and no pending slash request against any of its
+    /// services on the validator.
+    fn evictable(
+        &mut self,
+        vid: u32,
+        joining: Uint128,
+        _now: u64,
+    ) -> Result<Option<u64>, ContractError> {
+        let mut best: Option<(Uint128, u64)> = None;
+        for id in self.validator_pools(vid)?.clone() {
+            let pool = self.load_pool(id)?;
+            let tokens = pool.bonded.tokens;
+            if tokens >= joining || !pool.batches.is_empty() {
+                continue;
+            }
+            if best.is_some_and(|(t, _)| t <= tokens) {
+                continue;
+            }
+            if self.exposed(vid, &pool.services)?.is_some() {
+                continue;
+            }
+            best = Some((tokens, id));
+        }
+        Ok(best.map(|(_, id)| id))
+    }
+
+    /// Evicts a pool: its bonded stake moves into the validator's plain pool (its positions
+    /// follow when next touched, see [`Books::settled_position`]) and stops securing the
+    /// pool's services; its slot is freed. Its claimable unbondings stay with it, claimable
+    /// as before.
+    fn evict(&mut self, vid: u32, id: u64) -> Result<(), ContractError> {
+        let mut pool = self.load_pool(id)?;
+        self.settle_pool(&mut pool)?;
+        let tokens = pool.bonded.tokens;
+        let mut plain = self.plain_pool(vid)?;
+        self.settle_pool(&mut plain)?;
+        let minted = if tokens.is_zero() {
+            Uint128::zero()
+        } else {
+            plain.bonded.join(tokens)?
+        };
+        self.shift_services(vid, &pool.services, &[], tokens)?;
+        pool.redirect = Some(Redirect {
+            pool: plain.id,
+            shares_left: minted,
+            from_left: pool.bonded.shares,
+            marks: plain.rps.clone(),
+        });
+        pool.bonded = ShareGroup {
+            tokens: Uint128::zero(),
+            shares: pool.bonded.shares,
+            generation: 0,
+        };
+        if self.pool_key(vid, &pool.services)? == Some(id) {
+            self.set_pool_key(vid, &pool.services, None)?;
+        }
+        self.validator_pools(vid)?.retain(|p| *p != id);
+        self.store_pool(plain)?;
+        self.store_pool(pool)?;
+        Ok(())
+    }
+
+    /// The staker's position on the validator with its pool, both settled; a position of an
+    /// evicted pool is moved into the plain pool first. `None` when there is none.
+    pub fn settled_position(
+        &mut self,
+        staker: &[u8],
+        vid: u32,
+    ) -> Result<Option<(Position, Pool)>, ContractError> {
+        let Some(position) = self.position(staker, vid)? else {
+            return Ok(None);
+        };
+        let mut position = position.clone();
+        let mut pool = self.load_pool(position.pool)?;
+        if let Some(mut r) = pool.redirect.clone() {
+            settle_position(&mut position, &pool)?;
+            let shares = converted_shares(&r, position.shares);
+            r.shares_left -= shares;
+            r.from_left = r.from_left.saturating_sub(position.shares);
+            pool.bonded.shares = pool.bonded.shares.saturating_sub(position.shares);
+            pool.redirect = Some(r.clone());
+            self.store_pool(pool)?;
+            position.pool = r.pool;
+            position.shares = shares;
+            position.marks = r.marks;
+            position.opt_outs.clear();
+            pool = self.load_pool(r.pool)?;
+        }
+        self.settle_pool(&mut pool)?;
+        settle_position(&mut position, &pool)?;
+        Ok(Some((position, pool)))
+    }
+
+    /// Saves the position, or closes it when it holds nothing (its unclaimed rewards move
+    /// to the staker's record), and gives its pool back.
+    pub fn save_position(
+        &mut self,
+        staker: &[u8],
+        vid: u32,
+        mut position: Position,
+        mut pool: Pool,
+    ) -> Result<(), ContractError> {
+        if !position_value(&position, &pool).is_zero() {
+            self.put_position(staker, vid, Some(position))?;
+            self.store_pool(pool)?;
+            return Ok(());
+        }
+        if position.pool == pool.id && !position.shares.is_zero() {
+            // Shares worth nothing (a wiped-out pool): burn them so the pool can be deleted.
+            pool.bonded.leave(std::mem::take(&mut position.shares), 0)?;
+        }
+        self.store_pool(pool)?;
+        let existed = self.position_stored(staker, vid)?;
+        self.put_position(staker, vid, None)?;
+        let rewards = self.staker_rewards(staker)?;
+        for (asset, amount) in &position.accrued {
+            if !amount.is_zero() {
+                add(&mut rewards.rewards, asset, *amount)?;
+            }
+        }
+        self.tidy_staker(staker)?;
+        if existed && self.position_vids(staker)?.len() <= 1 {
+            self.totals.stakers = self.totals.stakers.saturating_sub(1);
+        }
+        Ok(())
+    }
+
+    /// A new position of the staker on the validator, in `pool` (settled).
+    pub fn open_position(&mut self, staker: &[u8], pool: &Pool) -> Result<Position, ContractError> {
+        if self
+            .range(&keys::positions_of(staker), None, 1, Order::Ascending)
+            .is_empty()
+        {
+            self.totals.stakers += 1;
+        }
+        Ok(Position {
+            pool: pool.id,
+            shares: Uint128::zero(),
+            opt_outs: vec![],
+            marks: pool.rps.clone(),
+            accrued: vec![],
+        })
+    }
+
+    /// Whether the position is in storage (not only opened in this message).
+    fn position_stored(&self, staker: &[u8], vid: u32) -> Result<bool, ContractError> {
+        Ok(self.storage_get(&keys::position(staker, vid)).is_some())
+    }
+
+    fn storage_get(&self, key: &[u8]) -> Option<Vec<u8>> {
+        Storage::get(self.storage(), key)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_last_converted_position_takes_what_is_left() {
+        let r = Redirect {
+            pool: 1,
+            shares_left: Uint128::new(10),
+            from_left: Uint128::new(3),
+            marks: vec![],
+        };
+        assert_eq!(converted_shares(&r, Uint128::new(1)), Uint128::new(3));
+        assert_eq!(converted_shares(&r, Uint128::new(3)), Uint128::new(10));
+    }
 }

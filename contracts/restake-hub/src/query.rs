@@ -1,19 +1,21 @@
-//! Queries. Lists are paginated (`start_after`, `limit` default 10, max 30), except the two
-//! the interface lists without paging (`unbondings`, `service_stake`): those answer
-//! everything unless a `limit` is given.
+//! Queries. They read through the same books as messages (opened read-only), so what a query
+//! shows is what a message would find. Lists are paginated (`start_after`, `limit` default
+//! 10, max 30), except the two the interface lists without paging (`unbondings`,
+//! `service_stake`): those answer everything unless a `limit` is given.
 
-use cosmwasm_std::{Addr, Decimal, Deps, Env, Order, StdResult, Storage, Uint128};
-use cw_storage_plus::Bound;
+use cosmwasm_std::{Addr, Decimal, Deps, Env, Order, StdResult, Timestamp, Uint128};
 use restake_types::math::capped_sum;
 use restake_types::*;
 
-use crate::books::Books;
+use crate::chain::Chain;
 use crate::error::ContractError;
-use crate::opt::load_service;
+use crate::owner::destination_msg;
 use crate::pools::position_value;
-use crate::rewards::collect;
-use crate::state::*;
-use crate::unbonding::{entries_of, entry_value, next_send_time};
+use crate::state::books::Books;
+use crate::state::codec::{from_bytes, read_uint};
+use crate::state::{keys, ns, BatchStatus, Delegator, Pool, SlashRequest, Unbonding};
+use crate::unbonding::queue::next_send_time;
+use crate::validate;
 
 pub const DEFAULT_LIMIT: u32 = 10;
 pub const MAX_LIMIT: u32 = 30;
@@ -27,16 +29,24 @@ fn limit_or_all(l: Option<u32>) -> usize {
     l.map_or(usize::MAX, |l| l as usize)
 }
 
-fn staker_addr(deps: Deps, staker: &str) -> Result<Addr, ContractError> {
-    crate::services::addr(deps.api, "staker", staker)
+/// The canonical key of a staker given as a string.
+fn staker_key(deps: Deps, staker: &str) -> Result<(Addr, Vec<u8>), ContractError> {
+    let addr = validate::addr(deps.api, "staker", staker)?;
+    let key = validate::canonical(deps.api, &addr)?.to_vec();
+    Ok((addr, key))
+}
+
+fn read_vid(k: &[u8]) -> StdResult<u32> {
+    u32::try_from(read_uint(&mut &k[..])?).map_err(|_| crate::state::codec::corrupt())
 }
 
 pub fn config(deps: Deps) -> Result<ConfigResponse, ContractError> {
-    let c = CONFIG.load(deps.storage)?;
+    let books = Books::read(deps.storage)?;
+    let c = &books.config;
     let ownership = cw_ownable::get_ownership(deps.storage)?;
     Ok(ConfigResponse {
         owner: ownership.owner,
-        bonded_denom: c.bonded_denom,
+        bonded_denom: c.bonded_denom.clone(),
         unbonding_period: c.unbonding_period,
         unbonding_epoch: c.unbonding_epoch,
         min_deposit: c.min_deposit,
@@ -44,32 +54,32 @@ pub fn config(deps: Deps) -> Result<ConfigResponse, ContractError> {
         max_veto_period: c.max_veto_period,
         max_reward_assets: c.max_reward_assets,
         max_pools_per_validator: c.max_pools_per_validator,
-        slash_destination: match c.slash_destination {
-            Destination::Burn => SlashDestination::Burn {},
-            Destination::CommunityPool => SlashDestination::CommunityPool {},
-            Destination::Address(a) => SlashDestination::Address {
-                address: a.to_string(),
-            },
-        },
+        slash_destination: destination_msg(&c.slash_destination),
         paused: c.paused,
     })
 }
 
-fn service_response(store: &dyn Storage, service: Service) -> StdResult<ServiceResponse> {
-    let state = SERVICE_STATES.load(store, service.id)?;
-    let paid = REWARDS_PAID
-        .may_load(store, service.id)?
-        .unwrap_or_default();
+fn service_response(books: &mut Books, id: u64) -> Result<ServiceResponse, ContractError> {
+    let service = books.service_terms(id)?;
+    let state = books
+        .service_state(id)?
+        .cloned()
+        .ok_or(ContractError::ServiceNotFound { id })?;
     let mut reward_denoms = vec![];
     let mut reward_tokens = vec![];
-    for asset in &service.reward_assets {
+    let mut rewards_paid = vec![];
+    for index in &state.indexes {
+        let asset = books.asset(index.asset)?;
+        if !index.paid.is_zero() {
+            rewards_paid.push(RewardAmount::new(&asset, index.paid));
+        }
         match asset {
-            Asset::Native(d) => reward_denoms.push(d.clone()),
-            Asset::Cw20(a) => reward_tokens.push(a.clone()),
+            Asset::Native(d) => reward_denoms.push(d),
+            Asset::Cw20(a) => reward_tokens.push(a),
         }
     }
     Ok(ServiceResponse {
-        id: service.id,
+        id,
         name: service.name,
         admin: service.admin,
         slasher: service.slasher,
@@ -80,17 +90,17 @@ fn service_response(store: &dyn Storage, service: Service) -> StdResult<ServiceR
         reward_denoms,
         reward_tokens,
         metadata_uri: service.metadata_uri,
-        status: service.status,
+        status: state.status,
         total_stake: state.total_stake,
-        rewards_paid: paid.iter().map(|(a, v)| RewardAmount::new(a, *v)).collect(),
+        rewards_paid,
         total_slashed: service.total_slashed,
         registered_at: service.registered_at,
     })
 }
 
 pub fn service(deps: Deps, service_id: u64) -> Result<ServiceResponse, ContractError> {
-    let s = load_service(deps.storage, service_id)?;
-    Ok(service_response(deps.storage, s)?)
+    let mut books = Books::read(deps.storage)?;
+    service_response(&mut books, service_id)
 }
 
 pub fn services(
@@ -98,26 +108,35 @@ pub fn services(
     start_after: Option<u64>,
     l: Option<u32>,
 ) -> Result<ServicesResponse, ContractError> {
-    let services = SERVICES
-        .range(
-            deps.storage,
-            start_after.map(Bound::exclusive),
-            None,
-            Order::Ascending,
-        )
-        .take(limit(l))
-        .map(|r| r.and_then(|(_, s)| service_response(deps.storage, s)))
+    let mut books = Books::read(deps.storage)?;
+    let after = start_after.map(|s| {
+        let mut b = vec![];
+        crate::state::codec::push_uint(&mut b, s);
+        b
+    });
+    let ids: Vec<u64> = books
+        .range(&[ns::SERVICE], after.as_deref(), limit(l), Order::Ascending)
+        .into_iter()
+        .map(|(k, _)| read_uint(&mut k.as_slice()))
         .collect::<StdResult<_>>()?;
+    let services = ids
+        .into_iter()
+        .map(|id| service_response(&mut books, id))
+        .collect::<Result<_, _>>()?;
     Ok(ServicesResponse { services })
 }
 
 fn position_response(
-    store: &dyn Storage,
+    books: &mut Books,
     staker: &Addr,
+    key: &[u8],
     validator: &str,
-    position: Option<Position>,
-) -> StdResult<PositionResponse> {
-    let Some(position) = position else {
+) -> Result<PositionResponse, ContractError> {
+    let found = match books.vid(validator)? {
+        Some(vid) => books.settled_position(key, vid)?,
+        None => None,
+    };
+    let Some((position, pool)) = found else {
         return Ok(PositionResponse {
             staker: staker.clone(),
             validator: validator.to_string(),
@@ -127,14 +146,13 @@ fn position_response(
             pool_id: 0,
         });
     };
-    let pool = POOLS.load(store, position.pool_id)?;
     Ok(PositionResponse {
         staker: staker.clone(),
         validator: validator.to_string(),
         amount: position_value(&position, &pool),
         service_ids: pool.services.clone(),
         pending_opt_outs: position
-            .pending_opt_outs
+            .opt_outs
             .iter()
             .map(|(s, t)| PendingOptOut {
                 service_id: *s,
@@ -150,9 +168,20 @@ pub fn position(
     staker: String,
     validator: String,
 ) -> Result<PositionResponse, ContractError> {
-    let staker = staker_addr(deps, &staker)?;
-    let p = POSITIONS.may_load(deps.storage, (&staker, &validator))?;
-    Ok(position_response(deps.storage, &staker, &validator, p)?)
+    let (addr, key) = staker_key(deps, &staker)?;
+    let validator = validate::validator(&validator)?;
+    let mut books = Books::read(deps.storage)?;
+    position_response(&mut books, &addr, &key, &validator)
+}
+
+/// The staker's positions' validators, in validator address order.
+fn staker_validators(books: &mut Books, key: &[u8]) -> Result<Vec<(String, u32)>, ContractError> {
+    let mut out = vec![];
+    for vid in books.position_vids(key)? {
+        out.push((books.valoper(vid)?, vid));
+    }
+    out.sort();
+    Ok(out)
 }
 
 pub fn positions(
@@ -161,30 +190,31 @@ pub fn positions(
     start_after: Option<String>,
     l: Option<u32>,
 ) -> Result<PositionsResponse, ContractError> {
-    let staker = staker_addr(deps, &staker)?;
-    let positions = POSITIONS
-        .prefix(&staker)
-        .range(
-            deps.storage,
-            start_after.as_deref().map(Bound::exclusive),
-            None,
-            Order::Ascending,
-        )
+    let (addr, key) = staker_key(deps, &staker)?;
+    let start_after = start_after.map(|v| validate::validator(&v)).transpose()?;
+    let mut books = Books::read(deps.storage)?;
+    let validators = staker_validators(&mut books, &key)?;
+    let positions = validators
+        .into_iter()
+        .filter(|(v, _)| start_after.as_ref().is_none_or(|s| v > s))
         .take(limit(l))
-        .map(|r| r.and_then(|(v, p)| position_response(deps.storage, &staker, &v, Some(p))))
-        .collect::<StdResult<_>>()?;
+        .map(|(v, _)| position_response(&mut books, &addr, &key, &v))
+        .collect::<Result<_, _>>()?;
     Ok(PositionsResponse { positions })
 }
 
 /// What `claim_rewards` would pay now (whole units, zero entries omitted).
-fn pending(deps: Deps, env: &Env, staker: &Addr) -> Result<Vec<RewardAmount>, ContractError> {
-    let mut books = Books::load(deps.storage)?;
-    let collected = collect(deps, env, &mut books, staker)?;
-    Ok(collected
+fn pending(
+    books: &mut Books,
+    chain: &Chain,
+    key: &[u8],
+) -> Result<Vec<RewardAmount>, ContractError> {
+    let collected = books.collect(chain, key)?;
+    collected
         .amounts
         .iter()
-        .map(|(a, v)| RewardAmount::new(a, *v))
-        .collect())
+        .map(|(id, v)| Ok(RewardAmount::new(&books.asset(*id)?, *v)))
+        .collect()
 }
 
 pub fn pending_rewards(
@@ -192,52 +222,78 @@ pub fn pending_rewards(
     env: Env,
     staker: String,
 ) -> Result<PendingRewardsResponse, ContractError> {
-    let staker = staker_addr(deps, &staker)?;
+    let (_, key) = staker_key(deps, &staker)?;
+    let chain = Chain {
+        querier: deps.querier,
+        env: &env,
+    };
+    let mut books = Books::read(deps.storage)?;
     Ok(PendingRewardsResponse {
-        rewards: pending(deps, &env, &staker)?,
+        rewards: pending(&mut books, &chain, &key)?,
     })
 }
 
 fn unbonding_response(
-    deps: Deps,
-    env: &Env,
     books: &mut Books,
-    entry: Unbonding,
+    env: &Env,
+    id: u64,
+    entry: &Unbonding,
 ) -> Result<UnbondingResponse, ContractError> {
-    let (amount, status) = entry_value(deps.storage, books, &entry)?;
-    let batch = books.batch(deps.storage, entry.batch_id)?.clone();
-    let completion_time = match batch.completion_time {
+    let amount = books.entry_value(entry)?;
+    let batch = books.batch(entry.batch)?.clone();
+    let completion_time = match batch.completion {
         Some(t) => t,
         None => {
-            let v = books.validator(deps.storage, &entry.validator)?.clone();
+            let v = books.validator(entry.vid)?.clone();
             next_send_time(&books.config, &v, env.block.time)
                 .plus_seconds(books.config.unbonding_period)
         }
     };
-    let pool = POOLS.load(deps.storage, entry.pool_id)?;
-    let frozen = books
-        .validator(deps.storage, &entry.validator)?
-        .first_exposed(&pool.services)
-        .is_some();
-    let matured = match status {
+    let pool: Pool = books.load_pool(entry.pool)?;
+    // An evicted pool's claimable stake no longer secures its services.
+    let service_ids = if pool.redirect.is_some() {
+        vec![]
+    } else {
+        pool.services.clone()
+    };
+    let matured = match batch.status {
         BatchStatus::Settled => true,
         BatchStatus::Sent => completion_time <= env.block.time,
         BatchStatus::Queued => false,
     };
+    let frozen = books
+        .holding(entry.vid, &service_ids, completion_time.seconds())?
+        .is_some();
     Ok(UnbondingResponse {
-        id: entry.id,
-        validator: entry.validator,
+        id,
+        validator: books.valoper(entry.vid)?,
         amount,
         completion_time,
         matured,
-        status: match (status, matured) {
+        status: match (batch.status, matured) {
             (BatchStatus::Queued, _) => UnbondingStatus::Queued,
             (_, false) => UnbondingStatus::Unbonding,
             (_, true) => UnbondingStatus::Claimable,
         },
-        service_ids: pool.services,
+        service_ids,
         frozen,
     })
+}
+
+fn staker_unbondings(
+    books: &mut Books,
+    env: &Env,
+    key: &[u8],
+    start_after: Option<u64>,
+    n: usize,
+) -> Result<Vec<UnbondingResponse>, ContractError> {
+    let mut out = vec![];
+    for id in books.unbonding_ids(key, start_after, n)? {
+        if let Some(entry) = books.unbonding(key, id)?.cloned() {
+            out.push(unbonding_response(books, env, id, &entry)?);
+        }
+    }
+    Ok(out)
 }
 
 pub fn unbondings(
@@ -247,24 +303,11 @@ pub fn unbondings(
     start_after: Option<u64>,
     l: Option<u32>,
 ) -> Result<UnbondingsResponse, ContractError> {
-    let staker = staker_addr(deps, &staker)?;
-    let mut books = Books::load(deps.storage)?;
-    let entries: Vec<Unbonding> = UNBONDINGS
-        .prefix(&staker)
-        .range(
-            deps.storage,
-            start_after.map(Bound::exclusive),
-            None,
-            Order::Ascending,
-        )
-        .take(limit_or_all(l))
-        .map(|r| r.map(|(_, e)| e))
-        .collect::<StdResult<_>>()?;
-    let unbondings = entries
-        .into_iter()
-        .map(|e| unbonding_response(deps, &env, &mut books, e))
-        .collect::<Result<_, _>>()?;
-    Ok(UnbondingsResponse { unbondings })
+    let (_, key) = staker_key(deps, &staker)?;
+    let mut books = Books::read(deps.storage)?;
+    Ok(UnbondingsResponse {
+        unbondings: staker_unbondings(&mut books, &env, &key, start_after, limit_or_all(l))?,
+    })
 }
 
 pub fn service_stake(
@@ -273,31 +316,47 @@ pub fn service_stake(
     start_after: Option<String>,
     l: Option<u32>,
 ) -> Result<ServiceStakeResponse, ContractError> {
-    load_service(deps.storage, service_id)?;
-    let state = SERVICE_STATES.load(deps.storage, service_id)?;
-    let validators = SERVICE_VALIDATOR_STAKE
-        .prefix(service_id)
-        .range(
-            deps.storage,
-            start_after.as_deref().map(Bound::exclusive),
-            None,
-            Order::Ascending,
-        )
+    let mut books = Books::read(deps.storage)?;
+    let total = books
+        .service_state(service_id)?
+        .ok_or(ContractError::ServiceNotFound { id: service_id })?
+        .total_stake;
+    let start_after = start_after.map(|v| validate::validator(&v)).transpose()?;
+    let mut validators = vec![];
+    for (k, v) in books.range(
+        &keys::service_stake_prefix(service_id),
+        None,
+        usize::MAX,
+        Order::Ascending,
+    ) {
+        let amount: Uint128 = from_bytes(&v)?;
+        validators.push(ValidatorStake {
+            validator: books.valoper(read_vid(&k)?)?,
+            amount,
+        });
+    }
+    validators.sort_by(|a, b| a.validator.cmp(&b.validator));
+    let validators = validators
+        .into_iter()
+        .filter(|v| start_after.as_ref().is_none_or(|s| v.validator > *s))
         .take(limit_or_all(l))
-        .map(|r| r.map(|(validator, amount)| ValidatorStake { validator, amount }))
-        .collect::<StdResult<_>>()?;
+        .collect();
     Ok(ServiceStakeResponse {
         service_id,
-        total: state.total_stake,
+        total,
         validators,
     })
 }
 
-fn slash_response(r: SlashRequest) -> SlashRequestResponse {
-    SlashRequestResponse {
-        id: r.id,
-        service_id: r.service_id,
-        validator: r.validator,
+fn slash_response(
+    books: &mut Books,
+    id: u64,
+    r: SlashRequest,
+) -> Result<SlashRequestResponse, ContractError> {
+    Ok(SlashRequestResponse {
+        id,
+        service_id: r.service,
+        validator: books.valoper(r.vid)?,
         fraction: r.fraction,
         evidence: r.evidence,
         status: r.status,
@@ -307,17 +366,19 @@ fn slash_response(r: SlashRequest) -> SlashRequestResponse {
         slashed_amount: r.slashed_bonded + r.slashed_unbonding,
         slashed_bonded: r.slashed_bonded,
         slashed_unbonding: r.slashed_unbonding,
-    }
+    })
 }
 
 pub fn slash_request(deps: Deps, slash_id: u64) -> Result<SlashRequestResponse, ContractError> {
-    let r = slash_requests()
-        .may_load(deps.storage, slash_id)?
+    let mut books = Books::read(deps.storage)?;
+    let r = books
+        .slash_request(slash_id)?
+        .cloned()
         .ok_or(ContractError::SlashNotFound { id: slash_id })?;
-    Ok(slash_response(r))
+    slash_response(&mut books, slash_id, r)
 }
 
-pub fn slash_requests_query(
+pub fn slash_requests(
     deps: Deps,
     service_id: Option<u64>,
     validator: Option<String>,
@@ -325,33 +386,66 @@ pub fn slash_requests_query(
     start_after: Option<u64>,
     l: Option<u32>,
 ) -> Result<SlashRequestsResponse, ContractError> {
-    let map = slash_requests();
-    let min = start_after.map(Bound::exclusive);
-    let iter: Box<dyn Iterator<Item = StdResult<(u64, SlashRequest)>>> =
-        match (&service_id, &validator) {
-            (Some(s), _) => Box::new(map.idx.service.prefix(*s).range(
-                deps.storage,
-                min,
-                None,
-                Order::Ascending,
-            )),
-            (None, Some(v)) => Box::new(map.idx.validator.prefix(v.clone()).range(
-                deps.storage,
-                min,
-                None,
-                Order::Ascending,
-            )),
-            (None, None) => Box::new(map.range(deps.storage, min, None, Order::Ascending)),
-        };
-    let wanted = |r: &SlashRequest| {
-        validator.as_ref().is_none_or(|v| *v == r.validator) && status.is_none_or(|s| s == r.status)
+    let mut books = Books::read(deps.storage)?;
+    let validator = validator.map(|v| validate::validator(&v)).transpose()?;
+    let vid = match &validator {
+        Some(v) => match books.vid(v)? {
+            Some(vid) => Some(vid),
+            None => {
+                return Ok(SlashRequestsResponse {
+                    slash_requests: vec![],
+                })
+            }
+        },
+        None => None,
     };
-    let slash_requests = iter
-        .filter(|item| item.as_ref().map_or(true, |(_, r)| wanted(r)))
-        .take(limit(l))
-        .map(|item| item.map(|(_, r)| slash_response(r)))
-        .collect::<StdResult<_>>()?;
-    Ok(SlashRequestsResponse { slash_requests })
+    let prefix = match (service_id, vid) {
+        (Some(s), _) => keys::slash_by_service_prefix(s),
+        (None, Some(v)) => keys::slash_by_validator_prefix(v),
+        (None, None) => keys::slash_prefix(),
+    };
+    let mut after = start_after.map(|s| {
+        let mut b = vec![];
+        crate::state::codec::push_uint(&mut b, s);
+        b
+    });
+    let want = limit(l);
+    let mut out = vec![];
+    if want == 0 {
+        return Ok(SlashRequestsResponse {
+            slash_requests: out,
+        });
+    }
+    // Filters may skip entries: read in pages until the page is full or the index ends.
+    loop {
+        let page = books.range(&prefix, after.as_deref(), want.max(10), Order::Ascending);
+        let Some((last, _)) = page.last() else {
+            break;
+        };
+        after = Some(last.clone());
+        let full = page.len() < want.max(10);
+        for (k, _) in page {
+            let id = read_uint(&mut k.as_slice())?;
+            let Some(r) = books.slash_request(id)?.cloned() else {
+                continue;
+            };
+            if vid.is_some_and(|v| v != r.vid) || status.is_some_and(|s| s != r.status) {
+                continue;
+            }
+            out.push(slash_response(&mut books, id, r)?);
+            if out.len() == want {
+                return Ok(SlashRequestsResponse {
+                    slash_requests: out,
+                });
+            }
+        }
+        if full {
+            break;
+        }
+    }
+    Ok(SlashRequestsResponse {
+        slash_requests: out,
+    })
 }
 
 pub fn staker_overview(
@@ -359,28 +453,31 @@ pub fn staker_overview(
     env: Env,
     staker: String,
 ) -> Result<StakerOverviewResponse, ContractError> {
-    let staker = staker_addr(deps, &staker)?;
-    let mut books = Books::load(deps.storage)?;
+    let (addr, key) = staker_key(deps, &staker)?;
+    let chain = Chain {
+        querier: deps.querier,
+        env: &env,
+    };
+    let mut books = Books::read(deps.storage)?;
     let mut bonded = Uint128::zero();
     let mut exposure = Uint128::zero();
     let mut restaked: Vec<ServiceRestake> = vec![];
-    let max_slash_of = |store: &dyn Storage, services: &[u64]| -> StdResult<Decimal> {
+    let max_slash_of = |books: &mut Books, services: &[u64]| -> Result<Decimal, ContractError> {
         let mut fractions = vec![];
         for s in services {
-            fractions.push(SERVICES.load(store, *s)?.max_slash);
+            fractions.push(books.service_terms(*s)?.max_slash);
         }
         Ok(capped_sum(fractions))
     };
-    let positions: Vec<(String, Position)> = POSITIONS
-        .prefix(&staker)
-        .range(deps.storage, None, None, Order::Ascending)
-        .collect::<StdResult<_>>()?;
-    let count = positions.len() as u32;
-    for (_, position) in positions {
-        let pool = POOLS.load(deps.storage, position.pool_id)?;
+    let validators = staker_validators(&mut books, &key)?;
+    let count = validators.len() as u32;
+    for (_, vid) in validators {
+        let Some((position, pool)) = books.settled_position(&key, vid)? else {
+            continue;
+        };
         let amount = position_value(&position, &pool);
         bonded += amount;
-        exposure += amount.mul_floor(max_slash_of(deps.storage, &pool.services)?);
+        exposure += amount.mul_floor(max_slash_of(&mut books, &pool.services)?);
         for s in &pool.services {
             match restaked.iter_mut().find(|r| r.service_id == *s) {
                 Some(r) => r.amount += amount,
@@ -394,38 +491,75 @@ pub fn staker_overview(
     restaked.sort_by_key(|r| r.service_id);
     let mut unbonding = Uint128::zero();
     let mut claimable = Uint128::zero();
-    for entry in entries_of(deps.storage, &staker)? {
-        let r = unbonding_response(deps, &env, &mut books, entry)?;
+    for r in staker_unbondings(&mut books, &env, &key, None, usize::MAX)? {
         unbonding += r.amount;
         if r.matured && !r.frozen {
             claimable += r.amount;
         }
         exposure += r
             .amount
-            .mul_floor(max_slash_of(deps.storage, &r.service_ids)?);
+            .mul_floor(max_slash_of(&mut books, &r.service_ids)?);
     }
     Ok(StakerOverviewResponse {
-        staker: staker.clone(),
+        staker: addr,
         bonded,
         unbonding,
         claimable,
-        pending_rewards: pending(deps, &env, &staker)?,
+        pending_rewards: pending(&mut books, &chain, &key)?,
         restaked,
         max_slash_exposure: exposure,
         positions: count,
     })
 }
 
+/// The live pools of a validator: its slots and its plain pool.
+fn live_pools(books: &mut Books, vid: u32) -> Result<Vec<Pool>, ContractError> {
+    let mut ids = books.validator_pools(vid)?.clone();
+    let plain = books.validator(vid)?.plain_pool;
+    if plain != 0 {
+        ids.push(plain);
+    }
+    let mut pools = vec![];
+    for id in ids {
+        let pool = books.load_pool(id)?;
+        if pool.is_live() {
+            pools.push(pool);
+        }
+    }
+    pools.sort_by_key(|p| p.id);
+    Ok(pools)
+}
+
 pub fn stats(deps: Deps) -> Result<StatsResponse, ContractError> {
-    let t = TOTALS.load(deps.storage)?;
-    let s = SLASH_STATS.may_load(deps.storage)?.unwrap_or_default();
+    let mut books = Books::read(deps.storage)?;
+    let mut total_bonded = Uint128::zero();
+    let mut total_unbonding = Uint128::zero();
+    let mut total_restaked = Uint128::zero();
+    let mut pools = 0u64;
+    for vid in 0..books.totals.next_validator {
+        let v = books.validator(vid)?.clone();
+        total_bonded += v.bonded;
+        total_unbonding += v.unbonding;
+        total_restaked += v.restaked;
+        pools += live_pools(&mut books, vid)?.len() as u64;
+    }
+    let s = books.stats()?.clone();
+    let mut dust = vec![];
+    for (k, v) in books.range(&[ns::DUST], None, usize::MAX, Order::Ascending) {
+        let id = u32::try_from(read_uint(&mut k.as_slice())?)
+            .map_err(|_| crate::state::codec::corrupt())?;
+        let amount: Uint128 = from_bytes(&v)?;
+        if !amount.is_zero() {
+            dust.push(RewardAmount::new(&books.asset(id)?, amount));
+        }
+    }
     Ok(StatsResponse {
-        total_bonded: t.bonded,
-        total_unbonding: t.unbonding,
-        stakers: t.stakers,
-        services: t.services,
-        total_restaked: t.restaked,
-        pools: t.pools,
+        total_bonded,
+        total_unbonding,
+        stakers: books.totals.stakers,
+        services: books.totals.services,
+        total_restaked,
+        pools,
         total_slashed: s.total_slashed,
         chain_slashed: s.chain_slashed,
         slashed_pending_routing: s.pending_routing,
@@ -433,24 +567,24 @@ pub fn stats(deps: Deps) -> Result<StatsResponse, ContractError> {
         slashed_to_community_pool: s.community_pool,
         slashed_to_address: s.to_address,
         slashed_unrouted: s.unrouted,
-        dust: s
-            .dust
-            .iter()
-            .map(|(a, v)| RewardAmount::new(a, *v))
-            .collect(),
+        dust,
     })
 }
 
-fn pool_response(deps: Deps, pool: Pool) -> StdResult<PoolResponse> {
+fn pool_response(
+    books: &mut Books,
+    validator: &str,
+    pool: Pool,
+) -> Result<PoolResponse, ContractError> {
     let mut unbonding = pool.matured.tokens;
     for batch in &pool.batches {
-        if let Some(g) = UNBONDING_GROUPS.may_load(deps.storage, (*batch, pool.id))? {
+        if let Some(g) = books.group(*batch, pool.id)? {
             unbonding += g.group.tokens;
         }
     }
     Ok(PoolResponse {
         id: pool.id,
-        validator: pool.validator,
+        validator: validator.to_string(),
         service_ids: pool.services,
         bonded: pool.bonded.tokens,
         shares: pool.bonded.shares,
@@ -464,37 +598,60 @@ pub fn pools(
     start_after: Option<u64>,
     l: Option<u32>,
 ) -> Result<PoolsResponse, ContractError> {
-    let v = VALIDATORS
-        .may_load(deps.storage, &validator)?
-        .unwrap_or_else(ValidatorState::new);
-    let mut ids = v.pools.clone();
-    ids.sort_unstable();
-    let pools = ids
+    let validator = validate::validator(&validator)?;
+    let mut books = Books::read(deps.storage)?;
+    let Some(vid) = books.vid(&validator)? else {
+        return Ok(PoolsResponse { pools: vec![] });
+    };
+    let pools = live_pools(&mut books, vid)?
         .into_iter()
-        .filter(|id| start_after.is_none_or(|s| *id > s))
+        .filter(|p| start_after.is_none_or(|s| p.id > s))
         .take(limit(l))
-        .map(|id| {
-            POOLS
-                .load(deps.storage, id)
-                .and_then(|p| pool_response(deps, p))
-        })
-        .collect::<StdResult<_>>()?;
+        .map(|p| pool_response(&mut books, &validator, p))
+        .collect::<Result<_, _>>()?;
     Ok(PoolsResponse { pools })
 }
 
-pub fn validator(deps: Deps, validator: String) -> Result<ValidatorResponse, ContractError> {
-    let v = VALIDATORS
-        .may_load(deps.storage, &validator)?
-        .unwrap_or_else(ValidatorState::new);
+pub fn validator(
+    deps: Deps,
+    env: Env,
+    validator: String,
+) -> Result<ValidatorResponse, ContractError> {
+    let validator = validate::validator(&validator)?;
+    let mut books = Books::read(deps.storage)?;
+    let Some(vid) = books.vid(&validator)? else {
+        return Ok(ValidatorResponse {
+            validator,
+            delegator: None,
+            bonded: Uint128::zero(),
+            queued: Uint128::zero(),
+            dust: Uint128::zero(),
+            books: Uint128::zero(),
+            pools: 0,
+            batches_in_flight: 0,
+            unbonding_in_flight: Uint128::zero(),
+            last_undelegation: None,
+            remembered_chain_slashes: 0,
+        });
+    };
+    let v = books.validator(vid)?.clone();
+    let delegator = match books.validator_info(vid)?.delegator.clone() {
+        Delegator::Hub => Some(env.contract.address),
+        Delegator::Proxy(a) => Some(a),
+        Delegator::Pending => None,
+    };
+    let pools = live_pools(&mut books, vid)?.len() as u32;
     Ok(ValidatorResponse {
         validator,
+        delegator,
         bonded: v.bonded,
         queued: v.queued,
         dust: v.dust,
-        books: v.books(),
-        pools: v.pools.len() as u32,
-        batches_in_flight: v.in_flight,
-        unbonding_in_flight: v.in_flight_tokens,
-        last_undelegation: v.last_send,
+        books: v.expected_delegation(),
+        pools,
+        batches_in_flight: v.unsettled.len() as u32,
+        unbonding_in_flight: v.in_flight,
+        last_undelegation: v.last_send.map(Timestamp::from_seconds),
+        remembered_chain_slashes: books.chain_slashes(vid)?.recent.len() as u32,
     })
 }

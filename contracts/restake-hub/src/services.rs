@@ -1,43 +1,34 @@
 //! Services: registration, updates by their admin, status.
 
-use crate::error::nonpayable;
-use cosmwasm_std::{Addr, Api, Decimal, DepsMut, Env, MessageInfo, Response};
+use cosmwasm_std::{
+    to_json_binary, Api, Decimal, Decimal256, DepsMut, Env, MessageInfo, Response, Uint128,
+};
 use restake_types::asset::is_valid_denom;
-use restake_types::{Asset, ServiceStatus};
+use restake_types::{
+    Asset, RegisterServiceMsg, RegisterServiceResponse, ServiceStatus, UpdateServiceMsg,
+};
 
-use crate::books::Books;
-use crate::error::ContractError;
-use crate::opt::load_service;
-use crate::state::*;
+use crate::error::{nonpayable, ContractError};
+use crate::state::books::Books;
+use crate::state::{RewardIndex, Service, ServiceState};
+use crate::validate;
 
 pub const MAX_NAME_LEN: usize = 64;
 pub const MAX_URI_LEN: usize = 256;
 
-/// Validates an address given by a user (refusing upper-case and foreign prefixes).
-pub fn addr(api: &dyn Api, field: &str, value: &str) -> Result<Addr, ContractError> {
-    api.addr_validate(value).map_err(|e| {
-        ContractError::invalid(field, format!("{value:?} is not a valid address ({e})"))
-    })
-}
-
 fn check_name(name: &str) -> Result<(), ContractError> {
     if name.trim().is_empty() || name.len() > MAX_NAME_LEN {
-        return Err(ContractError::invalid(
-            "name",
-            format!("must be 1 to {MAX_NAME_LEN} characters"),
-        ));
+        return Err(ContractError::InvalidText {
+            field: "name".into(),
+            max: MAX_NAME_LEN,
+        });
     }
     Ok(())
 }
 
 fn check_uri(uri: &Option<String>) -> Result<(), ContractError> {
-    if let Some(u) = uri {
-        if u.len() > MAX_URI_LEN {
-            return Err(ContractError::invalid(
-                "metadata_uri",
-                format!("at most {MAX_URI_LEN} characters"),
-            ));
-        }
+    if uri.as_ref().is_some_and(|u| u.len() > MAX_URI_LEN) {
+        return Err(ContractError::UriTooLong { max: MAX_URI_LEN });
     }
     Ok(())
 }
@@ -49,14 +40,12 @@ fn check_max_slash(max_slash: Decimal) -> Result<(), ContractError> {
     Ok(())
 }
 
-/// Adds reward assets to `assets`, refusing invalid, repeated or too many.
-fn add_assets(
+/// The reward assets named by a registration or an update, validated.
+fn assets(
     api: &dyn Api,
-    assets: &mut Vec<Asset>,
     denoms: Option<Vec<String>>,
     tokens: Option<Vec<String>>,
-    max: u32,
-) -> Result<(), ContractError> {
+) -> Result<Vec<Asset>, ContractError> {
     let mut new = vec![];
     for denom in denoms.unwrap_or_default() {
         if !is_valid_denom(&denom) {
@@ -65,143 +54,142 @@ fn add_assets(
         new.push(Asset::Native(denom));
     }
     for token in tokens.unwrap_or_default() {
-        new.push(Asset::Cw20(addr(api, "reward_tokens", &token)?));
+        new.push(Asset::Cw20(validate::addr(api, "reward_tokens", &token)?));
     }
-    for asset in new {
-        if assets.contains(&asset) {
-            return Err(ContractError::Duplicate {
-                field: "reward asset".into(),
-                id: asset.to_string(),
-            });
-        }
-        assets.push(asset);
-    }
-    if assets.len() > max as usize {
-        return Err(ContractError::TooManyRewardAssets {
-            count: assets.len(),
-            max,
-        });
-    }
-    Ok(())
+    Ok(new)
 }
 
-#[allow(clippy::too_many_arguments)]
+impl Books<'_> {
+    /// Declares reward assets of a service (refusing repeated ones or too many).
+    fn declare(&mut self, state: &mut ServiceState, new: Vec<Asset>) -> Result<(), ContractError> {
+        for asset in new {
+            let id = self.asset_id_or_new(&asset)?;
+            if state.index(id).is_some() {
+                return Err(ContractError::Duplicate {
+                    field: "reward asset".into(),
+                    id: asset.to_string(),
+                });
+            }
+            state.indexes.push(RewardIndex {
+                asset: id,
+                index: Decimal256::zero(),
+                paid: Uint128::zero(),
+            });
+        }
+        let max = self.config.max_reward_assets;
+        if state.indexes.len() > max as usize {
+            return Err(ContractError::TooManyRewardAssets {
+                count: state.indexes.len(),
+                max,
+            });
+        }
+        Ok(())
+    }
+
+    /// A service's terms, or `ServiceNotFound`.
+    pub fn service_terms(&mut self, id: u64) -> Result<Service, ContractError> {
+        self.service(id)?
+            .cloned()
+            .ok_or(ContractError::ServiceNotFound { id })
+    }
+}
+
 pub fn register_service(
     deps: DepsMut,
     env: Env,
     info: MessageInfo,
-    name: String,
-    slasher: String,
-    resolver: Option<String>,
-    max_slash: Decimal,
-    veto_period: u64,
-    opt_out_delay: u64,
-    reward_denoms: Option<Vec<String>>,
-    reward_tokens: Option<Vec<String>>,
-    metadata_uri: Option<String>,
+    msg: RegisterServiceMsg,
 ) -> Result<Response, ContractError> {
     nonpayable(&info)?;
-    let mut books = Books::load(deps.storage)?;
-    check_name(&name)?;
-    check_uri(&metadata_uri)?;
-    check_max_slash(max_slash)?;
-    let slasher = addr(deps.api, "slasher", &slasher)?;
-    let resolver = resolver
-        .map(|r| addr(deps.api, "resolver", &r))
+    check_name(&msg.name)?;
+    check_uri(&msg.metadata_uri)?;
+    check_max_slash(msg.max_slash)?;
+    let slasher = validate::addr(deps.api, "slasher", &msg.slasher)?;
+    let resolver = msg
+        .resolver
+        .map(|r| validate::addr(deps.api, "resolver", &r))
         .transpose()?;
-    if veto_period > books.config.max_veto_period {
+    let new_assets = assets(deps.api, msg.reward_denoms, msg.reward_tokens)?;
+    let mut books = Books::open(deps.storage)?;
+    if msg.veto_period > books.config.max_veto_period {
         return Err(ContractError::VetoPeriodTooLong {
-            veto_period,
+            veto_period: msg.veto_period,
             max: books.config.max_veto_period,
         });
     }
-    crate::owner::check_duration("opt_out_delay", opt_out_delay)?;
-    if opt_out_delay < veto_period {
+    validate::duration("opt_out_delay", msg.opt_out_delay)?;
+    if msg.opt_out_delay < msg.veto_period {
         return Err(ContractError::OptOutDelayTooShort {
-            opt_out_delay,
-            veto_period,
+            opt_out_delay: msg.opt_out_delay,
+            veto_period: msg.veto_period,
         });
     }
-    let mut reward_assets = vec![];
-    add_assets(
-        deps.api,
-        &mut reward_assets,
-        reward_denoms,
-        reward_tokens,
-        books.config.max_reward_assets,
-    )?;
-    let id = books.totals.next_service_id + 1;
-    books.totals.next_service_id = id;
-    books.totals.services += 1;
-    let service = Service {
-        id,
-        name: name.clone(),
-        admin: info.sender.clone(),
-        slasher: slasher.clone(),
-        resolver,
-        max_slash,
-        veto_period,
-        opt_out_delay,
-        reward_assets,
-        metadata_uri,
+    let mut state = ServiceState {
+        total_stake: Uint128::zero(),
         status: ServiceStatus::Active,
-        registered_at: env.block.time,
-        total_slashed: Default::default(),
-        owner_paused: false,
+        indexes: vec![],
     };
-    SERVICES.save(deps.storage, id, &service)?;
-    books.insert_service_state(id, ServiceState::default());
-    books.save(deps.storage)?;
-    let reward_assets = service
-        .reward_assets
+    let reward_assets = new_assets
         .iter()
         .map(|a| a.to_string())
         .collect::<Vec<_>>()
         .join(",");
-    let resolver = service
-        .resolver
-        .as_ref()
-        .map(|r| r.to_string())
-        .unwrap_or_default();
+    books.declare(&mut state, new_assets)?;
+    books.totals.next_service += 1;
+    books.totals.services += 1;
+    let id = books.totals.next_service;
+    books.put_service_state(id, state)?;
+    books.put_service(
+        id,
+        Service {
+            name: msg.name.clone(),
+            admin: info.sender.clone(),
+            slasher: slasher.clone(),
+            resolver: resolver.clone(),
+            max_slash: msg.max_slash,
+            veto_period: msg.veto_period,
+            opt_out_delay: msg.opt_out_delay,
+            metadata_uri: msg.metadata_uri,
+            registered_at: env.block.time,
+            total_slashed: Uint128::zero(),
+            owner_paused: false,
+        },
+    )?;
+    books.finish()?;
     Ok(Response::new()
+        .set_data(to_json_binary(&RegisterServiceResponse { service_id: id })?)
         .add_attribute("action", "register_service")
         .add_attribute("service_id", id.to_string())
-        .add_attribute("name", name)
+        .add_attribute("name", msg.name)
         .add_attribute("admin", info.sender)
         .add_attribute("slasher", slasher)
-        .add_attribute("resolver", resolver)
+        .add_attribute(
+            "resolver",
+            resolver.map(|r| r.to_string()).unwrap_or_default(),
+        )
         .add_attribute("reward_assets", reward_assets)
-        .add_attribute("max_slash", max_slash.to_string())
-        .add_attribute("veto_period", veto_period.to_string())
-        .add_attribute("opt_out_delay", opt_out_delay.to_string()))
+        .add_attribute("max_slash", msg.max_slash.to_string())
+        .add_attribute("veto_period", msg.veto_period.to_string())
+        .add_attribute("opt_out_delay", msg.opt_out_delay.to_string()))
 }
 
-#[allow(clippy::too_many_arguments)]
 pub fn update_service(
     deps: DepsMut,
     info: MessageInfo,
-    service_id: u64,
-    max_slash: Option<Decimal>,
-    opt_out_delay: Option<u64>,
-    resolver: Option<String>,
-    metadata_uri: Option<String>,
-    add_reward_denoms: Option<Vec<String>>,
-    add_reward_tokens: Option<Vec<String>>,
-    admin: Option<String>,
-    slasher: Option<String>,
-    clear_resolver: Option<bool>,
+    msg: UpdateServiceMsg,
 ) -> Result<Response, ContractError> {
     nonpayable(&info)?;
-    let mut service = load_service(deps.storage, service_id)?;
+    let id = msg.service_id;
+    let mut books = Books::open(deps.storage)?;
+    let mut service = books.service_terms(id)?;
     if info.sender != service.admin {
         return Err(ContractError::unauthorized(
-            &format!("update service {service_id}"),
+            &format!("update service {id}"),
             "the service's admin",
         ));
     }
-    let config = CONFIG.load(deps.storage)?;
     let mut changed = vec![];
-    if let Some(m) = max_slash {
+    if let Some(m) = msg.max_slash {
         check_max_slash(m)?;
         if m > service.max_slash {
             return Err(ContractError::MaxSlashRaised {
@@ -212,8 +200,8 @@ pub fn update_service(
         service.max_slash = m;
         changed.push("max_slash");
     }
-    if let Some(d) = opt_out_delay {
-        crate::owner::check_duration("opt_out_delay", d)?;
+    if let Some(d) = msg.opt_out_delay {
+        validate::duration("opt_out_delay", d)?;
         if d < service.opt_out_delay {
             return Err(ContractError::OptOutDelayShortened {
                 current: service.opt_out_delay,
@@ -223,69 +211,60 @@ pub fn update_service(
         service.opt_out_delay = d;
         changed.push("opt_out_delay");
     }
-    if clear_resolver == Some(true) {
-        if resolver.is_some() {
-            return Err(ContractError::invalid(
-                "resolver",
-                "give a resolver or clear_resolver, not both",
-            ));
+    if msg.clear_resolver == Some(true) {
+        if msg.resolver.is_some() {
+            return Err(ContractError::ResolverConflict);
         }
         service.resolver = None;
         changed.push("resolver");
     }
-    if let Some(r) = resolver {
-        service.resolver = Some(addr(deps.api, "resolver", &r)?);
+    if let Some(r) = msg.resolver {
+        service.resolver = Some(validate::addr(deps.api, "resolver", &r)?);
         changed.push("resolver");
     }
-    if metadata_uri.is_some() {
-        check_uri(&metadata_uri)?;
-        service.metadata_uri = metadata_uri;
+    if msg.metadata_uri.is_some() {
+        check_uri(&msg.metadata_uri)?;
+        service.metadata_uri = msg.metadata_uri;
         changed.push("metadata_uri");
     }
-    for (field, empty) in [
-        (
-            "add_reward_denoms",
-            add_reward_denoms.as_ref().is_some_and(Vec::is_empty),
-        ),
-        (
-            "add_reward_tokens",
-            add_reward_tokens.as_ref().is_some_and(Vec::is_empty),
-        ),
+    for (field, list) in [
+        ("add_reward_denoms", msg.add_reward_denoms.as_ref()),
+        ("add_reward_tokens", msg.add_reward_tokens.as_ref()),
     ] {
-        if empty {
+        if list.is_some_and(Vec::is_empty) {
             return Err(ContractError::EmptyList {
                 field: field.into(),
             });
         }
     }
-    if add_reward_denoms.is_some() || add_reward_tokens.is_some() {
-        add_assets(
-            deps.api,
-            &mut service.reward_assets,
-            add_reward_denoms,
-            add_reward_tokens,
-            config.max_reward_assets,
-        )?;
+    if msg.add_reward_denoms.is_some() || msg.add_reward_tokens.is_some() {
+        let new = assets(deps.api, msg.add_reward_denoms, msg.add_reward_tokens)?;
+        let mut state = books
+            .service_state(id)?
+            .cloned()
+            .ok_or(ContractError::ServiceNotFound { id })?;
+        books.declare(&mut state, new)?;
+        books.put_service_state(id, state)?;
         changed.push("reward_assets");
     }
-    if let Some(a) = admin {
-        service.admin = addr(deps.api, "admin", &a)?;
+    if let Some(a) = msg.admin {
+        service.admin = validate::addr(deps.api, "admin", &a)?;
         changed.push("admin");
     }
-    if let Some(s) = slasher {
-        service.slasher = addr(deps.api, "slasher", &s)?;
+    if let Some(s) = msg.slasher {
+        service.slasher = validate::addr(deps.api, "slasher", &s)?;
         changed.push("slasher");
     }
     if changed.is_empty() {
-        return Err(ContractError::invalid(
-            "update_service",
-            "no field to update",
-        ));
+        return Err(ContractError::NothingToUpdate {
+            message: "update_service".into(),
+        });
     }
-    SERVICES.save(deps.storage, service_id, &service)?;
+    books.put_service(id, service)?;
+    books.finish()?;
     Ok(Response::new()
         .add_attribute("action", "update_service")
-        .add_attribute("service_id", service_id.to_string())
+        .add_attribute("service_id", id.to_string())
         .add_attribute("updated", changed.join(",")))
 }
 
@@ -296,22 +275,27 @@ pub fn set_service_status(
     status: ServiceStatus,
 ) -> Result<Response, ContractError> {
     nonpayable(&info)?;
-    let mut service = load_service(deps.storage, service_id)?;
     let is_owner = cw_ownable::assert_owner(deps.storage, &info.sender).is_ok();
+    let mut books = Books::open(deps.storage)?;
+    let mut service = books.service_terms(service_id)?;
     if !is_owner && info.sender != service.admin {
         return Err(ContractError::unauthorized(
             &format!("set the status of service {service_id}"),
             "the hub owner or the service's admin",
         ));
     }
-    if service.status == ServiceStatus::Retired {
+    let state = books
+        .service_state(service_id)?
+        .ok_or(ContractError::ServiceNotFound { id: service_id })?;
+    let previous = state.status;
+    if previous == ServiceStatus::Retired {
         return Err(ContractError::ServiceRetired { id: service_id });
     }
-    if service.status == status {
-        return Err(ContractError::invalid(
-            "status",
-            format!("service {service_id} is already {status}"),
-        ));
+    if previous == status {
+        return Err(ContractError::SameStatus {
+            id: service_id,
+            status,
+        });
     }
     // An emergency pause by the owner sticks until the owner lifts it.
     if service.owner_paused && !is_owner && status == ServiceStatus::Active {
@@ -320,10 +304,10 @@ pub fn set_service_status(
             "the hub owner",
         ));
     }
-    let previous = service.status;
-    service.status = status;
+    state.status = status;
     service.owner_paused = is_owner && status == ServiceStatus::Paused;
-    SERVICES.save(deps.storage, service_id, &service)?;
+    books.put_service(service_id, service)?;
+    books.finish()?;
     Ok(Response::new()
         .add_attribute("action", "set_service_status")
         .add_attribute("service_id", service_id.to_string())

@@ -8,8 +8,9 @@ use cosmwasm_std::testing::{
     message_info, mock_dependencies, mock_env, MockApi, MockQuerier, MockStorage, StakingQuerier,
 };
 use cosmwasm_std::{
-    coin, coins, from_json, Addr, BankMsg, Coin, CosmosMsg, Decimal, FullDelegation, OwnedDeps,
-    Reply, ReplyOn, SubMsgResult, Validator,
+    coin, coins, from_json, to_json_binary, Addr, BankMsg, Coin, ContractInfoResponse,
+    ContractResult, CosmosMsg, Decimal, Event, FullDelegation, OwnedDeps, Reply, ReplyOn,
+    SubMsgResponse, SubMsgResult, SystemResult, Validator, WasmQuery,
 };
 use restake_hub::contract::{execute, instantiate, query, reply};
 use restake_types::{ExecuteMsg, InstantiateMsg, PendingRewardsResponse, QueryMsg, RewardAmount};
@@ -17,8 +18,13 @@ use restake_types::{ExecuteMsg, InstantiateMsg, PendingRewardsResponse, QueryMsg
 const VAL: &str = "cosmwasmvaloper1validator";
 type Deps = OwnedDeps<MockStorage, MockApi, MockQuerier>;
 
+/// The validator's delegator proxy (the hub instantiates it with the first deposit).
+fn proxy() -> Addr {
+    MockApi::default().addr_make("proxy")
+}
+
 fn set_delegation(deps: &mut Deps, amount: u128, rewards: Vec<Coin>) {
-    let hub = mock_env().contract.address;
+    let delegator = proxy();
     let v = Validator::create(
         VAL.into(),
         Decimal::percent(5),
@@ -26,7 +32,7 @@ fn set_delegation(deps: &mut Deps, amount: u128, rewards: Vec<Coin>) {
         Decimal::percent(1),
     );
     let d = FullDelegation::create(
-        hub,
+        delegator,
         VAL.into(),
         coin(amount, "uatom"),
         coin(amount, "uatom"),
@@ -38,6 +44,19 @@ fn set_delegation(deps: &mut Deps, amount: u128, rewards: Vec<Coin>) {
 fn setup() -> (Deps, Addr) {
     let mut deps = mock_dependencies();
     set_delegation(&mut deps, 0, vec![]);
+    deps.querier.update_wasm(|q| match q {
+        WasmQuery::ContractInfo { .. } => SystemResult::Ok(ContractResult::Ok(
+            to_json_binary(&ContractInfoResponse::new(
+                1,
+                MockApi::default().addr_make("deployer"),
+                None,
+                false,
+                None,
+            ))
+            .unwrap(),
+        )),
+        _ => panic!("unexpected wasm query {q:?}"),
+    });
     let owner = deps.api.addr_make("owner");
     let msg = InstantiateMsg {
         owner: None,
@@ -49,6 +68,7 @@ fn setup() -> (Deps, Addr) {
         slash_destination: None,
         max_pools_per_validator: None,
         unbonding_epoch: None,
+        delegator_for: None,
     };
     instantiate(deps.as_mut(), mock_env(), message_info(&owner, &[]), msg).unwrap();
     let alice = deps.api.addr_make("alice");
@@ -56,7 +76,24 @@ fn setup() -> (Deps, Addr) {
         validator: VAL.into(),
     };
     let info = message_info(&alice, &coins(1_000_000, "uatom"));
-    execute(deps.as_mut(), mock_env(), info, deposit).unwrap();
+    let res = execute(deps.as_mut(), mock_env(), info, deposit).unwrap();
+    // The first deposit on the validator instantiates its delegator proxy; the reply
+    // records it.
+    let created = &res.messages[0];
+    #[allow(deprecated)]
+    let done = Reply {
+        id: created.id,
+        payload: created.payload.clone(),
+        gas_used: 0,
+        result: SubMsgResult::Ok(SubMsgResponse {
+            events: vec![
+                Event::new("instantiate").add_attribute("_contract_address", proxy().to_string())
+            ],
+            data: None,
+            msg_responses: vec![],
+        }),
+    };
+    reply(deps.as_mut(), mock_env(), done).unwrap();
     (deps, alice)
 }
 
@@ -127,6 +164,13 @@ fn junk_reward_denoms_beyond_the_cap_stay_unbooked_and_payouts_are_isolated() {
             ReplyOn::Error
         };
         assert_eq!(*reply_on, expected, "{amount:?}");
+    }
+    // every payout that may run foreign code has a gas limit: running out of gas is an
+    // error the reply catches, not a failed claim
+    for m in &res.messages {
+        if m.reply_on == ReplyOn::Error {
+            assert_eq!(m.gas_limit, Some(restake_hub::rewards::PAYOUT_GAS_LIMIT));
+        }
     }
     assert!(pending(&deps, &alice).is_empty());
 

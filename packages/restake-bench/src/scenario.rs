@@ -21,7 +21,8 @@ use std::collections::BTreeMap;
 
 use cosmwasm_std::{coin, to_json_binary, Addr, Coin, Decimal, Uint128};
 use restake_types::{
-    Cw20ReceiveMsg, ExecuteMsg, InstantiateMsg, QueryMsg, ReceiveMsg, SlashDestination,
+    Cw20ReceiveMsg, ExecuteMsg, InstantiateMsg, QueryMsg, ReceiveMsg, RegisterServiceMsg,
+    SlashDestination,
 };
 use serde::Serialize;
 use serde_json::Value;
@@ -187,6 +188,7 @@ impl World {
             slash_destination: Some(SlashDestination::Burn {}),
             max_pools_per_validator: None,
             unbonding_epoch: None,
+            delegator_for: None,
         };
         let mut hub = Hub::new(wasm, BONDED, &instantiate)?;
         let main = "cosmosvaloper1main".to_string();
@@ -218,7 +220,7 @@ impl World {
             };
             let cost = world.exec(
                 &admin,
-                &ExecuteMsg::RegisterService {
+                &ExecuteMsg::RegisterService(RegisterServiceMsg {
                     name: format!("service {id}"),
                     slasher: slasher.to_string(),
                     resolver: Some(resolver.to_string()),
@@ -228,7 +230,7 @@ impl World {
                     reward_denoms: Some(denoms),
                     reward_tokens: Some(tokens),
                     metadata_uri: None,
-                },
+                }),
                 &[],
             )?;
             expect_attr(&cost, "service_id", |v| v == id.to_string())?;
@@ -748,7 +750,7 @@ impl World {
             let id = POOL_SERVICE + 1 + self.extra_services;
             let c = self.exec(
                 &admin,
-                &ExecuteMsg::RegisterService {
+                &ExecuteMsg::RegisterService(RegisterServiceMsg {
                     name: format!("service {id}"),
                     slasher: slasher.to_string(),
                     resolver: None,
@@ -758,7 +760,7 @@ impl World {
                     reward_denoms: Some(vec![DENOMS[0].into()]),
                     reward_tokens: None,
                     metadata_uri: None,
-                },
+                }),
                 &[],
             )?;
             expect_attr(&c, "service_id", |v| v == id.to_string())?;

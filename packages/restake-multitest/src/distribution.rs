@@ -139,52 +139,18 @@ impl cw_multi_test::Stargate for CommunityPoolStargate {
         )
     }
 
-    /// Answers `/cosmos.staking.v1beta1.Query/Validator` as wasmd's stargate querier does
-    /// (JSON): the staking module's validators, bonded unless `Suite::jail` jailed them.
+    /// The hub asks no Stargate query (the Cosmos Hub refuses them all); none is answered.
     fn query_stargate(
         &self,
         _api: &dyn Api,
-        storage: &dyn Storage,
-        querier: &dyn Querier,
+        _storage: &dyn Storage,
+        _querier: &dyn Querier,
         _block: &BlockInfo,
         path: String,
-        data: Binary,
+        _data: Binary,
     ) -> AnyResult<Binary> {
-        if path != "/cosmos.staking.v1beta1.Query/Validator" {
-            anyhow::bail!("unsupported stargate query {path}");
-        }
-        let address = proto_fields(data.as_slice())?
-            .into_iter()
-            .find(|(f, _)| *f == 1)
-            .map(|(_, v)| String::from_utf8(v.to_vec()))
-            .transpose()?
-            .unwrap_or_default();
-        let known = cosmwasm_std::QuerierWrapper::<Empty>::new(querier)
-            .query_validator(&address)?
-            .is_some();
-        if !known {
-            anyhow::bail!("validator {address} not found");
-        }
-        let jailed = storage.get(&jailed_key(&address)).is_some();
-        let status = if jailed {
-            "BOND_STATUS_UNBONDING"
-        } else {
-            "BOND_STATUS_BONDED"
-        };
-        Ok(cosmwasm_std::to_json_binary(&serde_json::json!({
-            "validator": {"operator_address": address, "jailed": jailed, "status": status}
-        }))?)
+        anyhow::bail!("unsupported stargate query {path}")
     }
-}
-
-/// Storage key (in the app's storage) marking a validator as jailed for the stargate
-/// staking query.
-pub fn jailed_key(validator: &str) -> Vec<u8> {
-    [
-        b"restake-multitest/jailed/".as_slice(),
-        validator.as_bytes(),
-    ]
-    .concat()
 }
 
 /// Reads the length-delimited fields of a protobuf message: (field number, bytes).

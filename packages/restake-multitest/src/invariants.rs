@@ -175,7 +175,8 @@ impl Suite {
         r.check(chain_unbonding <= in_flight, || {
             format!("the chain unbonds {chain_unbonding} for the hub, more than the {in_flight} it undelegated")
         });
-        let bank = self.hub_balance(&self.denom);
+        // Returned unbondings wait in the validators' delegator proxies until settled.
+        let bank = self.hub_balance(&self.denom) + self.proxies_balance(&self.denom);
         let held = bank + delegated + in_flight + chain_rewards;
         let owed = stats.total_bonded.u128()
             + stats.total_unbonding.u128()

@@ -8,14 +8,14 @@ use cosmwasm_std::{
 };
 use cw_multi_test::{
     App, AppBuilder, AppResponse, BankKeeper, BankSudo, ContractWrapper, Executor, FailingModule,
-    GovFailingModule, IbcFailingModule, IntoBech32, StakeKeeper, StakingInfo, StakingSudo,
-    WasmKeeper,
+    GovFailingModule, IbcFailingModule, IntoBech32, StakingInfo, StakingSudo, WasmKeeper,
 };
 use restake_types::*;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::distribution::{CommunityPoolDistribution, CommunityPoolStargate};
+use crate::staking::JailingStaking;
 
 /// The chain the Suite runs.
 pub type HubApp = App<
@@ -24,7 +24,7 @@ pub type HubApp = App<
     MockStorage,
     FailingModule<Empty, Empty, Empty>,
     WasmKeeper<Empty, Empty>,
-    StakeKeeper,
+    JailingStaking,
     CommunityPoolDistribution,
     IbcFailingModule,
     GovFailingModule,
@@ -153,6 +153,7 @@ impl SuiteBuilder {
                 slash_destination: None,
                 max_pools_per_validator: None,
                 unbonding_epoch: None,
+                delegator_for: None,
             },
             start_time: Timestamp::from_seconds(1_700_000_000),
             refuse_community_pool: false,
@@ -232,6 +233,7 @@ impl SuiteBuilder {
         let vals = validators.clone();
         let mut app = AppBuilder::new()
             .with_api(api)
+            .with_staking(JailingStaking::new())
             .with_distribution(CommunityPoolDistribution::new(community_pool.clone()))
             .with_stargate(CommunityPoolStargate {
                 community_pool: community_pool.clone(),
@@ -462,35 +464,72 @@ impl Suite {
             .expect("chain slash");
     }
 
-    /// Jails a validator (the staking module's validator query reports it jailed and
-    /// unbonding; cw-multi-test itself has no jailing).
+    /// Jails a validator: it leaves the bonded set the staking module answers
+    /// (cw-multi-test itself has no jailing).
     pub fn jail(&mut self, validator: &str) {
-        let key = crate::distribution::jailed_key(validator);
+        let key = crate::staking::jailed_key(validator);
         cosmwasm_std::Storage::set(self.app.storage_mut(), &key, b"1");
     }
 
     /// Lifts `jail`.
     pub fn unjail(&mut self, validator: &str) {
-        let key = crate::distribution::jailed_key(validator);
+        let key = crate::staking::jailed_key(validator);
         cosmwasm_std::Storage::remove(self.app.storage_mut(), &key);
+    }
+
+    /// The account holding the hub's delegation on a validator (its delegator proxy), if
+    /// the hub has delegated to it.
+    pub fn delegator(&self, validator: &str) -> Option<Addr> {
+        self.validator_books(validator)
+            .ok()
+            .and_then(|v| v.delegator)
+    }
+
+    /// Every account that delegates for the hub: the hub and its proxies.
+    pub fn delegators(&self) -> Vec<Addr> {
+        let mut all = vec![self.hub.clone()];
+        for v in &self.validators {
+            if let Some(d) = self.delegator(v) {
+                if !all.contains(&d) {
+                    all.push(d);
+                }
+            }
+        }
+        all
     }
 
     /// The hub's delegation on a validator, as the chain reports it.
     pub fn delegation(&self, validator: &str) -> u128 {
+        let Some(delegator) = self.delegator(validator) else {
+            return 0;
+        };
         self.app
             .wrap()
-            .query_delegation(self.hub.clone(), validator)
+            .query_delegation(delegator, validator)
             .ok()
             .flatten()
             .map(|d| d.amount.amount.u128())
             .unwrap_or_default()
     }
 
+    /// Tokens of `denom` the hub's delegator proxies hold (returned unbondings not yet swept
+    /// into the hub).
+    pub fn proxies_balance(&self, denom: &str) -> u128 {
+        self.delegators()
+            .iter()
+            .filter(|d| **d != self.hub)
+            .map(|d| self.balance(d.as_str(), denom))
+            .sum()
+    }
+
     /// Native rewards the chain has accumulated for the hub on a validator.
     pub fn chain_rewards(&self, validator: &str) -> u128 {
+        let Some(delegator) = self.delegator(validator) else {
+            return 0;
+        };
         self.app
             .wrap()
-            .query_delegation(self.hub.clone(), validator)
+            .query_delegation(delegator, validator)
             .ok()
             .flatten()
             .map(|d| {
@@ -519,9 +558,14 @@ impl Suite {
             return vec![];
         };
         let queue: Vec<serde_json::Value> = serde_json::from_slice(&raw).unwrap_or_default();
+        let delegators: Vec<String> = self.delegators().iter().map(|d| d.to_string()).collect();
         queue
             .into_iter()
-            .filter(|e| e["delegator"] == self.hub.as_str())
+            .filter(|e| {
+                e["delegator"]
+                    .as_str()
+                    .is_some_and(|d| delegators.iter().any(|x| x == d))
+            })
             .map(|e| {
                 (
                     e["validator"].as_str().unwrap_or_default().to_string(),
@@ -715,7 +759,7 @@ impl Suite {
 
     /// Registers a service. Returns its id.
     pub fn register(&mut self, spec: ServiceSpec) -> AnyResult<u64> {
-        let msg = ExecuteMsg::RegisterService {
+        let msg = ExecuteMsg::RegisterService(RegisterServiceMsg {
             name: spec.name.clone(),
             slasher: self.addr(&spec.slasher).to_string(),
             resolver: spec.resolver.as_ref().map(|r| self.addr(r).to_string()),
@@ -725,7 +769,7 @@ impl Suite {
             reward_denoms: (!spec.reward_denoms.is_empty()).then(|| spec.reward_denoms.clone()),
             reward_tokens: (!spec.reward_tokens.is_empty()).then(|| spec.reward_tokens.clone()),
             metadata_uri: spec.metadata_uri.clone(),
-        };
+        });
         let res = self.execute(&spec.admin, &msg, &[])?;
         Ok(attr(&res, "service_id")
             .and_then(|v| v.parse().ok())

@@ -4,7 +4,7 @@
 //! silently on a chain CLI.
 
 use cosmwasm_schema::{cw_serde, QueryResponses};
-use cosmwasm_std::{Binary, Decimal, Uint128};
+use cosmwasm_std::{Binary, Coin, Decimal, Uint128};
 use cw_ownable::{cw_ownable_query, Expiration};
 
 #[allow(unused_imports)] // used by the QueryResponses derive outside wasm builds
@@ -88,6 +88,10 @@ pub struct InstantiateMsg {
     /// `unbonding_period / 7`, rounded up), so the hub never exceeds the chain's 7 unbonding
     /// entries per validator.
     pub unbonding_epoch: Option<u64>,
+    /// Internal: set only when the hub instantiates one of its delegator proxies (one per
+    /// validator, from the hub's own code) to hold its delegation on this validator. Leave
+    /// it out when instantiating a hub.
+    pub delegator_for: Option<String>,
 }
 
 #[cw_serde]
@@ -124,42 +128,11 @@ pub enum ExecuteMsg {
 
     // ---------------------------------------------------------------- services
     /// Register a service; the sender becomes its admin. The new id is returned in the
-    /// `service_id` attribute (the first id is 1).
-    RegisterService {
-        name: String,
-        /// The only address allowed to open slash requests for this service.
-        slasher: String,
-        /// Optional address that may veto slash requests inside the veto window.
-        resolver: Option<String>,
-        /// Largest fraction of exposed stake one slash request may take, in (0, 1].
-        max_slash: Decimal,
-        /// Seconds between a slash request and its earliest execution (0: executes at once).
-        veto_period: u64,
-        /// Seconds a staker's opt-out takes; at least `veto_period`.
-        opt_out_delay: u64,
-        /// Native denoms the service pays rewards in.
-        reward_denoms: Option<Vec<String>>,
-        /// cw20 token contracts the service pays rewards in.
-        reward_tokens: Option<Vec<String>>,
-        metadata_uri: Option<String>,
-    },
+    /// `service_id` attribute and as the response data `{"service_id":N}` (the first id is 1).
+    RegisterService(RegisterServiceMsg),
     /// Service admin only. `max_slash` may be lowered, never raised; `opt_out_delay` may be
     /// lengthened, never shortened; reward assets can be added, never removed.
-    UpdateService {
-        service_id: u64,
-        max_slash: Option<Decimal>,
-        opt_out_delay: Option<u64>,
-        resolver: Option<String>,
-        metadata_uri: Option<String>,
-        add_reward_denoms: Option<Vec<String>>,
-        add_reward_tokens: Option<Vec<String>>,
-        /// Hand the service to a new admin.
-        admin: Option<String>,
-        /// Rotate the slasher address.
-        slasher: Option<String>,
-        /// `true` removes the resolver (only the hub owner can veto then).
-        clear_resolver: Option<bool>,
-    },
+    UpdateService(UpdateServiceMsg),
     /// Owner (any transition) or the service's admin (active <-> paused, or retire).
     /// `retired` is final.
     SetServiceStatus {
@@ -198,16 +171,7 @@ pub enum ExecuteMsg {
 
     // ---------------------------------------------------------------- owner
     /// Owner only. Each field present replaces the current value.
-    UpdateConfig {
-        unbonding_period: Option<u64>,
-        unbonding_epoch: Option<u64>,
-        min_deposit: Option<Uint128>,
-        max_services_per_position: Option<u32>,
-        max_veto_period: Option<u64>,
-        max_reward_assets: Option<u32>,
-        max_pools_per_validator: Option<u32>,
-        slash_destination: Option<SlashDestination>,
-    },
+    UpdateConfig(UpdateConfigMsg),
     /// Owner only: stop deposits and opt-ins. Exits never stop.
     Pause {},
     /// Owner only.
@@ -215,6 +179,92 @@ pub enum ExecuteMsg {
     /// Two-step ownership transfer (cw-ownable): the owner proposes or renounces, the
     /// proposed owner accepts.
     UpdateOwnership(OwnershipAction),
+
+    // ---------------------------------------------------------------- internal
+    /// Internal: what a delegator proxy runs for the hub that instantiated it. Refused from
+    /// anyone else, and by a hub.
+    Proxy { actions: Vec<ProxyAction> },
+}
+
+/// `register_service`.
+#[cw_serde]
+#[serde(deny_unknown_fields)]
+pub struct RegisterServiceMsg {
+    pub name: String,
+    /// The only address allowed to open slash requests for this service.
+    pub slasher: String,
+    /// Optional address that may veto slash requests inside the veto window.
+    pub resolver: Option<String>,
+    /// Largest fraction of exposed stake one slash request may take, in (0, 1].
+    pub max_slash: Decimal,
+    /// Seconds between a slash request and its earliest execution (0: executes at once).
+    pub veto_period: u64,
+    /// Seconds a staker's opt-out takes; at least `veto_period`.
+    pub opt_out_delay: u64,
+    /// Native denoms the service pays rewards in.
+    pub reward_denoms: Option<Vec<String>>,
+    /// cw20 token contracts the service pays rewards in.
+    pub reward_tokens: Option<Vec<String>>,
+    pub metadata_uri: Option<String>,
+}
+
+/// `update_service`.
+#[cw_serde]
+#[serde(deny_unknown_fields)]
+pub struct UpdateServiceMsg {
+    pub service_id: u64,
+    pub max_slash: Option<Decimal>,
+    pub opt_out_delay: Option<u64>,
+    pub resolver: Option<String>,
+    pub metadata_uri: Option<String>,
+    pub add_reward_denoms: Option<Vec<String>>,
+    pub add_reward_tokens: Option<Vec<String>>,
+    /// Hand the service to a new admin.
+    pub admin: Option<String>,
+    /// Rotate the slasher address.
+    pub slasher: Option<String>,
+    /// `true` removes the resolver (only the hub owner can veto then).
+    pub clear_resolver: Option<bool>,
+}
+
+/// `update_config`.
+#[cw_serde]
+#[serde(deny_unknown_fields)]
+pub struct UpdateConfigMsg {
+    pub unbonding_period: Option<u64>,
+    pub unbonding_epoch: Option<u64>,
+    pub min_deposit: Option<Uint128>,
+    pub max_services_per_position: Option<u32>,
+    pub max_veto_period: Option<u64>,
+    pub max_reward_assets: Option<u32>,
+    pub max_pools_per_validator: Option<u32>,
+    pub slash_destination: Option<SlashDestination>,
+}
+
+/// Internal: one step a delegator proxy takes on its validator for the hub.
+#[cw_serde]
+#[serde(deny_unknown_fields)]
+pub enum ProxyAction {
+    /// Withdraw the delegation's rewards (to the hub, the proxy's withdraw address).
+    WithdrawRewards {},
+    /// Delegate the attached funds.
+    Delegate { amount: Coin },
+    /// Undelegate from the proxy's delegation.
+    Undelegate { amount: Coin },
+    /// Send tokens the proxy holds (returned unbondings) to the hub.
+    SendToHub { amount: Vec<Coin> },
+}
+
+/// Response data of `register_service`.
+#[cw_serde]
+pub struct RegisterServiceResponse {
+    pub service_id: u64,
+}
+
+/// Response data of `slash`.
+#[cw_serde]
+pub struct SlashResponse {
+    pub slash_id: u64,
 }
 
 /// cw20's `Receive` hook as the hub reads it: the fields of `cw20::Cw20ReceiveMsg`, with

@@ -256,6 +256,10 @@ pub struct PoolsResponse {
 #[cw_serde]
 pub struct ValidatorResponse {
     pub validator: String,
+    /// The account that holds the hub's delegation on this validator: its delegator proxy
+    /// (the hub's own address for validators a v0.1 hub delegated to); none before the
+    /// first deposit.
+    pub delegator: Option<Addr>,
     /// Bonded tokens of positions on the validator.
     pub bonded: Uint128,
     /// Delegated tokens waiting in the queued batch (unbonds and slashed stake).
@@ -270,4 +274,7 @@ pub struct ValidatorResponse {
     /// chain slash of them shows when they return).
     pub unbonding_in_flight: Uint128,
     pub last_undelegation: Option<Timestamp>,
+    /// Chain slashes the hub remembers on this validator to tell which batches in flight a
+    /// short return may be charged to (kept while batches are in flight).
+    pub remembered_chain_slashes: u32,
 }

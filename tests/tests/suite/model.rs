@@ -22,7 +22,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 use cosmwasm_std::{Coin, Decimal, Uint128, Uint512};
-use restake_types::{ExecuteMsg, ServiceStatus, SlashDestination, SlashStatus};
+use restake_types::{
+    ExecuteMsg, RegisterServiceMsg, ServiceStatus, SlashDestination, SlashStatus, UpdateConfigMsg,
+    UpdateServiceMsg,
+};
 
 // ---------------------------------------------------------------------------- numbers
 
@@ -1143,6 +1146,12 @@ impl Model {
             }
         };
         match msg {
+            ExecuteMsg::Proxy { .. } => {
+                r.must(
+                    true,
+                    "only a delegator proxy of the hub runs proxy messages",
+                );
+            }
             ExecuteMsg::Deposit { validator } => {
                 r.must(cfg.paused, "paused");
                 r.must(funds.is_empty(), "No funds sent");
@@ -1309,7 +1318,7 @@ impl Model {
                     "no rewards to claim",
                 );
             }
-            ExecuteMsg::RegisterService {
+            ExecuteMsg::RegisterService(RegisterServiceMsg {
                 name,
                 slasher,
                 resolver,
@@ -1319,7 +1328,7 @@ impl Model {
                 reward_denoms,
                 reward_tokens,
                 metadata_uri,
-            } => {
+            }) => {
                 r.must(
                     name.trim().is_empty() || name.len() > MAX_NAME_LEN,
                     "invalid name",
@@ -1348,7 +1357,7 @@ impl Model {
                 let mut assets = vec![];
                 self.asset_refusals(r, &mut assets, reward_denoms, reward_tokens);
             }
-            ExecuteMsg::UpdateService {
+            ExecuteMsg::UpdateService(UpdateServiceMsg {
                 service_id,
                 max_slash,
                 opt_out_delay,
@@ -1360,7 +1369,7 @@ impl Model {
                 slasher,
                 clear_resolver,
                 ..
-            } => {
+            }) => {
                 let Some(s) = self.services.get(service_id) else {
                     r.must(true, format!("service {service_id} not found"));
                     return;
@@ -1520,7 +1529,7 @@ impl Model {
                 );
             }
             ExecuteMsg::ProcessUnbondings {} => {}
-            ExecuteMsg::UpdateConfig {
+            ExecuteMsg::UpdateConfig(UpdateConfigMsg {
                 unbonding_period,
                 unbonding_epoch,
                 min_deposit,
@@ -1529,7 +1538,7 @@ impl Model {
                 max_reward_assets,
                 max_pools_per_validator,
                 slash_destination,
-            } => {
+            }) => {
                 if owner_only(r) {
                     return;
                 }
@@ -1671,6 +1680,7 @@ impl Model {
     ) -> Result<(), String> {
         let now = self.now;
         match msg {
+            ExecuteMsg::Proxy { .. } => {}
             ExecuteMsg::Deposit { validator } => {
                 let amount = Hp::int(funds[0].amount.u128());
                 self.val_mut(validator).known = true;
@@ -1836,7 +1846,7 @@ impl Model {
                     *self.paid_out.entry(asset).or_default() += paid;
                 }
             }
-            ExecuteMsg::RegisterService {
+            ExecuteMsg::RegisterService(RegisterServiceMsg {
                 name,
                 slasher,
                 resolver,
@@ -1846,7 +1856,7 @@ impl Model {
                 reward_denoms,
                 reward_tokens,
                 metadata_uri,
-            } => {
+            }) => {
                 self.next_service_id += 1;
                 let id = self.next_service_id;
                 self.services.insert(
@@ -1872,7 +1882,7 @@ impl Model {
                     },
                 );
             }
-            ExecuteMsg::UpdateService {
+            ExecuteMsg::UpdateService(UpdateServiceMsg {
                 service_id,
                 max_slash,
                 opt_out_delay,
@@ -1884,7 +1894,7 @@ impl Model {
                 slasher,
                 clear_resolver,
                 ..
-            } => {
+            }) => {
                 let s = self.services.get_mut(service_id).unwrap();
                 if *clear_resolver == Some(true) {
                     s.resolver = None;
@@ -1982,7 +1992,7 @@ impl Model {
                     self.try_send(&v);
                 }
             }
-            ExecuteMsg::UpdateConfig {
+            ExecuteMsg::UpdateConfig(UpdateConfigMsg {
                 unbonding_period,
                 unbonding_epoch,
                 min_deposit,
@@ -1991,7 +2001,7 @@ impl Model {
                 max_reward_assets,
                 max_pools_per_validator,
                 slash_destination,
-            } => {
+            }) => {
                 let c = &mut self.config;
                 if let Some(v) = unbonding_period {
                     c.unbonding_period = *v;

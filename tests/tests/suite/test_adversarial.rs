@@ -16,7 +16,7 @@ use cosmwasm_std::{
 };
 use cw_multi_test::{ContractWrapper, Executor, IntoBech32};
 use restake_multitest::{err_text, ServiceSpec, Suite, SuiteBuilder, HUB_UNBONDING};
-use restake_types::{ExecuteMsg, ReceiveMsg, ServiceStatus};
+use restake_types::{ExecuteMsg, ReceiveMsg, RegisterServiceMsg, ServiceStatus, UpdateServiceMsg};
 use serde_json::{json, Value};
 
 use super::helpers::{dump, refused};
@@ -557,7 +557,7 @@ fn u128_max_in_amount_fields_never_panics() {
     let big = hostile_token(&mut s, &[("payer", u128::MAX)]);
     s.execute(
         "svc",
-        &ExecuteMsg::UpdateService {
+        &ExecuteMsg::UpdateService(UpdateServiceMsg {
             service_id: id,
             max_slash: None,
             opt_out_delay: None,
@@ -568,7 +568,7 @@ fn u128_max_in_amount_fields_never_panics() {
             admin: None,
             slasher: None,
             clear_resolver: None,
-        },
+        }),
         &[],
     )
     .unwrap();
@@ -1020,7 +1020,7 @@ fn staker_round(s: &mut Suite, who: &str, last: u64) -> Vec<(&'static str, Durat
 fn register_n(s: &mut Suite, n: u64) {
     let first = s.stats().unwrap().services + 1;
     for i in first..first + n {
-        let msg = ExecuteMsg::RegisterService {
+        let msg = ExecuteMsg::RegisterService(RegisterServiceMsg {
             name: format!("svc{i}"),
             slasher: s.addr(&format!("svc{i}-slasher")).to_string(),
             resolver: None,
@@ -1030,7 +1030,7 @@ fn register_n(s: &mut Suite, n: u64) {
             reward_denoms: Some(vec!["uosmo".into()]),
             reward_tokens: None,
             metadata_uri: None,
-        };
+        });
         s.execute(&format!("svc{i}"), &msg, &[]).unwrap();
     }
 }
@@ -1201,13 +1201,31 @@ fn malformed_addresses_are_refused_in_every_address_field() {
             "{text}"
         );
     }
-    // an upper-case validator is not the chain's validator
-    s.mint("alice", coins(5_000, "uatom"));
-    refused(&mut s, "is not a bonded validator", |s| {
+    // an upper-case validator is the same validator (bech32 accepts both cases, and so does
+    // the chain): one book, under the lower-case form; mixed case is not bech32
+    let before = s.bonded_of("alice", &v);
+    s.mint("alice", coins(10_000, "uatom"));
+    s.execute(
+        "alice",
+        &ExecuteMsg::Deposit {
+            validator: v.to_uppercase(),
+        },
+        &coins(5_000, "uatom"),
+    )
+    .unwrap();
+    assert_eq!(s.bonded_of("alice", &v), before + 5_000);
+    let q = json!({"position": {"staker": s.addr("alice"), "validator": v.to_uppercase()}});
+    assert_eq!(
+        s.query_json(&q.to_string()).unwrap()["amount"],
+        json!((before + 5_000).to_string())
+    );
+    let mut mixed = v.clone();
+    mixed.replace_range(0..1, &mixed[0..1].to_uppercase());
+    refused(&mut s, "invalid validator", |s| {
         s.execute(
             "alice",
             &ExecuteMsg::Deposit {
-                validator: v.to_uppercase(),
+                validator: mixed.clone(),
             },
             &coins(5_000, "uatom"),
         )
@@ -1244,11 +1262,18 @@ fn validators_outside_the_chain_and_a_tombstoned_validator() {
         )
         .unwrap();
     s.mint("alice", coins(10_000_000, "uatom"));
+    refused(&mut s, "invalid validator", |s| {
+        s.execute(
+            "alice",
+            &ExecuteMsg::Deposit {
+                validator: String::new(),
+            },
+            &coins(1_000_000, "uatom"),
+        )
+    });
     for validator in [
         "cosmwasmvaloper1notonthischain".to_string(),
         s.addr("alice").to_string(),
-        v0.to_uppercase(),
-        String::new(),
     ] {
         refused(&mut s, "is not a bonded validator", |s| {
             s.execute(
@@ -1271,10 +1296,12 @@ fn validators_outside_the_chain_and_a_tombstoned_validator() {
         s.sync_validator(&v2)
     });
 
-    // a jailed validator takes no deposits; its stakers can still leave
+    // a jailed validator takes no deposits once the hub's hourly look at the bonded set
+    // has seen it; its stakers can still leave
     let v1 = s.validator(1);
     s.deposit("carol", &v1, 1_000_000).unwrap();
     s.jail(&v1);
+    s.advance(3_600);
     refused(&mut s, "is not a bonded validator", |s| {
         s.execute(
             "alice",

@@ -53,8 +53,8 @@ use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestError, TestRng, TestRunner};
 use restake_multitest::{err_text, Suite, SuiteBuilder, HUB_UNBONDING};
 use restake_types::{
-    ExecuteMsg, QueryMsg, ReceiveMsg, ServiceStatus, SlashDestination, SlashRequestsResponse,
-    SlashStatus, StakerOverviewResponse, UnbondingStatus,
+    ExecuteMsg, QueryMsg, ReceiveMsg, RegisterServiceMsg, ServiceStatus, SlashDestination,
+    SlashRequestsResponse, SlashStatus, StakerOverviewResponse, UnbondingStatus,
 };
 use serde_json::json;
 
@@ -110,8 +110,8 @@ impl World {
             unbonding_epoch: HUB_UNBONDING.div_ceil(7),
             min_deposit: MIN_DEPOSIT,
             max_services_per_position: 8,
-            // no bound by default beyond the 100-year cap on every duration
-            max_veto_period: 100 * 365 * 24 * 3600,
+            // a week by default (a request holds an exit at most one veto window)
+            max_veto_period: 7 * 24 * 3600,
             max_reward_assets: 8,
             max_pools_per_validator: 256,
             slash_destination: SlashDestination::Burn {},
@@ -192,7 +192,7 @@ impl World {
         tokens: &[&str],
         resolver: bool,
     ) -> ExecuteMsg {
-        ExecuteMsg::RegisterService {
+        ExecuteMsg::RegisterService(RegisterServiceMsg {
             name: name.to_string(),
             slasher: addr(&self.suite, &format!("{name}-slasher")),
             resolver: resolver.then(|| addr(&self.suite, &format!("{name}-resolver"))),
@@ -204,7 +204,7 @@ impl World {
             reward_tokens: (!tokens.is_empty())
                 .then(|| tokens.iter().map(|d| d.to_string()).collect()),
             metadata_uri: None,
-        }
+        })
     }
 
     fn hub(&self, sender: &str, msg: ExecuteMsg, funds: Vec<Coin>) -> Action {
@@ -2048,7 +2048,9 @@ impl World {
                     ),
                 };
                 if kind == 4 {
-                    if let ExecuteMsg::RegisterService { slasher, .. } = &mut msg {
+                    if let ExecuteMsg::RegisterService(RegisterServiceMsg { slasher, .. }) =
+                        &mut msg
+                    {
                         *slasher = slasher.to_uppercase();
                     }
                 }

@@ -4,7 +4,7 @@
 
 use cosmwasm_std::{coin, coins, Decimal, Uint128};
 use restake_multitest::{ServiceSpec, Suite, SuiteBuilder};
-use restake_types::{ExecuteMsg, ServiceStatus, SlashDestination};
+use restake_types::{ExecuteMsg, ServiceStatus, SlashDestination, UpdateConfigMsg};
 use serde_json::json;
 
 use super::helpers::refused;
@@ -440,7 +440,7 @@ fn owner_messages_refused_to_strangers_and_funds_refused_on_nonpayable() {
     refused(&mut s, "Caller is not the contract's current owner", |s| {
         s.execute(
             "mallory",
-            &ExecuteMsg::UpdateConfig {
+            &ExecuteMsg::UpdateConfig(UpdateConfigMsg {
                 unbonding_period: None,
                 unbonding_epoch: None,
                 min_deposit: Some(Uint128::one()),
@@ -449,7 +449,7 @@ fn owner_messages_refused_to_strangers_and_funds_refused_on_nonpayable() {
                 max_reward_assets: None,
                 max_pools_per_validator: None,
                 slash_destination: Some(SlashDestination::Burn {}),
-            },
+            }),
             &[],
         )
     });

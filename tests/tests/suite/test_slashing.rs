@@ -216,12 +216,14 @@ fn veto_leaves_everything_untouched_and_the_window_is_enforced() {
 #[test]
 fn no_escape_while_a_request_is_pending() {
     let (mut s, v, a, b) = three_stakers(3600);
+    // alice's unbonding is still in flight and bob is still leaving A when the request is
+    // opened: both exits become ready after it, so it holds them
     s.unbond("alice", &v, 100_000).unwrap();
-    s.advance(HUB_UNBONDING);
-    // bob starts leaving A before the request
+    s.advance(HUB_UNBONDING - 2 * 3600);
     s.opt_out("bob", &v, &[a]).unwrap();
-    s.advance(3600);
+    s.advance(1800);
     let id = s.slash("A-slasher", a, &v, Decimal::percent(10)).unwrap();
+    s.advance(3 * 3600);
 
     // exits that would take exposed stake out wait
     let err = s.complete_opt_out("bob", &v).unwrap_err();
@@ -255,7 +257,6 @@ fn no_escape_while_a_request_is_pending() {
     s.deposit("carol", &v, 1_000).unwrap();
     s.opt_in("erin", &v, &[b]).unwrap();
 
-    s.advance(3600);
     s.execute_slash("anyone", id).unwrap();
     // bob: 500_000 bonded and 500_000 unbonding, both lost 10%
     assert_eq!(s.bonded_of("bob", &v), 450_000);
@@ -268,6 +269,43 @@ fn no_escape_while_a_request_is_pending() {
     assert_eq!(s.bonded_of("carol", &v), 1_001_000);
     assert_eq!(s.bonded_of("erin", &v), 500_000);
     s.deposit("alice", &v, 10).unwrap();
+    s.assert_invariants();
+}
+
+/// Rule 7: a request holds only the exits that became ready after it was opened, so no
+/// sequence of requests holds anyone for longer than one veto window past readiness.
+#[test]
+fn requests_hold_only_exits_that_became_ready_after_them() {
+    let (mut s, v, a, _) = three_stakers(3600);
+    // alice's unbonding matures and bob's opt-out delay ends before any request
+    s.unbond("alice", &v, 100_000).unwrap();
+    s.opt_out("bob", &v, &[a]).unwrap();
+    s.advance(HUB_UNBONDING);
+    s.process_unbondings().unwrap();
+    s.advance(10);
+    // a slasher opens request after request: none of them holds those exits
+    for _ in 0..3 {
+        s.slash("A-slasher", a, &v, Decimal::percent(1)).unwrap();
+        s.advance(60);
+    }
+    s.claim_unbonded("alice").unwrap();
+    assert_eq!(s.balance("alice", "uatom"), 100_000);
+    s.complete_opt_out("bob", &v).unwrap();
+    assert!(!s.position("bob", &v).unwrap().service_ids.contains(&a));
+
+    // alice's next unbonding becomes ready while the requests are pending: held, but only
+    // until a request can be executed — one veto window — and anyone may execute it
+    s.unbond("alice", &v, 100_000).unwrap();
+    let late = s.slash("A-slasher", a, &v, Decimal::percent(1)).unwrap();
+    s.advance(HUB_UNBONDING + 3 * 86_400 + 1);
+    s.process_unbondings().unwrap();
+    s.advance(10);
+    let err = s.claim_unbonded("alice").unwrap_err();
+    assert!(err_text(&err).contains("frozen"), "{}", err_text(&err));
+    for id in 1..=late {
+        s.execute_slash("alice", id).unwrap();
+    }
+    s.claim_unbonded("alice").unwrap();
     s.assert_invariants();
 }
 
@@ -307,7 +345,8 @@ fn worst_case_pools_at_the_cap_are_slashed_in_one_message() {
     let others: Vec<u64> = (0..4)
         .map(|i| s.register(ServiceSpec::new(&format!("svc{i}"))).unwrap())
         .collect();
-    // the empty set (late's position) and 15 distinct sets all containing `target`
+    // the plain pool (late's position, never counted against the cap) and `cap` distinct
+    // sets all containing `target`
     s.deposit("late", &v, 10_000).unwrap();
     s.deposit("late2", &v, 10_000).unwrap();
     let mut made = 0;
@@ -323,17 +362,26 @@ fn worst_case_pools_at_the_cap_are_slashed_in_one_message() {
         s.opt_in(&who, &v, &set).unwrap();
         s.unbond(&who, &v, 1_000).unwrap();
         made += 1;
-        if made == cap - 1 {
+        if made == cap {
             break 'outer;
         }
     }
-    assert_eq!(s.pools(&v).unwrap().len() as u32, cap);
-    // one more distinct set is refused by the cap (the empty-set pool stays: late2 is in it)
+    assert_eq!(s.pools(&v).unwrap().len() as u32, cap + 1);
+    // one more distinct set is refused by the cap: every pool has unbonding in flight, so
+    // none may be evicted
+    s.register(ServiceSpec::new("svc4")).unwrap();
     let err = s
         .opt_in(
             "late",
             &v,
-            &[target, others[0], others[1], others[2], others[3]],
+            &[
+                target,
+                others[0],
+                others[1],
+                others[2],
+                others[3],
+                target + 5,
+            ],
         )
         .unwrap_err();
     assert!(
@@ -350,11 +398,11 @@ fn worst_case_pools_at_the_cap_are_slashed_in_one_message() {
     .unwrap();
     assert_eq!(
         attr(&res, "pools_slashed").as_deref(),
-        Some(&*(cap - 1).to_string())
+        Some(&*cap.to_string())
     );
     assert_eq!(
         attr(&res, "slashed_amount").as_deref(),
-        Some(&*((cap - 1) * 1_000).to_string())
+        Some(&*(cap * 1_000).to_string())
     );
     s.assert_invariants();
 }

@@ -1,0 +1,106 @@
+//! Delegator proxies: one small instance of this same code per validator, instantiated by
+//! the hub, holding the hub's delegation on that validator.
+//!
+//! Why: the tokens a validator's undelegations return land in its proxy's account, where no
+//! other validator's returns arrive, so each validator's batches settle from what that
+//! validator returned (see `unbonding::settle`). The proxy's reward withdrawal address is
+//! the hub, so native staking rewards still arrive in the hub's account directly.
+//!
+//! A proxy runs only [`ProxyAction`]s sent by its hub; it refuses everything else.
+
+use cosmwasm_std::{
+    Coin, DepsMut, DistributionMsg, MessageInfo, Reply, Response, StakingMsg, Storage, SubMsgResult,
+};
+use restake_types::ProxyAction;
+
+use crate::chain::action_msgs;
+use crate::error::ContractError;
+use crate::state::books::{load, save, Books, Store};
+use crate::state::{keys, Delegator, ProxyState};
+
+/// The proxy's state, if this instance is a proxy.
+pub fn state(store: &dyn Storage) -> Result<Option<ProxyState>, ContractError> {
+    Ok(load(&Store::Read(store), &keys::proxy())?)
+}
+
+/// Instantiates a proxy for `validator`: the sender is its hub; the funds it comes with are
+/// delegated.
+pub fn instantiate(
+    deps: DepsMut,
+    info: MessageInfo,
+    validator: String,
+) -> Result<Response, ContractError> {
+    save(
+        deps.storage,
+        &keys::proxy(),
+        &ProxyState {
+            hub: info.sender.clone(),
+            validator: validator.clone(),
+        },
+    );
+    let mut response = Response::new()
+        .add_message(DistributionMsg::SetWithdrawAddress {
+            address: info.sender.to_string(),
+        })
+        .add_attribute("action", "instantiate_proxy")
+        .add_attribute("hub", info.sender)
+        .add_attribute("validator", &validator);
+    for amount in info
+        .funds
+        .into_iter()
+        .filter(|c: &Coin| !c.amount.is_zero())
+    {
+        response = response.add_message(StakingMsg::Delegate {
+            validator: validator.clone(),
+            amount,
+        });
+    }
+    Ok(response)
+}
+
+/// Runs the hub's actions.
+pub fn execute(
+    deps: DepsMut,
+    info: MessageInfo,
+    actions: Vec<ProxyAction>,
+) -> Result<Response, ContractError> {
+    let state = state(deps.storage)?.ok_or(ContractError::NotAProxy)?;
+    if info.sender != state.hub {
+        return Err(ContractError::unauthorized(
+            "run a delegator proxy",
+            "the hub that instantiated it",
+        ));
+    }
+    Ok(Response::new()
+        .add_messages(action_msgs(&state.validator, &state.hub, actions))
+        .add_attribute("action", "proxy")
+        .add_attribute("validator", state.validator))
+}
+
+/// The reply to the hub when a proxy was instantiated: records its address.
+pub fn created(deps: DepsMut, reply: &Reply) -> Result<Response, ContractError> {
+    let bad = |missing: &str| ContractError::BadReply {
+        what: "a delegator proxy's instantiation".into(),
+        missing: missing.into(),
+    };
+    let SubMsgResult::Ok(result) = &reply.result else {
+        // Only asked for on success; a failure fails the message.
+        return Err(bad("its result"));
+    };
+    let vid: u32 = cosmwasm_std::from_json(&reply.payload).map_err(|_| bad("its payload"))?;
+    let address = result
+        .events
+        .iter()
+        .filter(|e| e.ty == "instantiate")
+        .flat_map(|e| e.attributes.iter())
+        .find(|a| a.key == "_contract_address")
+        .map(|a| a.value.clone())
+        .ok_or_else(|| bad("the new contract's address"))?;
+    let proxy = deps.api.addr_validate(&address)?;
+    let mut books = Books::open(deps.storage)?;
+    books.validator_info(vid)?.delegator = Delegator::Proxy(proxy.clone());
+    books.finish()?;
+    Ok(Response::new()
+        .add_attribute("action", "proxy_created")
+        .add_attribute("proxy", proxy))
+}
