@@ -9,10 +9,18 @@ use cosmwasm_std::{
     coin, to_json_binary, Addr, BankMsg, Coin, CosmosMsg, DistributionMsg, Env, QuerierWrapper,
     StakingMsg, SubMsg, Uint128, WasmMsg,
 };
-use restake_types::{ExecuteMsg, InstantiateMsg, ProxyAction};
+use restake_types::{InstantiateMsg, ProxyAction};
 
 use crate::error::ContractError;
 use crate::state::{Delegator, Destination, PROXY_CREATED_REPLY_ID};
+
+/// `{"proxy":{"actions":[...]}}`, the one `ExecuteMsg` the hub sends (serialized on its own
+/// so the wasm does not carry the serializer of every message).
+#[derive(serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+enum ProxyCall<'a> {
+    Proxy { actions: &'a [ProxyAction] },
+}
 
 /// The chain as a handler sees it: its queries and the block.
 pub struct Chain<'a> {
@@ -111,7 +119,7 @@ pub fn run(
         Delegator::Hub => action_msgs(validator, hub, actions),
         Delegator::Proxy(proxy) => vec![WasmMsg::Execute {
             contract_addr: proxy.to_string(),
-            msg: to_json_binary(&ExecuteMsg::Proxy { actions })?,
+            msg: to_json_binary(&ProxyCall::Proxy { actions: &actions })?,
             funds,
         }
         .into()],

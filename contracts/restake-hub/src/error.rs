@@ -223,6 +223,14 @@ pub enum ContractError {
     #[error("the contract is already at version {version}; a migration is applied once")]
     AlreadyMigrated { version: String },
 
+    #[error("this hub (version {version}) still keeps the v0.1 storage layout: migrate it to the restake-migrate-v0_1 code first, then to this one")]
+    LayoutNotConverted { version: String },
+
+    #[error(
+        "this code only converts a v0.1 hub's storage: migrate the hub to restake-hub v0.2 next"
+    )]
+    MigratorOnly,
+
     #[error("cannot migrate from version {from} to the older {to}")]
     Downgrade { from: String, to: String },
 }

@@ -6,6 +6,7 @@ pub mod deposit;
 pub mod error;
 pub mod events;
 pub mod holds;
+#[cfg(feature = "migrate-v0_1")]
 pub mod legacy;
 pub mod migrate;
 pub mod opt;

@@ -88,13 +88,26 @@ pub fn created(deps: DepsMut, reply: &Reply) -> Result<Response, ContractError> 
         return Err(bad("its result"));
     };
     let vid: u32 = cosmwasm_std::from_json(&reply.payload).map_err(|_| bad("its payload"))?;
-    let address = result
-        .events
+    // wasmd 0.50+ answers with the message's response (no events); older chains in `data`.
+    #[allow(deprecated)]
+    let from_response = result
+        .msg_responses
         .iter()
-        .filter(|e| e.ty == "instantiate")
-        .flat_map(|e| e.attributes.iter())
-        .find(|a| a.key == "_contract_address")
-        .map(|a| a.value.clone())
+        .filter(|r| r.type_url.ends_with("MsgInstantiateContractResponse"))
+        .map(|r| r.value.clone())
+        .chain(result.data.clone())
+        .find_map(|bytes| cw_utils::parse_instantiate_response_data(&bytes).ok())
+        .map(|r| r.contract_address);
+    let address = from_response
+        .or_else(|| {
+            result
+                .events
+                .iter()
+                .filter(|e| e.ty == "instantiate")
+                .flat_map(|e| e.attributes.iter())
+                .find(|a| a.key == "_contract_address")
+                .map(|a| a.value.clone())
+        })
         .ok_or_else(|| bad("the new contract's address"))?;
     let proxy = deps.api.addr_validate(&address)?;
     let mut books = Books::open(deps.storage)?;

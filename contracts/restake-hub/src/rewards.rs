@@ -7,7 +7,6 @@ use cosmwasm_std::{
     from_json, to_json_binary, Addr, BankMsg, Coin, CosmosMsg, Decimal256, DepsMut, Env,
     MessageInfo, Reply, Response, SubMsg, Uint128, WasmMsg,
 };
-use cw20::Cw20ExecuteMsg;
 use restake_types::math::{index_increment, split_whole};
 use restake_types::{Asset, Cw20ReceiveMsg, ReceiveMsg, ServiceStatus};
 
@@ -177,6 +176,14 @@ impl Books<'_> {
     }
 }
 
+/// cw20's `{"transfer":{"recipient":..,"amount":..}}` (serialized on its own so the wasm
+/// does not carry the serializer of every cw20 message).
+#[derive(serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+enum Cw20Transfer<'a> {
+    Transfer { recipient: &'a str, amount: Uint128 },
+}
+
 /// What a payout's reply needs to keep the amount owed when the transfer is refused.
 #[cosmwasm_schema::cw_serde]
 struct Payout {
@@ -219,8 +226,8 @@ pub fn claim_rewards(
             .into(),
             Asset::Cw20(token) => WasmMsg::Execute {
                 contract_addr: token.to_string(),
-                msg: to_json_binary(&Cw20ExecuteMsg::Transfer {
-                    recipient: info.sender.to_string(),
+                msg: to_json_binary(&Cw20Transfer::Transfer {
+                    recipient: info.sender.as_str(),
                     amount: *amount,
                 })?,
                 funds: vec![],

@@ -780,7 +780,8 @@ impl World {
         } else {
             "shared_services"
         };
-        let v = format!("{}-{variant}", pool_validator(k));
+        // (validator addresses are bech32: letters and digits only)
+        let v = format!("{}{}", pool_validator(k), variant.replace('_', ""));
         self.pool_validators.push(v.clone());
         self.hub.chain().add_validator(&v);
         if distinct {
