@@ -32,6 +32,10 @@
 #   GAIA_DOWNTIME_JAIL [60s]       slashing downtime_jail_duration (gaiad: at least 1 minute)
 #   GAIA_SLASH_DOWNTIME [0.1]      slashing slash_fraction_downtime
 #   GAIA_GAS_PRICE [0.005]         feemarket min_base_gas_price and base_gas_price (uatom)
+#   GAIA_MAX_BLOCK_GAS [75000000]  feemarket max_block_utilization and consensus max_gas
+#                                  (mainnet's; gaiad's default is 30000000): no transaction
+#                                  may use more gas than this
+#   GAIA_MAX_VALIDATORS [180]      staking max_validators (mainnet's; gaiad's default is 100)
 #   GAIA_VALIDATOR_STAKE [1000000000000] the genesis validator's self-bond (uatom): keep
 #                                  validators added later far below 1/3 of it, or the chain
 #                                  halts when they stop signing
@@ -182,6 +186,7 @@ EOF
   GAIA_VALIDATOR_LSC="${GAIA_VALIDATOR_LSC:-0.5}" GAIA_SIGNED_BLOCKS_WINDOW="${GAIA_SIGNED_BLOCKS_WINDOW:-10}" \
   GAIA_MIN_SIGNED="${GAIA_MIN_SIGNED:-0.5}" GAIA_DOWNTIME_JAIL="${GAIA_DOWNTIME_JAIL:-60s}" \
   GAIA_SLASH_DOWNTIME="${GAIA_SLASH_DOWNTIME:-0.1}" GAIA_GAS_PRICE="${GAIA_GAS_PRICE:-0.005}" \
+  GAIA_MAX_BLOCK_GAS="${GAIA_MAX_BLOCK_GAS:-75000000}" GAIA_MAX_VALIDATORS="${GAIA_MAX_VALIDATORS:-180}" \
   node - "$genesis" <<'EOF'
 const fs = require("fs");
 const file = process.argv[2];
@@ -194,6 +199,7 @@ const dec = (x) => {
   return `${m[1] || "0"}.${(m[2] || "").padEnd(18, "0")}`;
 };
 a.staking.params.unbonding_time = e.GAIA_UNBONDING;
+a.staking.params.max_validators = Number(e.GAIA_MAX_VALIDATORS);
 a.gov.params.voting_period = e.GAIA_VOTING_PERIOD;
 a.gov.params.expedited_voting_period = e.GAIA_EXPEDITED_VOTING;
 a.gov.params.min_deposit = [{ denom: "uatom", amount: "1000000" }];
@@ -208,6 +214,8 @@ a.liquid.params.validator_liquid_staking_cap = dec(e.GAIA_VALIDATOR_LSC);
 a.feemarket.params.fee_denom = "uatom";
 a.feemarket.params.min_base_gas_price = dec(e.GAIA_GAS_PRICE);
 a.feemarket.state.base_gas_price = dec(e.GAIA_GAS_PRICE);
+a.feemarket.params.max_block_utilization = e.GAIA_MAX_BLOCK_GAS;
+g.consensus.params.block.max_gas = e.GAIA_MAX_BLOCK_GAS;
 // a constant gas price: the base fee never moves with block usage
 a.feemarket.params.min_learning_rate = dec("0");
 a.feemarket.params.max_learning_rate = dec("0");

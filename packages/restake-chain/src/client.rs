@@ -322,8 +322,9 @@ impl Client {
         number: u64,
         sequence: u64,
     ) -> Result<u64> {
-        // a limit big enough for the fee check of the ante handler; simulation ignores it
-        let tx_bytes = self.sign(key, msgs, "", 100_000_000, number, sequence)?;
+        // Simulation meters gas without a limit, but the ante handler still refuses a limit
+        // above the block's max gas: a small one passes everywhere.
+        let tx_bytes = self.sign(key, msgs, "", 1_000_000, number, sequence)?;
         #[allow(deprecated)]
         let req = txproto::SimulateRequest { tx: None, tx_bytes };
         let res: txproto::SimulateResponse = self
