@@ -15,3 +15,6 @@ mod model;
 mod test_adversarial;
 mod test_fuzz;
 mod test_model;
+
+// Issue 17: the edges a review of v0.1 found.
+mod test_edges;
