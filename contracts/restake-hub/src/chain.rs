@@ -6,8 +6,8 @@
 //! Cosmos Hub refuses every Stargate and gRPC query from contracts.
 
 use cosmwasm_std::{
-    coin, to_json_binary, Addr, BankMsg, Coin, CosmosMsg, DistributionMsg, Env, QuerierWrapper,
-    StakingMsg, SubMsg, Uint128, WasmMsg,
+    coin, to_json_binary, Addr, BankMsg, Binary, Coin, CosmosMsg, DistributionMsg, Env,
+    QuerierWrapper, StakingMsg, SubMsg, Uint128, WasmMsg,
 };
 use restake_types::{InstantiateMsg, ProxyAction};
 
@@ -75,33 +75,53 @@ impl Chain<'_> {
     }
 }
 
-/// The chain messages that carry out `actions` on `validator` for `delegator`: sent by the
-/// hub itself when it delegates from its own account, or run by the validator's proxy.
-pub fn action_msgs(validator: &str, hub: &Addr, actions: Vec<ProxyAction>) -> Vec<CosmosMsg> {
+/// The chain messages that carry out `actions` on `validator` for `delegator` (the
+/// account running them): sent by the hub itself when it delegates from its own account, or
+/// run by the validator's proxy.
+pub fn action_msgs(
+    delegator: &Addr,
+    validator: &str,
+    hub: &Addr,
+    actions: Vec<ProxyAction>,
+) -> Vec<SubMsg> {
     actions
         .into_iter()
-        .map(|a| match a {
-            ProxyAction::WithdrawRewards {} => DistributionMsg::WithdrawDelegatorReward {
-                validator: validator.to_string(),
+        .map(|a| {
+            if let Some(sub) = crate::liquid::action_submsg(delegator, validator, &a) {
+                return sub;
             }
-            .into(),
-            ProxyAction::Delegate { amount } => StakingMsg::Delegate {
-                validator: validator.to_string(),
-                amount,
-            }
-            .into(),
-            ProxyAction::Undelegate { amount } => StakingMsg::Undelegate {
-                validator: validator.to_string(),
-                amount,
-            }
-            .into(),
-            ProxyAction::SendToHub { amount } => BankMsg::Send {
-                to_address: hub.to_string(),
-                amount,
-            }
-            .into(),
+            SubMsg::new(plain_msg(validator, hub, a))
         })
         .collect()
+}
+
+fn plain_msg(validator: &str, hub: &Addr, a: ProxyAction) -> CosmosMsg {
+    match a {
+        ProxyAction::WithdrawRewards {} => DistributionMsg::WithdrawDelegatorReward {
+            validator: validator.to_string(),
+        }
+        .into(),
+        ProxyAction::Delegate { amount } => StakingMsg::Delegate {
+            validator: validator.to_string(),
+            amount,
+        }
+        .into(),
+        ProxyAction::Undelegate { amount } => StakingMsg::Undelegate {
+            validator: validator.to_string(),
+            amount,
+        }
+        .into(),
+        ProxyAction::SendToHub { amount } => BankMsg::Send {
+            to_address: hub.to_string(),
+            amount,
+        }
+        .into(),
+        // (sent as submessages by `action_msgs`)
+        ProxyAction::RedeemShares { amount } => crate::liquid::redeem_msg(hub, &amount),
+        ProxyAction::TokenizeShares { amount, owner } => {
+            crate::liquid::tokenize_msg(hub, validator, &amount, &owner)
+        }
+    }
 }
 
 /// Runs `actions` on `validator` through its delegator, with `funds` for a delegation.
@@ -111,18 +131,17 @@ pub fn run(
     hub: &Addr,
     actions: Vec<ProxyAction>,
     funds: Vec<Coin>,
-) -> Result<Vec<CosmosMsg>, ContractError> {
+) -> Result<Vec<SubMsg>, ContractError> {
     if actions.is_empty() {
         return Ok(vec![]);
     }
     Ok(match delegator {
-        Delegator::Hub => action_msgs(validator, hub, actions),
-        Delegator::Proxy(proxy) => vec![WasmMsg::Execute {
+        Delegator::Hub => action_msgs(hub, validator, hub, actions),
+        Delegator::Proxy(proxy) => vec![SubMsg::new(WasmMsg::Execute {
             contract_addr: proxy.to_string(),
             msg: to_json_binary(&ProxyCall::Proxy { actions: &actions })?,
             funds,
-        }
-        .into()],
+        })],
         // The proxy is instantiated in this message and delegates what it is given; it has
         // nothing else to do yet.
         Delegator::Pending => vec![],
@@ -135,7 +154,7 @@ pub fn create_proxy(
     code_id: u64,
     hub: &Addr,
     validator: &str,
-    vid: u32,
+    payload: Binary,
     funds: Vec<Coin>,
 ) -> Result<SubMsg, ContractError> {
     let msg = InstantiateMsg {
@@ -160,7 +179,7 @@ pub fn create_proxy(
         },
         PROXY_CREATED_REPLY_ID,
     )
-    .with_payload(to_json_binary(&vid)?))
+    .with_payload(payload))
 }
 
 /// Protobuf type of the Cosmos SDK's community-pool deposit.

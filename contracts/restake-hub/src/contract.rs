@@ -11,10 +11,11 @@ use crate::owner::destination;
 use crate::state::books::save;
 use crate::state::{
     keys, Config, Destination, Totals, BONDED_ASSET, PAYOUT_REPLY_ID, PROXY_CREATED_REPLY_ID,
+    SHARES_DEPOSITED_REPLY_ID, TOKENIZED_REPLY_ID,
 };
 use crate::{
-    deposit, opt, owner, proxy, query, rewards, routing, services, slashing, sync, unbonding,
-    validate,
+    deposit, liquid, opt, owner, proxy, query, rewards, routing, services, slashing, sync,
+    unbonding, validate,
 };
 
 pub const DEFAULT_MAX_SERVICES_PER_POSITION: u32 = 8;
@@ -29,7 +30,7 @@ pub fn instantiate(
     msg: InstantiateMsg,
 ) -> Result<Response, ContractError> {
     if let Some(validator) = msg.delegator_for {
-        return proxy::instantiate(deps, info, validator);
+        return proxy::instantiate(deps, _env, info, validator);
     }
     nonpayable(&info)?;
     let bonded_denom = deps.querier.query_bonded_denom()?;
@@ -125,7 +126,10 @@ pub fn execute(
         ExecuteMsg::Pause {} => owner::set_paused(deps, info, true),
         ExecuteMsg::Unpause {} => owner::set_paused(deps, info, false),
         ExecuteMsg::UpdateOwnership(action) => owner::update_ownership(deps, env, info, action),
-        ExecuteMsg::Proxy { actions } => proxy::execute(deps, info, actions),
+        ExecuteMsg::WithdrawShares { validator, amount } => {
+            liquid::withdraw_shares(deps, env, info, validator, amount)
+        }
+        ExecuteMsg::Proxy { actions } => proxy::execute(deps, env, info, actions),
     }
 }
 
@@ -191,12 +195,14 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractErro
     }?)
 }
 
-/// Replies: a delegator proxy was instantiated; a payout or a routing of slashed tokens was
-/// refused.
+/// Replies: a delegator proxy was instantiated; tokenized shares were redeemed or minted; a
+/// payout or a routing of slashed tokens was refused.
 #[cfg_attr(not(feature = "library"), entry_point)]
-pub fn reply(deps: DepsMut, _env: Env, msg: Reply) -> Result<Response, ContractError> {
+pub fn reply(deps: DepsMut, env: Env, msg: Reply) -> Result<Response, ContractError> {
     match msg.id {
-        PROXY_CREATED_REPLY_ID => proxy::created(deps, &msg),
+        PROXY_CREATED_REPLY_ID => proxy::created(deps, env, &msg),
+        SHARES_DEPOSITED_REPLY_ID => liquid::deposited_reply(deps, env, &msg),
+        TOKENIZED_REPLY_ID => liquid::liquid_reply(&msg),
         PAYOUT_REPLY_ID => rewards::payout_reply(deps, &msg),
         _ => routing::route_reply(deps.storage, &msg),
     }

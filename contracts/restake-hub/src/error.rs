@@ -214,6 +214,21 @@ pub enum ContractError {
     #[error("only a delegator proxy of the hub runs proxy messages")]
     NotAProxy,
 
+    #[error("{denom} are tokenized shares of another validator, not of {validator}: deposit them on their own validator")]
+    SharesOfAnotherValidator { denom: String, validator: String },
+
+    #[error("the chain refused the liquid staking message: {error} (tokenized shares need a chain with Gaia's x/liquid module)")]
+    LiquidRefused { error: String },
+
+    #[error("the chain's {cap} is reached: no more stake can be tokenized now ({error}); unbond instead")]
+    LiquidStakingCap { cap: String, error: String },
+
+    #[error("withdraw_shares is for stake that secures no service; your position on {validator} secures services {service_ids}: opt out first, or unbond")]
+    SharesNeedPlainStake {
+        validator: String,
+        service_ids: String,
+    },
+
     #[error("the reply of {what} is missing {missing}")]
     BadReply { what: String, missing: String },
 

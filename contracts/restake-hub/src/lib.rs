@@ -8,6 +8,7 @@ pub mod events;
 pub mod holds;
 #[cfg(feature = "migrate-v0_1")]
 pub mod legacy;
+pub mod liquid;
 pub mod migrate;
 pub mod opt;
 pub mod owner;

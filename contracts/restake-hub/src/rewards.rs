@@ -126,7 +126,7 @@ pub fn receive(
 /// Everything a staker could claim now, with the records a claim writes back.
 pub struct Collected {
     /// Withdrawals of the staker's validators' rewards, to run first.
-    pub harvest: Vec<CosmosMsg>,
+    pub harvest: Vec<SubMsg>,
     /// Whole units per asset id, in asset order.
     pub amounts: Vec<(u32, Uint128)>,
     pub positions: Vec<(u32, Position, Pool)>,
@@ -255,7 +255,7 @@ pub fn claim_rewards(
     }
     books.finish()?;
     Ok(Response::new()
-        .add_messages(collected.harvest)
+        .add_submessages(collected.harvest)
         .add_submessages(payouts)
         .add_attribute("action", "claim_rewards")
         .add_attribute("staker", info.sender)
@@ -312,7 +312,7 @@ pub fn harvest(
     }
     books.finish()?;
     Ok(Response::new()
-        .add_messages(msgs)
+        .add_submessages(msgs)
         .add_attribute("action", "harvest")
         .add_attribute("validators", harvested.join(",")))
 }

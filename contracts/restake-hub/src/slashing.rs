@@ -78,11 +78,7 @@ impl Books<'_> {
     ) -> Result<Executed, ContractError> {
         let vid = request.vid;
         let (actions, _) = self.harvest_and_sync(chain, vid)?;
-        let mut msgs: Vec<SubMsg> = self
-            .calls(chain, vid, actions, vec![])?
-            .into_iter()
-            .map(SubMsg::new)
-            .collect();
+        let mut msgs: Vec<SubMsg> = self.calls(chain, vid, actions, vec![])?;
         let fraction = request.fraction;
         let mut bonded_taken = Uint128::zero();
         let mut in_batches_taken = Uint128::zero();

@@ -59,7 +59,9 @@ impl ChainConfig {
             prefix: prefix.into(),
             fee_denom: fee_denom.into(),
             gas_price,
-            gas_adjustment: 1.4,
+            // A simulation in the block before a harvest does not see the withdrawal the real
+            // transaction makes (a proxy call): the README advises 2 as well.
+            gas_adjustment: 2.0,
             tx_timeout: Duration::from_secs(30),
             poll_interval: Duration::from_millis(200),
         }

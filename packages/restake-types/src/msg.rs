@@ -100,7 +100,9 @@ pub enum ExecuteMsg {
     // ---------------------------------------------------------------- stakers
     /// Delegate the attached bonded-denom funds to `validator` and add them to the sender's
     /// position on it. A new position starts securing no service; existing positions keep
-    /// their services.
+    /// their services. On chains with Gaia's `x/liquid` the funds may instead be tokenized
+    /// shares of `validator` (one denom, `{valoper}/{record_id}`): the hub redeems them into
+    /// its delegation and credits the tokens the redemption produced.
     Deposit { validator: String },
     /// The whole position on `validator` starts securing (and earning from) these services.
     /// Re-opting into a service with a pending opt-out cancels the opt-out.
@@ -125,6 +127,11 @@ pub enum ExecuteMsg {
     /// Pay every pending reward of the sender: all native denoms and cw20 tokens, native
     /// staking rewards included.
     ClaimRewards {},
+    /// Chains with Gaia's `x/liquid`: leave at once as tokenized shares of `validator`, sent
+    /// to the sender, for `amount` of bonded stake that secures no service (so it has no
+    /// pending opt-out and no slash request holds it). Otherwise refused with the reason:
+    /// unbond instead.
+    WithdrawShares { validator: String, amount: Uint128 },
 
     // ---------------------------------------------------------------- services
     /// Register a service; the sender becomes its admin. The new id is returned in the
@@ -253,6 +260,11 @@ pub enum ProxyAction {
     Undelegate { amount: Coin },
     /// Send tokens the proxy holds (returned unbondings) to the hub.
     SendToHub { amount: Vec<Coin> },
+    /// x/liquid: redeem the attached tokenized shares into the proxy's delegation.
+    RedeemShares { amount: Coin },
+    /// x/liquid: tokenize `amount` of the proxy's delegation and send the shares to `owner`
+    /// (who also owns the share record).
+    TokenizeShares { amount: Coin, owner: String },
 }
 
 /// Response data of `register_service`.

@@ -82,7 +82,8 @@ impl Net {
             &denom,
             gas_price,
         );
-        cfg.gas_adjustment = 1.5;
+        // as the README advises: a simulation one block before a harvest misses its proxy call
+        cfg.gas_adjustment = 2.0;
         let client = Client::new(cfg).expect("client");
         client
             .wait_for_height(2, Duration::from_secs(30))

@@ -24,6 +24,14 @@ impl Hub<'_> {
             .unwrap_or_else(|e| panic!("{msg}: {e}"))
     }
 
+    /// The account holding the hub's delegation on `validator` (its delegator proxy).
+    async fn delegator(&self, validator: &str) -> String {
+        let v = self
+            .query(json!({"validator": {"validator": validator}}))
+            .await;
+        v["delegator"].as_str().unwrap_or(&self.addr).to_string()
+    }
+
     async fn query(&self, msg: Value) -> Value {
         self.net
             .client
@@ -111,7 +119,7 @@ async fn hub_smoke_journey() {
         net.balance(&alice.address()).await,
         before - 10 * ATOM - fee(&net, &out)
     );
-    assert_eq!(net.delegated(&hub.addr, &v).await, 10 * ATOM);
+    assert_eq!(net.delegated(&hub.delegator(&v).await, &v).await, 10 * ATOM);
     let out = hub
         .exec(
             &alice,
@@ -124,7 +132,7 @@ async fn hub_smoke_journey() {
         "existing position (rewards auto-withdrawn)",
         &out,
     );
-    assert_eq!(net.delegated(&hub.addr, &v).await, 12 * ATOM);
+    assert_eq!(net.delegated(&hub.delegator(&v).await, &v).await, 12 * ATOM);
     let pos = hub
         .query(json!({"position": {"staker": alice.address(), "validator": v}}))
         .await;
@@ -209,7 +217,10 @@ async fn hub_smoke_journey() {
         "validator's first batch: undelegated at once",
         &out,
     );
-    let mut entries = c.unbonding_entries(&hub.addr, &v).await.expect("entries");
+    let mut entries = c
+        .unbonding_entries(&hub.delegator(&v).await, &v)
+        .await
+        .expect("entries");
     if entries.is_empty() {
         // queued for the validator's next epoch: the keeper sends it
         let epoch = hub.query(json!({"config": {}})).await["unbonding_epoch"]
@@ -223,11 +234,14 @@ async fn hub_smoke_journey() {
             .exec(&keeper, json!({"process_unbondings": {}}), &[])
             .await;
         gas.record("process_unbondings", "sends 1 due batch", &out);
-        entries = c.unbonding_entries(&hub.addr, &v).await.expect("entries");
+        entries = c
+            .unbonding_entries(&hub.delegator(&v).await, &v)
+            .await
+            .expect("entries");
     }
     assert_eq!(entries.len(), 1, "{entries:?}");
     assert_eq!(entries[0].balance, 4 * ATOM);
-    assert_eq!(net.delegated(&hub.addr, &v).await, 8 * ATOM);
+    assert_eq!(net.delegated(&hub.delegator(&v).await, &v).await, 8 * ATOM);
     let unb = hub
         .query(json!({"unbondings": {"staker": alice.address()}}))
         .await;
@@ -235,13 +249,15 @@ async fn hub_smoke_journey() {
 
     // maturity: the chain pays at the end of the first block past completion_time
     let completion = entries[0].completion_time;
-    let hub_before = net.balance(&hub.addr).await;
+    // the returns land in the validator's delegator proxy
+    let proxy = hub.delegator(&v).await;
+    let hub_before = net.balance(&proxy).await;
     poll(
         "the chain to complete the unbonding",
         Duration::from_secs(unbonding + 60),
         || async {
             let gone = c
-                .unbonding_entries(&hub.addr, &v)
+                .unbonding_entries(&proxy, &v)
                 .await
                 .expect("entries")
                 .is_empty();
@@ -250,7 +266,7 @@ async fn hub_smoke_journey() {
         },
     )
     .await;
-    assert!(net.balance(&hub.addr).await >= hub_before + 4 * ATOM);
+    assert!(net.balance(&proxy).await >= hub_before + 4 * ATOM);
     let before = net.balance(&alice.address()).await;
     let out = hub.exec(&alice, json!({"claim_unbonded": {}}), &[]).await;
     gas.record("claim_unbonded", "settles 1 matured batch", &out);
@@ -269,7 +285,7 @@ async fn hub_smoke_journey() {
         .exec(&keeper, json!({"process_unbondings": {}}), &[])
         .await;
     gas.record("process_unbondings", "nothing due", &out);
-    assert_eq!(net.delegated(&hub.addr, &v).await, 8 * ATOM);
+    assert_eq!(net.delegated(&hub.delegator(&v).await, &v).await, 8 * ATOM);
     let stats = hub.query(json!({"stats": {}})).await;
     assert_eq!(num(&stats["total_bonded"]), 8 * ATOM, "{stats}");
 

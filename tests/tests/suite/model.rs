@@ -1152,6 +1152,10 @@ impl Model {
                     "only a delegator proxy of the hub runs proxy messages",
                 );
             }
+            // (not generated yet: x/liquid is not on this chain)
+            ExecuteMsg::WithdrawShares { .. } => {
+                r.must(true, "liquid staking");
+            }
             ExecuteMsg::Deposit { validator } => {
                 r.must(cfg.paused, "paused");
                 r.must(funds.is_empty(), "No funds sent");
@@ -1680,7 +1684,7 @@ impl Model {
     ) -> Result<(), String> {
         let now = self.now;
         match msg {
-            ExecuteMsg::Proxy { .. } => {}
+            ExecuteMsg::Proxy { .. } | ExecuteMsg::WithdrawShares { .. } => {}
             ExecuteMsg::Deposit { validator } => {
                 let amount = Hp::int(funds[0].amount.u128());
                 self.val_mut(validator).known = true;

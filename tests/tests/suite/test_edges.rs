@@ -7,17 +7,34 @@ use cw_multi_test::{App, AppBuilder, ContractWrapper, Executor, IntoBech32, Stak
 use restake_multitest::{attr, err_text, Suite, SuiteBuilder, HUB_UNBONDING};
 use serde_json::{json, Value};
 
-fn exec(s: &mut Suite, who: &str, msg: Value, funds: &[cosmwasm_std::Coin]) -> anyhow::Result<cw_multi_test::AppResponse> {
+fn exec(
+    s: &mut Suite,
+    who: &str,
+    msg: Value,
+    funds: &[cosmwasm_std::Coin],
+) -> anyhow::Result<cw_multi_test::AppResponse> {
     s.execute_json(who, &msg.to_string(), funds)
 }
 
 fn deposit(s: &mut Suite, who: &str, v: &str, amount: u128) {
     s.mint(who, coins(amount, "uatom"));
-    exec(s, who, json!({"deposit": {"validator": v}}), &coins(amount, "uatom")).unwrap();
+    exec(
+        s,
+        who,
+        json!({"deposit": {"validator": v}}),
+        &coins(amount, "uatom"),
+    )
+    .unwrap();
 }
 
 fn unbond(s: &mut Suite, who: &str, v: &str, amount: u128) {
-    exec(s, who, json!({"unbond": {"validator": v, "amount": amount.to_string()}}), &[]).unwrap();
+    exec(
+        s,
+        who,
+        json!({"unbond": {"validator": v, "amount": amount.to_string()}}),
+        &[],
+    )
+    .unwrap();
 }
 
 fn claim(s: &mut Suite, who: &str) -> anyhow::Result<cw_multi_test::AppResponse> {
@@ -29,7 +46,13 @@ fn crank(s: &mut Suite) {
 }
 
 fn sync(s: &mut Suite, v: &str) {
-    exec(s, "keeper", json!({"sync_validator": {"validator": v}}), &[]).unwrap();
+    exec(
+        s,
+        "keeper",
+        json!({"sync_validator": {"validator": v}}),
+        &[],
+    )
+    .unwrap();
 }
 
 fn register(s: &mut Suite, admin: &str, name: &str, opt_out_delay: u64) -> u64 {
@@ -81,7 +104,11 @@ fn a_fifty_percent_slash_in_flight_settles_at_half() {
     // the hub saw was past completion (the chain pays at the end of the block)
     crank(&mut s);
     let err = claim(&mut s, "alice").unwrap_err();
-    assert!(err_text(&err).contains("not settled yet"), "{}", err_text(&err));
+    assert!(
+        err_text(&err).contains("not settled yet"),
+        "{}",
+        err_text(&err)
+    );
     s.advance(5);
     claim(&mut s, "alice").unwrap();
     assert_eq!(s.balance("alice", "uatom"), 500_000);
@@ -150,10 +177,20 @@ fn strangers_filling_pool_slots_lock_nobody_out() {
     let keep = register(&mut s, "svc-keep", "keep", 86_400);
     let leave = register(&mut s, "svc-leave", "leave", 86_400);
     deposit(&mut s, "bob", &v, 1_000_000);
-    exec(&mut s, "bob", json!({"opt_in": {"validator": v, "service_ids": [keep, leave]}}), &[])
-        .unwrap();
-    exec(&mut s, "bob", json!({"opt_out": {"validator": v, "service_ids": [leave]}}), &[])
-        .unwrap();
+    exec(
+        &mut s,
+        "bob",
+        json!({"opt_in": {"validator": v, "service_ids": [keep, leave]}}),
+        &[],
+    )
+    .unwrap();
+    exec(
+        &mut s,
+        "bob",
+        json!({"opt_out": {"validator": v, "service_ids": [leave]}}),
+        &[],
+    )
+    .unwrap();
     let cap = s.config().unwrap().max_pools_per_validator;
     let mut filled = 1; // bob's pool
     for i in 0..64 {
@@ -163,39 +200,75 @@ fn strangers_filling_pool_slots_lock_nobody_out() {
         let who = format!("stranger{i}");
         let junk = register(&mut s, &who, &format!("junk{i}"), 0);
         deposit(&mut s, &who, &v, 1_000);
-        exec(&mut s, &who, json!({"opt_in": {"validator": v, "service_ids": [junk]}}), &[])
-            .unwrap();
+        exec(
+            &mut s,
+            &who,
+            json!({"opt_in": {"validator": v, "service_ids": [junk]}}),
+            &[],
+        )
+        .unwrap();
         unbond(&mut s, &who, &v, 999);
         filled += 1;
     }
-    assert_eq!(s.pools(&v).unwrap().iter().filter(|p| !p.service_ids.is_empty()).count() as u32, cap);
+    assert_eq!(
+        s.pools(&v)
+            .unwrap()
+            .iter()
+            .filter(|p| !p.service_ids.is_empty())
+            .count() as u32,
+        cap
+    );
 
     // alice's plain deposit
     deposit(&mut s, "alice", &v, 5_000);
     assert_eq!(s.bonded_of("alice", &v), 5_000);
     // bob's due opt-out completes, and he keeps securing `keep`
     s.advance(86_400);
-    exec(&mut s, "bob", json!({"complete_opt_out": {"validator": v}}), &[]).unwrap();
+    exec(
+        &mut s,
+        "bob",
+        json!({"complete_opt_out": {"validator": v}}),
+        &[],
+    )
+    .unwrap();
     assert_eq!(s.position("bob", &v).unwrap().service_ids, vec![keep]);
 
     // a newcomer into a new set must bring more than a slot holds: while the strangers'
     // unbondings are in flight their pools stay (they are still slashable)...
     let fresh = register(&mut s, "svc-fresh", "fresh", 0);
-    let err = exec(&mut s, "alice", json!({"opt_in": {"validator": v, "service_ids": [fresh]}}), &[])
-        .unwrap_err();
-    assert!(err_text(&err).contains("max_pools_per_validator"), "{}", err_text(&err));
+    let err = exec(
+        &mut s,
+        "alice",
+        json!({"opt_in": {"validator": v, "service_ids": [fresh]}}),
+        &[],
+    )
+    .unwrap_err();
+    assert!(
+        err_text(&err).contains("max_pools_per_validator"),
+        "{}",
+        err_text(&err)
+    );
     // ...and once it has returned, alice (5,000) displaces a 1-uatom pool
     s.advance(HUB_UNBONDING + 7 * 86_400);
     for _ in 0..8 {
         crank(&mut s);
     }
-    exec(&mut s, "alice", json!({"opt_in": {"validator": v, "service_ids": [fresh]}}), &[])
-        .unwrap();
+    exec(
+        &mut s,
+        "alice",
+        json!({"opt_in": {"validator": v, "service_ids": [fresh]}}),
+        &[],
+    )
+    .unwrap();
     assert_eq!(s.position("alice", &v).unwrap().service_ids, vec![fresh]);
     // the displaced stranger's 1 uatom left its junk service and sits in the plain pool
     let displaced: Vec<_> = (0..64)
         .map(|i| format!("stranger{i}"))
-        .filter(|w| s.position(w, &v).map(|p| p.service_ids.is_empty() && !p.amount.is_zero()).unwrap_or(false))
+        .filter(|w| {
+            s.position(w, &v)
+                .map(|p| p.service_ids.is_empty() && !p.amount.is_zero())
+                .unwrap_or(false)
+        })
         .collect();
     assert_eq!(displaced.len(), 1, "{displaced:?}");
     s.assert_invariants();
@@ -209,7 +282,13 @@ fn a_slash_rounds_once_per_pool() {
     let v = s.validator(0);
     let svc = register(&mut s, "svc", "svc", 0);
     deposit(&mut s, "alice", &v, 1_000_001);
-    exec(&mut s, "alice", json!({"opt_in": {"validator": v, "service_ids": [svc]}}), &[]).unwrap();
+    exec(
+        &mut s,
+        "alice",
+        json!({"opt_in": {"validator": v, "service_ids": [svc]}}),
+        &[],
+    )
+    .unwrap();
     unbond(&mut s, "alice", &v, 100_003); // sent at once
     s.advance(HUB_UNBONDING.div_ceil(7) + 1);
     unbond(&mut s, "alice", &v, 100_003); // sent: the epoch passed
@@ -232,7 +311,9 @@ fn a_slash_rounds_once_per_pool() {
 /// standard staking, bank and wasm queries.
 #[test]
 fn a_default_app_runs_the_hub() {
-    let valoper = "validator1".into_bech32_with_prefix("cosmwasmvaloper").to_string();
+    let valoper = "validator1"
+        .into_bech32_with_prefix("cosmwasmvaloper")
+        .to_string();
     let v = valoper.clone();
     let mut app: App = AppBuilder::new().build(|router, api, storage| {
         router
@@ -272,7 +353,14 @@ fn a_default_app_runs_the_hub() {
     ));
     let owner = app.api().addr_make("owner");
     let hub = app
-        .instantiate_contract(code, owner, &json!({"unbonding_period": 60}), &[], "hub", None)
+        .instantiate_contract(
+            code,
+            owner,
+            &json!({"unbonding_period": 60}),
+            &[],
+            "hub",
+            None,
+        )
         .unwrap();
     let alice = app.api().addr_make("alice");
     let msg = |m: Value| cosmwasm_std::Binary::new(m.to_string().into_bytes());
@@ -288,7 +376,10 @@ fn a_default_app_runs_the_hub() {
     .unwrap();
     let position: Value = app
         .wrap()
-        .query_wasm_smart(&hub, &json!({"position": {"staker": alice, "validator": valoper}}))
+        .query_wasm_smart(
+            &hub,
+            &json!({"position": {"staker": alice, "validator": valoper}}),
+        )
         .unwrap();
     assert_eq!(position["amount"], json!("1000000"));
     app.execute(
@@ -317,7 +408,11 @@ fn a_default_app_runs_the_hub() {
     )
     .unwrap();
     assert_eq!(
-        app.wrap().query_balance(&alice, "uatom").unwrap().amount.u128(),
+        app.wrap()
+            .query_balance(&alice, "uatom")
+            .unwrap()
+            .amount
+            .u128(),
         1_000_000
     );
     let _: Empty = Empty {};

@@ -60,6 +60,8 @@ pub mod ns {
 pub const ROUTE_REPLY_ID: u64 = 1;
 pub const PAYOUT_REPLY_ID: u64 = 2;
 pub const PROXY_CREATED_REPLY_ID: u64 = 3;
+pub const SHARES_DEPOSITED_REPLY_ID: u64 = 4;
+pub const TOKENIZED_REPLY_ID: u64 = 5;
 
 /// The bonded denom is reward asset 0.
 pub const BONDED_ASSET: u32 = 0;

@@ -92,7 +92,7 @@ pub fn unbond(
     let msgs = books.calls(&chain, vid, actions, vec![])?;
     books.finish()?;
     Ok(Response::new()
-        .add_messages(msgs)
+        .add_submessages(msgs)
         .add_attribute("action", "unbond")
         .add_attribute("staker", info.sender)
         .add_attribute("validator", validator)
@@ -143,7 +143,7 @@ pub fn process_unbondings(
             sent.push(books.valoper(vid)?);
         }
         let calls = books.calls(&chain, vid, actions, vec![])?;
-        msgs.extend(calls.into_iter().map(SubMsg::new));
+        msgs.extend(calls);
     }
     // Slashed tokens whose destination refused them earlier: try again.
     let unrouted = std::mem::take(&mut books.stats()?.unrouted);

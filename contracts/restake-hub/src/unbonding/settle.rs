@@ -178,7 +178,7 @@ impl Books<'_> {
         let Some(decision) = self.decide(chain, set, arrived, &mut harvests)? else {
             for (vid, actions) in harvests {
                 let calls = self.calls(chain, vid, actions, vec![])?;
-                msgs.extend(calls.into_iter().map(SubMsg::new));
+                msgs.extend(calls);
             }
             return Ok((msgs, settled));
         };
@@ -215,7 +215,7 @@ impl Books<'_> {
         }
         for (vid, actions) in harvests {
             let calls = self.calls(chain, vid, actions, vec![])?;
-            msgs.extend(calls.into_iter().map(SubMsg::new));
+            msgs.extend(calls);
         }
         msgs.extend(routed);
         Ok((msgs, settled))
