@@ -121,6 +121,10 @@ fn plain_msg(validator: &str, hub: &Addr, a: ProxyAction) -> CosmosMsg {
         ProxyAction::TokenizeShares { amount, owner } => {
             crate::liquid::tokenize_msg(hub, validator, &amount, &owner)
         }
+        ProxyAction::Vote {
+            proposal_id,
+            options,
+        } => crate::gov::vote_msg(proposal_id, &options).into(),
     }
 }
 
@@ -167,6 +171,7 @@ pub fn create_proxy(
         slash_destination: None,
         max_pools_per_validator: None,
         unbonding_epoch: None,
+        max_open_votes: None,
         delegator_for: Some(validator.to_string()),
     };
     Ok(SubMsg::reply_on_success(

@@ -11,16 +11,17 @@ use crate::owner::destination;
 use crate::state::books::save;
 use crate::state::{
     keys, Config, Destination, Totals, BONDED_ASSET, PAYOUT_REPLY_ID, PROXY_CREATED_REPLY_ID,
-    SHARES_DEPOSITED_REPLY_ID, TOKENIZED_REPLY_ID,
+    SHARES_DEPOSITED_REPLY_ID, TOKENIZED_REPLY_ID, VOTE_RECAST_REPLY_ID,
 };
 use crate::{
-    deposit, liquid, opt, owner, proxy, query, rewards, routing, services, slashing, sync,
+    deposit, gov, liquid, opt, owner, proxy, query, rewards, routing, services, slashing, sync,
     unbonding, validate,
 };
 
 pub const DEFAULT_MAX_SERVICES_PER_POSITION: u32 = 8;
 pub const DEFAULT_MAX_REWARD_ASSETS: u32 = 8;
 pub const DEFAULT_MAX_POOLS_PER_VALIDATOR: u32 = 32;
+pub const DEFAULT_MAX_OPEN_VOTES: u32 = 8;
 
 #[cfg_attr(not(feature = "library"), entry_point)]
 pub fn instantiate(
@@ -56,6 +57,7 @@ pub fn instantiate(
             None => Destination::Burn,
         },
         paused: false,
+        max_open_votes: msg.max_open_votes.unwrap_or(DEFAULT_MAX_OPEN_VOTES),
     };
     validate::config(&config)?;
     let owner = msg.owner.unwrap_or_else(|| info.sender.to_string());
@@ -126,6 +128,11 @@ pub fn execute(
         ExecuteMsg::Pause {} => owner::set_paused(deps, info, true),
         ExecuteMsg::Unpause {} => owner::set_paused(deps, info, false),
         ExecuteMsg::UpdateOwnership(action) => owner::update_ownership(deps, env, info, action),
+        ExecuteMsg::Vote {
+            proposal_id,
+            option,
+            weighted,
+        } => gov::vote(deps, env, info, proposal_id, option, weighted),
         ExecuteMsg::WithdrawShares { validator, amount } => {
             liquid::withdraw_shares(deps, env, info, validator, amount)
         }
@@ -191,6 +198,13 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractErro
         QueryMsg::Validator { validator } => {
             to_json_binary(&query::validator(deps, env, validator)?)
         }
+        QueryMsg::ProposalVotes { proposal_id } => {
+            to_json_binary(&gov::proposal_votes(deps, &env, proposal_id)?)
+        }
+        QueryMsg::StakerVote {
+            proposal_id,
+            staker,
+        } => to_json_binary(&gov::staker_vote(deps, proposal_id, staker)?),
         QueryMsg::Ownership {} => to_json_binary(&cw_ownable::get_ownership(deps.storage)?),
     }?)
 }
@@ -203,6 +217,7 @@ pub fn reply(deps: DepsMut, env: Env, msg: Reply) -> Result<Response, ContractEr
         PROXY_CREATED_REPLY_ID => proxy::created(deps, env, &msg),
         SHARES_DEPOSITED_REPLY_ID => liquid::deposited_reply(deps, env, &msg),
         TOKENIZED_REPLY_ID => liquid::liquid_reply(&msg),
+        VOTE_RECAST_REPLY_ID => gov::recast_reply(deps, &msg),
         PAYOUT_REPLY_ID => rewards::payout_reply(deps, &msg),
         _ => routing::route_reply(deps.storage, &msg),
     }

@@ -96,7 +96,7 @@ pub fn deposit(
     let (mut actions, _) = books.harvest_and_sync(&chain, vid)?;
     let (shares, services) = books.credit_deposit(&staker, vid, &validator, amount, chain.now())?;
     let coin = coin_of(&books.config.bonded_denom, amount);
-    let msgs: Vec<SubMsg> = if new_validator {
+    let mut msgs: Vec<SubMsg> = if new_validator {
         // The validator's delegator proxy is created with the deposit and delegates it.
         let payload = to_json_binary(&NewProxy { vid, shares: None })?;
         vec![create_proxy(
@@ -112,6 +112,8 @@ pub fn deposit(
         });
         books.calls(&chain, vid, actions, vec![coin])?
     };
+    // The staker's open governance votes follow its stake.
+    msgs.extend(books.follow_votes(&chain, &staker, vid)?);
     books.finish()?;
     Ok(Response::new()
         .add_submessages(msgs)

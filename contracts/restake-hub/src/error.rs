@@ -229,6 +229,18 @@ pub enum ContractError {
         service_ids: String,
     },
 
+    #[error("invalid vote: {reason}")]
+    InvalidVote { reason: String },
+
+    #[error("the voting period of proposal {proposal_id} is over (the chain refused the hub's vote on it)")]
+    ProposalClosed { proposal_id: u64 },
+
+    #[error("you have no bonded stake in the hub to vote with")]
+    NoStakeToVote,
+
+    #[error("you already have open votes on {max} proposals (max_open_votes); wait for one to close")]
+    TooManyOpenVotes { max: u32 },
+
     #[error("the reply of {what} is missing {missing}")]
     BadReply { what: String, missing: String },
 

@@ -352,6 +352,7 @@ pub fn migrate_from_v0_1(
             Destination::Address(a) => st::Destination::Address(a),
         },
         paused: old_config.paused,
+        max_open_votes: crate::contract::DEFAULT_MAX_OPEN_VOTES,
     };
     save(store, &keys::config(), &config);
     save(

@@ -5,6 +5,7 @@ pub mod contract;
 pub mod deposit;
 pub mod error;
 pub mod events;
+pub mod gov;
 pub mod holds;
 #[cfg(feature = "migrate-v0_1")]
 pub mod legacy;

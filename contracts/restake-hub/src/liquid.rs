@@ -320,8 +320,10 @@ pub fn finish_share_deposit(
     }
     let (shares, services) =
         books.credit_deposit(&staker, d.vid, &validator, produced, chain.now())?;
+    let votes = books.follow_votes(&chain, &staker, d.vid)?;
     books.finish()?;
     Ok(Response::new()
+        .add_submessages(votes)
         .add_attribute("action", "deposit_shares")
         .add_attribute("staker", d.staker)
         .add_attribute("validator", validator)
@@ -417,7 +419,8 @@ pub fn withdraw_shares(
         amount: crate::chain::coin_of(&books.config.bonded_denom, amount),
         owner: info.sender.to_string(),
     });
-    let msgs = books.calls(&chain, vid, actions, vec![])?;
+    let mut msgs = books.calls(&chain, vid, actions, vec![])?;
+    msgs.extend(books.follow_votes(&chain, &staker, vid)?);
     books.finish()?;
     Ok(Response::new()
         .add_submessages(msgs)

@@ -57,6 +57,7 @@ pub fn update_config(
     set!(max_veto_period);
     set!(max_reward_assets);
     set!(max_pools_per_validator);
+    set!(max_open_votes);
     if let Some(d) = slash_destination {
         c.slash_destination = d;
         changed.push("slash_destination");

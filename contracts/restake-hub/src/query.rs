@@ -56,6 +56,7 @@ pub fn config(deps: Deps) -> Result<ConfigResponse, ContractError> {
         max_pools_per_validator: c.max_pools_per_validator,
         slash_destination: destination_msg(&c.slash_destination),
         paused: c.paused,
+        max_open_votes: c.max_open_votes,
     })
 }
 

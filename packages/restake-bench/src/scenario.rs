@@ -188,6 +188,7 @@ impl World {
             slash_destination: Some(SlashDestination::Burn {}),
             max_pools_per_validator: None,
             unbonding_epoch: None,
+            max_open_votes: None,
             delegator_for: None,
         };
         let mut hub = Hub::new(wasm, BONDED, &instantiate)?;

@@ -150,6 +150,7 @@ fn base_instantiate(unbonding: u64) -> InstantiateMsg {
         slash_destination: None,
         max_pools_per_validator: None,
         unbonding_epoch: None,
+        max_open_votes: None,
         delegator_for: None,
     }
 }

@@ -1152,8 +1152,8 @@ impl Model {
                     "only a delegator proxy of the hub runs proxy messages",
                 );
             }
-            // (not generated yet: x/liquid is not on this chain)
-            ExecuteMsg::WithdrawShares { .. } => {
+            // (not generated yet: x/liquid is not on this chain, nor governance)
+            ExecuteMsg::WithdrawShares { .. } | ExecuteMsg::Vote { .. } => {
                 r.must(true, "liquid staking");
             }
             ExecuteMsg::Deposit { validator } => {
@@ -1542,6 +1542,7 @@ impl Model {
                 max_reward_assets,
                 max_pools_per_validator,
                 slash_destination,
+                ..
             }) => {
                 if owner_only(r) {
                     return;
@@ -1684,7 +1685,9 @@ impl Model {
     ) -> Result<(), String> {
         let now = self.now;
         match msg {
-            ExecuteMsg::Proxy { .. } | ExecuteMsg::WithdrawShares { .. } => {}
+            ExecuteMsg::Proxy { .. }
+            | ExecuteMsg::WithdrawShares { .. }
+            | ExecuteMsg::Vote { .. } => {}
             ExecuteMsg::Deposit { validator } => {
                 let amount = Hp::int(funds[0].amount.u128());
                 self.val_mut(validator).known = true;
@@ -2005,6 +2008,7 @@ impl Model {
                 max_reward_assets,
                 max_pools_per_validator,
                 slash_destination,
+                ..
             }) => {
                 let c = &mut self.config;
                 if let Some(v) = unbonding_period {

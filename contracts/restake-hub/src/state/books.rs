@@ -547,6 +547,19 @@ impl<'a> Books<'a> {
         .collect()
     }
 
+    // ------------------------------------------------------------------ any record
+
+    /// The record under `key`, created from its default if there is none (records with no
+    /// accessor of their own: governance tallies and ballots).
+    pub fn record<T: Pack + Default + 'static>(&mut self, key: Vec<u8>) -> StdResult<&mut T> {
+        self.cache.get_or(&self.store, key, T::default)
+    }
+
+    /// The record under `key`, if there is one.
+    pub fn existing<T: Pack + 'static>(&mut self, key: Vec<u8>) -> StdResult<Option<&mut T>> {
+        self.cache.get(&self.store, key)
+    }
+
     // ------------------------------------------------------------------ slash requests
 
     pub fn slash_request(&mut self, id: u64) -> StdResult<Option<&mut SlashRequest>> {

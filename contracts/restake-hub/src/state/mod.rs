@@ -54,6 +54,9 @@ pub mod ns {
     pub const SLASH_BY_VALIDATOR: u8 = 0x1b;
     pub const PENDING: u8 = 0x1c;
     pub const PROXY: u8 = 0x1d;
+    pub const BALLOT: u8 = 0x1e;
+    pub const TALLY: u8 = 0x1f;
+    pub const STAKER_VOTES: u8 = 0x20;
 }
 
 /// Reply ids.
@@ -62,6 +65,7 @@ pub const PAYOUT_REPLY_ID: u64 = 2;
 pub const PROXY_CREATED_REPLY_ID: u64 = 3;
 pub const SHARES_DEPOSITED_REPLY_ID: u64 = 4;
 pub const TOKENIZED_REPLY_ID: u64 = 5;
+pub const VOTE_RECAST_REPLY_ID: u64 = 6;
 
 /// The bonded denom is reward asset 0.
 pub const BONDED_ASSET: u32 = 0;
@@ -108,6 +112,7 @@ pub struct Config {
     pub max_pools_per_validator: u32,
     pub slash_destination: Destination,
     pub paused: bool,
+    pub max_open_votes: u32,
 }
 packed!(Config {
     bonded_denom,
@@ -119,7 +124,8 @@ packed!(Config {
     max_reward_assets,
     max_pools_per_validator,
     slash_destination,
-    paused
+    paused,
+    max_open_votes
 });
 
 /// Counters and the hub's own liquid balance: small, because many messages write it.
@@ -711,6 +717,38 @@ pub struct ProxyState {
 }
 packed!(ProxyState { hub, validator });
 
+/// A staker's vote: its weights (option index in `VoteOption::ALL`, weight) and the stake it
+/// brought on each validator when last counted.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Ballot {
+    pub weights: Vec<(u8, Decimal)>,
+    /// Whether it was cast as one option (for `staker_vote`).
+    pub single: bool,
+    pub counted: Vec<(u32, Uint128)>,
+}
+packed!(Ballot {
+    weights,
+    single,
+    counted
+});
+
+/// Voters' stake per option (indexes of `VoteOption::ALL`), hub-wide or on one validator.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Tally {
+    pub options: Vec<Uint128>,
+    pub voters: Uint128,
+    /// Hub-wide: the chain refused a vote on the proposal (its voting period is over).
+    /// Per validator: the weights last cast for the validator's delegation.
+    pub closed: bool,
+    pub cast: Vec<(u8, Decimal)>,
+}
+packed!(Tally {
+    options,
+    voters,
+    closed,
+    cast
+});
+
 // ---------------------------------------------------------------------------- keys
 
 pub mod keys {
@@ -841,6 +879,25 @@ pub mod keys {
     }
     pub fn proxy() -> Vec<u8> {
         vec![ns::PROXY]
+    }
+    /// A staker's vote on a proposal.
+    pub fn ballot(proposal: u64, staker: &[u8]) -> Vec<u8> {
+        Key::new(ns::BALLOT).uint(proposal).tail(staker).0
+    }
+    /// The voters' stake on a proposal per option: hub-wide (`vid` None) or per validator.
+    pub fn tally(proposal: u64, vid: Option<u32>) -> Vec<u8> {
+        let k = Key::new(ns::TALLY).uint(proposal);
+        match vid {
+            None => k.0,
+            Some(v) => k.uint(u64::from(v) + 1).0,
+        }
+    }
+    pub fn tally_prefix(proposal: u64) -> Vec<u8> {
+        Key::new(ns::TALLY).uint(proposal).0
+    }
+    /// The proposals a staker has an open vote on.
+    pub fn staker_votes(staker: &[u8]) -> Vec<u8> {
+        Key::new(ns::STAKER_VOTES).tail(staker).0
     }
 }
 

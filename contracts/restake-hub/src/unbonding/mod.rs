@@ -89,7 +89,8 @@ pub fn unbond(
     let services = pool.services.clone();
     books.save_position(&staker, vid, position, pool)?;
     actions.extend(books.try_send(&chain, vid)?);
-    let msgs = books.calls(&chain, vid, actions, vec![])?;
+    let mut msgs = books.calls(&chain, vid, actions, vec![])?;
+    msgs.extend(books.follow_votes(&chain, &staker, vid)?);
     books.finish()?;
     Ok(Response::new()
         .add_submessages(msgs)
