@@ -14,8 +14,8 @@ use crate::state::{
     SHARES_DEPOSITED_REPLY_ID, TOKENIZED_REPLY_ID, VOTE_RECAST_REPLY_ID,
 };
 use crate::{
-    deposit, gov, liquid, opt, owner, proxy, query, rewards, routing, services, slashing, sync,
-    unbonding, validate,
+    deposit, gov, history, liquid, opt, owner, proxy, query, rewards, routing, services, slashing,
+    sync, unbonding, validate,
 };
 
 pub const DEFAULT_MAX_SERVICES_PER_POSITION: u32 = 8;
@@ -26,12 +26,12 @@ pub const DEFAULT_MAX_OPEN_VOTES: u32 = 8;
 #[cfg_attr(not(feature = "library"), entry_point)]
 pub fn instantiate(
     deps: DepsMut,
-    _env: Env,
+    env: Env,
     info: MessageInfo,
     msg: InstantiateMsg,
 ) -> Result<Response, ContractError> {
     if let Some(validator) = msg.delegator_for {
-        return proxy::instantiate(deps, _env, info, validator);
+        return proxy::instantiate(deps, env, info, validator);
     }
     nonpayable(&info)?;
     let bonded_denom = deps.querier.query_bonded_denom()?;
@@ -66,7 +66,7 @@ pub fn instantiate(
     cw2::set_contract_version(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)?;
     save(deps.storage, &keys::config(), &config);
     save(deps.storage, &keys::totals(), &Totals::default());
-    let mut books = crate::state::books::Books::open(deps.storage)?;
+    let mut books = crate::state::books::Books::open(deps.storage, &env)?;
     // The bonded denom is reward asset 0.
     let id = books.asset_id_or_new(&restake_types::Asset::Native(bonded_denom.clone()))?;
     debug_assert_eq!(id, BONDED_ASSET);
@@ -105,14 +105,14 @@ pub fn execute(
         ExecuteMsg::ClaimUnbonded {} => unbonding::claim_unbonded(deps, env, info),
         ExecuteMsg::ClaimRewards {} => rewards::claim_rewards(deps, env, info),
         ExecuteMsg::RegisterService(msg) => services::register_service(deps, env, info, msg),
-        ExecuteMsg::UpdateService(msg) => services::update_service(deps, info, msg),
+        ExecuteMsg::UpdateService(msg) => services::update_service(deps, &env, info, msg),
         ExecuteMsg::SetServiceStatus { service_id, status } => {
-            services::set_service_status(deps, info, service_id, status)
+            services::set_service_status(deps, &env, info, service_id, status)
         }
         ExecuteMsg::DistributeRewards { service_id } => {
-            rewards::distribute_rewards(deps, info, service_id)
+            rewards::distribute_rewards(deps, &env, info, service_id)
         }
-        ExecuteMsg::Receive(msg) => rewards::receive(deps, info, msg),
+        ExecuteMsg::Receive(msg) => rewards::receive(deps, &env, info, msg),
         ExecuteMsg::Slash {
             service_id,
             validator,
@@ -124,9 +124,9 @@ pub fn execute(
         ExecuteMsg::Harvest { validators } => rewards::harvest(deps, env, info, validators),
         ExecuteMsg::SyncValidator { validator } => sync::sync_validator(deps, env, info, validator),
         ExecuteMsg::ProcessUnbondings {} => unbonding::process_unbondings(deps, env, info),
-        ExecuteMsg::UpdateConfig(msg) => owner::update_config(deps, info, msg),
-        ExecuteMsg::Pause {} => owner::set_paused(deps, info, true),
-        ExecuteMsg::Unpause {} => owner::set_paused(deps, info, false),
+        ExecuteMsg::UpdateConfig(msg) => owner::update_config(deps, &env, info, msg),
+        ExecuteMsg::Pause {} => owner::set_paused(deps, &env, info, true),
+        ExecuteMsg::Unpause {} => owner::set_paused(deps, &env, info, false),
         ExecuteMsg::UpdateOwnership(action) => owner::update_ownership(deps, env, info, action),
         ExecuteMsg::Vote {
             proposal_id,
@@ -205,6 +205,10 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractErro
             proposal_id,
             staker,
         } => to_json_binary(&gov::staker_vote(deps, proposal_id, staker)?),
+        QueryMsg::HubHistory { days } => to_json_binary(&history::hub_history(deps, &env, days)?),
+        QueryMsg::ServiceHistory { service_id, days } => {
+            to_json_binary(&history::service_history(deps, &env, service_id, days)?)
+        }
         QueryMsg::Ownership {} => to_json_binary(&cw_ownable::get_ownership(deps.storage)?),
     }?)
 }
@@ -217,9 +221,9 @@ pub fn reply(deps: DepsMut, env: Env, msg: Reply) -> Result<Response, ContractEr
         PROXY_CREATED_REPLY_ID => proxy::created(deps, env, &msg),
         SHARES_DEPOSITED_REPLY_ID => liquid::deposited_reply(deps, env, &msg),
         TOKENIZED_REPLY_ID => liquid::liquid_reply(&msg),
-        VOTE_RECAST_REPLY_ID => gov::recast_reply(deps, &msg),
-        PAYOUT_REPLY_ID => rewards::payout_reply(deps, &msg),
-        _ => routing::route_reply(deps.storage, &msg),
+        VOTE_RECAST_REPLY_ID => gov::recast_reply(deps, &env, &msg),
+        PAYOUT_REPLY_ID => rewards::payout_reply(deps, &env, &msg),
+        _ => routing::route_reply(deps.storage, &env, &msg),
     }
 }
 

@@ -61,7 +61,7 @@ pub fn deposit(
         querier: deps.querier,
         env: &env,
     };
-    let mut books = Books::open(deps.storage)?;
+    let mut books = Books::open(deps.storage, &env)?;
     if books.config.paused {
         return Err(ContractError::Paused);
     }

@@ -238,7 +238,9 @@ pub enum ContractError {
     #[error("you have no bonded stake in the hub to vote with")]
     NoStakeToVote,
 
-    #[error("you already have open votes on {max} proposals (max_open_votes); wait for one to close")]
+    #[error(
+        "you already have open votes on {max} proposals (max_open_votes); wait for one to close"
+    )]
     TooManyOpenVotes { max: u32 },
 
     #[error("the reply of {what} is missing {missing}")]

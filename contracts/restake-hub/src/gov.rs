@@ -162,8 +162,14 @@ impl Books<'_> {
     }
 
     /// The staker's ballot on the proposal.
-    pub fn ballot(&mut self, proposal: u64, staker: &[u8]) -> Result<Option<Ballot>, ContractError> {
-        Ok(self.existing::<Ballot>(keys::ballot(proposal, staker))?.cloned())
+    pub fn ballot(
+        &mut self,
+        proposal: u64,
+        staker: &[u8],
+    ) -> Result<Option<Ballot>, ContractError> {
+        Ok(self
+            .existing::<Ballot>(keys::ballot(proposal, staker))?
+            .cloned())
     }
 
     fn open_votes(&mut self, staker: &[u8]) -> Result<Vec<u64>, ContractError> {
@@ -307,7 +313,7 @@ pub fn vote(
         querier: deps.querier,
         env: &env,
     };
-    let mut books = Books::open(deps.storage)?;
+    let mut books = Books::open(deps.storage, &env)?;
     if books.tally(proposal_id, None)?.closed {
         return Err(ContractError::ProposalClosed { proposal_id });
     }
@@ -379,7 +385,7 @@ pub fn vote(
 }
 
 /// A re-cast the chain refused: the proposal's voting period is over.
-pub fn recast_reply(deps: DepsMut, reply: &Reply) -> Result<Response, ContractError> {
+pub fn recast_reply(deps: DepsMut, env: &Env, reply: &Reply) -> Result<Response, ContractError> {
     let SubMsgResult::Err(error) = &reply.result else {
         return Ok(Response::new());
     };
@@ -388,7 +394,7 @@ pub fn recast_reply(deps: DepsMut, reply: &Reply) -> Result<Response, ContractEr
             what: "a vote re-cast".into(),
             missing: "its proposal".into(),
         })?;
-    let mut books = Books::open(deps.storage)?;
+    let mut books = Books::open(deps.storage, env)?;
     let mut hub = books.tally(proposal, None)?;
     hub.closed = true;
     books.write(keys::tally(proposal, None), &hub)?;
@@ -430,8 +436,8 @@ pub fn proposal_votes(
         if !t.cast.is_empty() {
             delegated_total += cosmwasm_std::Uint256::from(delegation);
             for (o, w) in &t.cast {
-                weighted_sum[usize::from(*o)] +=
-                    cosmwasm_std::Uint256::from(delegation) * cosmwasm_std::Uint256::from(w.atomics());
+                weighted_sum[usize::from(*o)] += cosmwasm_std::Uint256::from(delegation)
+                    * cosmwasm_std::Uint256::from(w.atomics());
             }
         }
         by_validator.push(ValidatorCast {
@@ -530,10 +536,26 @@ mod tests {
             option: o,
             weight: Decimal::percent(p),
         };
-        assert!(choice(None, Some(vec![w(VoteOption::Yes, 70), w(VoteOption::No, 30)])).is_ok());
-        assert!(choice(None, Some(vec![w(VoteOption::Yes, 70), w(VoteOption::No, 20)])).is_err());
-        assert!(choice(None, Some(vec![w(VoteOption::Yes, 100), w(VoteOption::No, 0)])).is_err());
-        assert!(choice(None, Some(vec![w(VoteOption::Yes, 50), w(VoteOption::Yes, 50)])).is_err());
+        assert!(choice(
+            None,
+            Some(vec![w(VoteOption::Yes, 70), w(VoteOption::No, 30)])
+        )
+        .is_ok());
+        assert!(choice(
+            None,
+            Some(vec![w(VoteOption::Yes, 70), w(VoteOption::No, 20)])
+        )
+        .is_err());
+        assert!(choice(
+            None,
+            Some(vec![w(VoteOption::Yes, 100), w(VoteOption::No, 0)])
+        )
+        .is_err());
+        assert!(choice(
+            None,
+            Some(vec![w(VoteOption::Yes, 50), w(VoteOption::Yes, 50)])
+        )
+        .is_err());
         assert!(choice(Some(VoteOption::Yes), Some(vec![w(VoteOption::Yes, 100)])).is_err());
     }
 

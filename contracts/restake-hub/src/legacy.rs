@@ -375,7 +375,7 @@ pub fn migrate_from_v0_1(
             earlier_time: old_totals.earlier_time,
         },
     );
-    let mut books = Books::open(store)?;
+    let mut books = Books::open(store, env)?;
     let bonded = Asset::Native(config.bonded_denom.clone());
     books.asset_id_or_new(&bonded)?;
     let native =
@@ -413,6 +413,7 @@ pub fn migrate_from_v0_1(
                 total_stake: old.map(|o| o.total_stake).unwrap_or_default(),
                 status: s.status,
                 indexes,
+                day: books.today,
             },
         )?;
         books.put_service(
@@ -698,8 +699,18 @@ pub fn migrate_from_v0_1(
         }
     }
     let validators_moved = vids.len();
+    // The running totals the history records.
+    let mut flow = st::Flow {
+        day: books.today,
+        ..Default::default()
+    };
+    for vid in 0..books.totals.next_validator {
+        let v = books.validator(vid)?;
+        flow.bonded += v.bonded;
+        flow.restaked += v.restaked;
+    }
+    *books.flow()? = flow;
     books.finish()?;
-    let _ = env;
     Ok(Response::new().add_attribute("validators_on_shared_account", validators_moved.to_string()))
 }
 

@@ -6,6 +6,7 @@ pub mod deposit;
 pub mod error;
 pub mod events;
 pub mod gov;
+pub mod history;
 pub mod holds;
 #[cfg(feature = "migrate-v0_1")]
 pub mod legacy;

@@ -176,6 +176,8 @@ impl Books<'_> {
             self.tidy_service_stake(*service, vid)?;
             let v = self.validator(vid)?;
             v.restaked = v.restaked.checked_sub(amount)?;
+            let flow = self.flow()?;
+            flow.restaked = flow.restaked.checked_sub(amount)?;
         }
         for service in to.iter().filter(|s| !from.contains(s)) {
             let state = self
@@ -186,6 +188,8 @@ impl Books<'_> {
             *stake = stake.checked_add(amount)?;
             let v = self.validator(vid)?;
             v.restaked = v.restaked.checked_add(amount)?;
+            let flow = self.flow()?;
+            flow.restaked = flow.restaked.checked_add(amount)?;
         }
         Ok(())
     }
@@ -195,6 +199,8 @@ impl Books<'_> {
         self.shift_services(pool.vid, &[], &pool.services, amount)?;
         let v = self.validator(pool.vid)?;
         v.bonded = v.bonded.checked_add(amount)?;
+        let flow = self.flow()?;
+        flow.bonded = flow.bonded.checked_add(amount)?;
         Ok(())
     }
 
@@ -203,6 +209,8 @@ impl Books<'_> {
         self.shift_services(pool.vid, &pool.services, &[], amount)?;
         let v = self.validator(pool.vid)?;
         v.bonded = v.bonded.checked_sub(amount)?;
+        let flow = self.flow()?;
+        flow.bonded = flow.bonded.checked_sub(amount)?;
         Ok(())
     }
 

@@ -130,7 +130,7 @@ pub fn created(deps: DepsMut, env: Env, reply: &Reply) -> Result<Response, Contr
         })
         .ok_or_else(|| bad("the new contract's address"))?;
     let proxy = deps.api.addr_validate(&address)?;
-    let mut books = Books::open(deps.storage)?;
+    let mut books = Books::open(deps.storage, &env)?;
     books.validator_info(vid)?.delegator = Delegator::Proxy(proxy.clone());
     books.finish()?;
     let response = match new.shares {

@@ -76,13 +76,14 @@ impl Books<'_> {
 
 pub fn distribute_rewards(
     deps: DepsMut,
+    env: &Env,
     info: MessageInfo,
     service_id: u64,
 ) -> Result<Response, ContractError> {
     if info.funds.is_empty() {
         return Err(ContractError::NoFunds);
     }
-    let mut books = Books::open(deps.storage)?;
+    let mut books = Books::open(deps.storage, env)?;
     let mut paid = vec![];
     for coin in &info.funds {
         books.credit_service(service_id, &Asset::Native(coin.denom.clone()), coin.amount)?;
@@ -98,6 +99,7 @@ pub fn distribute_rewards(
 
 pub fn receive(
     deps: DepsMut,
+    env: &Env,
     info: MessageInfo,
     msg: Cw20ReceiveMsg,
 ) -> Result<Response, ContractError> {
@@ -112,7 +114,7 @@ pub fn receive(
             sender: token.to_string(),
         });
     }
-    let mut books = Books::open(deps.storage)?;
+    let mut books = Books::open(deps.storage, env)?;
     books.credit_service(service_id, &Asset::Cw20(token.clone()), msg.amount)?;
     books.finish()?;
     Ok(Response::new()
@@ -203,7 +205,7 @@ pub fn claim_rewards(
         querier: deps.querier,
         env: &env,
     };
-    let mut books = Books::open(deps.storage)?;
+    let mut books = Books::open(deps.storage, &env)?;
     let collected = books.collect(&chain, &staker)?;
     if collected.amounts.is_empty() {
         return Err(ContractError::NoRewards);
@@ -273,7 +275,7 @@ pub fn harvest(
         querier: deps.querier,
         env: &env,
     };
-    let mut books = Books::open(deps.storage)?;
+    let mut books = Books::open(deps.storage, &env)?;
     let vids: Vec<u32> = match validators {
         Some(list) => {
             if list.is_empty() {
@@ -319,12 +321,12 @@ pub fn harvest(
 
 /// The reply of a refused payout (a cw20 token, or a native denom other than the bonded one):
 /// the amount goes back to the staker's rewards, to be claimed again later.
-pub fn payout_reply(deps: DepsMut, reply: &Reply) -> Result<Response, ContractError> {
+pub fn payout_reply(deps: DepsMut, env: &Env, reply: &Reply) -> Result<Response, ContractError> {
     let Some((error, payout)) = refused::<Payout>(reply, "a payout")? else {
         return Ok(Response::new());
     };
     let staker = validate::canonical(deps.api, &payout.staker)?;
-    let mut books = Books::open(deps.storage)?;
+    let mut books = Books::open(deps.storage, env)?;
     let asset_id = books.asset_id_or_new(&payout.asset)?;
     let owed = Decimal256::from_atomics(payout.amount, 0)
         .map_err(|_| restake_types::math::MathError::Overflow("payout"))?;

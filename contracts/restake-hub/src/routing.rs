@@ -2,7 +2,7 @@
 //! and what happens when the destination refuses them.
 
 use cosmwasm_std::{
-    from_json, to_json_binary, Addr, Reply, Response, Storage, SubMsg, SubMsgResult, Uint128,
+    from_json, to_json_binary, Addr, Env, Reply, Response, Storage, SubMsg, SubMsgResult, Uint128,
 };
 
 use crate::chain::{coin_of, route_msg};
@@ -72,11 +72,15 @@ pub fn refused<T: serde::de::DeserializeOwned>(
 }
 
 /// The reply of a refused routing: the tokens stay in the hub as unrouted.
-pub fn route_reply(store: &mut dyn Storage, reply: &Reply) -> Result<Response, ContractError> {
+pub fn route_reply(
+    store: &mut dyn Storage,
+    env: &Env,
+    reply: &Reply,
+) -> Result<Response, ContractError> {
     let Some((error, amount)) = refused::<Uint128>(reply, "routing slashed tokens")? else {
         return Ok(Response::new());
     };
-    let mut books = Books::open(store)?;
+    let mut books = Books::open(store, env)?;
     let destination = books.config.slash_destination.clone();
     books.totals.liquid_bonded += amount;
     let stats = books.stats()?;

@@ -180,7 +180,7 @@ pub fn slash(
         querier: deps.querier,
         env: &env,
     };
-    let mut books = Books::open(deps.storage)?;
+    let mut books = Books::open(deps.storage, &env)?;
     let mut service = books.service_terms(service_id)?;
     if info.sender != service.slasher {
         return Err(ContractError::unauthorized(
@@ -254,7 +254,7 @@ pub fn veto_slash(
 ) -> Result<Response, ContractError> {
     nonpayable(&info)?;
     let is_owner = cw_ownable::assert_owner(deps.storage, &info.sender).is_ok();
-    let mut books = Books::open(deps.storage)?;
+    let mut books = Books::open(deps.storage, &env)?;
     let mut request = books.pending_request(slash_id)?;
     let service = books.service_terms(request.service)?;
     let is_resolver = service.resolver.as_ref() == Some(&info.sender);
@@ -296,7 +296,7 @@ pub fn execute_slash(
         querier: deps.querier,
         env: &env,
     };
-    let mut books = Books::open(deps.storage)?;
+    let mut books = Books::open(deps.storage, &env)?;
     let mut request = books.pending_request(slash_id)?;
     if env.block.time < request.executable_at {
         return Err(ContractError::VetoWindowOpen {

@@ -256,7 +256,7 @@ pub fn sync_validator(
         querier: deps.querier,
         env: &env,
     };
-    let mut books = Books::open(deps.storage)?;
+    let mut books = Books::open(deps.storage, &env)?;
     let vid = books
         .vid(&validator)?
         .ok_or_else(|| ContractError::UnknownValidator {

@@ -458,6 +458,15 @@ pub enum QueryMsg {
     /// A staker's vote on a proposal through the hub (no option when it has not voted).
     #[returns(StakerVoteResponse)]
     StakerVote { proposal_id: u64, staker: String },
+    /// The hub's bonded and restaked totals at the end of each of the last `days` UTC days
+    /// (default 30, at most 90) on which they changed, oldest first, and now.
+    #[returns(HubHistoryResponse)]
+    HubHistory { days: Option<u32> },
+    /// A service's restaked stake and cumulative reward per unit of stake, at the end of
+    /// each of the last `days` UTC days (default 30, at most 90) on which they changed,
+    /// oldest first, and now.
+    #[returns(ServiceHistoryResponse)]
+    ServiceHistory { service_id: u64, days: Option<u32> },
 }
 
 #[cw_serde]

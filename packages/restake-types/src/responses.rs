@@ -1,7 +1,7 @@
 //! Query responses.
 
 use cosmwasm_schema::cw_serde;
-use cosmwasm_std::{Addr, Decimal, Timestamp, Uint128};
+use cosmwasm_std::{Addr, Decimal, Decimal256, Timestamp, Uint128};
 
 use crate::asset::Asset;
 use crate::msg::{ServiceStatus, SlashDestination, SlashStatus, VoteOption, WeightedVote};
@@ -326,4 +326,55 @@ pub struct StakerVoteResponse {
     pub weighted: Option<Vec<WeightedVote>>,
     /// The stake the vote counts with.
     pub stake: Uint128,
+}
+
+/// The hub's totals at the end of a UTC day.
+#[cw_serde]
+pub struct HubPoint {
+    /// Days since 1970-01-01 (UTC): `time / 86400`.
+    pub day: u64,
+    /// Bonded stake of every staker in the hub.
+    pub bonded: Uint128,
+    /// Σ over services of the bonded stake securing them (as `stats.total_restaked`).
+    pub restaked: Uint128,
+}
+
+/// `hub_history`: a point per day on which the totals changed (a day without a point kept
+/// the previous point's values), oldest first; `now` is the value at the queried block.
+#[cw_serde]
+pub struct HubHistoryResponse {
+    pub points: Vec<HubPoint>,
+    pub now: HubPoint,
+}
+
+/// A service's cumulative reward per unit of restaked stake in one asset.
+#[cw_serde]
+pub struct RewardIndexPoint {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub denom: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cw20: Option<Addr>,
+    /// Σ over distributions of amount / stake then: what one unit of stake restaked
+    /// throughout has earned. The difference between two points over the days between them
+    /// is the service's yield per unit of stake.
+    pub index: Decimal256,
+}
+
+/// A service's state at the end of a UTC day.
+#[cw_serde]
+pub struct ServicePoint {
+    /// Days since 1970-01-01 (UTC).
+    pub day: u64,
+    /// Bonded stake opted into the service.
+    pub stake: Uint128,
+    pub reward_indexes: Vec<RewardIndexPoint>,
+}
+
+/// `service_history`: a point per day on which the service's stake or rewards changed,
+/// oldest first; `now` is the value at the queried block.
+#[cw_serde]
+pub struct ServiceHistoryResponse {
+    pub service_id: u64,
+    pub points: Vec<ServicePoint>,
+    pub now: ServicePoint,
 }

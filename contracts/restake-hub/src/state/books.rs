@@ -17,7 +17,7 @@ use std::any::Any;
 use std::collections::btree_map::Entry;
 use std::collections::BTreeMap;
 
-use cosmwasm_std::{Order, StdError, StdResult, Storage, Uint128};
+use cosmwasm_std::{Env, Order, StdError, StdResult, Storage, Uint128};
 use restake_types::Asset;
 
 use super::codec::{from_bytes, to_bytes, Pack};
@@ -182,12 +182,16 @@ pub struct Books<'a> {
     pub harvested: Vec<u32>,
     /// Bonded-denom tokens that proxies send to the hub in this message (after it).
     pub incoming: Uint128,
+    /// Today (UTC days since 1970): the day the history records a change under.
+    pub today: u64,
 }
 
 impl<'a> Books<'a> {
-    /// Books for a message.
-    pub fn open(storage: &'a mut dyn Storage) -> Result<Books<'a>, ContractError> {
-        Books::new(Store::Write(storage))
+    /// Books for a message run in the block `env` describes.
+    pub fn open(storage: &'a mut dyn Storage, env: &Env) -> Result<Books<'a>, ContractError> {
+        let mut books = Books::new(Store::Write(storage))?;
+        books.today = env.block.time.seconds() / DAY;
+        Ok(books)
     }
 
     /// Books for a query: never written.
@@ -215,11 +219,13 @@ impl<'a> Books<'a> {
             cache: Cache::default(),
             harvested: vec![],
             incoming: Uint128::zero(),
+            today: 0,
         })
     }
 
     /// Writes every record that changed. The one closing step of every message.
     pub fn finish(mut self) -> StdResult<()> {
+        self.record_history()?;
         let store = self.store.writable()?;
         if self.config != self.config_at_load {
             store.set(&keys::config(), &to_bytes(&self.config));
@@ -292,6 +298,43 @@ impl<'a> Books<'a> {
     }
 
     // ------------------------------------------------------------------ cold statistics
+
+    pub fn flow(&mut self) -> StdResult<&mut Flow> {
+        self.cache.get_or(&self.store, keys::flow(), Flow::default)
+    }
+
+    /// Each cached record under `namespace` whose bytes changed in this message: its key,
+    /// its bytes as loaded (if it existed) and the record now.
+    pub fn changed<T: Pack + 'static>(
+        &mut self,
+        namespace: u8,
+    ) -> Vec<(Vec<u8>, Option<Vec<u8>>, &mut T)> {
+        let mut out = vec![];
+        for (key, slot) in self.cache.slots.iter_mut() {
+            if key.first() != Some(&namespace) {
+                continue;
+            }
+            let original = slot.original.clone();
+            if let Some(v) = slot.value.as_mut() {
+                if Some(v.encode()) != original {
+                    if let Some(t) = v.as_any().downcast_mut::<T>() {
+                        out.push((key.clone(), original, t));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Writes `value` under `key` at once, or removes it.
+    pub fn put_now(&mut self, key: &[u8], value: Option<&[u8]>) -> StdResult<()> {
+        let store = self.store.writable()?;
+        match value {
+            Some(v) => store.set(key, v),
+            None => store.remove(key),
+        }
+        Ok(())
+    }
 
     pub fn stats(&mut self) -> StdResult<&mut Stats> {
         self.cache

@@ -57,6 +57,9 @@ pub mod ns {
     pub const BALLOT: u8 = 0x1e;
     pub const TALLY: u8 = 0x1f;
     pub const STAKER_VOTES: u8 = 0x20;
+    pub const FLOW: u8 = 0x21;
+    pub const HUB_POINT: u8 = 0x22;
+    pub const SERVICE_POINT: u8 = 0x23;
 }
 
 /// Reply ids.
@@ -66,6 +69,9 @@ pub const PROXY_CREATED_REPLY_ID: u64 = 3;
 pub const SHARES_DEPOSITED_REPLY_ID: u64 = 4;
 pub const TOKENIZED_REPLY_ID: u64 = 5;
 pub const VOTE_RECAST_REPLY_ID: u64 = 6;
+
+/// Seconds in a day: history points are per UTC day (`time / DAY`).
+pub const DAY: u64 = 86_400;
 
 /// The bonded denom is reward asset 0.
 pub const BONDED_ASSET: u32 = 0;
@@ -314,12 +320,39 @@ pub struct ServiceState {
     pub total_stake: Uint128,
     pub status: ServiceStatus,
     pub indexes: Vec<RewardIndex>,
+    /// The UTC day (`time / 86400`) of the last change (see `history`).
+    pub day: u64,
 }
 packed!(ServiceState {
     total_stake,
     status,
-    indexes
+    indexes,
+    day
 });
+
+/// The hub's running totals (what `hub_history` records once a day).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Flow {
+    /// Σ over validators of `Validator::bonded`.
+    pub bonded: Uint128,
+    /// Σ over validators of `Validator::restaked`.
+    pub restaked: Uint128,
+    /// The UTC day of the last change.
+    pub day: u64,
+}
+packed!(Flow {
+    bonded,
+    restaked,
+    day
+});
+
+/// A service's end-of-day values.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ServicePointRecord {
+    pub stake: Uint128,
+    pub indexes: Vec<(u32, Decimal256)>,
+}
+packed!(ServicePointRecord { stake, indexes });
 
 impl ServiceState {
     pub fn index(&self, asset: u32) -> Option<&RewardIndex> {
@@ -778,6 +811,18 @@ pub mod keys {
     }
     pub fn service_state(id: u64) -> Vec<u8> {
         Key::new(ns::SERVICE_STATE).uint(id).0
+    }
+    pub fn flow() -> Vec<u8> {
+        vec![ns::FLOW]
+    }
+    pub fn hub_point(day: u64) -> Vec<u8> {
+        Key::new(ns::HUB_POINT).uint(day).0
+    }
+    pub fn service_points(service: u64) -> Vec<u8> {
+        Key::new(ns::SERVICE_POINT).uint(service).0
+    }
+    pub fn service_point(service: u64, day: u64) -> Vec<u8> {
+        Key::new(ns::SERVICE_POINT).uint(service).uint(day).0
     }
     pub fn service_stake(service: u64, vid: u32) -> Vec<u8> {
         Key::new(ns::SERVICE_STAKE).uint(service).uint(vid.into()).0

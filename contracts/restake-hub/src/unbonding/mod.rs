@@ -43,7 +43,7 @@ pub fn unbond(
         querier: deps.querier,
         env: &env,
     };
-    let mut books = Books::open(deps.storage)?;
+    let mut books = Books::open(deps.storage, &env)?;
     let no_position = || ContractError::NoPosition {
         validator: validator.clone(),
     };
@@ -113,7 +113,7 @@ pub fn process_unbondings(
         querier: deps.querier,
         env: &env,
     };
-    let mut books = Books::open(deps.storage)?;
+    let mut books = Books::open(deps.storage, &env)?;
     let accounts = books.earliest_due_accounts(chain.now())?;
     let (mut msgs, settled) = books.settle_accounts(&chain, &accounts)?;
     // The queued batches that may be sent by now, earliest first (a validator with 7
@@ -240,7 +240,7 @@ pub fn claim_unbonded(
         querier: deps.querier,
         env: &env,
     };
-    let mut books = Books::open(deps.storage)?;
+    let mut books = Books::open(deps.storage, &env)?;
     let ids = books.unbonding_ids(&staker, None, usize::MAX)?;
     if ids.is_empty() {
         return Err(ContractError::NothingToClaim {
