@@ -3,7 +3,7 @@
 //! and the schema writer.
 //!
 //! ```text
-//! restake simulate scenarios/quickstart.yaml      # dashboard after every step
+//! restake simulate scenarios/quickstart.yaml      # dashboard whenever the state changed
 //! restake simulate --summary --json FILE           # machine-readable results
 //! restake msg opt_in --validator V --service-ids 1,2
 //! restake msg query position --staker A --validator V
