@@ -44,6 +44,10 @@ pub struct SchemaArgs {
     /// Folder to write into (`restake-hub.json` and `raw/*.json`)
     #[arg(long, default_value = "schema")]
     pub out: PathBuf,
+    /// Write the interface reference as Markdown to this file instead (docs/interface.md:
+    /// every message, query and type with its doc comments and fields)
+    #[arg(long, value_name = "FILE")]
+    pub markdown: Option<PathBuf>,
 }
 
 struct Paint(bool);
@@ -332,6 +336,18 @@ pub fn simulate(args: &SimulateArgs, out: &mut dyn Write, err: &mut dyn Write) -
 
 /// Runs `restake schema`.
 pub fn schema(args: &SchemaArgs, out: &mut dyn Write) -> anyhow::Result<()> {
+    if let Some(path) = &args.markdown {
+        let api: serde_json::Value = serde_json::from_str(
+            &crate::schema::api()
+                .render()
+                .to_string()
+                .map_err(|e| anyhow::anyhow!("render the API: {e}"))?,
+        )?;
+        std::fs::write(path, crate::interface::markdown(&api))
+            .map_err(|e| anyhow::anyhow!("write {}: {e}", path.display()))?;
+        writeln!(out, "wrote {}", path.display())?;
+        return Ok(());
+    }
     for p in crate::schema::write(&args.out)? {
         writeln!(out, "wrote {}", p.display())?;
     }

@@ -8,12 +8,14 @@
 //! restake msg opt_in --validator V --service-ids 1,2
 //! restake msg query position --staker A --validator V
 //! restake schema --out schema
+//! restake schema --markdown docs/interface.md
 //! restake serve scenarios/reward-split.yaml        # LCD endpoint + staker dashboard
 //! ```
 
 pub mod cli;
 pub mod dashboard;
 mod expect;
+pub mod interface;
 pub mod msg;
 pub mod scenario;
 pub mod schema;

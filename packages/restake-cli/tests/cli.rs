@@ -496,3 +496,24 @@ fn msg_command_takes_what_scenarios_take() {
         "error: invalid `unbond` message: --amount `1.5`: uatom is the smallest unit, so it takes a whole number (expected a whole number of uatom (1000000 or 1_000_000) or atom with up to 6 decimals (1.5atom))"
     );
 }
+
+#[test]
+fn interface_doc_is_generated_from_the_schema() {
+    let file = tmp("interface.md");
+    let out = Command::new(env!("CARGO_BIN_EXE_restake"))
+        .args(["schema", "--markdown"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let fresh = std::fs::read_to_string(&file).unwrap();
+    let committed = std::fs::read_to_string(root().join("docs/interface.md")).unwrap();
+    assert!(
+        fresh == committed,
+        "docs/interface.md is stale: run `cargo run -p restake-cli -- schema --markdown docs/interface.md`"
+    );
+}
