@@ -283,12 +283,22 @@ fn nullable(s: &Value) -> bool {
         || list(&s["oneOf"]).iter().any(|a| a["type"] == "null")
 }
 
+/// A doc comment without the Rust examples of library types (`## Examples` and code
+/// fences, which schemars folds into one line and Markdown would garble).
 fn doc(s: &Value) -> String {
-    s["description"]
-        .as_str()
-        .unwrap_or_default()
-        .trim()
-        .to_string()
+    let d = s["description"].as_str().unwrap_or_default();
+    let mut d = match d.find("# Examples") {
+        Some(i) => d[..i].trim_end_matches('#').to_string(),
+        None => d.to_string(),
+    };
+    while let Some(a) = d.find("```") {
+        let b = d[a + 3..]
+            .find("```")
+            .map(|b| a + 3 + b + 3)
+            .unwrap_or(d.len());
+        d.replace_range(a..b, "");
+    }
+    d.trim().to_string()
 }
 
 /// A schema's doc comment as paragraphs.
