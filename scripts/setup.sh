@@ -49,7 +49,9 @@ channel=$(sed -n 's/^channel = "\(.*\)"$/\1/p' rust-toolchain.toml)
 command -v rustup >/dev/null \
   || missing "rustup is not installed" \
     "curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y --default-toolchain $channel --profile minimal -c rustfmt,clippy -t wasm32-unknown-unknown"
-host=$(rustup show | sed -n 's/^Default host: //p')
+# (`rustup show` here fails while the pinned toolchain is missing: ask the stable's rustc)
+host=$(RUSTUP_TOOLCHAIN=stable rustc -vV 2>/dev/null | sed -n 's/^host: //p')
+[ -n "$host" ] || host=$(rustup toolchain list | sed -n '1s/^[^-]*-\([^ ]*\).*/\1/p')
 rustup_home=${RUSTUP_HOME:-$HOME/.rustup}
 if ! rustup toolchain list | grep -q "^$channel-$host"; then
   # rustup calls a toolchain installed as `stable` "stable", even when it is this very
