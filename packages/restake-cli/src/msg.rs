@@ -3,8 +3,11 @@
 //! The messages and their fields come from the JSON schema of `restake_types::ExecuteMsg`
 //! and `QueryMsg` (schemars), so a new message or field needs no change here. Each value
 //! is converted to the JSON type its schema asks for (ids and counts are numbers,
-//! `Uint128`/`Decimal` are strings, lists are arrays) and the result is deserialised into
-//! the real message type before it is printed, so what is printed is accepted by the hub.
+//! `Uint128`/`Decimal` are strings, lists are arrays), from the forms scenarios accept:
+//! amounts in base units or the bonded denom's display unit (`1.5atom`), fractions as `5%`,
+//! durations (`*_period`, `*_delay`, `*_epoch`) as `21d` or `3 days`. A value that does not
+//! fit is refused in words; the result is deserialised into the real message type before it
+//! is printed, so what is printed is accepted by the hub.
 
 use std::str::FromStr;
 
