@@ -216,7 +216,26 @@ pub fn specs(root: &RootSchema) -> Vec<MsgSpec> {
                         let (kind, nullable, type_name) = kind_of(root, fs);
                         Some(Field {
                             name: fname.clone(),
-                            doc: description(fs).or_else(|| description(resolve(root, fs))),
+                            // A field without a doc comment borrows its type's, except
+                            // cosmwasm-std's number and address types, whose docs are
+                            // about Rust (the hint in brackets says what to type).
+                            doc: description(fs).or_else(|| {
+                                let library = [
+                                    "Uint64",
+                                    "Uint128",
+                                    "Uint256",
+                                    "Decimal",
+                                    "Decimal256",
+                                    "Binary",
+                                    "Addr",
+                                    "Timestamp",
+                                ];
+                                if library.contains(&type_name.as_str()) {
+                                    None
+                                } else {
+                                    description(resolve(root, fs))
+                                }
+                            }),
                             required: bo.required.contains(fname) && !nullable,
                             kind,
                             type_name,
