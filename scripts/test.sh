@@ -70,7 +70,12 @@ typescript() {
 publish() {
   # The published crates, packaged and built from their packages as crates.io would see
   # them (restake-hub rides along: restake-multitest depends on it).
-  cargo publish --dry-run --allow-dirty --locked -p restake-types -p restake-hub -p restake-multitest
+  # Its own target folder: restake-hub is a cdylib, so cargo names its rlib without a
+  # hash (target/debug/deps/librestake_hub.rlib), and the packaged copy built here would
+  # replace the workspace's; the next build linking it then fails with mismatched
+  # cosmwasm-std types (seen in the dashboard stage's `cargo build -p restake-cli`).
+  CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target}/publish-check" \
+    cargo publish --dry-run --allow-dirty --locked -p restake-types -p restake-hub -p restake-multitest
 }
 
 web() {
