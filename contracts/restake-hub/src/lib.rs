@@ -8,6 +8,7 @@ pub mod events;
 pub mod gov;
 pub mod history;
 pub mod holds;
+pub mod json;
 #[cfg(feature = "migrate-v0_1")]
 pub mod legacy;
 pub mod liquid;
