@@ -6,13 +6,12 @@
 //! Cosmos Hub refuses every Stargate and gRPC query from contracts.
 
 use cosmwasm_std::{
-    coin, to_json_binary, Addr, BankMsg, BankQuery, Binary, Coin, CosmosMsg, DistributionMsg, Env,
-    QuerierWrapper, QueryRequest, StakingMsg, StakingQuery, SubMsg, Uint128, WasmMsg,
+    coin, to_json_binary, Addr, BankMsg, Binary, Coin, CosmosMsg, DistributionMsg, Env,
+    QuerierWrapper, StakingMsg, SubMsg, Uint128, WasmMsg,
 };
 use restake_types::{InstantiateMsg, ProxyAction};
 
 use crate::error::ContractError;
-use crate::json::{self, answers};
 use crate::state::{Delegator, Destination, PROXY_CREATED_REPLY_ID};
 
 /// `{"proxy":{"actions":[...]}}`, the one `ExecuteMsg` the hub sends (serialized on its own
@@ -44,14 +43,7 @@ impl Chain<'_> {
         delegator: &Addr,
         validator: &str,
     ) -> Result<(Uint128, Vec<Coin>), ContractError> {
-        let r: answers::DelegationResponse = json::query(
-            &self.querier,
-            &QueryRequest::Staking(StakingQuery::Delegation {
-                delegator: delegator.to_string(),
-                validator: validator.to_string(),
-            }),
-        )?;
-        Ok(match r.delegation {
+        Ok(match self.querier.query_delegation(delegator, validator)? {
             Some(d) => (
                 d.amount.amount,
                 d.accumulated_rewards
@@ -64,31 +56,22 @@ impl Chain<'_> {
     }
 
     pub fn balance(&self, who: &Addr, denom: &str) -> Result<Uint128, ContractError> {
-        let r: answers::BalanceResponse = json::query(
-            &self.querier,
-            &QueryRequest::Bank(BankQuery::Balance {
-                address: who.to_string(),
-                denom: denom.to_string(),
-            }),
-        )?;
-        Ok(r.amount.amount)
+        Ok(self.querier.query_balance(who, denom)?.amount)
     }
 
     /// Whether the chain lists `validator` among its bonded validators (the active set,
     /// which leaves out jailed and unbonded validators).
     pub fn is_bonded(&self, validator: &str) -> Result<bool, ContractError> {
-        let r: answers::AllValidatorsResponse = json::query(
-            &self.querier,
-            &QueryRequest::Staking(StakingQuery::AllValidators {}),
-        )?;
-        Ok(r.validators
+        Ok(self
+            .querier
+            .query_all_validators()?
             .iter()
             .any(|v| v.address.eq_ignore_ascii_case(validator)))
     }
 
     /// The code id of this contract (a delegator proxy is another instance of it).
     pub fn own_code_id(&self) -> Result<u64, ContractError> {
-        Ok(json::code_id(&self.querier, self.hub().as_str())?)
+        Ok(self.querier.query_wasm_contract_info(self.hub())?.code_id)
     }
 }
 

@@ -3,10 +3,10 @@
 #[cfg(not(feature = "library"))]
 use cosmwasm_std::entry_point;
 use cosmwasm_std::{to_json_binary, Binary, Deps, DepsMut, Env, MessageInfo, Reply, Response};
-use restake_types::{ExecuteMsg, InstantiateMsg, QueryMsg, CONTRACT_NAME};
+use restake_types::{ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg, CONTRACT_NAME};
 
 use crate::error::{nonpayable, ContractError};
-use crate::json::{self, Json};
+
 use crate::migrate::CONTRACT_VERSION;
 use crate::owner::destination;
 use crate::state::books::save;
@@ -29,14 +29,13 @@ pub fn instantiate(
     deps: DepsMut,
     env: Env,
     info: MessageInfo,
-    msg: Json,
+    msg: InstantiateMsg,
 ) -> Result<Response, ContractError> {
-    let msg: InstantiateMsg = json::read(msg)?;
     if let Some(validator) = msg.delegator_for {
         return proxy::instantiate(deps, env, info, validator);
     }
     nonpayable(&info)?;
-    let bonded_denom = crate::json::bonded_denom(&deps.querier)?;
+    let bonded_denom = deps.querier.query_bonded_denom()?;
     let config = Config {
         bonded_denom: bonded_denom.clone(),
         unbonding_period: msg.unbonding_period,
@@ -86,9 +85,9 @@ pub fn execute(
     deps: DepsMut,
     env: Env,
     info: MessageInfo,
-    msg: Json,
+    msg: ExecuteMsg,
 ) -> Result<Response, ContractError> {
-    match json::read(msg)? {
+    match msg {
         ExecuteMsg::Deposit { validator } => deposit::deposit(deps, env, info, validator),
         ExecuteMsg::OptIn {
             validator,
@@ -143,8 +142,8 @@ pub fn execute(
 }
 
 #[cfg_attr(not(feature = "library"), entry_point)]
-pub fn query(deps: Deps, env: Env, msg: Json) -> Result<Binary, ContractError> {
-    Ok(match json::read(msg)? {
+pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractError> {
+    Ok(match msg {
         QueryMsg::Config {} => to_json_binary(&query::config(deps)?),
         QueryMsg::Service { service_id } => to_json_binary(&query::service(deps, service_id)?),
         QueryMsg::Services { start_after, limit } => {
@@ -230,6 +229,6 @@ pub fn reply(deps: DepsMut, env: Env, msg: Reply) -> Result<Response, ContractEr
 }
 
 #[cfg_attr(not(feature = "library"), entry_point)]
-pub fn migrate(deps: DepsMut, env: Env, msg: Json) -> Result<Response, ContractError> {
-    crate::migrate::migrate(deps, env, json::read(msg)?)
+pub fn migrate(deps: DepsMut, env: Env, msg: MigrateMsg) -> Result<Response, ContractError> {
+    crate::migrate::migrate(deps, env, msg)
 }

@@ -390,7 +390,7 @@ pub fn recast_reply(deps: DepsMut, env: &Env, reply: &Reply) -> Result<Response,
         return Ok(Response::new());
     };
     let proposal: u64 =
-        crate::json::from_slice(&reply.payload).map_err(|_| ContractError::BadReply {
+        cosmwasm_std::from_json(&reply.payload).map_err(|_| ContractError::BadReply {
             what: "a vote re-cast".into(),
             missing: "its proposal".into(),
         })?;

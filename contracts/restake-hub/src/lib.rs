@@ -8,7 +8,6 @@ pub mod events;
 pub mod gov;
 pub mod history;
 pub mod holds;
-pub mod json;
 #[cfg(feature = "migrate-v0_1")]
 pub mod legacy;
 pub mod liquid;

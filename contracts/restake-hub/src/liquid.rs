@@ -280,7 +280,7 @@ pub fn deposited_reply(deps: DepsMut, env: Env, reply: &Reply) -> Result<Respons
         return Err(refusal(error));
     }
     let d: ShareDeposit =
-        crate::json::from_slice(&reply.payload).map_err(|_| ContractError::BadReply {
+        cosmwasm_std::from_json(&reply.payload).map_err(|_| ContractError::BadReply {
             what: "a share deposit".into(),
             missing: "its payload".into(),
         })?;

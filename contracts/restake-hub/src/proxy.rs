@@ -48,7 +48,7 @@ pub fn instantiate(
         .add_attribute("action", "instantiate_proxy")
         .add_attribute("hub", &info.sender)
         .add_attribute("validator", &validator);
-    let bonded_denom = crate::json::bonded_denom(&deps.querier)?;
+    let bonded_denom = deps.querier.query_bonded_denom()?;
     let me = env.contract.address;
     for amount in info
         .funds
@@ -106,7 +106,7 @@ pub fn created(deps: DepsMut, env: Env, reply: &Reply) -> Result<Response, Contr
         // Only asked for on success; a failure fails the message.
         return Err(bad("its result"));
     };
-    let new: NewProxy = crate::json::from_slice(&reply.payload).map_err(|_| bad("its payload"))?;
+    let new: NewProxy = cosmwasm_std::from_json(&reply.payload).map_err(|_| bad("its payload"))?;
     let vid = new.vid;
     // wasmd 0.50+ answers with the message's response (no events); older chains in `data`.
     #[allow(deprecated)]

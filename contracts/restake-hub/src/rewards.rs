@@ -106,10 +106,10 @@ pub fn receive(
     nonpayable(&info)?;
     let token = info.sender;
     let ReceiveMsg::DistributeRewards { service_id } =
-        crate::json::from_slice(&msg.msg).map_err(|e| ContractError::InvalidHook {
+        cosmwasm_std::from_json(&msg.msg).map_err(|e| ContractError::InvalidHook {
             reason: e.to_string(),
         })?;
-    if crate::json::code_id(&deps.querier, token.as_str()).is_err() {
+    if deps.querier.query_wasm_contract_info(&token).is_err() {
         return Err(ContractError::NotAContract {
             sender: token.to_string(),
         });

@@ -64,7 +64,7 @@ pub fn refused<T: serde::de::DeserializeOwned>(
     let SubMsgResult::Err(error) = &reply.result else {
         return Ok(None);
     };
-    let payload = crate::json::from_slice(&reply.payload).map_err(|_| ContractError::BadReply {
+    let payload = cosmwasm_std::from_json(&reply.payload).map_err(|_| ContractError::BadReply {
         what: format!("{what} (refused: {error})"),
         missing: "its payload".to_string(),
     })?;
