@@ -1,7 +1,7 @@
 //! A bounded daily history of the hub's totals and of each service's stake and rewards,
 //! kept by the contract so a dashboard needs no indexer.
 //!
-//! The running values live in records every message already maintains (`Flow` for the
+//! The running values live in records every message already maintains (`Totals` for the
 //! hub, `ServiceState` for a service), each stamped with the UTC day of its last change.
 //! When a message changes one on a later day, the values as loaded are the end-of-day values
 //! of that earlier day: they are written once as that day's point, and the oldest point of
