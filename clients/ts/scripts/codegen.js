@@ -20,7 +20,7 @@ codegen({
     bundle: { enabled: false },
     types: { enabled: true },
     client: { enabled: true },
-    messageComposer: { enabled: false },
+    messageComposer: { enabled: true },
     messageBuilder: { enabled: false },
     reactQuery: { enabled: false },
     recoil: { enabled: false },
