@@ -6,7 +6,7 @@
 import { RestakeHubMsgComposer } from "../../clients/ts/src/RestakeHub.message-composer";
 import type { PositionResponse, ServiceResponse, VoteOption, WeightedVote } from "../../clients/ts/src/RestakeHub.types";
 import type { Ctx } from "./context";
-import { formatAmount, parseUnits, shortAddr } from "./format";
+import { formatAmount, formatPct, parseUnits, shortAddr } from "./format";
 import { html, type Html } from "./html";
 import { shareDenom } from "./registry";
 import type { TxOutcome } from "./txresult";
@@ -48,8 +48,11 @@ export function resultBox(o: TxOutcome | null): Html {
   </div>`;
 }
 
+/** A select's options (the select is `required`: with no service, "none" blocks the submit). */
 const serviceOptions = (services: ServiceResponse[]): Html[] =>
-  services.map((s) => html`<option value="${s.id}">${s.name} (#${s.id}, max slash ${Number(s.max_slash) * 100}%)</option>`);
+  services.length === 0
+    ? [html`<option value="">none</option>`]
+    : services.map((s) => html`<option value="${s.id}">${s.name} (#${s.id}, max slash ${formatPct(s.max_slash)})</option>`);
 
 /** The panel: connect, or the forms. */
 export function actionsPanel(ctx: Ctx, d: ActData): Html {
@@ -82,7 +85,7 @@ export function actionsPanel(ctx: Ctx, d: ActData): Html {
     <small class="muted">Wallet: ${formatAmount(balance, ctx.bonded)}. Minimum deposit ${formatAmount(ctx.config.min_deposit, ctx.bonded)}.</small>
     ${active.length > 0
       ? html`<fieldset><legend>Opt in to, in the same transaction</legend>${active.map(
-          (s) => html`<label class="check"><input type="checkbox" name="optIn" value="${s.id}"/> ${s.name} <small>(max slash ${Number(s.max_slash) * 100}%)</small></label>`,
+          (s) => html`<label class="check"><input type="checkbox" name="optIn" value="${s.id}"/> ${s.name} <small>(max slash ${formatPct(s.max_slash)})</small></label>`,
         )}</fieldset>`
       : ""}
     <button type="submit">Deposit</button>
@@ -109,11 +112,11 @@ export function actionsPanel(ctx: Ctx, d: ActData): Html {
     )}</select></label>
     <div class="act-row">
       <form class="act" data-testid="form-opt-in" data-act="opt_in">
-        <label>Opt in to <select name="service">${serviceOptions(active.filter((s) => !first?.service_ids.includes(s.id)))}</select></label>
+        <label>Opt in to <select name="service" required>${serviceOptions(active.filter((s) => !first?.service_ids.includes(s.id)))}</select></label>
         <button type="submit">Opt in</button>
       </form>
       <form class="act" data-testid="form-opt-out" data-act="opt_out">
-        <label>Opt out of <select name="service">${serviceOptions((first?.service_ids ?? []).map((id) => byId.get(id)).filter((s): s is ServiceResponse => !!s))}</select></label>
+        <label>Opt out of <select name="service" required>${serviceOptions((first?.service_ids ?? []).map((id) => byId.get(id)).filter((s): s is ServiceResponse => !!s))}</select></label>
         <button type="submit">Start opt-out</button>
       </form>
       <form class="act" data-testid="form-complete-opt-out" data-act="complete_opt_out">
@@ -144,8 +147,9 @@ export function actionsPanel(ctx: Ctx, d: ActData): Html {
     <h3>Claims</h3>${claims}`;
 }
 
-/** One vote form per open proposal (rendered by the governance panel). */
-export function voteForm(proposalId: number, enabled: boolean): Html {
+/** One vote form per open proposal (rendered by the governance panel), preset to the
+ * staker's current vote (`Yes` when none). */
+export function voteForm(proposalId: number, enabled: boolean, current?: { option?: VoteOption | null; weighted?: { option: VoteOption; weight: string }[] | null } | null): Html {
   if (!enabled) return html``;
   const options: [VoteOption, string][] = [
     ["yes", "Yes"],
@@ -153,10 +157,13 @@ export function voteForm(proposalId: number, enabled: boolean): Html {
     ["abstain", "Abstain"],
     ["no_with_veto", "No with veto"],
   ];
+  const weighted = current?.weighted ?? [];
+  const preset = current?.option ?? (weighted.length > 0 ? "weighted" : "yes");
+  const weightedText = weighted.map((w) => `${w.option}=${w.weight}`).join(", ");
   return html`<form class="act vote" data-testid="form-vote-${proposalId}" data-act="vote" data-proposal="${proposalId}">
     <fieldset><legend>Vote with your hub stake</legend>
-      ${options.map(([o, label], i) => html`<label class="check"><input type="radio" name="option" value="${o}" ${i === 0 ? "checked" : ""}/> ${label}</label>`)}
-      <label class="check"><input type="radio" name="option" value="weighted"/> Weighted: <input name="weighted" placeholder="yes=0.7, no=0.3" size="18" aria-label="Weighted vote, e.g. yes=0.7, no=0.3"/></label>
+      ${options.map(([o, label]) => html`<label class="check"><input type="radio" name="option" value="${o}" ${o === preset ? "checked" : ""}/> ${label}</label>`)}
+      <label class="check"><input type="radio" name="option" value="weighted" ${preset === "weighted" ? "checked" : ""}/> Weighted: <input name="weighted" placeholder="yes=0.7, no=0.3" size="18" value="${weightedText}" aria-label="Weighted vote, e.g. yes=0.7, no=0.3"/></label>
     </fieldset>
     <button type="submit">Vote</button>
   </form>`;

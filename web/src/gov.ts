@@ -80,7 +80,7 @@ export function governancePanel(ctx: Ctx, proposals: OpenProposal[] | null, stak
           <p>Voting ends ${p.votingEnd ? when(ctx, p.votingEnd) : "—"}.
              Your vote: <b data-testid="staker-vote">${voteText(p.vote)}</b>${p.vote && BigInt(p.vote.stake) > 0n ? html` with <span data-testid="staker-vote-stake" data-raw="${p.vote.stake}">${bonded(ctx, p.vote.stake)}</span>` : ""}.
              ${p.hub ? html`Stakers who voted: <span data-testid="hub-voters-stake" data-raw="${p.hub.voters_stake}">${bonded(ctx, p.hub.voters_stake)}</span> of ${bonded(ctx, p.hub.hub_bonded)} in the hub.` : ""}</p>
-          ${voteForm(p.id, mine)}
+          ${voteForm(p.id, mine, p.vote)}
         </article>`,
       )}`;
   return section("Governance: open proposals", body, "gov-panel");

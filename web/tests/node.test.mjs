@@ -399,6 +399,9 @@ describe("the staker app on a local gaiad node, signed by a test wallet", () => 
     v = await node.smart(hub, { staker_vote: { proposal_id: proposalId, staker: alice } });
     assert.deepEqual(v.weighted, [{ option: "yes", weight: "0.7" }, { option: "no", weight: "0.3" }]);
     assert.equal(await text(page, `${card} [data-testid=staker-vote]`), "Yes 70%, No 30%");
+    // The form shows the vote the staker holds.
+    assert.ok(await page.locator(`${card} input[name=option][value=weighted]`).isChecked());
+    assert.equal(await page.locator(`${card} input[name=weighted]`).inputValue(), "yes=0.7, no=0.3");
     for (const val of [V, V2]) {
       assert.deepEqual(await chainVote(val), [
         { option: "VOTE_OPTION_YES", weight: "0.700000000000000000" },
@@ -478,9 +481,9 @@ describe("the staker app on a local gaiad node, signed by a test wallet", () => 
     assert.equal((await node.smart(hub, { staker_vote: { proposal_id: proposalId, staker: alice } })).option, "abstain");
   });
 
-  test("screenshots: the staker page with a wallet, desktop and phone", async () => {
-    await page.reload();
-    await page.locator("[data-testid=form-deposit]").waitFor();
+  test("screenshots: the staker page with a wallet (and the last transaction's outcome), desktop and phone", async () => {
+    await page.locator("[data-testid=tx-result][data-ok=true]").waitFor();
+    await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: path.join(SHOTS, "staker.png"), fullPage: true });
     const phone = await newContext({ width: 390, height: 844 });
     await installWallet(phone, { mnemonic: node.mnemonic("alice"), keyName: "alice" });
@@ -559,7 +562,7 @@ describe("services: metadata, yields and history from the node", () => {
     }
   });
 
-  test("overview: totals and their history from the hub; screenshots desktop and phone", async () => {
+  test("overview: totals and their history from the hub; no sideways scrolling on a phone", async () => {
     await open(page, "", "[data-testid=chart-hub-history]");
     const stats = await node.smart(hub, { stats: {} });
     const h = await node.smart(hub, { hub_history: { days: 90 } });
@@ -579,17 +582,16 @@ describe("services: metadata, yields and history from the node", () => {
       const g = page.locator(`[data-testid=chart-services-history-30] g[data-series="${s.name}"]`);
       if ((await g.count()) > 0) assert.equal(await g.getAttribute("data-last"), now.stake);
     }
-    await page.screenshot({ path: path.join(SHOTS, "overview.png"), fullPage: true });
     const phone = await newContext({ width: 390, height: 844 });
     const p = await phone.newPage();
     for (const [hash, ready, name] of [
-      ["", "[data-testid=stat-total-bonded]", "overview-phone.png"],
+      ["", "[data-testid=stat-total-bonded]", null], // the overview's screenshots: dashboard.test.mjs (60 days of history)
       [`#/service/${services.oracle.id}`, "[data-testid=metadata-panel]", "service-phone.png"],
     ]) {
       await p.goto(url(hash));
       await p.locator(ready).waitFor();
-      assert.ok((await p.evaluate(() => document.documentElement.scrollWidth)) <= 390, `${name}: no sideways scrolling`);
-      await p.screenshot({ path: path.join(SHOTS, name), fullPage: true });
+      assert.ok((await p.evaluate(() => document.documentElement.scrollWidth)) <= 390, `${name ?? "overview"}: no sideways scrolling`);
+      if (name) await p.screenshot({ path: path.join(SHOTS, name), fullPage: true });
     }
     await phone.close();
   });
