@@ -496,6 +496,39 @@ describe("the staker app on a local gaiad node, signed by a test wallet", () => 
   });
 });
 
+describe("other wallets", () => {
+  test("Leap's injected API (the same as Keplr's) connects and signs", async () => {
+    const context = await newContext();
+    const leap = await installWallet(context, { mnemonic: node.mnemonic("bob"), keyName: "bob", as: ["leap"] });
+    const page = await context.newPage();
+    page.setDefaultTimeout(30_000);
+    await open(page, "", "[data-testid=stat-total-bonded]");
+    assert.equal(await page.locator("[data-testid=connect-keplr]").count(), 0);
+    await page.click("[data-testid=connect-leap]");
+    await page.locator("[data-testid=wallet-connected]").waitFor();
+    assert.equal(await page.getAttribute("[data-testid=wallet-connected]", "title"), leap.address);
+    await page.click("[data-testid=my-stake]");
+    const r = await act(page, "form-deposit", async (f) => {
+      await f.locator("select[name=validator]").selectOption(node.env.GAIA_VALIDATOR);
+      await f.locator("input[name=amount]").fill("2");
+    });
+    assert.ok(r.ok, r.text);
+    assert.equal((await position(leap.address, node.env.GAIA_VALIDATOR)).amount, "2000000");
+    assert.equal(leap.log.signed.length, 1);
+    await context.close();
+  });
+
+  test("without a wallet: no connect button, a note, and the CLI lines", async () => {
+    const context = await newContext();
+    const page = await context.newPage();
+    await open(page, `#/staker/${(await node.account("carol")).address}`, "[data-testid=stat-bonded]");
+    assert.ok(await page.locator("[data-testid=no-wallet]").isVisible());
+    assert.equal(await page.locator("[data-testid^=connect-]").count(), 0);
+    assert.match(await page.locator("body").innerText(), /tx wasm execute/);
+    await context.close();
+  });
+});
+
 describe("services: metadata, yields and history from the node", () => {
   let context;
   let page;
