@@ -43,5 +43,20 @@ export function startNode(root) {
     stop();
     throw e;
   }
-  return { envFile: path.join(home, "gaia.env"), stop };
+  // Also when the run ends without `after` (a crash, Ctrl-C): no node outlives the tests.
+  let stopped = false;
+  const stopOnce = () => {
+    if (!stopped) {
+      stopped = true;
+      stop();
+    }
+  };
+  process.once("exit", stopOnce);
+  for (const sig of ["SIGINT", "SIGTERM"]) {
+    process.once(sig, () => {
+      stopOnce();
+      process.exit(130);
+    });
+  }
+  return { envFile: path.join(home, "gaia.env"), stop: stopOnce };
 }
