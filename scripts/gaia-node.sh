@@ -40,6 +40,10 @@
 #                                  validators added later far below 1/3 of it, or the chain
 #                                  halts when they stop signing
 #   GAIA_ACCOUNT_BALANCE [100000000000000] uatom of each funded account
+#   GAIA_EXTRA_COINS []            more coins for each funded account, e.g.
+#                                  "5000000000uusdc,7000ibc/27394F…": denoms a local
+#                                  chain cannot mint otherwise (service rewards, IBC
+#                                  vouchers without a trace)
 #   XDG_CACHE_HOME                 gaiad is cached in ${XDG_CACHE_HOME:-~/.cache}/restake-hub/
 #
 # Needs Go (1.26: see docs/gaia.md for the sonic upgrade), Node.js (JSON edits) and curl.
@@ -174,13 +178,19 @@ const fs = require("fs");
 const [file, amount, ...addresses] = process.argv.slice(2);
 const g = JSON.parse(fs.readFileSync(file, "utf8"));
 const { auth, bank } = g.app_state;
+// GAIA_EXTRA_COINS: "1000uusdc,5ibc/ABC…" beside the uatom of every account
+const extra = (process.env.GAIA_EXTRA_COINS || "").split(",").filter(Boolean).map((c) => {
+  const m = /^(\d+)([a-zA-Z][a-zA-Z0-9/:._-]{2,127})$/.exec(c.trim());
+  if (!m) throw new Error(`GAIA_EXTRA_COINS: not a coin: ${c}`);
+  return { denom: m[2], amount: m[1] };
+});
+const coins = [{ denom: "uatom", amount }, ...extra].sort((a, b) => (a.denom < b.denom ? -1 : 1));
 addresses.forEach((address, i) => {
   auth.accounts.push({ "@type": "/cosmos.auth.v1beta1.BaseAccount", address, pub_key: null,
                        account_number: String(i), sequence: "0" });
-  bank.balances.push({ address, coins: [{ denom: "uatom", amount }] });
+  bank.balances.push({ address, coins });
 });
-const total = BigInt(amount) * BigInt(addresses.length);
-bank.supply = [{ denom: "uatom", amount: String(total) }];
+bank.supply = coins.map((c) => ({ denom: c.denom, amount: String(BigInt(c.amount) * BigInt(addresses.length)) }));
 fs.writeFileSync(file, JSON.stringify(g, null, 1));
 EOF
   g genesis gentx validator "${GAIA_VALIDATOR_STAKE:-1000000000000}uatom" --chain-id "$chain" \

@@ -1,5 +1,5 @@
-// The exact `wasmd tx wasm execute` command of each staker action, with a copy button.
-// Transactions are out of scope: people paste these into their own wallet's CLI.
+// The exact `<chain CLI> tx wasm execute` command of each staker action, with a copy button,
+// for people without a browser wallet (the CLI is the chain's: `gaiad` on the Cosmos Hub).
 
 import type { ExecuteMsg } from "../../clients/ts/src/RestakeHub.types";
 import { html, type Html } from "./html";
@@ -9,9 +9,9 @@ const GAS = "--gas auto --gas-adjustment 2";
 /** `'...'` quoting for a POSIX shell. */
 const shellQuote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 
-export function wasmdExecute(contract: string, msg: ExecuteMsg, from: string, funds?: string): string {
+export function wasmdExecute(contract: string, msg: ExecuteMsg, from: string, funds?: string, cli = "wasmd"): string {
   const amount = funds ? ` --amount ${funds}` : "";
-  return `wasmd tx wasm execute ${contract} ${shellQuote(JSON.stringify(msg))}${amount} --from ${from} ${GAS}`;
+  return `${cli} tx wasm execute ${contract} ${shellQuote(JSON.stringify(msg))}${amount} --from ${from} ${GAS}`;
 }
 
 export interface CommandItem {
@@ -40,6 +40,8 @@ export function parseIds(s: string): number[] {
 }
 
 export interface StakerActionInput {
+  /** The chain's CLI (`gaiad`, `wasmd`, …). */
+  cli: string;
   contract: string;
   staker: string;
   denom: string;
@@ -48,11 +50,13 @@ export interface StakerActionInput {
   unbondAmount: string;
   optIn: number[];
   optOut: number[];
+  /** An open proposal to show the vote command for. */
+  proposal: number | null;
 }
 
 export function stakerCommands(i: StakerActionInput): CommandItem[] {
   const v = i.validator || "$VAL";
-  const c = (msg: ExecuteMsg, funds?: string) => wasmdExecute(i.contract, msg, i.staker, funds);
+  const c = (msg: ExecuteMsg, funds?: string) => wasmdExecute(i.contract, msg, i.staker, funds, i.cli);
   // The hub refuses an empty list: say so rather than print a command that fails.
   const ids = (list: number[], msg: ExecuteMsg) =>
     list.length === 0 ? "# type the service ids above (the hub refuses an empty list)" : c(msg);
@@ -64,6 +68,12 @@ export function stakerCommands(i: StakerActionInput): CommandItem[] {
     { action: "unbond", what: "stop earning now; tokens stay slashable until claimed", command: c({ unbond: { validator: v, amount: i.unbondAmount || "0" } }) },
     { action: "claim_unbonded", what: "receive every matured unbonding", command: c({ claim_unbonded: {} }) },
     { action: "claim_rewards", what: "receive all pending rewards, every denom and token", command: c({ claim_rewards: {} }) },
+    { action: "withdraw_shares", what: "leave as tokenized shares of the validator (stake that secures no service)", command: c({ withdraw_shares: { validator: v, amount: i.unbondAmount || "0" } }) },
+    {
+      action: "vote",
+      what: i.proposal === null ? "vote on an open proposal with your stake in the hub" : `vote on proposal ${i.proposal} with your stake in the hub`,
+      command: c({ vote: { proposal_id: i.proposal ?? 0, option: "yes" } }),
+    },
   ];
 }
 

@@ -69,3 +69,62 @@ export function gauge(basisPoints: number, big: string, caption: string, testid:
     </figure>`,
   );
 }
+
+export interface Series {
+  name: string;
+  /** [unix day, value] in ascending day order: the value from that day on (a step). */
+  points: [number, bigint][];
+}
+
+const dayLabel = (day: number): string => new Date(day * 86_400_000).toISOString().slice(5, 10);
+
+/**
+ * Step lines over days `from`..`to` (unix days): each series holds its value until its next
+ * point. A series with no point before `from` starts at its first point (older values are
+ * not known). `format` prints a value for the axis and the legend.
+ */
+export function lineChart(series: Series[], from: number, to: number, format: (v: bigint) => string, title: string, testid: string): Html {
+  const W = 720;
+  const H = 220;
+  const left = 8;
+  const right = 8;
+  const top = 14;
+  const bottom = 26;
+  const span = Math.max(1, to - from);
+  const x = (d: number) => left + ((Math.min(Math.max(d, from), to) - from) / span) * (W - left - right);
+  let max = 0n;
+  for (const s of series) for (const [, v] of s.points) if (v > max) max = v;
+  const y = (v: bigint) => {
+    if (max === 0n) return H - bottom;
+    return H - bottom - (Number((v * 10000n) / max) / 10000) * (H - top - bottom);
+  };
+  const paths = series.map((s, i) => {
+    const visible = s.points.filter(([d]) => d <= to);
+    const before = visible.filter(([d]) => d <= from).pop();
+    const inside = visible.filter(([d]) => d > from);
+    const pts: [number, bigint][] = [...(before ? [[from, before[1]] as [number, bigint]] : []), ...inside];
+    if (pts.length === 0) return "";
+    let d = `M ${x(pts[0][0]).toFixed(1)} ${y(pts[0][1]).toFixed(1)}`;
+    for (let k = 1; k < pts.length; k++) d += ` H ${x(pts[k][0]).toFixed(1)} V ${y(pts[k][1]).toFixed(1)}`;
+    d += ` H ${x(to).toFixed(1)}`;
+    const color = COLORS[i % COLORS.length];
+    const dots = inside
+      .map(([day, v]) => `<circle cx="${x(day).toFixed(1)}" cy="${y(v).toFixed(1)}" r="3" fill="${color}" data-day="${day}" data-value="${v}"/>`)
+      .join("");
+    return `<g data-series="${esc(s.name)}" data-last="${pts[pts.length - 1][1]}"><path d="${d}" stroke="${color}" stroke-width="2.5" fill="none"/>${dots}</g>`;
+  });
+  const ticks = [from, Math.round((from + to) / 2), to]
+    .map((d, i) => `<text x="${x(d).toFixed(1)}" y="${H - 6}" text-anchor="${["start", "middle", "end"][i]}" class="axis">${dayLabel(d)}</text>`)
+    .join("");
+  const legend = series
+    .map((s, i) => `<li><span class="swatch" style="background:${COLORS[i % COLORS.length]}"></span>${esc(s.name)}: <b>${esc(format(s.points.length ? s.points[s.points.length - 1][1] : 0n))}</b></li>`)
+    .join("");
+  return raw(
+    `<figure class="chart line" data-testid="${esc(testid)}" data-from="${from}" data-to="${to}"><figcaption>${esc(title)}</figcaption>
+     <svg viewBox="0 0 ${W} ${H}" role="img" aria-label="${esc(title)}" preserveAspectRatio="xMinYMin meet">
+       <line x1="${left}" y1="${H - bottom}" x2="${W - right}" y2="${H - bottom}" class="axis-line"/>
+       <text x="${left}" y="${top - 3}" class="axis">${esc(format(max))}</text>
+       ${paths.join("")}${ticks}
+     </svg><ul class="legend">${legend}</ul></figure>`,
+  );
+}

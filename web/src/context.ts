@@ -1,9 +1,11 @@
-// What every page needs: the LCD, the hub's config, the chain's time, asset metadata and
-// (under `restake serve` only) the scenario's names for addresses.
+// What every page needs: the LCD, the hub's config, the chain (id, CLI name, registry entry),
+// the chain's time, asset metadata and (under `restake serve` only) the scenario's names for
+// addresses.
 
 import type { ConfigResponse, RewardAmount } from "../../clients/ts/src/RestakeHub.types";
-import { type AssetMeta, formatAmount, nativeMeta, shortAddr } from "./format";
+import { type AssetMeta, formatAmount, shortAddr } from "./format";
 import { Lcd } from "./lcd";
+import { type Registry, type RegistryChain, resolveDenom, unknownMeta } from "./registry";
 
 /** `/restake/v1/scenario`, served by `restake serve` (not by a real chain). */
 export interface ScenarioInfo {
@@ -28,36 +30,83 @@ interface Cw20TokenInfo {
 
 export class Assets {
   private cw20 = new Map<string, AssetMeta>();
-  constructor(private lcd: Lcd) {}
+  private native = new Map<string, AssetMeta>();
+  constructor(
+    private lcd: Lcd,
+    private reg: Registry,
+    private chainId: string,
+    readonly bonded: AssetMeta,
+  ) {}
 
-  /** Reads `token_info` of the cw20 tokens not known yet. */
-  async load(tokens: string[]): Promise<void> {
+  /** Resolves the native denoms and cw20 tokens not known yet (see registry.ts). */
+  async load(tokens: string[], denoms: string[] = []): Promise<void> {
     const missing = [...new Set(tokens)].filter((t) => !this.cw20.has(t));
-    await Promise.all(
-      missing.map(async (t) => {
+    const missingDenoms = [...new Set(denoms)].filter((d) => !this.native.has(d));
+    await Promise.all([
+      ...missing.map(async (t) => {
         try {
           const info = await this.lcd.smart<Cw20TokenInfo>({ token_info: {} }, t);
-          this.cw20.set(t, { symbol: info.symbol, decimals: info.decimals });
+          this.cw20.set(t, { symbol: info.symbol, decimals: info.decimals, source: "the token's token_info" });
         } catch {
-          this.cw20.set(t, { symbol: shortAddr(t), decimals: 0 });
+          this.cw20.set(t, { symbol: shortAddr(t), decimals: null, source: "unknown: token_info failed" });
         }
       }),
-    );
+      ...missingDenoms.map(async (d) => {
+        this.native.set(d, await resolveDenom(this.reg, this.chainId, d, (p) => this.lcd.get(p), this.bonded));
+      }),
+    ]);
   }
 
   meta(asset: { denom?: string | null; cw20?: string | null }): AssetMeta {
-    if (asset.cw20) return this.cw20.get(asset.cw20) ?? { symbol: shortAddr(asset.cw20), decimals: 0 };
-    return nativeMeta(asset.denom ?? "");
+    if (asset.cw20) return this.cw20.get(asset.cw20) ?? { symbol: shortAddr(asset.cw20), decimals: null };
+    const d = asset.denom ?? "";
+    return this.native.get(d) ?? unknownMeta(d);
   }
 
-  fmt(r: RewardAmount): string {
+  fmt(r: RewardAmount | { denom: string; amount: string }): string {
     return formatAmount(r.amount, this.meta(r));
   }
 
-  /** Loads the tokens named in reward lists. */
-  async loadFrom(...lists: RewardAmount[][]): Promise<void> {
-    await this.load(lists.flat().flatMap((r) => (r.cw20 ? [r.cw20] : [])));
+  /** Loads the assets named in reward lists. */
+  async loadFrom(...lists: (RewardAmount | { denom?: string | null; cw20?: string | null })[][]): Promise<void> {
+    const all = lists.flat();
+    await this.load(
+      all.flatMap((r) => (r.cw20 ? [r.cw20] : [])),
+      all.flatMap((r) => (r.denom ? [r.denom] : [])),
+    );
   }
+}
+
+/** What the page knows of the chain behind the LCD. */
+export interface ChainInfo {
+  /** From the node (`node_info`); "" if it does not say. */
+  id: string;
+  /** The node's application name (`gaiad`, `wasmd`, …): the CLI the copyable commands use. */
+  cli: string;
+  /** The chain-registry entry of this chain id, if any. */
+  known: RegistryChain | undefined;
+  /** The address prefix (from the hub's own address). */
+  prefix: string;
+}
+
+interface NodeInfo {
+  default_node_info?: { network?: string };
+  application_version?: { app_name?: string; name?: string };
+}
+
+export async function chainInfo(lcd: Lcd, reg: Registry, contract: string): Promise<ChainInfo> {
+  let id = "";
+  let app = "";
+  try {
+    const n = await lcd.get<NodeInfo>("/cosmos/base/tendermint/v1beta1/node_info");
+    id = n.default_node_info?.network ?? "";
+    app = n.application_version?.app_name || n.application_version?.name || "";
+  } catch {
+    // restake serve and some gateways do not serve node_info
+  }
+  const known = id ? reg.chain(id) : undefined;
+  const prefix = /^([a-z]+)1/.exec(contract)?.[1] ?? known?.prefix ?? "cosmos";
+  return { id, cli: known?.daemon ?? (app || "wasmd"), known, prefix };
 }
 
 export interface Ctx {
@@ -70,7 +119,23 @@ export interface Ctx {
   sim: ScenarioInfo | null;
   assets: Assets;
   bonded: AssetMeta;
+  chain: ChainInfo;
+  settings: Settings;
 }
+
+/** What the URL (or the Settings form) says. */
+export interface Settings {
+  lcd: string;
+  contract: string;
+  /** CometBFT RPC for signing (the chain-registry's for known chains when blank). */
+  rpc: string;
+  /** Gateway for `ipfs://` metadata: `https://…/ipfs/` + CID/path. */
+  ipfs: string;
+  /** Gas price override, e.g. `0.005uatom`. */
+  gasPrice: string;
+}
+
+export const DEFAULT_IPFS_GATEWAY = "https://ipfs.io/ipfs/";
 
 interface LatestBlock {
   block?: { header?: { time?: string } };

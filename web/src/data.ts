@@ -76,3 +76,27 @@ export async function serviceStake(lcd: Lcd, service_id: number): Promise<{ tota
   );
   return { total, validators };
 }
+
+interface ValidatorsPage {
+  validators: { operator_address: string; description?: { moniker?: string } }[];
+  pagination?: { next_key?: string | null };
+}
+
+/** The chain's bonded validators as [operator address, moniker] (empty if the LCD has no
+ * staking module routes, as under `restake serve`). */
+export async function bondedValidators(lcd: Lcd): Promise<[string, string][]> {
+  const out: [string, string][] = [];
+  let key: string | null | undefined;
+  try {
+    for (let i = 0; i < 10; i++) {
+      const q = `/cosmos/staking/v1beta1/validators?status=BOND_STATUS_BONDED&pagination.limit=200${key ? `&pagination.key=${encodeURIComponent(key)}` : ""}`;
+      const page = await lcd.get<ValidatorsPage>(q);
+      for (const v of page.validators ?? []) out.push([v.operator_address, v.description?.moniker ?? ""]);
+      key = page.pagination?.next_key;
+      if (!key) break;
+    }
+  } catch {
+    return out;
+  }
+  return out;
+}

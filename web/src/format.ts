@@ -1,18 +1,11 @@
 // Human-readable amounts, fractions, durations and dates. Pure functions (no DOM).
 
-/** How to show an asset: `uatom` → 6 decimals of ATOM, a cw20 → its token_info. */
+/** How to show an asset: its symbol and display decimals (`null`: unknown, shown in base
+ * units and marked so), and where that came from (shown on hover). See registry.ts. */
 export interface AssetMeta {
   symbol: string;
-  decimals: number;
-}
-
-/** Display of a native denom: `u`-prefixed denoms are micro-units of the upper-cased rest. */
-export function nativeMeta(denom: string): AssetMeta {
-  if (/^u[a-z][a-z0-9]{1,15}$/.test(denom)) {
-    return { symbol: denom.slice(1).toUpperCase(), decimals: 6 };
-  }
-  if (denom.startsWith("ibc/")) return { symbol: `ibc/${denom.slice(4, 10)}…`, decimals: 0 };
-  return { symbol: denom, decimals: 0 };
+  decimals: number | null;
+  source?: string;
 }
 
 const group = (digits: string): string => digits.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
@@ -28,7 +21,19 @@ export function formatUnits(raw: string | bigint, decimals: number): string {
 }
 
 export function formatAmount(raw: string | bigint, meta: AssetMeta): string {
+  if (meta.decimals === null) return `${formatUnits(raw, 0)} ${meta.symbol} (base units)`;
   return `${formatUnits(raw, meta.decimals)} ${meta.symbol}`;
+}
+
+/** `"1.5"` in display units of `decimals` → base units (`"1500000"`); null if not a number
+ * or finer than the asset's smallest unit. */
+export function parseUnits(text: string, decimals: number): bigint | null {
+  const t = text.trim().replace(/[,_ ]/g, "");
+  const m = /^(\d*)(?:\.(\d*))?$/.exec(t);
+  if (!m || (m[1] === "" && !m[2])) return null;
+  const frac = m[2] ?? "";
+  if (frac.replace(/0+$/, "").length > decimals) return null;
+  return BigInt(m[1] || "0") * 10n ** BigInt(decimals) + BigInt((frac + "0".repeat(decimals)).slice(0, decimals) || "0");
 }
 
 const ONE = 10n ** 18n;

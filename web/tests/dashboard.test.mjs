@@ -245,7 +245,6 @@ describe("reward-split.yaml: two services, two native denoms and a cw20", () => 
       await page.locator("[data-testid=known-stakers] a").allInnerTexts(),
       names.stakers.map((s) => s.name),
     );
-    await shot(page, "overview.png");
     await page.context().close();
   });
 
@@ -339,7 +338,6 @@ describe("reward-split.yaml: two services, two native denoms and a cw20", () => 
           `wasmd tx wasm execute ${server.hub} '{"unbond":{"validator":"${v}","amount":"${positions[0].amount}"}}' --from ${address} --gas auto --gas-adjustment 2`,
         );
       }
-      if (name === "dave") await shot(page, "staker.png");
     }
     await page.context().close();
   });
@@ -556,7 +554,6 @@ describe("slash-with-veto.yaml: slash history, then the endpoint goes down", () 
     assert.equal(await cardValue(page, "stat-opt-out"), "7d");
     assert.equal(await cardValue(page, "stat-service-slashed"), atom(services[0].total_slashed));
     assert.ok(await page.locator("[data-testid=empty-paid]").isVisible(), "the bridge never paid: an empty state");
-    await shot(page, "service.png");
 
     // The endpoint goes away while the page is open: Reload says so.
     assert.equal(await stop(server), 0);
@@ -594,6 +591,93 @@ describe("fixtures/frozen.yaml: a pending slash request freezes a matured unbond
     const row = `[data-testid=unbondings-table] tr[data-unbonding="${unbondings[0].id}"]`;
     assert.ok(await page.locator(`${row} [data-testid=frozen]`).isVisible(), "a frozen badge");
     assert.equal(await cardValue(page, "stat-claimable"), "0 ATOM");
+    await page.context().close();
+  });
+});
+
+// ================================================================== sixty days of history
+
+describe("fixtures/history.yaml: charts over 30 and 90 days, yields over 7 and 30", () => {
+  let server;
+  let c;
+
+  before(async () => {
+    server = await serve("web/tests/fixtures/history.yaml");
+    c = chain(server);
+  });
+  after(async () => stop(server));
+
+  test("the overview charts every point of the hub's history inside each range", async () => {
+    const h = await c.smart({ hub_history: { days: 90 } });
+    assert.ok(h.points.length >= 4, "the scenario wrote a point on each day it changed");
+    const page = await newPage();
+    await open(page, dashboardUrl(server), "[data-testid=chart-hub-history]");
+    const today = h.now.day;
+    for (const days of [30, 90]) {
+      const chart = `[data-testid=chart-hub-history-${days}]`;
+      assert.equal(await page.getAttribute(chart, "data-to"), String(today));
+      assert.equal(await page.getAttribute(chart, "data-from"), String(today - days));
+      for (const [series, field] of [["Bonded", "bonded"], ["Restaked", "restaked"]]) {
+        const g = `${chart} g[data-series=${series}]`;
+        assert.equal(await page.getAttribute(g, "data-last"), h.now[field]);
+        const dots = await page.locator(`${g} circle`).evaluateAll((cs) => cs.map((el) => [Number(el.getAttribute("data-day")), el.getAttribute("data-value")]));
+        const expected = [...h.points, h.now].filter((p) => p.day > today - days).map((p) => [p.day, p[field]]);
+        assert.deepEqual(dots, expected, `${series}, ${days} days`);
+      }
+    }
+    // Only the 90-day view reaches back to the first deposit (58 days ago).
+    const first = h.points[0].day;
+    assert.equal(await page.locator(`[data-testid=chart-hub-history-30] circle[data-day="${first}"]`).count(), 0);
+    assert.equal(await page.locator(`[data-testid=chart-hub-history-90] g[data-series=Bonded] circle[data-day="${first}"]`).count(), 1);
+    await page.keyboard.press("Tab"); // the toggle is a button: reachable and pressable
+    await page.focus("[data-testid=chart-hub-history] button[data-range='90']");
+    await page.keyboard.press("Enter");
+    assert.ok(await page.locator("[data-testid=chart-hub-history-90]").isVisible());
+    assert.equal(await page.getAttribute("[data-testid=chart-hub-history] button[data-range='90']", "aria-pressed"), "true");
+    const { services } = await c.smart({ services: {} });
+    for (const s of services) {
+      const sh = await c.smart({ service_history: { service_id: s.id, days: 90 } });
+      assert.equal(await page.getAttribute(`[data-testid=chart-services-history-90] g[data-series="${s.name}"]`, "data-last"), sh.now.stake);
+    }
+    await shot(page, "overview.png");
+    await page.context().close();
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const p = await phone.newPage();
+    p.on("pageerror", (e) => pageErrors.push(e.message));
+    await open(p, dashboardUrl(server), "[data-testid=chart-hub-history]");
+    assert.ok((await p.evaluate(() => document.documentElement.scrollWidth)) <= 390, "no sideways scrolling on a phone");
+    await shot(p, "overview-phone.png");
+    await phone.close();
+  });
+
+  test("a service's 7- and 30-day yields are its reward index's growth, annualised", async () => {
+    const { services } = await c.smart({ services: {} });
+    const oracle = services.find((s) => s.name === "oracle");
+    const h = await c.smart({ service_history: { service_id: oracle.id, days: 90 } });
+    const page = await newPage();
+    await open(page, dashboardUrl(server, `#/service/${oracle.id}`), "[data-testid=yield-table]");
+    const idx = (p, denom) => decimalAtoms(p?.reward_indexes.find((r) => r.denom === denom)?.index ?? "0");
+    const expected = { 7: {}, 30: {} };
+    for (const days of [7, 30]) {
+      const then = h.points.filter((p) => p.day <= h.now.day - days).pop();
+      assert.ok(then, `a point at least ${days} days old`);
+      for (const denom of oracle.reward_denoms) {
+        const paid = idx(h.now, denom) - idx(then, denom);
+        const cell = `[data-testid=yield-table] tr[data-asset="${denom}"] [data-col=y${days}]`;
+        assert.equal(await page.getAttribute(cell, "data-paid"), String(paid));
+        const yearly = (paid * 365n) / BigInt(days);
+        expected[days][denom] =
+          denom === "uatom" ? `${units((yearly * 10000n) / 10n ** 18n, 2)}%` : `${units((yearly * 10n ** 6n) / 10n ** 18n, 6)} USDC per ATOM`;
+        assert.equal(await text(page, cell), expected[days][denom]);
+      }
+    }
+    // By hand from the scenario: 270,000 + 54,000 uusdc over 27 ATOM in the last 7 days, and
+    // nothing more in the last 30 (0.012 per uatom either way); 150,000 uatom over 35 ATOM 28
+    // days ago, inside the 30-day window only.
+    assert.equal(expected[7].uusdc, "0.625714 USDC per ATOM"); // 0.012 × 365 / 7
+    assert.equal(expected[30].uusdc, "0.146 USDC per ATOM"); // 0.012 × 365 / 30
+    assert.equal(expected[7].uatom, "0%");
+    assert.equal(expected[30].uatom, "5.21%"); // 0.0042857 × 365 / 30
     await page.context().close();
   });
 });

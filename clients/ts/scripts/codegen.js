@@ -6,12 +6,17 @@
 //
 // Reads ../../schema/restake-hub.json (the idl written by `cargo run -p restake-types --bin
 // schema`). Runs offline: ts-codegen only reads the schema and renders files.
+const fs = require("fs");
+const os = require("os");
 const path = require("path");
 const codegen = require("@cosmwasm/ts-codegen").default;
 
 const root = path.resolve(__dirname, "..");
-const schemaDir = path.resolve(root, "../../schema");
 const outPath = path.resolve(process.argv[2] || path.join(root, "src"));
+// ts-codegen reads every .json below the folder it is given, and schema/ also holds other
+// JSON Schemas (schema/metadata/): it gets a folder with the contract's IDL alone.
+const schemaDir = fs.mkdtempSync(path.join(os.tmpdir(), "restake-idl-"));
+fs.copyFileSync(path.resolve(root, "../../schema/restake-hub.json"), path.join(schemaDir, "restake-hub.json"));
 
 codegen({
   contracts: [{ name: "RestakeHub", dir: schemaDir }],
@@ -20,13 +25,14 @@ codegen({
     bundle: { enabled: false },
     types: { enabled: true },
     client: { enabled: true },
-    messageComposer: { enabled: false },
+    messageComposer: { enabled: true },
     messageBuilder: { enabled: false },
     reactQuery: { enabled: false },
     recoil: { enabled: false },
     useContractsHook: { enabled: false },
   },
 })
+  .finally(() => fs.rmSync(schemaDir, { recursive: true, force: true }))
   .then(() => console.log(`generated the RestakeHub client into ${path.relative(process.cwd(), outPath) || "."}`))
   .catch((e) => {
     console.error(e);

@@ -5,8 +5,8 @@
 */
 
 import { ICosmWasmClient, ISigningCosmWasmClient } from "./baseClient";
-import { Coin, StdFee } from "@interchainjs/types";
-import { Uint128, SlashDestination, InstantiateMsg, ExecuteMsg, Decimal, ServiceStatus, Binary, OwnershipAction, Expiration, Timestamp, Uint64, Cw20ReceiveMsg, QueryMsg, SlashStatus, MigrateMsg, Addr, ConfigResponse, OwnershipForString, PendingRewardsResponse, RewardAmount, PoolsResponse, PoolResponse, PositionResponse, PendingOptOut, PositionsResponse, ServiceResponse, ServiceStakeResponse, ValidatorStake, ServicesResponse, SlashRequestResponse, SlashRequestsResponse, StakerOverviewResponse, ServiceRestake, StatsResponse, UnbondingStatus, UnbondingsResponse, UnbondingResponse, ValidatorResponse } from "./RestakeHub.types";
+import { StdFee } from "@interchainjs/types";
+import { Uint128, SlashDestination, InstantiateMsg, ExecuteMsg, VoteOption, Decimal, ServiceStatus, Binary, OwnershipAction, Expiration, Timestamp, Uint64, ProxyAction, WeightedVote, RegisterServiceMsg, UpdateServiceMsg, Cw20ReceiveMsg, UpdateConfigMsg, Coin, QueryMsg, SlashStatus, MigrateMsg, Addr, ConfigResponse, HubHistoryResponse, HubPoint, OwnershipForString, PendingRewardsResponse, RewardAmount, PoolsResponse, PoolResponse, PositionResponse, PendingOptOut, PositionsResponse, ProposalVotesResponse, ValidatorCast, OptionStake, ServiceResponse, Decimal256, ServiceHistoryResponse, ServicePoint, RewardIndexPoint, ServiceStakeResponse, ValidatorStake, ServicesResponse, SlashRequestResponse, SlashRequestsResponse, StakerOverviewResponse, ServiceRestake, StakerVoteResponse, StatsResponse, UnbondingStatus, UnbondingsResponse, UnbondingResponse, ValidatorResponse } from "./RestakeHub.types";
 export interface RestakeHubReadOnlyInterface {
   contractAddress: string;
   config: () => Promise<ConfigResponse>;
@@ -99,6 +99,30 @@ export interface RestakeHubReadOnlyInterface {
   }: {
     validator: string;
   }) => Promise<ValidatorResponse>;
+  proposalVotes: ({
+    proposalId
+  }: {
+    proposalId: number;
+  }) => Promise<ProposalVotesResponse>;
+  stakerVote: ({
+    proposalId,
+    staker
+  }: {
+    proposalId: number;
+    staker: string;
+  }) => Promise<StakerVoteResponse>;
+  hubHistory: ({
+    days
+  }: {
+    days?: number;
+  }) => Promise<HubHistoryResponse>;
+  serviceHistory: ({
+    days,
+    serviceId
+  }: {
+    days?: number;
+    serviceId: number;
+  }) => Promise<ServiceHistoryResponse>;
   ownership: () => Promise<OwnershipForString>;
 }
 export class RestakeHubQueryClient implements RestakeHubReadOnlyInterface {
@@ -121,6 +145,10 @@ export class RestakeHubQueryClient implements RestakeHubReadOnlyInterface {
     this.stats = this.stats.bind(this);
     this.pools = this.pools.bind(this);
     this.validator = this.validator.bind(this);
+    this.proposalVotes = this.proposalVotes.bind(this);
+    this.stakerVote = this.stakerVote.bind(this);
+    this.hubHistory = this.hubHistory.bind(this);
+    this.serviceHistory = this.serviceHistory.bind(this);
     this.ownership = this.ownership.bind(this);
   }
   config = async (): Promise<ConfigResponse> => {
@@ -307,6 +335,56 @@ export class RestakeHubQueryClient implements RestakeHubReadOnlyInterface {
       }
     });
   };
+  proposalVotes = async ({
+    proposalId
+  }: {
+    proposalId: number;
+  }): Promise<ProposalVotesResponse> => {
+    return this.client.queryContractSmart(this.contractAddress, {
+      proposal_votes: {
+        proposal_id: proposalId
+      }
+    });
+  };
+  stakerVote = async ({
+    proposalId,
+    staker
+  }: {
+    proposalId: number;
+    staker: string;
+  }): Promise<StakerVoteResponse> => {
+    return this.client.queryContractSmart(this.contractAddress, {
+      staker_vote: {
+        proposal_id: proposalId,
+        staker
+      }
+    });
+  };
+  hubHistory = async ({
+    days
+  }: {
+    days?: number;
+  }): Promise<HubHistoryResponse> => {
+    return this.client.queryContractSmart(this.contractAddress, {
+      hub_history: {
+        days
+      }
+    });
+  };
+  serviceHistory = async ({
+    days,
+    serviceId
+  }: {
+    days?: number;
+    serviceId: number;
+  }): Promise<ServiceHistoryResponse> => {
+    return this.client.queryContractSmart(this.contractAddress, {
+      service_history: {
+        days,
+        service_id: serviceId
+      }
+    });
+  };
   ownership = async (): Promise<OwnershipForString> => {
     return this.client.queryContractSmart(this.contractAddress, {
       ownership: {}
@@ -349,6 +427,22 @@ export interface RestakeHubInterface extends RestakeHubReadOnlyInterface {
   }, fee_?: number | StdFee | "auto", memo_?: string, funds_?: Coin[]) => Promise<any>;
   claimUnbonded: (fee_?: number | StdFee | "auto", memo_?: string, funds_?: Coin[]) => Promise<any>;
   claimRewards: (fee_?: number | StdFee | "auto", memo_?: string, funds_?: Coin[]) => Promise<any>;
+  vote: ({
+    option,
+    proposalId,
+    weighted
+  }: {
+    option?: VoteOption;
+    proposalId: number;
+    weighted?: WeightedVote[];
+  }, fee_?: number | StdFee | "auto", memo_?: string, funds_?: Coin[]) => Promise<any>;
+  withdrawShares: ({
+    amount,
+    validator
+  }: {
+    amount: Uint128;
+    validator: string;
+  }, fee_?: number | StdFee | "auto", memo_?: string, funds_?: Coin[]) => Promise<any>;
   registerService: ({
     maxSlash,
     metadataUri,
@@ -447,6 +541,7 @@ export interface RestakeHubInterface extends RestakeHubReadOnlyInterface {
   }, fee_?: number | StdFee | "auto", memo_?: string, funds_?: Coin[]) => Promise<any>;
   processUnbondings: (fee_?: number | StdFee | "auto", memo_?: string, funds_?: Coin[]) => Promise<any>;
   updateConfig: ({
+    maxOpenVotes,
     maxPoolsPerValidator,
     maxRewardAssets,
     maxServicesPerPosition,
@@ -456,6 +551,7 @@ export interface RestakeHubInterface extends RestakeHubReadOnlyInterface {
     unbondingEpoch,
     unbondingPeriod
   }: {
+    maxOpenVotes?: number;
     maxPoolsPerValidator?: number;
     maxRewardAssets?: number;
     maxServicesPerPosition?: number;
@@ -468,6 +564,11 @@ export interface RestakeHubInterface extends RestakeHubReadOnlyInterface {
   pause: (fee_?: number | StdFee | "auto", memo_?: string, funds_?: Coin[]) => Promise<any>;
   unpause: (fee_?: number | StdFee | "auto", memo_?: string, funds_?: Coin[]) => Promise<any>;
   updateOwnership: (ownershipAction: OwnershipAction, fee_?: number | StdFee | "auto", memo_?: string, funds_?: Coin[]) => Promise<any>;
+  proxy: ({
+    actions
+  }: {
+    actions: ProxyAction[];
+  }, fee_?: number | StdFee | "auto", memo_?: string, funds_?: Coin[]) => Promise<any>;
 }
 export class RestakeHubClient extends RestakeHubQueryClient implements RestakeHubInterface {
   client: ISigningCosmWasmClient;
@@ -485,6 +586,8 @@ export class RestakeHubClient extends RestakeHubQueryClient implements RestakeHu
     this.unbond = this.unbond.bind(this);
     this.claimUnbonded = this.claimUnbonded.bind(this);
     this.claimRewards = this.claimRewards.bind(this);
+    this.vote = this.vote.bind(this);
+    this.withdrawShares = this.withdrawShares.bind(this);
     this.registerService = this.registerService.bind(this);
     this.updateService = this.updateService.bind(this);
     this.setServiceStatus = this.setServiceStatus.bind(this);
@@ -500,6 +603,7 @@ export class RestakeHubClient extends RestakeHubQueryClient implements RestakeHu
     this.pause = this.pause.bind(this);
     this.unpause = this.unpause.bind(this);
     this.updateOwnership = this.updateOwnership.bind(this);
+    this.proxy = this.proxy.bind(this);
   }
   deposit = async ({
     validator
@@ -573,6 +677,37 @@ export class RestakeHubClient extends RestakeHubQueryClient implements RestakeHu
   claimRewards = async (fee_: number | StdFee | "auto" = "auto", memo_?: string, funds_?: Coin[]): Promise<any> => {
     return await this.client.execute(this.sender, this.contractAddress, {
       claim_rewards: {}
+    }, fee_, memo_, funds_);
+  };
+  vote = async ({
+    option,
+    proposalId,
+    weighted
+  }: {
+    option?: VoteOption;
+    proposalId: number;
+    weighted?: WeightedVote[];
+  }, fee_: number | StdFee | "auto" = "auto", memo_?: string, funds_?: Coin[]): Promise<any> => {
+    return await this.client.execute(this.sender, this.contractAddress, {
+      vote: {
+        option,
+        proposal_id: proposalId,
+        weighted
+      }
+    }, fee_, memo_, funds_);
+  };
+  withdrawShares = async ({
+    amount,
+    validator
+  }: {
+    amount: Uint128;
+    validator: string;
+  }, fee_: number | StdFee | "auto" = "auto", memo_?: string, funds_?: Coin[]): Promise<any> => {
+    return await this.client.execute(this.sender, this.contractAddress, {
+      withdraw_shares: {
+        amount,
+        validator
+      }
     }, fee_, memo_, funds_);
   };
   registerService = async ({
@@ -760,6 +895,7 @@ export class RestakeHubClient extends RestakeHubQueryClient implements RestakeHu
     }, fee_, memo_, funds_);
   };
   updateConfig = async ({
+    maxOpenVotes,
     maxPoolsPerValidator,
     maxRewardAssets,
     maxServicesPerPosition,
@@ -769,6 +905,7 @@ export class RestakeHubClient extends RestakeHubQueryClient implements RestakeHu
     unbondingEpoch,
     unbondingPeriod
   }: {
+    maxOpenVotes?: number;
     maxPoolsPerValidator?: number;
     maxRewardAssets?: number;
     maxServicesPerPosition?: number;
@@ -780,6 +917,7 @@ export class RestakeHubClient extends RestakeHubQueryClient implements RestakeHu
   }, fee_: number | StdFee | "auto" = "auto", memo_?: string, funds_?: Coin[]): Promise<any> => {
     return await this.client.execute(this.sender, this.contractAddress, {
       update_config: {
+        max_open_votes: maxOpenVotes,
         max_pools_per_validator: maxPoolsPerValidator,
         max_reward_assets: maxRewardAssets,
         max_services_per_position: maxServicesPerPosition,
@@ -804,6 +942,17 @@ export class RestakeHubClient extends RestakeHubQueryClient implements RestakeHu
   updateOwnership = async (ownershipAction: OwnershipAction, fee_: number | StdFee | "auto" = "auto", memo_?: string, funds_?: Coin[]): Promise<any> => {
     return await this.client.execute(this.sender, this.contractAddress, {
       update_ownership: ownershipAction
+    }, fee_, memo_, funds_);
+  };
+  proxy = async ({
+    actions
+  }: {
+    actions: ProxyAction[];
+  }, fee_: number | StdFee | "auto" = "auto", memo_?: string, funds_?: Coin[]): Promise<any> => {
+    return await this.client.execute(this.sender, this.contractAddress, {
+      proxy: {
+        actions
+      }
     }, fee_, memo_, funds_);
   };
 }

@@ -15,6 +15,8 @@ export type SlashDestination = {
   };
 };
 export interface InstantiateMsg {
+  delegator_for?: string | null;
+  max_open_votes?: number | null;
   max_pools_per_validator?: number | null;
   max_reward_assets?: number | null;
   max_services_per_position?: number | null;
@@ -53,30 +55,20 @@ export type ExecuteMsg = {
 } | {
   claim_rewards: {};
 } | {
-  register_service: {
-    max_slash: Decimal;
-    metadata_uri?: string | null;
-    name: string;
-    opt_out_delay: number;
-    resolver?: string | null;
-    reward_denoms?: string[] | null;
-    reward_tokens?: string[] | null;
-    slasher: string;
-    veto_period: number;
+  vote: {
+    option?: VoteOption | null;
+    proposal_id: number;
+    weighted?: WeightedVote[] | null;
   };
 } | {
-  update_service: {
-    add_reward_denoms?: string[] | null;
-    add_reward_tokens?: string[] | null;
-    admin?: string | null;
-    clear_resolver?: boolean | null;
-    max_slash?: Decimal | null;
-    metadata_uri?: string | null;
-    opt_out_delay?: number | null;
-    resolver?: string | null;
-    service_id: number;
-    slasher?: string | null;
+  withdraw_shares: {
+    amount: Uint128;
+    validator: string;
   };
+} | {
+  register_service: RegisterServiceMsg;
+} | {
+  update_service: UpdateServiceMsg;
 } | {
   set_service_status: {
     service_id: number;
@@ -114,23 +106,19 @@ export type ExecuteMsg = {
 } | {
   process_unbondings: {};
 } | {
-  update_config: {
-    max_pools_per_validator?: number | null;
-    max_reward_assets?: number | null;
-    max_services_per_position?: number | null;
-    max_veto_period?: number | null;
-    min_deposit?: Uint128 | null;
-    slash_destination?: SlashDestination | null;
-    unbonding_epoch?: number | null;
-    unbonding_period?: number | null;
-  };
+  update_config: UpdateConfigMsg;
 } | {
   pause: {};
 } | {
   unpause: {};
 } | {
   update_ownership: OwnershipAction;
+} | {
+  proxy: {
+    actions: ProxyAction[];
+  };
 };
+export type VoteOption = "yes" | "no" | "abstain" | "no_with_veto";
 export type Decimal = string;
 export type ServiceStatus = "active" | "paused" | "retired";
 export type Binary = string;
@@ -149,10 +137,81 @@ export type Expiration = {
 };
 export type Timestamp = Uint64;
 export type Uint64 = string;
+export type ProxyAction = {
+  withdraw_rewards: {};
+} | {
+  delegate: {
+    amount: Coin;
+  };
+} | {
+  undelegate: {
+    amount: Coin;
+  };
+} | {
+  send_to_hub: {
+    amount: Coin[];
+  };
+} | {
+  redeem_shares: {
+    amount: Coin;
+  };
+} | {
+  tokenize_shares: {
+    amount: Coin;
+    owner: string;
+  };
+} | {
+  vote: {
+    options: WeightedVote[];
+    proposal_id: number;
+  };
+};
+export interface WeightedVote {
+  option: VoteOption;
+  weight: Decimal;
+}
+export interface RegisterServiceMsg {
+  max_slash: Decimal;
+  metadata_uri?: string | null;
+  name: string;
+  opt_out_delay: number;
+  resolver?: string | null;
+  reward_denoms?: string[] | null;
+  reward_tokens?: string[] | null;
+  slasher: string;
+  veto_period: number;
+}
+export interface UpdateServiceMsg {
+  add_reward_denoms?: string[] | null;
+  add_reward_tokens?: string[] | null;
+  admin?: string | null;
+  clear_resolver?: boolean | null;
+  max_slash?: Decimal | null;
+  metadata_uri?: string | null;
+  opt_out_delay?: number | null;
+  resolver?: string | null;
+  service_id: number;
+  slasher?: string | null;
+}
 export interface Cw20ReceiveMsg {
   amount: Uint128;
   msg: Binary;
   sender: string;
+}
+export interface UpdateConfigMsg {
+  max_open_votes?: number | null;
+  max_pools_per_validator?: number | null;
+  max_reward_assets?: number | null;
+  max_services_per_position?: number | null;
+  max_veto_period?: number | null;
+  min_deposit?: Uint128 | null;
+  slash_destination?: SlashDestination | null;
+  unbonding_epoch?: number | null;
+  unbonding_period?: number | null;
+}
+export interface Coin {
+  amount: Uint128;
+  denom: string;
 }
 export type QueryMsg = {
   config: {};
@@ -221,6 +280,24 @@ export type QueryMsg = {
     validator: string;
   };
 } | {
+  proposal_votes: {
+    proposal_id: number;
+  };
+} | {
+  staker_vote: {
+    proposal_id: number;
+    staker: string;
+  };
+} | {
+  hub_history: {
+    days?: number | null;
+  };
+} | {
+  service_history: {
+    days?: number | null;
+    service_id: number;
+  };
+} | {
   ownership: {};
 };
 export type SlashStatus = "pending" | "vetoed" | "executed";
@@ -228,6 +305,7 @@ export interface MigrateMsg {}
 export type Addr = string;
 export interface ConfigResponse {
   bonded_denom: string;
+  max_open_votes: number;
   max_pools_per_validator: number;
   max_reward_assets: number;
   max_services_per_position: number;
@@ -238,6 +316,15 @@ export interface ConfigResponse {
   slash_destination: SlashDestination;
   unbonding_epoch: number;
   unbonding_period: number;
+}
+export interface HubHistoryResponse {
+  now: HubPoint;
+  points: HubPoint[];
+}
+export interface HubPoint {
+  bonded: Uint128;
+  day: number;
+  restaked: Uint128;
 }
 export interface OwnershipForString {
   owner?: string | null;
@@ -278,6 +365,25 @@ export interface PendingOptOut {
 export interface PositionsResponse {
   positions: PositionResponse[];
 }
+export interface ProposalVotesResponse {
+  by_validator: ValidatorCast[];
+  cast: WeightedVote[];
+  closed: boolean;
+  hub_bonded: Uint128;
+  proposal_id: number;
+  tally: OptionStake[];
+  voters_stake: Uint128;
+}
+export interface ValidatorCast {
+  delegation: Uint128;
+  validator: string;
+  voters_stake: Uint128;
+  weights: WeightedVote[];
+}
+export interface OptionStake {
+  option: VoteOption;
+  stake: Uint128;
+}
 export interface ServiceResponse {
   admin: Addr;
   id: number;
@@ -295,6 +401,22 @@ export interface ServiceResponse {
   total_slashed: Uint128;
   total_stake: Uint128;
   veto_period: number;
+}
+export type Decimal256 = string;
+export interface ServiceHistoryResponse {
+  now: ServicePoint;
+  points: ServicePoint[];
+  service_id: number;
+}
+export interface ServicePoint {
+  day: number;
+  reward_indexes: RewardIndexPoint[];
+  stake: Uint128;
+}
+export interface RewardIndexPoint {
+  cw20?: Addr | null;
+  denom?: string | null;
+  index: Decimal256;
 }
 export interface ServiceStakeResponse {
   service_id: number;
@@ -339,6 +461,13 @@ export interface ServiceRestake {
   amount: Uint128;
   service_id: number;
 }
+export interface StakerVoteResponse {
+  option?: VoteOption | null;
+  proposal_id: number;
+  stake: Uint128;
+  staker: Addr;
+  weighted?: WeightedVote[] | null;
+}
 export interface StatsResponse {
   chain_slashed: Uint128;
   dust: RewardAmount[];
@@ -373,10 +502,12 @@ export interface ValidatorResponse {
   batches_in_flight: number;
   bonded: Uint128;
   books: Uint128;
+  delegator?: Addr | null;
   dust: Uint128;
   last_undelegation?: Timestamp | null;
   pools: number;
   queued: Uint128;
+  remembered_chain_slashes: number;
   unbonding_in_flight: Uint128;
   validator: string;
 }

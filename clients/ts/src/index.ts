@@ -2,5 +2,6 @@
 // from ../../schema by `npm run codegen`; never edit them by hand.
 export * from "./RestakeHub.types";
 export * from "./RestakeHub.client";
+export * from "./RestakeHub.message-composer";
 export * from "./baseClient";
 export * from "./cosmjs";

@@ -1,20 +1,27 @@
 // The hub at a glance: totals, services and their restaked stake, recent slash requests.
 
-import type { ServiceResponse, StatsResponse } from "../../../clients/ts/src/RestakeHub.types";
+import type { HubHistoryResponse, ServiceHistoryResponse, ServiceResponse, StatsResponse } from "../../../clients/ts/src/RestakeHub.types";
 import { barChart } from "../charts";
 import type { Ctx } from "../context";
 import { allServices, allSlashRequests } from "../data";
 import { formatDuration, formatPct } from "../format";
+import { HISTORY_DAYS, hubSeries, mountRanges, rangedCharts, serviceSeries } from "../history";
 import { html } from "../html";
 import { bonded, card, empty, type Page, section, serviceLink, slashTable, stakerLink, statusBadge } from "../ui";
 
 export async function overviewPage(ctx: Ctx): Promise<Page> {
-  const [stats, services, slashes] = await Promise.all([
+  const [stats, services, slashes, hub] = await Promise.all([
     ctx.lcd.smart<StatsResponse>({ stats: {} }),
     allServices(ctx.lcd),
     allSlashRequests(ctx.lcd),
+    ctx.lcd.smart<HubHistoryResponse>({ hub_history: { days: HISTORY_DAYS } }),
   ]);
-  await ctx.assets.load(services.flatMap((s) => s.reward_tokens));
+  // The largest services get a line each (a chart of dozens of lines reads as none).
+  const charted = [...services].sort((a, b) => (BigInt(b.total_stake) > BigInt(a.total_stake) ? 1 : -1)).slice(0, 8);
+  const serviceHistories = await Promise.all(
+    charted.map((s) => ctx.lcd.smart<ServiceHistoryResponse>({ service_history: { service_id: s.id, days: HISTORY_DAYS } })),
+  );
+  await ctx.assets.load(services.flatMap((s) => s.reward_tokens), services.flatMap((s) => s.reward_denoms));
   const byId = new Map<number, ServiceResponse>(services.map((s) => [s.id, s]));
   const recent = slashes.slice(-10).reverse();
 
@@ -36,6 +43,16 @@ export async function overviewPage(ctx: Ctx): Promise<Page> {
     })),
     "The same stake may secure several services, so these add up to more than the bonded total.",
     "chart-restaked",
+  );
+
+  const hs = hubSeries(hub);
+  const fmt = (v: bigint) => bonded(ctx, v);
+  const overTime = section(
+    "Restaked value over time",
+    html`${rangedCharts(ctx, [hs.bonded, hs.restaked], fmt, "Total bonded and restaked", "chart-hub-history")}
+    ${charted.length > 0 ? rangedCharts(ctx, charted.map((s, i) => serviceSeries(s.name, serviceHistories[i])), fmt, "Restaked stake per service", "chart-services-history") : ""}
+    <p class="hint">From the hub's own daily history: one point per UTC day on which a total changed, kept for ${HISTORY_DAYS} days.</p>`,
+    "history-panel",
   );
 
   const table =
@@ -81,9 +98,11 @@ export async function overviewPage(ctx: Ctx): Promise<Page> {
       <h1>Hub overview</h1>
       ${ctx.config.paused ? html`<div class="banner warn" data-testid="paused">The hub is paused: deposits and opt-ins are stopped; exits still work.</div>` : ""}
       ${cards}
+      ${overTime}
       ${services.length > 0 ? section("Restaked stake per service", chart, "chart-panel") : ""}
       ${section("Services", table, "services-panel")}
       ${section(`Recent slash requests`, slashPanel, "slashes-panel", slashes.length > 10 ? html` <small>(last 10 of ${slashes.length})</small>` : "")}
       ${stakers}`,
+    mount: mountRanges,
   };
 }

@@ -1,34 +1,46 @@
-// One staker: positions and their services, exposure, pending rewards, opt-outs, unbondings,
-// and the command of each action.
+// One staker: positions and their services, exposure and what could be lost, pending
+// rewards, opt-outs, unbondings, open proposals with the staker's vote, and every action:
+// signed by a browser wallet, or as a command to copy.
 
 import type {
   PendingRewardsResponse,
   ServiceResponse,
   StakerOverviewResponse,
 } from "../../../clients/ts/src/RestakeHub.types";
+import { actionsPanel, clearResult, mountActions, type ActData } from "../act";
 import { commandBlock, parseIds, stakerCommands, type StakerActionInput } from "../actions";
 import { barChart, gauge } from "../charts";
 import type { Ctx } from "../context";
-import { allPositions, allServices, allUnbondings } from "../data";
-import { formatAmount, formatPct, maxSlashOf, nativeMeta, ratioPct } from "../format";
+import { allPositions, allServices, allUnbondings, bondedValidators } from "../data";
+import { formatPct, maxSlashOf, ratioPct } from "../format";
+import { governancePanel, openProposals } from "../gov";
 import { html } from "../html";
+import { serviceRisks, validatorRisks } from "../risk";
 import { bonded, card, empty, type Page, section, serviceLink, statusBadge, when, who } from "../ui";
+import { connected as walletConnected } from "../wallet";
 
 interface Balances {
   balances: { denom: string; amount: string }[];
 }
 
-export async function stakerPage(ctx: Ctx, staker: string): Promise<Page> {
+/** The chain-slash fraction the "what could I lose" panel shows (Cosmos Hub double-sign: 5 %). */
+const CHAIN_SLASH = "0.05";
+
+export async function stakerPage(ctx: Ctx, staker: string, opts: { fresh: boolean; rerender: () => void }): Promise<Page> {
+  if (opts.fresh) clearResult();
   // The overview first: a wrong address is then reported once, by the same query.
   const overview = await ctx.lcd.smart<StakerOverviewResponse>({ staker_overview: { staker } });
-  const [positions, rewards, unbondings, services, wallet] = await Promise.all([
+  const [positions, rewards, unbondings, services, wallet, validators] = await Promise.all([
     allPositions(ctx.lcd, staker),
     ctx.lcd.smart<PendingRewardsResponse>({ pending_rewards: { staker } }),
     allUnbondings(ctx.lcd, staker),
     allServices(ctx.lcd),
     ctx.lcd.get<Balances>(`/cosmos/bank/v1beta1/balances/${encodeURIComponent(staker)}`).catch(() => null),
+    bondedValidators(ctx.lcd),
   ]);
-  await ctx.assets.loadFrom(rewards.rewards);
+  for (const [v, moniker] of validators) if (moniker && !ctx.names.has(v)) ctx.names.set(v, moniker);
+  const proposals = await openProposals(ctx, staker);
+  await ctx.assets.loadFrom(rewards.rewards, wallet?.balances ?? [], services.flatMap((s) => s.reward_denoms.map((denom) => ({ denom }))));
   const byId = new Map<number, ServiceResponse>(services.map((s) => [s.id, s]));
   const name = ctx.names.get(staker);
   const atRisk = BigInt(overview.bonded) + BigInt(overview.unbonding);
@@ -126,16 +138,17 @@ export async function stakerPage(ctx: Ctx, staker: string): Promise<Page> {
           wallet.balances.length === 0
             ? empty("No tokens in the wallet.", "empty-wallet")
             : html`<table class="table narrow" data-testid="wallet-table"><thead><tr><th>Asset</th><th class="num">Balance</th></tr></thead>
-            <tbody>${wallet.balances.map((b) => html`<tr data-asset="${b.denom}"><td>${nativeMeta(b.denom).symbol}</td><td class="num" data-raw="${b.amount}">${formatAmount(b.amount, nativeMeta(b.denom))}</td></tr>`)}</tbody></table>`,
+            <tbody>${wallet.balances.map((b) => html`<tr data-asset="${b.denom}"><td title="${ctx.assets.meta(b).source ?? ""}">${ctx.assets.meta(b).symbol}</td><td class="num" data-col="amount" data-raw="${b.amount}">${ctx.assets.fmt(b)}</td></tr>`)}</tbody></table>`,
           "wallet-panel",
         );
 
-  // Actions: defaults from the first position (or the first validator the simulator knows).
-  const validators = [...new Set([...positions.map((p) => p.validator), ...(ctx.sim?.validators.map((v) => v.address) ?? [])])];
+  // Commands for people without a browser wallet: defaults from the first position.
+  const cliValidators = [...new Set([...positions.map((p) => p.validator), ...validators.map(([v]) => v), ...(ctx.sim?.validators.map((v) => v.address) ?? [])])];
   const defaults = (validator: string): StakerActionInput => {
     const p = positions.find((x) => x.validator === validator);
     const inPos = p?.service_ids ?? [];
     return {
+      cli: ctx.chain.cli,
       contract: ctx.lcd.contract,
       staker,
       denom: ctx.config.bonded_denom,
@@ -144,25 +157,59 @@ export async function stakerPage(ctx: Ctx, staker: string): Promise<Page> {
       unbondAmount: p?.amount ?? "0",
       optIn: services.filter((s) => s.status === "active" && !inPos.includes(s.id)).map((s) => s.id),
       optOut: inPos,
+      proposal: proposals?.[0]?.id ?? null,
     };
   };
-  const first = defaults(validators[0] ?? "");
-  const actions = section(
-    "Act from your wallet",
-    html`<p class="hint">The exact message for <code>wasmd tx wasm execute</code>; sign it with your own key. Nothing is sent from this page.</p>
+  const first = defaults(cliValidators[0] ?? "");
+  const commands = html`<details class="cli" data-testid="cli-commands" ${walletConnected() ? "" : html`open`}>
+    <summary>Commands for your own CLI (<code>${ctx.chain.cli} tx wasm execute</code>)</summary>
     <form class="action-form" data-testid="action-form" onsubmit="return false">
-      <label>Validator <input name="validator" list="validator-list" value="${first.validator}" placeholder="cosmosvaloper1…" size="40"/></label>
-      <datalist id="validator-list">${validators.map((v) => html`<option value="${v}">${ctx.names.get(v) ?? ""}</option>`)}</datalist>
+      <label>Validator <input name="validator" list="validator-list" value="${first.validator}" placeholder="${ctx.chain.prefix}valoper1…" size="40"/></label>
+      <datalist id="validator-list">${cliValidators.map((v) => html`<option value="${v}">${ctx.names.get(v) ?? ""}</option>`)}</datalist>
       <label>Deposit amount <input name="amount" value="${first.amount}" inputmode="numeric" size="12"/> <small>${ctx.config.bonded_denom}</small></label>
       <label>Unbond amount <input name="unbondAmount" value="${first.unbondAmount}" inputmode="numeric" size="12"/></label>
       <label>Opt in to <input name="optIn" value="${first.optIn.join(", ")}" size="8"/></label>
       <label>Opt out of <input name="optOut" value="${first.optOut.join(", ")}" size="8"/></label>
     </form>
-    <div class="cmds" data-testid="commands">${stakerCommands(first).map(commandBlock)}</div>`,
+    <div class="cmds" data-testid="commands">${stakerCommands(first).map(commandBlock)}</div>
+  </details>`;
+
+  const data: ActData = { staker, positions, services, balances: wallet?.balances ?? [], validators };
+  const actions = section(
+    "Act",
+    html`<div data-testid="act">${actionsPanel(ctx, data)}</div>${commands}`,
     "actions-panel",
   );
 
+  // What could I lose: every service at its maximum, every validator slashed by the chain.
+  const sRisks = serviceRisks(positions, unbondings, byId);
+  const vRisks = validatorRisks(positions, unbondings, CHAIN_SLASH);
+  const risk = section(
+    "What could I lose",
+    sRisks.length === 0 && vRisks.length === 0
+      ? empty("Nothing: this address has no stake in the hub.", "empty-risk")
+      : html`<p class="hint">From the hub's answers above; each slash is rounded down per exposure group, so a real one can differ by a base unit or two.</p>
+      <table class="table" data-testid="risk-table">
+        <thead><tr><th>If…</th><th class="num">Stake exposed</th><th class="num">You lose</th></tr></thead>
+        <tbody>
+        ${sRisks.map(
+          (r) => html`<tr data-risk-service="${r.service_id}"><td>${serviceLink(byId, r.service_id)} slashes its maximum (${formatPct(r.max_slash)}) on every validator</td>
+            <td class="num" data-col="exposed" data-raw="${r.exposed}">${bonded(ctx, r.exposed)}</td>
+            <td class="num" data-col="loss" data-raw="${r.loss}">${bonded(ctx, r.loss)}</td></tr>`,
+        )}
+        ${vRisks.map(
+          (r) => html`<tr data-risk-validator="${r.validator}"><td>the chain slashes ${who(ctx, r.validator)} by ${formatPct(CHAIN_SLASH)} (double signing)${r.unbonding > 0n ? html` <small>(unbonding counted: an upper bound)</small>` : ""}</td>
+            <td class="num" data-col="exposed" data-raw="${r.bonded + r.unbonding}">${bonded(ctx, r.bonded + r.unbonding)}</td>
+            <td class="num" data-col="loss" data-raw="${r.loss}">${bonded(ctx, r.loss)}</td></tr>`,
+        )}
+        </tbody></table>`,
+    "risk-panel",
+  );
+
+  const gov = governancePanel(ctx, proposals, staker);
+
   const mount = (root: HTMLElement) => {
+    mountActions(root, ctx, data, opts.rerender);
     const form = root.querySelector<HTMLFormElement>("[data-testid=action-form]");
     const cmds = root.querySelector<HTMLElement>("[data-testid=commands]");
     if (!form || !cmds) return;
@@ -205,7 +252,9 @@ export async function stakerPage(ctx: Ctx, staker: string): Promise<Page> {
       </div>
       ${section("Pending opt-outs", optOutTable, "opt-outs-panel")}
       ${section("Unbondings", unbondingTable, "unbondings-panel")}
-      ${actions}`,
+      ${risk}
+      ${actions}
+      ${gov}`,
     mount,
   };
 }
