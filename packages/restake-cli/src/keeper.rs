@@ -13,9 +13,9 @@
 //!    rewards reach `--min-rewards` (validators synced or sent this pass are harvested by
 //!    those messages already).
 //!
-//! Every decision is one log line (sent or skipped, and why). Transactions are simulated
-//! first, so a crank the chain would refuse costs no fee. A failed pass is retried after an
-//! exponential back-off (`--retry-after`, doubled each time, capped by `--max-backoff`).
+//! Every decision is one log line (sent, skipped or failed, and why). Transactions are
+//! simulated first, so a crank the chain would refuse costs no fee. A crank that fails does not
+//! stop the others in its pass; a pass with a failure is retried after an exponential back-off (`--retry-after`, doubled each time, capped by `--max-backoff`).
 
 use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -505,6 +505,8 @@ fn log(line: &str) {
 }
 
 /// One pass: read, decide, send. Returns the cranks sent (or that would be, with `dry_run`).
+/// A crank that fails does not stop the others; the pass then fails as a whole (so the
+/// caller backs off), naming every failure.
 pub async fn pass(
     keeper: &mut Keeper,
     harvest: HarvestPolicy,
@@ -512,6 +514,7 @@ pub async fn pass(
 ) -> Result<Vec<Crank>> {
     let facts = keeper.facts().await?;
     let mut sent = vec![];
+    let mut failed = vec![];
     for d in decide(&facts, harvest) {
         match d.crank {
             None => log(&format!("skip {}", d.why)),
@@ -519,12 +522,25 @@ pub async fn pass(
                 log(&format!("would send {}: {}", crank.msg(), d.why));
                 sent.push(crank);
             }
-            Some(crank) => {
-                let result = keeper.send(&crank).await?;
-                log(&format!("sent {}: {} ({result})", crank.msg(), d.why));
-                sent.push(crank);
-            }
+            Some(crank) => match keeper.send(&crank).await {
+                Ok(result) => {
+                    log(&format!("sent {}: {} ({result})", crank.msg(), d.why));
+                    sent.push(crank);
+                }
+                Err(e) => {
+                    log(&format!("failed {}: {} ({e:#})", crank.msg(), d.why));
+                    failed.push(format!("{e:#}"));
+                }
+            },
         }
+    }
+    if !failed.is_empty() {
+        bail!(
+            "{} of {} failed: {}",
+            crate::units::count(failed.len() as u128, "crank"),
+            failed.len() + sent.len(),
+            failed.join("; ")
+        );
     }
     Ok(sent)
 }
