@@ -183,6 +183,22 @@ impl Client {
         })
     }
 
+    /// The chain id the node reports (`node_info.network`), so a client can be built
+    /// from an RPC URL alone.
+    pub async fn node_chain_id(rpc_url: &str) -> Result<String> {
+        let url = rpc_url.parse().map_err(|e| Error::invalid("RPC URL", e))?;
+        let rpc = HttpClient::builder(url)
+            .compat_mode(CompatMode::V0_37)
+            .timeout(Duration::from_secs(20))
+            .build()
+            .map_err(|e| Error::rpc("connect", e.detail()))?;
+        let status = rpc
+            .status()
+            .await
+            .map_err(|e| Error::rpc("status", e.detail()))?;
+        Ok(status.node_info.network.to_string())
+    }
+
     pub async fn height(&self) -> Result<u64> {
         Ok(self.latest_block().await?.height)
     }

@@ -1,6 +1,6 @@
 //! `restake`: a scenario simulator for restake-hub on an embedded chain (the
 //! `restake-multitest` Suite), a message builder derived from the contract's JSON schema,
-//! and the schema writer.
+//! the schema writer, and the keeper that sends the hub's cranks on a real chain.
 //!
 //! ```text
 //! restake simulate scenarios/quickstart.yaml      # dashboard whenever the state changed
@@ -10,12 +10,14 @@
 //! restake schema --out schema
 //! restake schema --markdown docs/interface.md
 //! restake serve scenarios/reward-split.yaml        # LCD endpoint + staker dashboard
+//! restake keeper --rpc http://127.0.0.1:26657 --key-env KEEPER_MNEMONIC --hub cosmos1...
 //! ```
 
 pub mod cli;
 pub mod dashboard;
 mod expect;
 pub mod interface;
+pub mod keeper;
 pub mod msg;
 pub mod scenario;
 pub mod schema;

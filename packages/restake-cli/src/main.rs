@@ -2,12 +2,13 @@ use std::process::ExitCode;
 
 use clap::{Args, Command, FromArgMatches};
 use restake_cli::cli::{self, SchemaArgs, SimulateArgs, EXIT_INVALID};
+use restake_cli::keeper::KeeperArgs;
 use restake_cli::serve::{serve, ServeArgs};
 
 fn command() -> Command {
     Command::new("restake")
         .version(env!("CARGO_PKG_VERSION"))
-        .about("restake-hub tools: scenario simulator, message builder, schema writer")
+        .about("restake-hub tools: scenario simulator, message builder, schema writer, keeper")
         .subcommand_required(true)
         .arg_required_else_help(true)
         .subcommand(SimulateArgs::augment_args(
@@ -37,6 +38,30 @@ fn command() -> Command {
                      is served as it was at that step. Ctrl-C stops it.",
                 ),
         ))
+        .subcommand(KeeperArgs::augment_args(
+            Command::new("keeper")
+                .about("Sign and send the hub's cranks on a chain, only when they have work")
+                .long_about(
+                    "Every --interval, read the hub's and the chain's state and send: \
+                     sync_validator for a validator whose delegation is below the hub's books, \
+                     process_unbondings when a queued batch may be sent, a batch matured on the \
+                     chain or slashed tokens wait to be routed, and (every --harvest-every) harvest \
+                     for the validators with at least --min-rewards to withdraw. One log line per \
+                     decision; errors back off exponentially up to --max-backoff. The key's \
+                     mnemonic is read from the environment variable named by --key-env.",
+                ),
+        ))
+}
+
+fn stop_flag() -> std::sync::Arc<std::sync::atomic::AtomicBool> {
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let flag = stop.clone();
+    if let Err(e) =
+        ctrlc::set_handler(move || flag.store(true, std::sync::atomic::Ordering::SeqCst))
+    {
+        eprintln!("warning: cannot handle Ctrl-C: {e}");
+    }
+    stop
 }
 
 fn main() -> ExitCode {
@@ -72,14 +97,22 @@ fn main() -> ExitCode {
         }
         Some(("serve", sm)) => match ServeArgs::from_arg_matches(sm) {
             Ok(a) => {
-                let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-                let flag = stop.clone();
-                if let Err(e) = ctrlc::set_handler(move || {
-                    flag.store(true, std::sync::atomic::Ordering::SeqCst)
-                }) {
-                    eprintln!("warning: cannot handle Ctrl-C: {e}");
-                }
+                let stop = stop_flag();
                 ExitCode::from(serve(&a, &mut out, &mut err, &stop, &mut |_| {}))
+            }
+            Err(e) => e.exit(),
+        },
+        Some(("keeper", km)) => match KeeperArgs::from_arg_matches(km) {
+            Ok(a) => {
+                drop(out);
+                let stop = stop_flag();
+                match restake_cli::keeper::run(&a, &stop) {
+                    Ok(()) => ExitCode::SUCCESS,
+                    Err(e) => {
+                        eprintln!("error: {e:#}");
+                        ExitCode::FAILURE
+                    }
+                }
             }
             Err(e) => e.exit(),
         },

@@ -1,4 +1,4 @@
-//! The invariants of DESIGN.md, checked against the chain's own bank and staking state.
+//! The invariants of docs/design.md, checked against the chain's own bank and staking state.
 
 use std::collections::BTreeMap;
 

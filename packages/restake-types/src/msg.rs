@@ -1,4 +1,4 @@
-//! The public JSON interface of restake-hub (see INTERFACE.md in the repository).
+//! The public JSON interface of restake-hub (see docs/interface.md in the repository).
 //!
 //! Every message refuses unknown fields, so a typo in an optional field never passes
 //! silently on a chain CLI.

@@ -19,7 +19,7 @@ fn coin(amount: u128, denom: &str) -> Coin {
     Coin::new(amount, denom)
 }
 
-// Responses are read by the field names of INTERFACE.md, as a CLI user reads them, so a
+// Responses are read by the field names of docs/interface.md, as a CLI user reads them, so a
 // field added to a response never breaks this test against an older artifact.
 
 /// A `Uint128` (string) or integer field.

@@ -1,4 +1,4 @@
-//! A reference model of restake-hub in plain Rust, written from INTERFACE.md, DESIGN.md and
+//! A reference model of restake-hub in plain Rust, written from docs/interface.md, docs/design.md and
 //! the README's "Readings we chose", not from the contract's accounting.
 //!
 //! Where the contract groups stake into pools with shares and reward indexes, the model keeps
@@ -865,7 +865,7 @@ impl Model {
 
     /// Settles every due batch: its entries become claimable with what the chain returned.
     ///
-    /// Each batch keeps exactly what the chain returned for it (DESIGN.md: a short batch
+    /// Each batch keeps exactly what the chain returned for it (docs/design.md: a short batch
     /// spreads its own shortfall over its entries), even when several return together: the
     /// hub attributes a short return to the batches a detected chain slash may have hit
     /// while they were in flight (see `regression_a_batch_returned_before_a_chain_slash_*`).
@@ -883,7 +883,7 @@ impl Model {
                 BStatus::Sent { completion } => completion,
                 _ => continue,
             };
-            // Each batch keeps what the chain returned for it (DESIGN: "a matured batch that
+            // Each batch keeps what the chain returned for it (docs/design.md: "a matured batch that
             // returns less than expected spreads the shortfall over its entries").
             let mult = if shortfall.is_zero() {
                 Hp::one()

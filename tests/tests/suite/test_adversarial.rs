@@ -4,7 +4,7 @@
 //! every address field, validators outside the chain or slashed by it, and a migration of a
 //! hub full of state. Each test asserts outcomes (error texts, balances, query results).
 //!
-//! Tests marked `#[ignore = "contract bug: ..."]` assert the behaviour DESIGN.md asks for
+//! Tests marked `#[ignore = "contract bug: ..."]` assert the behaviour docs/design.md asks for
 //! and fail today; run them with `cargo test -p restake-tests test_adversarial -- --ignored`.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -358,7 +358,7 @@ fn a_reverting_reward_token_never_blocks_exits() {
     s.assert_invariants();
 }
 
-/// DESIGN.md: claims always work, and junk a stranger adds never makes others' messages
+/// docs/design.md: claims always work, and junk a stranger adds never makes others' messages
 /// fail. Anyone can register a service listing a token that later refuses transfers; every
 /// staker who earned a unit of it can then claim none of their rewards, in any asset.
 #[test]

@@ -1,5 +1,5 @@
 //! Random sequences of operations (deposits, opt-ins/outs, unbonds, payments, slashes,
-//! vetoes, chain slashes, time jumps, claims) with DESIGN.md's invariants checked after
+//! vetoes, chain slashes, time jumps, claims) with docs/design.md's invariants checked after
 //! every step.
 
 use cosmwasm_std::{coin, Decimal};

@@ -1,5 +1,5 @@
-//! The public interface as users type it: every message of INTERFACE.md sent as raw JSON,
-//! every query answered with the fields INTERFACE.md promises.
+//! The public interface as users type it: every message of docs/interface.md sent as raw JSON,
+//! every query answered with the fields docs/interface.md promises.
 
 use cosmwasm_std::{coin, coins, to_json_binary, Binary, Decimal, WasmMsg};
 use cw_multi_test::Executor;

@@ -1,4 +1,4 @@
-//! Model-based stateful testing: random sequences of every message of INTERFACE.md, from
+//! Model-based stateful testing: random sequences of every message of docs/interface.md, from
 //! stakers, services, the owner and strangers, with malformed amounts, unknown ids, time
 //! jumps and chain slashes, run against the contract on cw-multi-test and against the
 //! reference model (`model.rs`). After every step:
@@ -2524,7 +2524,7 @@ fn regression_process_unbondings_harvests_twice() {
     s.assert_invariants();
 }
 
-/// DESIGN.md: "matured unbonding batches that return less than expected spread their
+/// docs/design.md: "matured unbonding batches that return less than expected spread their
 /// shortfall over the entries in that batch". Alice's batch was paid out in full by the
 /// chain before the validator was slashed; bob's was in flight and lost 10%. Nobody
 /// settled alice's batch before bob's returned, so both settle together; the hub used to

@@ -1,4 +1,4 @@
-//! DESIGN.md rule 6 and SECURITY.md's access-control rows: bad input and strangers are
+//! docs/design.md rule 6 and SECURITY.md's access-control rows: bad input and strangers are
 //! refused with an error that names the problem, and nothing changes (the hub's storage
 //! and bank balance are byte-for-byte the same).
 

@@ -1,4 +1,4 @@
-//! DESIGN.md rule 3: a staker's reward = its stake × the service's payments per unit of
+//! docs/design.md rule 3: a staker's reward = its stake × the service's payments per unit of
 //! stake while it was opted in, to within 1 unit per payment.
 
 use cosmwasm_std::{coin, Decimal};

@@ -1,0 +1,248 @@
+//! `restake keeper` on gaiad v25.1.1: each pass sends exactly the cranks that have work —
+//! nothing on an idle hub, `harvest` once rewards accrue, `process_unbondings` when a queued
+//! batch's epoch has passed and again when a batch matures on the chain, `sync_validator`
+//! after the chain slashes a validator the hub delegates to — and nothing on the pass after.
+
+use std::path::Path;
+use std::time::Duration;
+
+use restake_cli::keeper::{pass, Crank, HarvestPolicy, Keeper, KeeperArgs};
+use restake_gaia::*;
+use serde_json::{json, Value};
+
+const ATOM: u128 = 1_000_000;
+
+async fn exec(net: &Net, hub: &str, key: &Key, msg: Value, funds: &[Coin]) -> TxOutcome {
+    net.client
+        .execute(key, hub, &msg.to_string(), funds, Gas::Simulate)
+        .await
+        .unwrap_or_else(|e| panic!("{msg}: {e}"))
+}
+
+async fn query(net: &Net, hub: &str, msg: Value) -> Value {
+    net.client
+        .query_smart(hub, &msg.to_string())
+        .await
+        .unwrap_or_else(|e| panic!("{msg}: {e}"))
+}
+
+fn policy(due: bool) -> HarvestPolicy {
+    HarvestPolicy {
+        due,
+        min_rewards: 1,
+        batch: 25,
+    }
+}
+
+fn names(cranks: &[Crank]) -> Vec<&'static str> {
+    cranks.iter().map(Crank::name).collect()
+}
+
+#[tokio::test]
+#[ignore = "needs the gaiad node: scripts/gaia-e2e.sh runs it"]
+async fn keeper_sends_each_crank_only_when_it_has_work() {
+    let net = Net::connect().await;
+    let c = &net.client;
+    let v = net.validator.clone();
+    let [owner, alice]: [Key; 2] = net
+        .fund_new_accounts(2, 1_000 * ATOM)
+        .await
+        .try_into()
+        .expect("2 keys");
+    let (keeper_key, mnemonic) = Key::random(&net.prefix).expect("key");
+    c.bank_send(&net.faucet, &keeper_key.address(), &[net.coin(100 * ATOM)])
+        .await
+        .expect("fund keeper");
+
+    // a fresh hub; an epoch of 12 s so a queued batch waits a little
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../artifacts/restake_hub.wasm");
+    let wasm = std::fs::read(&path)
+        .unwrap_or_else(|e| panic!("{}: {e}. Build it: scripts/build-wasm.sh", path.display()));
+    let (code_id, _) = c
+        .store_code(&owner, &wasm, Gas::Simulate)
+        .await
+        .expect("store");
+    let epoch = 12u64.max(net.unbonding_seconds.div_ceil(7));
+    let init = json!({"unbonding_period": net.unbonding_seconds, "unbonding_epoch": epoch,
+                      "min_deposit": "1000", "slash_destination": {"community_pool": {}}});
+    let (hub, _) = c
+        .instantiate(
+            &owner,
+            code_id,
+            &init.to_string(),
+            "restake-hub",
+            None,
+            &[],
+            Gas::Simulate,
+        )
+        .await
+        .expect("instantiate");
+
+    let args = KeeperArgs::parse_from([
+        "--rpc",
+        &net.env["GAIA_RPC"],
+        "--key-env",
+        "RESTAKE_KEEPER_TEST_UNUSED",
+        "--hub",
+        &hub,
+        "--gas-price",
+        &net.env["GAIA_GAS_PRICE"],
+    ])
+    .expect("args");
+    let mut keeper = Keeper::with_mnemonic(&args, &mnemonic)
+        .await
+        .expect("keeper connects");
+    assert_eq!(keeper.denom, net.denom);
+
+    // an idle hub: nothing to send, harvest due or not
+    let sent = pass(&mut keeper, policy(true), false).await.expect("pass");
+    assert_eq!(names(&sent), Vec::<&str>::new());
+
+    // a deposit; rewards accrue every block, so a due harvest is sent, and only once
+    exec(
+        &net,
+        &hub,
+        &alice,
+        json!({"deposit": {"validator": v}}),
+        &[net.coin(10 * ATOM)],
+    )
+    .await;
+    c.wait_blocks(2).await.expect("blocks");
+    let sent = pass(&mut keeper, policy(true), false).await.expect("pass");
+    assert_eq!(sent, vec![Crank::Harvest(vec![v.clone()])]);
+    let sent = pass(&mut keeper, policy(false), false).await.expect("pass");
+    assert_eq!(names(&sent), Vec::<&str>::new(), "harvest not due");
+
+    // the validator's first unbond goes out at once; the second waits in the queued batch
+    exec(
+        &net,
+        &hub,
+        &alice,
+        json!({"unbond": {"validator": v, "amount": (2 * ATOM).to_string()}}),
+        &[],
+    )
+    .await;
+    exec(
+        &net,
+        &hub,
+        &alice,
+        json!({"unbond": {"validator": v, "amount": ATOM.to_string()}}),
+        &[],
+    )
+    .await;
+    let books = query(&net, &hub, json!({"validator": {"validator": v}})).await;
+    assert_eq!(num(&books["queued"]), ATOM, "{books}");
+    assert_eq!(books["batches_in_flight"], 1, "{books}");
+    let sent = pass(&mut keeper, policy(false), false).await.expect("pass");
+    assert_eq!(names(&sent), Vec::<&str>::new(), "the epoch has not passed");
+
+    // once the epoch has passed, the keeper sends the queued batch
+    let last = books["last_undelegation"]
+        .as_str()
+        .expect("last undelegation")
+        .parse::<u128>()
+        .expect("nanos");
+    let ready = (last / 1_000_000_000) as i64 + epoch as i64 + 1;
+    c.wait_for_time(ready, Duration::from_secs(epoch + 30))
+        .await
+        .expect("epoch");
+    let sent = pass(&mut keeper, policy(false), false).await.expect("pass");
+    assert_eq!(sent, vec![Crank::ProcessUnbondings]);
+    let books = query(&net, &hub, json!({"validator": {"validator": v}})).await;
+    assert_eq!(num(&books["queued"]), 0, "{books}");
+    assert_eq!(books["batches_in_flight"], 2, "{books}");
+    let sent = pass(&mut keeper, policy(false), false).await.expect("pass");
+    assert_eq!(
+        names(&sent),
+        Vec::<&str>::new(),
+        "nothing due right after a send"
+    );
+
+    // each batch matures on the chain in turn: the keeper settles it
+    let delegator = books["delegator"].as_str().expect("delegator").to_string();
+    for in_flight_after in [1u64, 0] {
+        poll(
+            "a batch to mature",
+            Duration::from_secs(net.unbonding_seconds + 60),
+            || async {
+                let entries = c.unbonding_entries(&delegator, &v).await.expect("entries");
+                (entries.len() as u64 <= in_flight_after).then_some(())
+            },
+        )
+        .await;
+        c.wait_blocks(1).await.expect("block");
+        let mut settled = false;
+        for _ in 0..3 {
+            // a batch that came back short waits one more block; the keeper sends again
+            let sent = pass(&mut keeper, policy(false), false).await.expect("pass");
+            assert_eq!(sent, vec![Crank::ProcessUnbondings]);
+            let books = query(&net, &hub, json!({"validator": {"validator": v}})).await;
+            if books["batches_in_flight"].as_u64() == Some(in_flight_after) {
+                settled = true;
+                break;
+            }
+            c.wait_blocks(1).await.expect("block");
+        }
+        assert!(settled, "the matured batch was settled");
+        let sent = pass(&mut keeper, policy(false), false).await.expect("pass");
+        assert_eq!(
+            names(&sent),
+            Vec::<&str>::new(),
+            "settled: nothing left to do"
+        );
+    }
+    let unb = query(
+        &net,
+        &hub,
+        json!({"unbondings": {"staker": alice.address()}}),
+    )
+    .await;
+    assert!(
+        unb["unbondings"]
+            .as_array()
+            .expect("unbondings")
+            .iter()
+            .any(|u| u["status"] == "claimable"),
+        "{unb}"
+    );
+
+    // a chain slash: a validator that never signs is slashed for downtime; the keeper syncs it
+    let (_, silent, _, created) = net.add_silent_validator(10 * ATOM).await;
+    exec(
+        &net,
+        &hub,
+        &alice,
+        json!({"deposit": {"validator": silent}}),
+        &[net.coin(5 * ATOM)],
+    )
+    .await;
+    c.wait_for_height(
+        net.downtime_slash_height(created) + 1,
+        Duration::from_secs(120),
+    )
+    .await
+    .expect("slash height");
+    let silent_proxy = query(&net, &hub, json!({"validator": {"validator": silent}})).await
+        ["delegator"]
+        .as_str()
+        .expect("delegator")
+        .to_string();
+    poll("the downtime slash", Duration::from_secs(60), || async {
+        (net.delegated(&silent_proxy, &silent).await < 5 * ATOM).then_some(())
+    })
+    .await;
+    let sent = pass(&mut keeper, policy(false), false).await.expect("pass");
+    assert_eq!(sent, vec![Crank::SyncValidator(silent.clone())]);
+    let books = query(&net, &hub, json!({"validator": {"validator": silent}})).await;
+    assert_eq!(
+        num(&books["books"]),
+        net.delegated(&silent_proxy, &silent).await,
+        "{books}"
+    );
+    let sent = pass(&mut keeper, policy(false), false).await.expect("pass");
+    assert_eq!(
+        names(&sent),
+        Vec::<&str>::new(),
+        "synced: nothing left to do"
+    );
+}
