@@ -184,6 +184,10 @@ fn missing(what: &str) -> StdError {
     StdError::not_found(what)
 }
 
+/// A record changed in this message (see [`Books::changed`]): its key, its bytes as loaded
+/// (if it existed) and the record now.
+pub type Changed<'a, T> = (Vec<u8>, Option<Vec<u8>>, &'a mut T);
+
 /// Every record a message can touch, cached.
 pub struct Books<'a> {
     store: Store<'a>,
@@ -314,10 +318,7 @@ impl<'a> Books<'a> {
 
     /// Each cached record under `namespace` whose bytes changed in this message: its key,
     /// its bytes as loaded (if it existed) and the record now.
-    pub fn changed<T: Pack + 'static>(
-        &mut self,
-        namespace: u8,
-    ) -> Vec<(Vec<u8>, Option<Vec<u8>>, &mut T)> {
+    pub fn changed<T: Pack + 'static>(&mut self, namespace: u8) -> Vec<Changed<'_, T>> {
         let mut out = vec![];
         for (key, slot) in self.cache.slots.iter_mut() {
             if key.first() != Some(&namespace) {
