@@ -1,0 +1,9 @@
+mod chain;
+mod edges;
+mod gov;
+mod hub;
+mod liquid;
+mod migrate;
+
+/// 1 ATOM in uatom.
+pub const ATOM: u128 = 1_000_000;
