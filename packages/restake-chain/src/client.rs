@@ -234,6 +234,35 @@ impl Client {
         }
     }
 
+    /// The last height the application (ABCI `Info`) has committed: the latest height a
+    /// query can be pinned to (CometBFT's `status` may already list the next block).
+    pub async fn app_height(&self) -> Result<u64> {
+        let info = self
+            .rpc
+            .abci_info()
+            .await
+            .map_err(|e| Error::rpc("abci_info", e.detail()))?;
+        Ok(info.last_block_height.value())
+    }
+
+    /// Waits until the application (ABCI `Info`) has committed `height`.
+    pub async fn wait_for_app_height(&self, height: u64, timeout: Duration) -> Result<()> {
+        let start = Instant::now();
+        loop {
+            let h = self.app_height().await?;
+            if h >= height {
+                return Ok(());
+            }
+            if start.elapsed() > timeout {
+                return Err(Error::Timeout {
+                    what: format!("app height {height} (at {h})"),
+                    seconds: timeout.as_secs(),
+                });
+            }
+            tokio::time::sleep(self.cfg.poll_interval).await;
+        }
+    }
+
     /// Waits for `n` more blocks; returns the new height.
     pub async fn wait_blocks(&self, n: u64) -> Result<u64> {
         let h = self.height().await?;
@@ -241,12 +270,16 @@ impl Client {
             .await
     }
 
-    /// Waits until a block's time is at or after `unix_seconds`; returns that block.
+    /// Waits until a block's time is at or after `unix_seconds` and the application has
+    /// committed that block (CometBFT lists a block before the app's Commit, and simulations
+    /// run on the app's committed state); returns that block.
     pub async fn wait_for_time(&self, unix_seconds: i64, timeout: Duration) -> Result<BlockInfo> {
         let start = Instant::now();
         loop {
             let b = self.latest_block().await?;
             if b.time >= unix_seconds {
+                self.wait_for_app_height(b.height, timeout.saturating_sub(start.elapsed()))
+                    .await?;
                 return Ok(b);
             }
             if start.elapsed() > timeout {

@@ -226,7 +226,7 @@ impl<'a> Hub<'a> {
     /// delegations but not paid yet: the hub's `pending_rewards` already counts them (it
     /// harvests in the query).
     pub async fn conservation(&self, stakers: &[String], validators: &[String]) -> Conservation {
-        let h = self.net.client.height().await.expect("height");
+        let h = self.net.client.app_height().await.expect("height");
         let c = self.net.client.at_height(h);
         let denom = &self.net.denom;
         let q = |msg: Value| {
