@@ -63,6 +63,12 @@ async fn snapshot(
     out
 }
 
+/// A timestamp in nanoseconds ("1796442835244606943") cut to whole seconds.
+fn whole_seconds(nanos: &str) -> Option<String> {
+    let n: u128 = nanos.parse().ok()?;
+    Some((n / 1_000_000_000 * 1_000_000_000).to_string())
+}
+
 /// Where `old` (v0.1's answer) is not contained in `new` (v0.2's): every field v0.1 gave
 /// must be in v0.2's answer with the same value (v0.2 may add fields).
 fn differences(old: &Value, new: &Value, path: &str, out: &mut Vec<String>) {
@@ -81,6 +87,16 @@ fn differences(old: &Value, new: &Value, path: &str, out: &mut Vec<String>) {
             }
         }
         (a, b) if a == b => {}
+        // v0.2 keeps times in whole seconds (packed storage)
+        (Value::String(a), Value::String(b))
+            if (path.ends_with(".last_undelegation") || path.ends_with("_time"))
+                && whole_seconds(a) == Some(b.clone()) => {}
+        // native rewards keep accruing while the migration's blocks go by
+        (Value::String(a), Value::String(b))
+            if (path.starts_with("{\"pending_rewards\"")
+                || path.starts_with("{\"staker_overview\""))
+                && path.contains("rewards")
+                && matches!((a.parse::<u128>(), b.parse::<u128>()), (Ok(x), Ok(y)) if y >= x) => {}
         (a, b) => out.push(format!("{path}: {a} -> {b}")),
     }
 }
@@ -151,7 +167,7 @@ async fn hub_migration_from_v0_1() {
     // ------------------------------------------------------------------ use v0.1
     let register = |name: &str, veto: u64, denoms: Value| {
         json!({"register_service": {"name": name, "slasher": slasher.address(),
-               "max_slash": "0.1", "veto_period": veto, "opt_out_delay": 0,
+               "max_slash": "0.1", "veto_period": veto, "opt_out_delay": veto,
                "reward_denoms": denoms}})
     };
     hub.exec(&admin, register("oracle", 20, json!([net.denom])), &[])
@@ -294,7 +310,14 @@ async fn hub_migration_from_v0_1() {
         "answers changed by the migration:\n{}",
         diffs.join("\n")
     );
-    assert_eq!(hub.conservation(&stakers, &validators).await, held);
+    // the same surplus (native rewards keep accruing to both sides while blocks go by)
+    let now = hub.conservation(&stakers, &validators).await;
+    println!("v0.2 hub after the migration: {now:?}");
+    assert_eq!(now.surplus(), held.surplus(), "{held:?} -> {now:?}");
+    assert!(
+        now.owed >= held.owed && now.dust == held.dust,
+        "{held:?} -> {now:?}"
+    );
     // the delegations stay with the hub's own account
     assert_eq!(hub.delegator(&g).await, hub.addr);
     assert_eq!(hub.delegator(&w).await, hub.addr);
