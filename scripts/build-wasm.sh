@@ -11,6 +11,17 @@
 #   binaryen's wasm-opt lowers them to MVP instructions and optimizes for size.
 #
 # Output: artifacts/restake_hub.wasm and artifacts/checksums.txt.
+#
+#   scripts/build-wasm.sh              the hub (the default)
+#   scripts/build-wasm.sh migrator     the one-off v0.1 -> v0.2 storage converter
+#                                      (contracts/restake-migrate-v0_1):
+#                                      artifacts/restake_migrate_v0_1.wasm and
+#                                      artifacts/checksums-migrate-v0_1.txt
+#   scripts/build-wasm.sh all          both
+#
+# The migrator is a crate of its own that turns on restake-hub's `library` and
+# `migrate-v0_1` features: it is built by its own cargo command, or cargo would unify
+# those features into the hub's wasm (which would then export no entry points).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 binaryen=$(sed -n 's/.*"binaryen": "\(.*\)".*/\1/p' tools/package.json)
@@ -35,12 +46,30 @@ remap "$PWD" /restake-hub
 mkdir -p "$target"
 remap "$target" /restake-hub/target
 # CARGO_ENCODED_RUSTFLAGS (0x1f between flags) keeps paths with spaces whole.
-CARGO_ENCODED_RUSTFLAGS=$(IFS=$'\x1f'; echo "${flags[*]}") \
-  cargo build --release --lib --locked --target wasm32-unknown-unknown -p restake-hub
+encoded=$(IFS=$'\x1f'; echo "${flags[*]}")
 mkdir -p artifacts
-tools/node_modules/.bin/wasm-opt \
-  --enable-bulk-memory-opt --enable-sign-ext \
-  --llvm-memory-copy-fill-lowering --signext-lowering --llvm-nontrapping-fptoint-lowering \
-  -Oz "$target/wasm32-unknown-unknown/release/restake_hub.wasm" -o artifacts/restake_hub.wasm
-(cd artifacts && sha256sum restake_hub.wasm > checksums.txt)
-echo "artifacts/restake_hub.wasm: $(stat -c %s artifacts/restake_hub.wasm) bytes, sha256 $(cut -d' ' -f1 artifacts/checksums.txt)"
+
+# build PACKAGE WASM-NAME CHECKSUM-FILE
+build() {
+  CARGO_ENCODED_RUSTFLAGS=$encoded \
+    cargo build --release --lib --locked --target wasm32-unknown-unknown -p "$1"
+  tools/node_modules/.bin/wasm-opt \
+    --enable-bulk-memory-opt --enable-sign-ext \
+    --llvm-memory-copy-fill-lowering --signext-lowering --llvm-nontrapping-fptoint-lowering \
+    -Oz "$target/wasm32-unknown-unknown/release/$2" -o "artifacts/$2"
+  (cd artifacts && sha256sum "$2" > "$3")
+  echo "artifacts/$2: $(stat -c %s "artifacts/$2") bytes, sha256 $(cut -d' ' -f1 "artifacts/$3")"
+}
+
+case "${1:-hub}" in
+  hub) build restake-hub restake_hub.wasm checksums.txt ;;
+  migrator) build restake-migrate-v0_1 restake_migrate_v0_1.wasm checksums-migrate-v0_1.txt ;;
+  all)
+    build restake-hub restake_hub.wasm checksums.txt
+    build restake-migrate-v0_1 restake_migrate_v0_1.wasm checksums-migrate-v0_1.txt
+    ;;
+  *)
+    echo "usage: $0 [hub|migrator|all]" >&2
+    exit 2
+    ;;
+esac

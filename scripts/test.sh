@@ -41,9 +41,10 @@ stage() {
 size_cap=777300
 
 wasm() {
-  ./scripts/build-wasm.sh
+  ./scripts/build-wasm.sh all # the hub and the v0.1 -> v0.2 storage converter
   # cosmwasm-check 2.2.10's checks, from the same cosmwasm-vm the bench already builds
-  cargo run -q --locked -p restake-bench --bin check-wasm -- artifacts/restake_hub.wasm
+  cargo run -q --locked -p restake-bench --bin check-wasm -- \
+    artifacts/restake_hub.wasm artifacts/restake_migrate_v0_1.wasm
   local size
   size=$(stat -c %s artifacts/restake_hub.wasm)
   if [ "$size" -gt "$size_cap" ]; then

@@ -50,8 +50,8 @@ fn main() {
         "quick" => "cargo run -p restake-bench --release -- --quick",
         _ => "cargo run -p restake-bench --release",
     };
-    let chain = restake_bench::realchain::ChainGas::load(&root.join("docs/gas-chain.json"));
-    let md = report.to_markdown(command, chain.as_ref());
+    let chains = restake_bench::realchain::ChainGas::load_all(&root.join("docs"));
+    let md = report.to_markdown(command, &chains);
     if let Err(e) = std::fs::create_dir_all(&out)
         .and_then(|_| std::fs::write(out.join("gas.md"), &md))
         .and_then(|_| std::fs::write(out.join("gas.json"), report.to_json()))
@@ -60,14 +60,11 @@ fn main() {
         std::process::exit(1);
     }
     if mode.name == "full" && out == root.join("docs") {
-        if let Err(e) = update_readme(
-            &root.join("README.md"),
-            &report.readme_table(chain.as_ref()),
-        ) {
+        if let Err(e) = update_readme(&root.join("README.md"), &report.readme_table(&chains)) {
             eprintln!("README.md not updated: {e}");
         }
     }
-    println!("{}", report.summary_table(chain.as_ref()));
+    println!("{}", report.summary_table(&chains));
     println!("{}", report.ratios_text());
     println!(
         "wasm: {} bytes; {} executions in {:.1} s; wrote {}/gas.md and gas.json",

@@ -1,5 +1,6 @@
-//! Gas measured on a real chain by the end-to-end tests (`docs/gas-chain.json`, written by
-//! `scripts/e2e.sh --write-gas`), shown beside the VM estimates.
+//! Gas measured on real chains by the end-to-end tests, shown beside the VM estimates:
+//! Osmosis (`docs/gas-chain.json`, written by `scripts/e2e.sh --write-gas`) and gaiad, the
+//! Cosmos Hub's own binary (`docs/gas-chain-gaiad.json`, `scripts/gaia-e2e.sh --write-gas`).
 
 use std::path::Path;
 
@@ -7,6 +8,12 @@ use serde::Deserialize;
 
 #[derive(Deserialize)]
 pub struct ChainGas {
+    /// A short name for a column header ("Osmosis", "gaiad"): set by [`ChainGas::load`].
+    #[serde(skip)]
+    pub label: String,
+    /// The command that rewrites the file: set by [`ChainGas::load`].
+    #[serde(skip)]
+    pub command: String,
     pub chain: String,
     pub steps: Vec<ChainStep>,
 }
@@ -19,10 +26,29 @@ pub struct ChainStep {
 }
 
 impl ChainGas {
-    /// Reads `docs/gas-chain.json`; `None` when it is missing or unreadable.
-    pub fn load(path: &Path) -> Option<ChainGas> {
+    /// Reads a chain's file (`docs/gas-chain.json`, `docs/gas-chain-gaiad.json`); `None`
+    /// when it is missing or unreadable. `label` names its column, `command` rewrites it.
+    pub fn load(path: &Path, label: &str, command: &str) -> Option<ChainGas> {
         let text = std::fs::read_to_string(path).ok()?;
-        serde_json::from_str(&text).ok()
+        let mut gas: ChainGas = serde_json::from_str(&text).ok()?;
+        gas.label = label.to_string();
+        gas.command = command.to_string();
+        Some(gas)
+    }
+
+    /// The real chains whose files exist under `docs`: Osmosis's, then gaiad's.
+    pub fn load_all(docs: &Path) -> Vec<ChainGas> {
+        [
+            ("gas-chain.json", "Osmosis", "scripts/e2e.sh --write-gas"),
+            (
+                "gas-chain-gaiad.json",
+                "gaiad",
+                "scripts/gaia-e2e.sh --write-gas",
+            ),
+        ]
+        .iter()
+        .filter_map(|(file, label, command)| ChainGas::load(&docs.join(file), label, command))
+        .collect()
     }
 
     /// Smallest and largest `gas_used` of a message's transactions.
@@ -52,12 +78,13 @@ impl ChainGas {
     /// The real-chain section of docs/gas.md.
     pub fn section(&self) -> String {
         let mut s = format!(
-            "\n## Measured on a real chain\n\nWhole transactions on {} (the ante handler, the \
-             contract, and the staking, distribution and bank messages the hub emits), recorded \
-             by the end-to-end tests (`scripts/e2e.sh --write-gas`, see [e2e.md](e2e.md)); \
-             this is the number users pay. The VM estimate above is the contract's share of it.\n\n\
+            "\n## Measured on a real chain: {}\n\nWhole transactions on {} (the ante handler, \
+             the contract, and the staking, distribution and bank messages the hub emits), \
+             recorded by the end-to-end tests (`{}`, see [e2e.md](e2e.md) and \
+             [gaia.md](gaia.md)); this is the number users pay. The VM estimate above is the \
+             contract's share of it.\n\n\
              | message | scenario | gas_used |\n|---|---|--:|\n",
-            self.chain
+            self.label, self.chain, self.command
         );
         for step in &self.steps {
             s.push_str(&format!(

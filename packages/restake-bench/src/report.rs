@@ -289,27 +289,27 @@ impl Report {
             .collect()
     }
 
-    pub fn summary_table(&self, chain: Option<&crate::realchain::ChainGas>) -> String {
+    pub fn summary_table(&self, chains: &[crate::realchain::ChainGas]) -> String {
         let mut s = String::new();
         let _ = writeln!(
             s,
-            "| message | scenario | VM gas | SDK gas (est.) | measured on a real chain (range, whole tx) | reads | writes | deletes | bytes read | bytes written | iterations | queries | minimal reads / writes | re-reads | unchanged writes |"
+            "| message | scenario | VM gas | SDK gas (est.) |{} reads | writes | deletes | bytes read | bytes written | iterations | queries | minimal reads / writes | re-reads | unchanged writes |",
+            chain_headers(chains, "measured on", "range, whole tx")
         );
         let _ = writeln!(
             s,
-            "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
+            "|---|---|--:|--:|{}--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+            "--:|".repeat(chains.len())
         );
         for r in self.headline() {
             let _ = writeln!(
                 s,
-                "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+                "| {} | {} | {} | {} |{} {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
                 r.message,
                 r.scenario,
                 fmt_int(r.vm_gas),
                 fmt_int(r.sdk_gas_estimate),
-                chain
-                    .map(|c| c.range_text(&r.message))
-                    .unwrap_or_else(|| "—".into()),
+                chain_cells(chains, &r.message),
                 r.reads,
                 r.writes,
                 r.removes,
@@ -477,25 +477,24 @@ impl Report {
 
     /// A compact table for the README: every message at the largest size, with the real
     /// chain's measurements beside the estimate.
-    pub fn readme_table(&self, chain: Option<&crate::realchain::ChainGas>) -> String {
+    pub fn readme_table(&self, chains: &[crate::realchain::ChainGas]) -> String {
         let mut s = String::new();
         let n_max = self.headline().first().map(|r| r.stakers).unwrap_or(0);
         let _ = writeln!(
             s,
-            "| message | scenario | SDK gas, VM estimate at {} stakers | real chain gas_used, whole tx (range over the e2e journey) | reads / writes |",
-            fmt_int(n_max)
+            "| message | scenario | SDK gas, VM estimate at {} stakers |{} reads / writes |",
+            fmt_int(n_max),
+            chain_headers(chains, "gas_used on", "whole tx, range over the e2e tests")
         );
-        let _ = writeln!(s, "|---|---|--:|--:|--:|");
+        let _ = writeln!(s, "|---|---|--:|{}--:|", "--:|".repeat(chains.len()));
         for r in self.headline() {
             let _ = writeln!(
                 s,
-                "| {} | {} | {} | {} | {} / {} |",
+                "| {} | {} | {} |{} {} / {} |",
                 r.message,
                 r.scenario,
                 fmt_int(r.sdk_gas_estimate),
-                chain
-                    .map(|c| c.range_text(&r.message))
-                    .unwrap_or_else(|| "—".into()),
+                chain_cells(chains, &r.message),
                 r.reads,
                 r.writes + r.removes
             );
@@ -503,7 +502,7 @@ impl Report {
         s
     }
 
-    pub fn to_markdown(&self, command: &str, chain: Option<&crate::realchain::ChainGas>) -> String {
+    pub fn to_markdown(&self, command: &str, chains: &[crate::realchain::ChainGas]) -> String {
         let mut s = String::new();
         let headline = self.headline();
         let n_max = headline.first().map(|r| r.stakers).unwrap_or(0);
@@ -534,8 +533,8 @@ impl Report {
              fewest reads / writes (sets + deletes) the design needs (see below).\n",
             fmt_int(n_max)
         );
-        s.push_str(&self.summary_table(chain));
-        if let Some(c) = chain {
+        s.push_str(&self.summary_table(chains));
+        for c in chains {
             s.push_str(&c.section());
         }
         let _ = writeln!(
@@ -792,3 +791,19 @@ services of the hit pools, `b` / `g` = unbonding batches / groups that lose stak
 | execute_slash | config, totals, request, service, validator, stats, p pools, D states, D stakes, b batches, g groups | all but config and the p − h pools not hit | 6 + p + 2D + b + g / 5 + h + 2D + b + g |
 | sync_validator | config, totals, validator, stats, p pools, D states, D stakes (D over all pools), the queued batch and its g groups | all but config | 4 + p + 2D + b + g / 3 + p + 2D + b + g |
 "#;
+
+/// One header cell per real chain: " {before} {label} ({after}) |".
+fn chain_headers(chains: &[crate::realchain::ChainGas], before: &str, after: &str) -> String {
+    chains
+        .iter()
+        .map(|c| format!(" {before} {} ({after}) |", c.label))
+        .collect()
+}
+
+/// One cell per real chain: the message's range of `gas_used` there (— when not measured).
+fn chain_cells(chains: &[crate::realchain::ChainGas], message: &str) -> String {
+    chains
+        .iter()
+        .map(|c| format!(" {} |", c.range_text(message)))
+        .collect()
+}

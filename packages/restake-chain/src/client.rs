@@ -86,6 +86,8 @@ pub struct Client {
     rpc: HttpClient,
     cfg: ChainConfig,
     chain_id: ChainId,
+    /// Queries answer at this height (`None`: the latest).
+    height: Option<u64>,
 }
 
 fn page(next_key: Vec<u8>) -> Option<PageRequest> {
@@ -131,7 +133,21 @@ impl Client {
             .chain_id
             .parse()
             .map_err(|e| Error::invalid("chain id", e))?;
-        Ok(Client { rpc, cfg, chain_id })
+        Ok(Client {
+            rpc,
+            cfg,
+            chain_id,
+            height: None,
+        })
+    }
+
+    /// A copy whose queries all answer at `height` (a consistent snapshot across many
+    /// queries; the node must still keep that height's state). Transactions are unaffected.
+    pub fn at_height(&self, height: u64) -> Client {
+        Client {
+            height: Some(height),
+            ..self.clone()
+        }
     }
 
     pub fn config(&self) -> &ChainConfig {
@@ -152,9 +168,22 @@ impl Client {
 
     /// A raw ABCI query: request and answer bytes.
     pub async fn abci_query_raw(&self, path: &str, data: Vec<u8>) -> Result<Vec<u8>> {
+        self.abci_query_raw_at(path, data, self.height).await
+    }
+
+    async fn abci_query_raw_at(
+        &self,
+        path: &str,
+        data: Vec<u8>,
+        height: Option<u64>,
+    ) -> Result<Vec<u8>> {
+        let height = height
+            .map(cosmrs::tendermint::block::Height::try_from)
+            .transpose()
+            .map_err(|e| Error::invalid("height", e))?;
         let res = self
             .rpc
-            .abci_query(Some(path.to_string()), data, None, false)
+            .abci_query(Some(path.to_string()), data, height, false)
             .await
             .map_err(|e| Error::rpc(path, e.detail()))?;
         if res.code.is_err() {
@@ -221,6 +250,35 @@ impl Client {
         }
     }
 
+    /// The last height the application (ABCI `Info`) has committed: the latest height a
+    /// query can be pinned to (CometBFT's `status` may already list the next block).
+    pub async fn app_height(&self) -> Result<u64> {
+        let info = self
+            .rpc
+            .abci_info()
+            .await
+            .map_err(|e| Error::rpc("abci_info", e.detail()))?;
+        Ok(info.last_block_height.value())
+    }
+
+    /// Waits until the application (ABCI `Info`) has committed `height`.
+    pub async fn wait_for_app_height(&self, height: u64, timeout: Duration) -> Result<()> {
+        let start = Instant::now();
+        loop {
+            let h = self.app_height().await?;
+            if h >= height {
+                return Ok(());
+            }
+            if start.elapsed() > timeout {
+                return Err(Error::Timeout {
+                    what: format!("app height {height} (at {h})"),
+                    seconds: timeout.as_secs(),
+                });
+            }
+            tokio::time::sleep(self.cfg.poll_interval).await;
+        }
+    }
+
     /// Waits for `n` more blocks; returns the new height.
     pub async fn wait_blocks(&self, n: u64) -> Result<u64> {
         let h = self.height().await?;
@@ -228,12 +286,16 @@ impl Client {
             .await
     }
 
-    /// Waits until a block's time is at or after `unix_seconds`; returns that block.
+    /// Waits until a block's time is at or after `unix_seconds` and the application has
+    /// committed that block (CometBFT lists a block before the app's Commit, and simulations
+    /// run on the app's committed state); returns that block.
     pub async fn wait_for_time(&self, unix_seconds: i64, timeout: Duration) -> Result<BlockInfo> {
         let start = Instant::now();
         loop {
             let b = self.latest_block().await?;
             if b.time >= unix_seconds {
+                self.wait_for_app_height(b.height, timeout.saturating_sub(start.elapsed()))
+                    .await?;
                 return Ok(b);
             }
             if start.elapsed() > timeout {
@@ -269,14 +331,16 @@ impl Client {
 
     /// (account number, sequence) of an account the chain knows.
     pub async fn account(&self, address: &str) -> Result<(u64, u64)> {
-        let res: auth::QueryAccountResponse = self
-            .abci_query(
-                "/cosmos.auth.v1beta1.Query/Account",
-                &auth::QueryAccountRequest {
-                    address: address.to_string(),
-                },
-            )
+        let path = "/cosmos.auth.v1beta1.Query/Account";
+        let request = auth::QueryAccountRequest {
+            address: address.to_string(),
+        };
+        // always the latest state (a client pinned to a height still signs correctly)
+        let bytes = self
+            .abci_query_raw_at(path, request.encode_to_vec(), None)
             .await?;
+        let res = auth::QueryAccountResponse::decode(bytes.as_slice())
+            .map_err(|e| Error::decode(path, e))?;
         let any = res
             .account
             .ok_or_else(|| Error::decode("account", format!("{address}: no account")))?;
@@ -345,13 +409,16 @@ impl Client {
         let tx_bytes = self.sign(key, msgs, "", 1_000_000, number, sequence)?;
         #[allow(deprecated)]
         let req = txproto::SimulateRequest { tx: None, tx_bytes };
-        let res: txproto::SimulateResponse = self
-            .abci_query("/cosmos.tx.v1beta1.Service/Simulate", &req)
+        let path = "/cosmos.tx.v1beta1.Service/Simulate";
+        let bytes = self
+            .abci_query_raw_at(path, req.encode_to_vec(), None)
             .await
             .map_err(|e| match e {
                 Error::Query { log, .. } => Error::Simulation(log),
                 e => e,
             })?;
+        let res = txproto::SimulateResponse::decode(bytes.as_slice())
+            .map_err(|e| Error::decode(path, e))?;
         Ok(res.gas_info.map(|g| g.gas_used).unwrap_or(0))
     }
 
@@ -851,6 +918,42 @@ impl Client {
             Gas::Simulate,
         )
         .await
+    }
+
+    /// The vote `voter` cast on a proposal in its voting period, as (option, weight × 10^18)
+    /// pairs; `None` when it has not voted (or the proposal's votes are gone: the chain
+    /// deletes them when it tallies).
+    pub async fn vote_of(
+        &self,
+        proposal_id: u64,
+        voter: &str,
+    ) -> Result<Option<Vec<(VoteOption, u128)>>> {
+        let res: Result<gov::QueryVoteResponse> = self
+            .abci_query(
+                "/cosmos.gov.v1.Query/Vote",
+                &gov::QueryVoteRequest {
+                    proposal_id,
+                    voter: voter.to_string(),
+                },
+            )
+            .await;
+        let res = match res {
+            Ok(r) => r,
+            Err(Error::Query { log, .. }) if log.contains("not found") => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        let Some(vote) = res.vote else {
+            return Ok(None);
+        };
+        vote.options
+            .iter()
+            .map(|o| {
+                let option = VoteOption::from_i32(o.option)
+                    .ok_or_else(|| Error::decode("vote option", o.option))?;
+                Ok((option, crate::types::parse_dec_string(&o.weight, "weight")?))
+            })
+            .collect::<Result<Vec<_>>>()
+            .map(Some)
     }
 
     /// The current tally (counted from the votes cast so far).

@@ -249,6 +249,19 @@ pub fn execute(sender: &str, contract: &str, msg_json: &str, funds: &[Coin]) -> 
     )
 }
 
+/// `MsgMigrateContract`: the contract's admin moves it to `code_id`, which runs `migrate`.
+pub fn migrate(sender: &str, contract: &str, code_id: u64, msg_json: &str) -> Any {
+    any(
+        "/cosmwasm.wasm.v1.MsgMigrateContract",
+        &wasm::MsgMigrateContract {
+            sender: sender.to_string(),
+            contract: contract.to_string(),
+            code_id,
+            msg: msg_json.as_bytes().to_vec(),
+        },
+    )
+}
+
 /// `MsgPinCodes`, for a governance proposal (`authority` = the gov module's address).
 pub fn pin_codes(authority: &str, code_ids: &[u64]) -> Any {
     any(
@@ -280,6 +293,28 @@ pub fn submit_proposal(
             title: title.to_string(),
             summary: summary.to_string(),
             expedited,
+        },
+    )
+}
+
+/// A proposal without messages (a "text" proposal): gov v1 then requires metadata.
+pub fn text_proposal(
+    proposer: &str,
+    deposit: &[Coin],
+    title: &str,
+    summary: &str,
+    metadata: &str,
+) -> Any {
+    any(
+        "/cosmos.gov.v1.MsgSubmitProposal",
+        &gov::MsgSubmitProposal {
+            messages: vec![],
+            initial_deposit: coins(deposit),
+            proposer: proposer.to_string(),
+            metadata: metadata.to_string(),
+            title: title.to_string(),
+            summary: summary.to_string(),
+            expedited: false,
         },
     )
 }

@@ -70,6 +70,11 @@ pub(crate) fn parse_legacy_dec(s: &str, what: &str) -> Result<u128> {
     parse_int(s, what)
 }
 
+/// A decimal string with a point ("0.700000000000000000", gov v1's weights) as × 10^18.
+pub(crate) fn parse_dec_string(s: &str, what: &str) -> Result<u128> {
+    crate::msgs::decimal_atto(s).map_err(|e| Error::decode(what, e))
+}
+
 /// Formats amount × 10^18 as a decimal string ("0.500000000000000000").
 pub fn format_atto(atto: u128) -> String {
     format!("{}.{:018}", atto / DEC_ONE, atto % DEC_ONE)
@@ -155,12 +160,24 @@ pub struct SigningInfo {
 }
 
 /// Gov v1 vote options.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum VoteOption {
     Yes = 1,
     Abstain = 2,
     No = 3,
     NoWithVeto = 4,
+}
+
+impl VoteOption {
+    pub fn from_i32(v: i32) -> Option<Self> {
+        Some(match v {
+            1 => VoteOption::Yes,
+            2 => VoteOption::Abstain,
+            3 => VoteOption::No,
+            4 => VoteOption::NoWithVeto,
+            _ => return None,
+        })
+    }
 }
 
 /// A gov v1 tally.

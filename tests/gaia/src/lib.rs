@@ -10,6 +10,13 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+pub mod gas;
+pub mod hub;
+pub mod lock;
+
+pub use gas::GasTable;
+pub use hub::Hub;
+
 pub use restake_chain::{
     msgs, Client, Coin, Error, Gas, Key, Result, TxOutcome, UnbondingEntry, ValidatorInfo,
 };
@@ -19,7 +26,8 @@ use restake_chain::{ChainConfig, Event};
 /// simulation would refuse a failing message before it lands).
 pub const FIXED_GAS: u64 = 6_000_000;
 
-fn workspace_root() -> PathBuf {
+/// The repository's root folder.
+pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
@@ -108,6 +116,7 @@ impl Net {
     }
 
     /// `n` fresh random accounts holding `amount` of the bonded denom each (one transaction).
+    /// Tests running at the same time take turns with the faucet (one sequence number).
     pub async fn fund_new_accounts(&self, n: usize, amount: u128) -> Vec<Key> {
         let keys: Vec<Key> = (0..n)
             .map(|_| Key::random(&self.prefix).expect("random key").0)
@@ -116,11 +125,20 @@ impl Net {
             .iter()
             .map(|k| msgs::bank_send(&self.faucet.address(), &k.address(), &[self.coin(amount)]))
             .collect();
+        let _turn = lock::FAUCET.lock().await;
         self.client
             .send(&self.faucet, &msgs, Gas::Simulate)
             .await
             .expect("funding fresh accounts");
         keys
+    }
+
+    /// Sends `msgs` signed by `key`, waits for the block, panics on any refusal.
+    pub async fn send(&self, key: &Key, msgs: &[restake_chain::Any]) -> TxOutcome {
+        self.client
+            .send(key, msgs, Gas::Simulate)
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e}", type_urls(msgs)))
     }
 
     pub async fn balance(&self, address: &str) -> u128 {
@@ -161,30 +179,11 @@ impl Net {
     }
 }
 
-/// Gas of every transaction a test sends, for the report.
-#[derive(Default)]
-pub struct GasTable {
-    rows: Vec<(String, String, u64)>,
-}
-
-impl GasTable {
-    pub fn record(&mut self, message: &str, note: &str, out: &TxOutcome) {
-        self.rows
-            .push((message.to_string(), note.to_string(), out.gas_used));
-    }
-
-    pub fn rows(&self) -> &[(String, String, u64)] {
-        &self.rows
-    }
-
-    /// A Markdown table.
-    pub fn markdown(&self) -> String {
-        let mut s = String::from("| message | scenario | gas_used |\n|---|---|---:|\n");
-        for (m, n, g) in &self.rows {
-            s.push_str(&format!("| `{m}` | {n} | {g} |\n"));
-        }
-        s
-    }
+fn type_urls(msgs: &[restake_chain::Any]) -> String {
+    msgs.iter()
+        .map(|m| m.type_url.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The `wasm` events' attributes of a transaction, merged (first value wins).
@@ -228,5 +227,54 @@ where
             timeout.as_secs()
         );
         tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+}
+
+/// The share tokens a `MsgTokenizeShares` minted: the response of message `index` of `out`.
+pub fn tokenized(out: &TxOutcome, index: usize) -> Coin {
+    use restake_chain::proto::traits::Message;
+    let responses = out.msg_responses().expect("message responses");
+    let r = responses
+        .get(index)
+        .unwrap_or_else(|| panic!("no response {index}: {responses:?}"));
+    assert!(
+        r.type_url.ends_with("MsgTokenizeSharesResponse"),
+        "{}",
+        r.type_url
+    );
+    let decoded = msgs::liquid::MsgTokenizeSharesResponse::decode(r.value.as_slice())
+        .expect("MsgTokenizeSharesResponse");
+    let c = decoded.amount.expect("amount");
+    Coin::new(c.amount.parse().expect("amount"), c.denom)
+}
+
+/// Prints a test's wall time when it ends (passed or not) as `test time: NAME N s`, the line
+/// `scripts/gaia-e2e.sh` collects.
+pub struct TestTimer {
+    name: &'static str,
+    start: std::time::Instant,
+}
+
+impl TestTimer {
+    pub fn start(name: &'static str) -> Self {
+        TestTimer {
+            name,
+            start: std::time::Instant::now(),
+        }
+    }
+}
+
+impl Drop for TestTimer {
+    fn drop(&mut self) {
+        let outcome = if std::thread::panicking() {
+            "FAILED"
+        } else {
+            "ok"
+        };
+        println!(
+            "test time: {:<52} {:>4} s  {outcome}",
+            self.name,
+            self.start.elapsed().as_secs()
+        );
     }
 }

@@ -10,7 +10,7 @@ use restake_cli::keeper::{pass, Crank, HarvestPolicy, Keeper, KeeperArgs};
 use restake_gaia::*;
 use serde_json::{json, Value};
 
-const ATOM: u128 = 1_000_000;
+use super::ATOM;
 
 async fn exec(net: &Net, hub: &str, key: &Key, msg: Value, funds: &[Coin]) -> TxOutcome {
     net.client
@@ -207,6 +207,7 @@ async fn keeper_sends_each_crank_only_when_it_has_work() {
     );
 
     // a chain slash: a validator that never signs is slashed for downtime; the keeper syncs it
+    let _params = lock::SLASHING_PARAMS.read().await;
     let (_, silent, _, created) = net.add_silent_validator(10 * ATOM).await;
     exec(
         &net,

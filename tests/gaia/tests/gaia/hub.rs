@@ -2,52 +2,18 @@
 //! `scripts/build-wasm.sh`) through one staker's whole journey, with the chain's state
 //! checked after each step and every message's real `gas_used` recorded.
 
-use std::path::Path;
 use std::time::Duration;
 
+use restake_gaia::hub::fee;
 use restake_gaia::*;
-use serde_json::{json, Value};
+use serde_json::json;
 
-const ATOM: u128 = 1_000_000;
-
-struct Hub<'a> {
-    net: &'a Net,
-    addr: String,
-}
-
-impl Hub<'_> {
-    async fn exec(&self, key: &Key, msg: Value, funds: &[Coin]) -> TxOutcome {
-        self.net
-            .client
-            .execute(key, &self.addr, &msg.to_string(), funds, Gas::Simulate)
-            .await
-            .unwrap_or_else(|e| panic!("{msg}: {e}"))
-    }
-
-    /// The account holding the hub's delegation on `validator` (its delegator proxy).
-    async fn delegator(&self, validator: &str) -> String {
-        let v = self
-            .query(json!({"validator": {"validator": validator}}))
-            .await;
-        v["delegator"].as_str().unwrap_or(&self.addr).to_string()
-    }
-
-    async fn query(&self, msg: Value) -> Value {
-        self.net
-            .client
-            .query_smart(&self.addr, &msg.to_string())
-            .await
-            .unwrap_or_else(|e| panic!("{msg}: {e}"))
-    }
-}
-
-fn fee(net: &Net, out: &TxOutcome) -> u128 {
-    net.client.fee_for(out.gas_wanted)
-}
+use super::ATOM;
 
 #[tokio::test]
 #[ignore = "needs the gaiad node: scripts/gaia-e2e.sh runs it"]
 async fn hub_smoke_journey() {
+    let _time = TestTimer::start("hub_smoke_journey");
     let net = Net::connect().await;
     let c = &net.client;
     let v = net.validator.clone();
@@ -64,46 +30,15 @@ async fn hub_smoke_journey() {
     gas.record("(baseline) bank MsgSend", "1 transfer", &out);
 
     // ------------------------------------------------------------------ store, instantiate
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../artifacts/restake_hub.wasm");
-    let wasm = std::fs::read(&path).unwrap_or_else(|e| {
-        panic!(
-            "{}: {e}. Build it first: scripts/build-wasm.sh",
-            path.display()
-        )
-    });
-    let (code_id, out) = c
-        .store_code(&owner, &wasm, Gas::Simulate)
-        .await
-        .expect("store");
-    gas.record(
-        "store_code",
-        &format!("restake_hub.wasm, {} bytes", wasm.len()),
-        &out,
-    );
     let staking = c.staking_params().await.expect("staking params");
     assert_eq!(staking.bond_denom, net.denom);
     let unbonding = staking.unbonding_seconds as u64;
     assert_eq!(unbonding, net.unbonding_seconds);
-    let init = json!({"unbonding_period": unbonding, "min_deposit": "1000",
-                      "slash_destination": {"community_pool": {}}});
-    let (addr, out) = c
-        .instantiate(
-            &owner,
-            code_id,
-            &init.to_string(),
-            "restake-hub",
-            Some(&owner.address()),
-            &[],
-            Gas::Simulate,
-        )
-        .await
-        .expect("instantiate");
-    gas.record("instantiate", "bonded denom read from the chain", &out);
-    let hub = Hub { net: &net, addr };
+    let hub = Hub::new(&net, &owner, &mut gas, json!({})).await;
     let config = hub.query(json!({"config": {}})).await;
     assert_eq!(config["bonded_denom"], net.denom.as_str());
     assert_eq!(config["unbonding_period"], unbonding);
-    println!("hub {} (code {code_id}), config {config}", hub.addr);
+    println!("hub {} (code {}), config {config}", hub.addr, hub.code_id);
 
     // ------------------------------------------------------------------ deposit
     let before = net.balance(&alice.address()).await;
@@ -289,9 +224,5 @@ async fn hub_smoke_journey() {
     let stats = hub.query(json!({"stats": {}})).await;
     assert_eq!(num(&stats["total_bonded"]), 8 * ATOM, "{stats}");
 
-    println!("\nrestake-hub on gaiad v25.1.1: gas_used per message\n");
-    println!("{}", gas.markdown());
-    if let Ok(path) = std::env::var("RESTAKE_GAIA_GAS_MD") {
-        std::fs::write(&path, gas.markdown()).expect("write gas table");
-    }
+    gas.save("hub_smoke_journey");
 }

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use restake_gaia::*;
 
-const ATOM: u128 = 1_000_000;
+use super::ATOM;
 
 /// The chain's downtime slash of an unbonding entry in flight, reliably: the slash lands in
 /// the block `start + signed_blocks_window + 1` (start = the block the validator was
@@ -17,8 +17,10 @@ const ATOM: u128 = 1_000_000;
 #[tokio::test]
 #[ignore = "needs the gaiad node: scripts/gaia-e2e.sh runs it"]
 async fn chain_downtime_slash_reaches_unbonding_entry_in_flight() {
+    let _time = TestTimer::start("chain_downtime_slash_reaches_unbonding_entry_in_flight");
     let net = Net::connect().await;
     let c = &net.client;
+    let _params = lock::SLASHING_PARAMS.read().await;
     let params = c.slashing_params().await.expect("slashing params");
     let fraction = params.slash_fraction_downtime_atto;
     let d = net.fund_new_accounts(1, 100 * ATOM).await.remove(0);
@@ -163,6 +165,7 @@ async fn chain_downtime_slash_reaches_unbonding_entry_in_flight() {
 #[tokio::test]
 #[ignore = "needs the gaiad node: scripts/gaia-e2e.sh runs it"]
 async fn chain_liquid_tokenize_redeem_and_caps() {
+    let _time = TestTimer::start("chain_liquid_tokenize_redeem_and_caps");
     let net = Net::connect().await;
     let c = &net.client;
     let v = &net.validator;
@@ -214,7 +217,9 @@ async fn chain_liquid_tokenize_redeem_and_caps() {
     println!("redeem 1.5 ATOM of shares: {} gas", out.gas_used);
 
     // Global cap: tokenizing A after delegating A exceeds it when
-    // (liquid + A) / (bonded + A) > cap.
+    // (liquid + A) / (bonded + A) > cap. Other tests' deposits move the bonded total a
+    // little meanwhile: 1,000 ATOM of margin.
+    let _cap = lock::GLOBAL_LIQUID_CAP.lock().await;
     let one = 1_000_000_000_000_000_000u128;
     let cap = liquid.global_liquid_staking_cap_atto;
     let liquid_now = c.total_liquid_staked().await.expect("total liquid");
@@ -225,7 +230,7 @@ async fn chain_liquid_tokenize_redeem_and_caps() {
         .iter()
         .map(|v| v.tokens)
         .sum();
-    let need = (cap * bonded / one).saturating_sub(liquid_now) * one / (one - cap) + 10 * ATOM;
+    let need = (cap * bonded / one).saturating_sub(liquid_now) * one / (one - cap) + 1_000 * ATOM;
     let big = net.fund_new_accounts(1, need + 10 * ATOM).await.remove(0);
     c.send(
         &big,
@@ -285,11 +290,18 @@ async fn chain_liquid_tokenize_redeem_and_caps() {
 #[tokio::test]
 #[ignore = "needs the gaiad node: scripts/gaia-e2e.sh runs it"]
 async fn chain_gov_proposal_changes_downtime_slash_fraction() {
+    let _time = TestTimer::start("chain_gov_proposal_changes_downtime_slash_fraction");
     let net = Net::connect().await;
     let c = &net.client;
+    // tests waiting for a downtime slash count on the fraction staying put
+    let _params = lock::SLASHING_PARAMS.write().await;
     let validator = Key::from_mnemonic(&net.env["GAIA_MNEMONIC_VALIDATOR"], &net.prefix)
         .expect("validator key");
-    let voter = net.fund_new_accounts(1, 100 * ATOM).await.remove(0);
+    let [voter, proposer]: [Key; 2] = net
+        .fund_new_accounts(2, 100 * ATOM)
+        .await
+        .try_into()
+        .expect("2 keys");
     c.send(
         &voter,
         &[msgs::delegate(
@@ -313,7 +325,7 @@ async fn chain_gov_proposal_changes_downtime_slash_fraction() {
     let gov = c.module_address("gov").await.expect("gov address");
     let (id, out) = c
         .submit_proposal(
-            &net.faucet,
+            &proposer,
             vec![msgs::update_slashing_params(&gov, &params)],
             &[net.coin(2 * ATOM)],
             "downtime slash fraction",
