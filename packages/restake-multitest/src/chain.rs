@@ -1,13 +1,29 @@
 //! What an account does directly on the Suite's chain, without the hub: delegate, tokenize
-//! and redeem shares (x/liquid); and what the chain's own queries would show (share records).
+//! and redeem shares (x/liquid), open proposals and vote (x/gov); and what the chain's own
+//! queries would show (share records, a proposal's tally).
 
 use anyhow::Result as AnyResult;
-use cosmwasm_std::{Addr, Binary, Coin, CosmosMsg, Decimal, StakingMsg};
+use cosmwasm_std::{
+    Addr, Binary, Coin, CosmosMsg, Decimal, Decimal256, GovMsg, StakingMsg, Uint128,
+    WeightedVoteOption,
+};
 use cw_multi_test::{AppResponse, Executor};
 
+use crate::gov::{self, Proposal};
 use crate::liquid::{self, LiquidParams, ShareRecord};
 use crate::proto;
 use crate::suite::Suite;
+
+/// The chain's tally of a proposal (delegators' votes only, see [`crate::gov`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct GovTally {
+    pub yes: Uint128,
+    pub no: Uint128,
+    pub abstain: Uint128,
+    pub no_with_veto: Uint128,
+    /// Voting power of the voters (their delegations on bonded validators).
+    pub total: Uint128,
+}
 
 impl Suite {
     // ------------------------------------------------------------------ native staking
@@ -169,6 +185,97 @@ impl Suite {
                 validator_liquid_staking_cap: validator,
             },
         );
+    }
+
+    // ------------------------------------------------------------------ x/gov
+
+    /// Opens a proposal whose voting period starts now and lasts `voting_period` seconds;
+    /// returns its id (from 1).
+    pub fn open_proposal(&mut self, voting_period: u64) -> u64 {
+        let block = self.app.block_info();
+        gov::open_proposal(self.app.storage_mut(), &block, voting_period).expect("open proposal")
+    }
+
+    /// A proposal with every vote cast on it.
+    pub fn proposal(&self, id: u64) -> Option<Proposal> {
+        gov::proposal(self.app.storage(), id)
+    }
+
+    /// The options `voter` (a name or an address) last cast on the proposal; `None` if it has
+    /// not voted.
+    pub fn gov_vote(&self, id: u64, voter: &str) -> Option<Vec<WeightedVoteOption>> {
+        self.proposal(id)?
+            .votes
+            .get(self.addr(voter).as_str())
+            .cloned()
+    }
+
+    /// `voter` votes directly on the chain (a weighted vote; one option of weight 1 is a
+    /// plain vote).
+    pub fn vote_native(
+        &mut self,
+        voter: &str,
+        proposal_id: u64,
+        options: Vec<WeightedVoteOption>,
+    ) -> AnyResult<AppResponse> {
+        let sender = self.addr(voter);
+        self.app.execute(
+            sender,
+            GovMsg::VoteWeighted {
+                proposal_id,
+                options,
+            }
+            .into(),
+        )
+    }
+
+    /// The tally x/gov would compute if the proposal's voting period ended now: each voter's
+    /// delegations on bonded validators × its weights, per option, truncated per option.
+    pub fn gov_tally(&self, id: u64) -> GovTally {
+        let Some(p) = self.proposal(id) else {
+            return GovTally::default();
+        };
+        let bonded: Vec<String> = self
+            .app
+            .wrap()
+            .query_all_validators()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|v| v.address)
+            .collect();
+        let mut per = [Decimal256::zero(); 4];
+        let mut total = Uint128::zero();
+        for (voter, options) in &p.votes {
+            for d in self
+                .app
+                .wrap()
+                .query_all_delegations(voter)
+                .unwrap_or_default()
+            {
+                if !bonded.contains(&d.validator) {
+                    continue;
+                }
+                total += d.amount.amount;
+                let power = Decimal256::from_atomics(d.amount.amount, 0).expect("power");
+                for o in options {
+                    let i = match o.option {
+                        cosmwasm_std::VoteOption::Yes => 0,
+                        cosmwasm_std::VoteOption::No => 1,
+                        cosmwasm_std::VoteOption::Abstain => 2,
+                        cosmwasm_std::VoteOption::NoWithVeto => 3,
+                    };
+                    per[i] += power * Decimal256::from(o.weight);
+                }
+            }
+        }
+        let int = |d: Decimal256| Uint128::try_from(d.to_uint_floor()).expect("tally fits");
+        GovTally {
+            yes: int(per[0]),
+            no: int(per[1]),
+            abstain: int(per[2]),
+            no_with_veto: int(per[3]),
+            total,
+        }
     }
 }
 

@@ -3,6 +3,7 @@
 mod chain;
 mod contracts;
 mod distribution;
+pub mod gov;
 pub mod internals;
 mod invariants;
 pub mod liquid;
@@ -11,10 +12,12 @@ mod staking;
 mod stargate;
 mod suite;
 
+pub use chain::GovTally;
 /// The cw-multi-test version the Suite runs, for `ContractWrapper` and friends.
 pub use cw_multi_test;
 pub use cw_multi_test::{AppResponse, Contract, ContractWrapper, Executor};
 pub use distribution::{CommunityPoolDistribution, CommunityPoolStargate};
+pub use gov::SuiteGov;
 pub use invariants::InvariantReport;
 pub use liquid::{Liquid, LiquidParams, ShareRecord};
 pub use staking::{jailed_key, tokens_per_share, JailingStaking};

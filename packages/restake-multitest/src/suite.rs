@@ -8,13 +8,14 @@ use cosmwasm_std::{
 };
 use cw_multi_test::{
     App, AppBuilder, AppResponse, BankKeeper, BankSudo, ContractWrapper, Executor, FailingModule,
-    GovFailingModule, IbcFailingModule, IntoBech32, StakingInfo, StakingSudo, WasmKeeper,
+    IbcFailingModule, IntoBech32, StakingInfo, StakingSudo, WasmKeeper,
 };
 use restake_types::*;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::distribution::{CommunityPoolDistribution, CommunityPoolStargate};
+use crate::gov::SuiteGov;
 use crate::liquid::{Liquid, LiquidParams};
 use crate::staking::JailingStaking;
 use crate::stargate::SuiteStargate;
@@ -29,7 +30,7 @@ pub type HubApp = App<
     JailingStaking,
     CommunityPoolDistribution,
     IbcFailingModule,
-    GovFailingModule,
+    SuiteGov,
     SuiteStargate,
 >;
 
@@ -264,6 +265,7 @@ impl SuiteBuilder {
                 },
                 liquid: self.liquid.is_some().then_some(Liquid),
             })
+            .with_gov(SuiteGov)
             .build(move |router, api, storage| {
                 router.staking.setup(storage, staking_info).unwrap();
                 if let Some(p) = &liquid {

@@ -21,4 +21,5 @@ mod test_model;
 mod test_edges;
 
 // Issues 18 and 19 on cw-multi-test: x/liquid and governance pass-through.
+mod test_gov;
 mod test_liquid;

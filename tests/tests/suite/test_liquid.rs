@@ -27,8 +27,7 @@ fn exec(
 
 /// The hub's error behind a refusal (through the proxy and reply wrappings).
 fn hub_error(e: &anyhow::Error) -> &ContractError {
-    e.chain()
-        .find_map(|c| c.downcast_ref::<ContractError>())
+    e.downcast_ref::<ContractError>()
         .unwrap_or_else(|| panic!("not a hub error: {e:?}"))
 }
 
