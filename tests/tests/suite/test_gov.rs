@@ -440,6 +440,50 @@ fn stake_changes_during_voting_recast_the_votes() {
     assert_eq!(r["stake"], json!("2000000"));
 }
 
+/// The staker's first deposit on a validator, after it voted: the new proxy votes the
+/// staker's open proposals too. (Failed before the fix: the stake was counted in the hub's
+/// tally of the new validator while its proxy was being created, so nothing was cast, and the
+/// chain never counted that stake.)
+#[test]
+fn a_first_deposit_on_a_new_validator_votes_the_open_proposals() {
+    let mut s = SuiteBuilder::new()
+        .with_validators(2)
+        .with_apr(Decimal::zero())
+        .build();
+    let (v0, v1) = (s.validator(0), s.validator(1));
+    deposit(&mut s, "alice", &v0, 1_000_000);
+    let p = s.open_proposal(WEEK);
+    let ended = s.open_proposal(100);
+    vote(&mut s, "alice", p, "no").unwrap();
+    vote(&mut s, "alice", ended, "yes").unwrap();
+    s.advance(100);
+    // v1 has no proxy yet: this deposit creates it, and it votes alice's open proposals;
+    // the chain refuses the one whose voting period is over, which closes it without failing
+    // the deposit
+    deposit(&mut s, "alice", &v1, 2_000_000);
+    assert_eq!(s.bonded_of("alice", &v1), 2_000_000);
+    assert_eq!(s.gov_vote(ended, s.delegator(&v1).unwrap().as_str()), None);
+    let r = s
+        .query_json(&json!({"proposal_votes": {"proposal_id": ended}}).to_string())
+        .unwrap();
+    assert_eq!(r["closed"], json!(true));
+    let r = s
+        .query_json(&json!({"proposal_votes": {"proposal_id": p}}).to_string())
+        .unwrap();
+    assert_eq!(r["voters_stake"], json!("3000000"));
+    assert_eq!(
+        r["by_validator"][1]["weights"],
+        json!([{"option": "no", "weight": "1"}]),
+        "the hub counts alice's stake on v1 in the vote"
+    );
+    assert_eq!(
+        cast(&s, &v1, p),
+        Some(vec![w(VoteOption::No, "1")]),
+        "v1's new proxy votes alice's open proposal on the chain"
+    );
+    assert_eq!(s.gov_tally(p), tally(0, 3_000_000, 0, 0, 3_000_000));
+}
+
 /// A vote on a proposal that is not in its voting period (ended, or unknown) is refused with
 /// the chain's reason, and nothing changes.
 #[test]
