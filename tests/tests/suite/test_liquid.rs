@@ -524,3 +524,492 @@ fn the_emulated_chain_refuses_as_gaia_does() {
     let err = s.tokenize_shares("alice", &v, 1_000, "alice").unwrap_err();
     assert_eq!(code(err), ("wasm", 10));
 }
+
+// ---------------------------------------------------------------------------- the hub
+
+/// Issue 18's journey: delegate natively → tokenize → deposit the shares (no unbonding) →
+/// opt in → a service pays → claim → a service slash → a chain slash → unbond → claim. The
+/// shares are the first deposit on the validator, so they create its delegator proxy.
+#[test]
+fn a_native_delegation_enters_the_hub_without_unbonding_and_lives_there() {
+    let mut s = suite(2);
+    let v = s.validator(0);
+    s.delegate_native("alice", &v, 5_000_000).unwrap();
+    let uatom = supply(&s, "uatom");
+    let shares = s.tokenize_shares("alice", &v, 3_000_000, "alice").unwrap();
+    assert_eq!(shares, coin(3_000_000, format!("{v}/1")));
+    assert_eq!(s.native_delegation("alice", &v), 2_000_000);
+    no_unbonding_on_the_chain(&s);
+
+    assert_eq!(s.delegator(&v), None);
+    let res = deposit_shares(&mut s, "alice", &v, &shares).unwrap();
+    let proxy = s.delegator(&v).expect("the shares created v's proxy");
+    assert!(res.events.iter().any(|e| e.ty == "redeem_shares"
+        && e.attributes
+            .iter()
+            .any(|a| a.key == "delegator" && a.value == proxy.as_str())));
+    // credited exactly what the redemption produced; nothing unbonds, nothing is left over
+    assert_eq!(s.bonded_of("alice", &v), 3_000_000);
+    assert_eq!(s.delegation(&v), 3_000_000);
+    no_unbonding_on_the_chain(&s);
+    assert_eq!(s.balance("alice", &shares.denom), 0);
+    assert_eq!(s.balance(proxy.as_str(), &shares.denom), 0);
+    assert_eq!(supply(&s, &shares.denom), 0);
+    assert_eq!(s.share_records(), vec![]);
+    assert_eq!(supply(&s, "uatom"), uatom);
+    assert_eq!(s.native_delegation("alice", &v), 2_000_000);
+    let withdraw_to = s
+        .app
+        .wrap()
+        .query_delegator_withdraw_address(&proxy)
+        .unwrap();
+    assert_eq!(withdraw_to, s.hub);
+    s.assert_invariants();
+
+    let id = register(&mut s, "oracle", 0, 0);
+    opt_in(&mut s, "alice", &v, id);
+    s.assert_invariants();
+    s.mint("oracle", coins(1_000, "uosmo"));
+    exec(
+        &mut s,
+        "oracle",
+        json!({"distribute_rewards": {"service_id": id}}),
+        &coins(1_000, "uosmo"),
+    )
+    .unwrap();
+    s.assert_invariants();
+    exec(&mut s, "alice", json!({"claim_rewards": {}}), &[]).unwrap();
+    // the reward index per unit of stake rounds down: at most 1 unit per payment stays
+    assert_eq!(s.balance("alice", "uosmo"), 999);
+    s.assert_invariants();
+
+    exec(
+        &mut s,
+        "oracle-slasher",
+        json!({"slash": {"service_id": id, "validator": v, "fraction": "0.1",
+            "evidence": "signed two oracle reports"}}),
+        &[],
+    )
+    .unwrap();
+    assert_eq!(s.bonded_of("alice", &v), 2_700_000);
+    s.assert_invariants();
+
+    s.chain_slash(&v, Decimal::percent(5));
+    exec(
+        &mut s,
+        "keeper",
+        json!({"sync_validator": {"validator": v}}),
+        &[],
+    )
+    .unwrap();
+    assert_eq!(s.bonded_of("alice", &v), 2_565_000);
+    s.assert_invariants();
+
+    exec(
+        &mut s,
+        "alice",
+        json!({"unbond": {"validator": v, "amount": "2565000"}}),
+        &[],
+    )
+    .unwrap();
+    assert_eq!(s.bonded_of("alice", &v), 0);
+    s.assert_invariants();
+    s.advance(HUB_UNBONDING + 5);
+    exec(&mut s, "keeper", json!({"process_unbondings": {}}), &[]).unwrap();
+    s.assert_invariants();
+    exec(&mut s, "alice", json!({"claim_unbonded": {}}), &[]).unwrap();
+    assert_eq!(s.balance("alice", "uatom"), 2_565_000);
+    s.assert_invariants();
+}
+
+/// Shares of a slashed validator are worth less than one token each: the position is
+/// credited what they redeem for, whether they were tokenized before the slash or after it
+/// (after, the chain gives 10/9 share tokens per token, docs/gaia.md e).
+#[test]
+fn shares_of_a_slashed_validator_credit_what_they_redeem_for() {
+    let mut s = suite(1);
+    let v = s.validator(0);
+    deposit(&mut s, "dave", &v, 1_000_000); // the proxy exists: the redemptions go through it
+    s.delegate_native("bob", &v, 1_000_000).unwrap();
+    let before = s.tokenize_shares("bob", &v, 1_000_000, "bob").unwrap();
+    s.delegate_native("carol", &v, 5_000_000).unwrap();
+    s.chain_slash(&v, Decimal::percent(10));
+    assert_eq!(s.native_delegation("carol", &v), 4_500_000);
+    let after = s.tokenize_shares("carol", &v, 4_500_000, "carol").unwrap();
+    assert_eq!(after, coin(5_000_000, format!("{v}/2")));
+
+    let res = deposit_shares(&mut s, "bob", &v, &before).unwrap();
+    assert_eq!(attr(&res, "redeemed"), Some(before.to_string()));
+    assert_eq!(s.bonded_of("bob", &v), 900_000);
+    // the deposit shared dave's part of the slash with dave only
+    assert_eq!(s.bonded_of("dave", &v), 900_000);
+    s.assert_invariants();
+    // half of carol's shares, then the rest
+    deposit_shares(&mut s, "carol", &v, &coin(2_500_000, &after.denom)).unwrap();
+    assert_eq!(s.bonded_of("carol", &v), 2_250_000);
+    deposit_shares(&mut s, "carol", &v, &coin(2_500_000, &after.denom)).unwrap();
+    assert_eq!(s.bonded_of("carol", &v), 4_500_000);
+    assert_eq!(s.delegation(&v), 900_000 + 900_000 + 4_500_000);
+    assert_eq!(s.share_records(), vec![]);
+    no_unbonding_on_the_chain(&s);
+    s.assert_invariants();
+}
+
+/// Each refusal of a share deposit names its reason, and nothing is lost: the staker keeps
+/// its shares, the hub and the chain are as before.
+#[test]
+fn share_deposits_are_refused_with_a_reason_and_nothing_lost() {
+    let mut s = SuiteBuilder::new()
+        .with_validators(2)
+        .with_apr(Decimal::zero())
+        .with_hub(|m| m.min_deposit = Some(Uint128::new(1_000)))
+        .build();
+    let (v0, v1) = (s.validator(0), s.validator(1));
+    s.delegate_native("alice", &v0, 2_000_000).unwrap();
+    s.delegate_native("alice", &v1, 2_000_000).unwrap();
+    let of_v1 = s.tokenize_shares("alice", &v1, 1_000_000, "alice").unwrap();
+    let small = s.tokenize_shares("alice", &v0, 999, "alice").unwrap();
+
+    // on a validator without a proxy yet, then with one: the same answers
+    for round in 0..2 {
+        // shares of another validator than the message's
+        let err = refused(&mut s, "alice", &of_v1.denom, |s| {
+            deposit_shares(s, "alice", &v0, &of_v1)
+        });
+        assert!(matches!(
+            hub_error(&err),
+            ContractError::SharesOfAnotherValidator { denom, validator }
+                if *denom == of_v1.denom && *validator == v0
+        ));
+        // worth less than min_deposit
+        let err = refused(&mut s, "alice", &small.denom, |s| {
+            deposit_shares(s, "alice", &v0, &small)
+        });
+        assert!(
+            matches!(
+                hub_error(&err),
+                ContractError::BelowMinDeposit { amount, min }
+                    if amount.u128() == 999 && min.u128() == 1_000
+            ),
+            "{err:?}"
+        );
+        // share-like tokens of no record: the chain refuses the redemption (x/liquid 102)
+        let fake = coin(5_000, format!("{v0}/77"));
+        s.mint("alice", vec![fake.clone()]);
+        let err = refused(&mut s, "alice", &fake.denom, |s| {
+            deposit_shares(s, "alice", &v0, &fake)
+        });
+        match hub_error(&err) {
+            ContractError::LiquidRefused { error } => {
+                assert!(error.contains("codespace: liquid, code: 102"), "{error}")
+            }
+            other => panic!("expected LiquidRefused, got {other:?}"),
+        }
+        // foreign denoms, and two denoms in one message
+        for denom in [
+            "uosmo",
+            "ibc/27394FB092D2ECCD56123C74F36E4C1F926001CEADA9CA97EA622B25F41E5EB2",
+            &format!("{v0}/x"),
+        ] {
+            s.mint("alice", coins(5_000, denom));
+            let err = refused(&mut s, "alice", denom, |s| {
+                deposit_shares(s, "alice", &v0, &coin(5_000, denom))
+            });
+            assert!(
+                matches!(
+                    hub_error(&err),
+                    ContractError::Payment(cw_utils::PaymentError::MissingDenom(d)) if d == "uatom"
+                ),
+                "{denom}: {err:?}"
+            );
+        }
+        s.mint("alice", coins(5_000, "uatom"));
+        let both = [small.clone(), coin(5_000, "uatom")];
+        let err = refused(&mut s, "alice", &small.denom, |s| {
+            exec(s, "alice", json!({"deposit": {"validator": v0}}), &both)
+        });
+        assert!(matches!(
+            hub_error(&err),
+            ContractError::Payment(cw_utils::PaymentError::MultipleDenoms {})
+        ));
+        if round == 0 {
+            assert_eq!(s.delegator(&v0), None, "no refusal left a proxy behind");
+            deposit(&mut s, "bob", &v0, 1_000_000);
+        }
+    }
+}
+
+/// On a chain without x/liquid, shares (here: tokens with a share-like denom that came from
+/// elsewhere) are refused with the chain's answer, and nothing is lost.
+#[test]
+fn shares_are_refused_on_a_chain_without_x_liquid() {
+    let mut s = SuiteBuilder::new()
+        .with_apr(Decimal::zero())
+        .without_liquid()
+        .build();
+    let v = s.validator(0);
+    let shares = coin(1_000_000, format!("{v}/1"));
+    s.mint("alice", vec![shares.clone()]);
+    for round in 0..2 {
+        let err = refused(&mut s, "alice", &shares.denom, |s| {
+            deposit_shares(s, "alice", &v, &shares)
+        });
+        match hub_error(&err) {
+            ContractError::LiquidRefused { error } => {
+                assert!(error.contains("codespace: wasm, code: 10"), "{error}")
+            }
+            other => panic!("expected LiquidRefused, got {other:?}"),
+        }
+        if round == 0 {
+            deposit(&mut s, "bob", &v, 1_000_000);
+        }
+    }
+    // and withdraw_shares: the chain cannot tokenize
+    let err = refused(&mut s, "bob", "uatom", |s| {
+        withdraw_shares(s, "bob", &v, 1_000)
+    });
+    assert!(matches!(
+        hub_error(&err),
+        ContractError::LiquidRefused { .. }
+    ));
+}
+
+/// `withdraw_shares`: the staker leaves at once with shares worth the amount, which it can
+/// redeem into its own delegation (or deposit again); nothing unbonds.
+#[test]
+fn withdraw_shares_leaves_without_unbonding() {
+    let mut s = suite(1);
+    let v = s.validator(0);
+    deposit(&mut s, "alice", &v, 2_000_000);
+    deposit(&mut s, "bob", &v, 1_000_000);
+    let uatom = supply(&s, "uatom");
+    withdraw_shares(&mut s, "alice", &v, 500_000).unwrap();
+    let denom = format!("{v}/1");
+    let proxy = s.delegator(&v).unwrap();
+    assert_eq!(s.balance("alice", &denom), 500_000);
+    assert_eq!(s.balance(proxy.as_str(), &denom), 0);
+    let record = s.share_record(1).unwrap();
+    assert_eq!(record.owner, s.addr("alice"));
+    assert_eq!(s.bonded_of("alice", &v), 1_500_000);
+    assert_eq!(s.bonded_of("bob", &v), 1_000_000);
+    assert_eq!(s.delegation(&v), 2_500_000);
+    assert_eq!(s.total_liquid_staked(), 500_000);
+    no_unbonding_on_the_chain(&s);
+    assert_eq!(supply(&s, "uatom"), uatom);
+    s.assert_invariants();
+    // worth the amount
+    let got = s.redeem_shares("alice", coin(500_000, &denom)).unwrap();
+    assert_eq!(got, coin(500_000, "uatom"));
+    assert_eq!(s.native_delegation("alice", &v), 500_000);
+    assert_eq!(s.total_liquid_staked(), 0);
+
+    // after a chain slash the shares are more than the tokens, and worth the tokens
+    s.chain_slash(&v, Decimal::percent(10));
+    withdraw_shares(&mut s, "bob", &v, 900_000).unwrap();
+    assert_eq!(s.bonded_of("bob", &v), 0);
+    let denom = format!("{v}/2");
+    assert_eq!(s.balance("bob", &denom), 1_000_000);
+    assert_eq!(s.bonded_of("alice", &v), 1_350_000);
+    s.assert_invariants();
+    // bob changes his mind: back in, credited the 900,000 they are worth
+    deposit_shares(&mut s, "bob", &v, &coin(1_000_000, &denom)).unwrap();
+    assert_eq!(s.bonded_of("bob", &v), 900_000);
+    no_unbonding_on_the_chain(&s);
+    s.assert_invariants();
+}
+
+/// `withdraw_shares` is for plain stake only: securing a service, with a pending opt-out,
+/// held by a slash request, more than bonded, or no position: refused, nothing moves.
+#[test]
+fn withdraw_shares_is_refused_for_stake_that_is_not_free() {
+    let mut s = suite(1);
+    let v = s.validator(0);
+    deposit(&mut s, "alice", &v, 2_000_000);
+    let oracle = register(&mut s, "oracle", 1_000, 1_000);
+    let refuse = |s: &mut Suite, who: &str, amount: u128| {
+        refused(s, who, "uatom", |s| withdraw_shares(s, who, &v, amount))
+    };
+
+    // more than bonded, no position, zero
+    assert!(matches!(
+        hub_error(&refuse(&mut s, "alice", 2_000_001)),
+        ContractError::AmountExceedsBonded { amount, bonded, validator }
+            if amount.u128() == 2_000_001 && bonded.u128() == 2_000_000 && *validator == v
+    ));
+    assert!(matches!(
+        hub_error(&refuse(&mut s, "carol", 1)),
+        ContractError::NoPosition { .. }
+    ));
+    assert!(matches!(
+        hub_error(&refuse(&mut s, "alice", 0)),
+        ContractError::ZeroAmount { .. }
+    ));
+
+    // securing a service
+    opt_in(&mut s, "alice", &v, oracle);
+    assert!(matches!(
+        hub_error(&refuse(&mut s, "alice", 1_000)),
+        ContractError::SharesNeedPlainStake { service_ids, .. } if *service_ids == "1"
+    ));
+    // with its opt-out pending
+    exec(
+        &mut s,
+        "alice",
+        json!({"opt_out": {"validator": v, "service_ids": [oracle]}}),
+        &[],
+    )
+    .unwrap();
+    assert!(matches!(
+        hub_error(&refuse(&mut s, "alice", 1_000)),
+        ContractError::SharesNeedPlainStake { .. }
+    ));
+    // held by a slash request opened during the opt-out: the opt-out cannot complete
+    let slasher = "oracle-slasher";
+    exec(
+        &mut s,
+        slasher,
+        json!({"slash": {"service_id": oracle, "validator": v, "fraction": "0.05",
+            "evidence": "equivocation"}}),
+        &[],
+    )
+    .unwrap();
+    s.advance(1_000);
+    let held = refused(&mut s, "alice", "uatom", |s| {
+        exec(
+            s,
+            "alice",
+            json!({"complete_opt_out": {"validator": v}}),
+            &[],
+        )
+    });
+    assert!(
+        matches!(hub_error(&held), ContractError::NothingToComplete { reason, .. }
+            if reason.contains("frozen by pending slash requests")),
+        "{held:?}"
+    );
+    assert_eq!(s.position("alice", &v).unwrap().service_ids, vec![oracle]);
+    assert!(matches!(
+        hub_error(&refuse(&mut s, "alice", 1_000)),
+        ContractError::SharesNeedPlainStake { .. }
+    ));
+    // once the request is executed and the opt-out completed, the stake is plain again
+    exec(
+        &mut s,
+        "keeper",
+        json!({"execute_slash": {"slash_id": 1}}),
+        &[],
+    )
+    .unwrap();
+    exec(
+        &mut s,
+        "alice",
+        json!({"complete_opt_out": {"validator": v}}),
+        &[],
+    )
+    .unwrap();
+    assert_eq!(s.bonded_of("alice", &v), 1_900_000);
+    withdraw_shares(&mut s, "alice", &v, 1_900_000).unwrap();
+    assert_eq!(s.balance("alice", &format!("{v}/1")), 1_900_000);
+    assert_eq!(s.bonded_of("alice", &v), 0);
+    s.assert_invariants();
+}
+
+/// The liquid staking caps bind the hub's tokenization (and only tokenization: its plain
+/// delegations are not liquid). The refusal names the cap, and nothing is lost.
+#[test]
+fn withdraw_shares_hits_the_liquid_staking_caps() {
+    // global: 10 % of the chain's bonded tokens
+    let mut s = SuiteBuilder::new()
+        .with_validators(2)
+        .with_apr(Decimal::zero())
+        .with_liquid_caps(Decimal::percent(10), Decimal::one())
+        .build();
+    let (v0, v1) = (s.validator(0), s.validator(1));
+    deposit(&mut s, "alice", &v0, 1_000_000);
+    s.delegate_native("carol", &v1, 1_000_000).unwrap();
+    assert_eq!(
+        s.total_liquid_staked(),
+        0,
+        "plain delegations are not liquid"
+    );
+    let err = refused(&mut s, "alice", "uatom", |s| {
+        withdraw_shares(s, "alice", &v0, 200_001)
+    });
+    match hub_error(&err) {
+        ContractError::LiquidStakingCap { cap, error } => {
+            assert_eq!(cap, "global_liquid_staking_cap");
+            assert!(error.contains("codespace: liquid, code: 111"), "{error}");
+        }
+        other => panic!("expected LiquidStakingCap, got {other:?}"),
+    }
+    assert!(err
+        .root_cause()
+        .to_string()
+        .contains("global_liquid_staking_cap is reached"));
+    // exactly at the cap is allowed; one more token is not
+    withdraw_shares(&mut s, "alice", &v0, 200_000).unwrap();
+    let err = refused(&mut s, "alice", "uatom", |s| {
+        withdraw_shares(s, "alice", &v0, 1)
+    });
+    assert!(matches!(
+        hub_error(&err),
+        ContractError::LiquidStakingCap { cap, .. } if cap == "global_liquid_staking_cap"
+    ));
+    // the cap is not enforced on redemption: the shares come back in
+    let shares = coin(200_000, format!("{v0}/1"));
+    deposit_shares(&mut s, "alice", &v0, &shares).unwrap();
+    assert_eq!(s.bonded_of("alice", &v0), 1_000_000);
+    s.assert_invariants();
+
+    // per validator: 30 % of v0's tokens
+    let mut s = SuiteBuilder::new()
+        .with_validators(2)
+        .with_apr(Decimal::zero())
+        .with_liquid_caps(Decimal::one(), Decimal::percent(30))
+        .build();
+    let (v0, v1) = (s.validator(0), s.validator(1));
+    deposit(&mut s, "alice", &v0, 1_000_000);
+    deposit(&mut s, "bob", &v1, 1_000_000);
+    let err = refused(&mut s, "alice", "uatom", |s| {
+        withdraw_shares(s, "alice", &v0, 300_001)
+    });
+    match hub_error(&err) {
+        ContractError::LiquidStakingCap { cap, error } => {
+            assert_eq!(cap, "validator_liquid_staking_cap");
+            assert!(error.contains("codespace: liquid, code: 112"), "{error}");
+        }
+        other => panic!("expected LiquidStakingCap, got {other:?}"),
+    }
+    // another validator's room is its own
+    withdraw_shares(&mut s, "bob", &v1, 300_000).unwrap();
+    withdraw_shares(&mut s, "alice", &v0, 300_000).unwrap();
+    assert_eq!(s.total_liquid_staked(), 600_000);
+    s.assert_invariants();
+}
+
+/// Native staking rewards stay exact around share deposits: the proxy's rewards are
+/// harvested before the redemption would withdraw them, and shared by the stake that earned
+/// them.
+#[test]
+fn native_rewards_stay_exact_around_share_deposits() {
+    let mut s = SuiteBuilder::new().with_apr(Decimal::percent(10)).build();
+    let v = s.validator(0);
+    deposit(&mut s, "bob", &v, 1_000_000);
+    s.delegate_native("alice", &v, 1_000_000).unwrap();
+    s.advance(365 * 24 * 3600);
+    let shares = s.tokenize_shares("alice", &v, 1_000_000, "alice").unwrap();
+    // tokenizing withdrew alice's own rewards to her
+    assert_eq!(s.balance("alice", "uatom"), 100_000);
+    s.assert_invariants();
+    deposit_shares(&mut s, "alice", &v, &shares).unwrap();
+    s.assert_invariants();
+    assert_eq!(s.bonded_of("alice", &v), 1_000_000);
+    // the year's rewards of the proxy's delegation are bob's, none is alice's
+    assert_eq!(s.pending_native("bob", "uatom"), 100_000);
+    assert_eq!(s.pending_native("alice", "uatom"), 0);
+    s.advance(365 * 24 * 3600);
+    exec(&mut s, "keeper", json!({"harvest": {}}), &[]).unwrap();
+    assert_eq!(s.pending_native("bob", "uatom"), 200_000);
+    assert_eq!(s.pending_native("alice", "uatom"), 100_000);
+    s.assert_invariants();
+}
