@@ -79,6 +79,7 @@ pub struct SuiteStargate {
 }
 
 impl SuiteStargate {
+    #[allow(clippy::too_many_arguments)] // the Stargate trait's arguments, plus the type and value
     fn route<ExecC, QueryC>(
         &self,
         api: &dyn Api,

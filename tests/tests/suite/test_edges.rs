@@ -1,6 +1,8 @@
 //! The edges an independent review of v0.1 found (issue 17), each as the scenario that
 //! failed, driven by raw JSON through a cw-multi-test chain with real staking, bank and
 //! distribution modules. Each would fail on v0.1.
+// Each scenario's doc opens with its number ("1. ..."), not a list.
+#![allow(clippy::doc_lazy_continuation)]
 
 use cosmwasm_std::{coins, Decimal, Empty, Validator};
 use cw_multi_test::{App, AppBuilder, ContractWrapper, Executor, IntoBech32, StakingInfo};
@@ -192,8 +194,8 @@ fn strangers_filling_pool_slots_lock_nobody_out() {
     )
     .unwrap();
     let cap = s.config().unwrap().max_pools_per_validator;
-    let mut filled = 1; // bob's pool
-    for i in 0..64 {
+    // bob's pool is the first
+    for (filled, i) in (1..).zip(0..64) {
         if filled >= cap {
             break;
         }
@@ -208,7 +210,6 @@ fn strangers_filling_pool_slots_lock_nobody_out() {
         )
         .unwrap();
         unbond(&mut s, &who, &v, 999);
-        filled += 1;
     }
     assert_eq!(
         s.pools(&v)

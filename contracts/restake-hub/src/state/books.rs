@@ -305,10 +305,7 @@ impl<'a> Books<'a> {
 
     /// Each cached record under `namespace` whose bytes changed in this message: its key,
     /// its bytes as loaded (if it existed) and the record now.
-    pub fn changed<T: Pack + 'static>(
-        &mut self,
-        namespace: u8,
-    ) -> Vec<(Vec<u8>, Option<Vec<u8>>, &mut T)> {
+    pub fn changed<T: Pack + 'static>(&mut self, namespace: u8) -> Vec<Changed<'_, T>> {
         let mut out = vec![];
         for (key, slot) in self.cache.slots.iter_mut() {
             if key.first() != Some(&namespace) {
@@ -623,3 +620,7 @@ pub fn load<T: Pack>(store: &Store, key: &[u8]) -> StdResult<Option<T>> {
 pub fn save<T: Pack>(store: &mut dyn Storage, key: &[u8], value: &T) {
     store.set(key, &to_bytes(value));
 }
+
+/// A record changed in this message: its key, its bytes as loaded (if it existed) and the
+/// record now.
+pub type Changed<'a, T> = (Vec<u8>, Option<Vec<u8>>, &'a mut T);
