@@ -4,9 +4,8 @@
 # already there, so scripts/test.sh runs this first every time.
 #
 #   Rust 1.95.0 (rust-toolchain.toml) with rustfmt, clippy and the wasm32 target
-#   cosmwasm-check 2.2.10          cargo install (~4 min on 2 cores, once)
 #   binaryen's wasm-opt            npm ci in tools/ (tools/package-lock.json)
-#   libclang                       apt-get as root; bindgen in osmosis-test-tube's build needs it
+#   Go                             checked (gaiad is built from the Go module proxy)
 #   Chromium                       apt-get as root; the dashboard's browser tests
 #
 # `scripts/setup.sh --wasm`: only what scripts/build-wasm.sh needs (Rust and binaryen), for
@@ -88,27 +87,11 @@ fi
 echo "setup: node $(node --version), npm $(npm --version), binaryen $binaryen ($(tools/node_modules/.bin/wasm-opt --version))"
 [ -z "$wasm_only" ] || exit 0
 
-# --- cosmwasm-check ----------------------------------------------------------------------
-export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
-if ! cosmwasm-check --version 2>/dev/null | grep -qx "Contract checking 2.2.10"; then
-  # 2.2.3 and older do not link on Rust 1.95; 2.2.11 and newer need Rust 1.96.
-  echo "setup: installing cosmwasm-check 2.2.10 (about 4 minutes on 2 cores, once)"
-  cargo install cosmwasm-check --version 2.2.10 --locked --quiet
-fi
-echo "setup: $(cosmwasm-check --version)"
-
-# --- Go and libclang (tests/e2e builds an Osmosis node in osmosis-test-tube's build script) ---
+# --- Go (scripts/gaia-e2e.sh builds gaiad v25.1.1 from the Go module proxy) ---------------
 command -v go >/dev/null \
-  || missing "Go 1.22+ is needed (tests/e2e compiles an Osmosis node from Go sources)" \
-    "install Go from https://go.dev/dl (1.22 or newer) and put it on PATH"
-libclang_found() {
-  [ -n "${LIBCLANG_PATH:-}" ] && return 0
-  # On Debian the -dev package (it brings clang's own headers too); elsewhere, the library.
-  if command -v dpkg >/dev/null; then dpkg -s libclang-dev >/dev/null 2>&1; return; fi
-  ldconfig -p 2>/dev/null | grep -q 'libclang[-.0-9]*\.so'
-}
-libclang_found || apt_install "bindgen (osmosis-test-tube's build)" libclang-dev
-echo "setup: $(go version | cut -d' ' -f3-), libclang"
+  || missing "Go 1.26+ is needed (the e2e tests build gaiad, the Cosmos Hub's node, from Go sources)" \
+    "install Go from https://go.dev/dl (1.26 or newer) and put it on PATH"
+echo "setup: $(go version | cut -d' ' -f3-)"
 
 # --- Chromium (the dashboard's browser tests) ---------------------------------------------
 [ -x /usr/bin/chromium ] || apt_install "the dashboard's browser tests" chromium

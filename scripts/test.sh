@@ -4,10 +4,15 @@
 # (scripts/setup.sh) or stops at once with the exact command to run, then checks
 # everything, printing each stage's time:
 #
-#   setup · format · lints · wasm (build, cosmwasm-check, size cap) · reproducible wasm ·
-#   tests (workspace, e2e on a real chain, gas bench quick mode) · generated files up to
-#   date (schema/, docs/interface.md) · TypeScript client (fresh, type-checks, npm pack) ·
-#   publish dry run (crates) · dashboard browser tests
+#   setup · format · lints · wasm (build, the VM's checks, size cap) · reproducible wasm ·
+#   tests (workspace, the gas bench's quick mode in the VM) · e2e on gaiad (the Cosmos Hub's
+#   binary; built in the background from the start) · generated files up to date (schema/,
+#   docs/interface.md) · TypeScript client (fresh, type-checks, npm pack) · publish dry run
+#   (crates) · dashboard browser tests
+#
+# Not here: the Osmosis test-tube e2e (tests/e2e, scripts/e2e.sh): its cold Go build alone
+# takes 11-15 minutes, and gaiad is the chain this hub is for. RESTAKE_SKIP_GAIA=1 skips the
+# gaiad stage (e.g. offline, without the Go module proxy).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
@@ -31,21 +36,43 @@ stage() {
   echo "--- $current: ${dt}s"
 }
 
+# The wasm's size may grow at most 5 % over the last measured size (README, docs/gas.md)
+# before someone looks: raise it on purpose, in the commit that says why.
+size_cap=777300
+
 wasm() {
   ./scripts/build-wasm.sh
-  cosmwasm-check artifacts/restake_hub.wasm
+  # cosmwasm-check 2.2.10's checks, from the same cosmwasm-vm the bench already builds
+  cargo run -q --locked -p restake-bench --bin check-wasm -- artifacts/restake_hub.wasm
   local size
   size=$(stat -c %s artifacts/restake_hub.wasm)
-  if [ "$size" -gt 819200 ]; then
-    echo "artifacts/restake_hub.wasm is $size bytes: over wasmd's default upload limit (800 KiB)"
+  if [ "$size" -gt "$size_cap" ]; then
+    echo "artifacts/restake_hub.wasm is $size bytes: over the cap of $size_cap (scripts/test.sh)"
     return 1
   fi
-  echo "size: $size bytes ($(( size * 1000 / 819200 / 10 )).$(( size * 1000 / 819200 % 10 )) % of 800 KiB)"
+  echo "size: $size bytes ($(( size * 1000 / 819200 / 10 )).$(( size * 1000 / 819200 % 10 )) % of 800 KiB; cap $size_cap)"
 }
 
 tests() {
   mkdir -p "$logs"
-  cargo test --workspace --locked 2>&1 | tee "$logs/cargo-test.log"
+  cargo test --workspace --exclude restake-e2e --locked 2>&1 | tee "$logs/cargo-test.log"
+}
+
+# gaiad's cold build (Go module proxy download and compile, ~10 minutes) runs in the
+# background from the start, beside the Rust stages.
+gaia_build() {
+  [ -z "${RESTAKE_SKIP_GAIA:-}" ] || return 0
+  ./scripts/gaia-node.sh build >"$logs/gaiad-build.log" 2>&1 &
+  gaia_pid=$!
+}
+
+gaia() {
+  if [ -n "${RESTAKE_SKIP_GAIA:-}" ]; then
+    echo "skipped (RESTAKE_SKIP_GAIA is set)"
+    return 0
+  fi
+  wait "$gaia_pid" || { cat "$logs/gaiad-build.log"; echo "gaiad did not build"; return 1; }
+  ./scripts/gaia-e2e.sh 2>&1 | tee "$logs/gaia-e2e.log"
 }
 
 generated() {
@@ -84,11 +111,13 @@ web() {
 
 stage "setup (scripts/setup.sh)" ./scripts/setup.sh
 mkdir -p "$logs"
+gaia_build
 stage "format (cargo fmt --check)" cargo fmt --all -- --check
-stage "lints (cargo clippy -D warnings)" cargo clippy --workspace --all-targets --locked -- -D warnings
-stage "wasm: build, cosmwasm-check, size" wasm
+stage "lints (cargo clippy -D warnings)" cargo clippy --workspace --exclude restake-e2e --all-targets --locked -- -D warnings
+stage "wasm: build, the VM's checks, size cap" wasm
 stage "reproducible wasm (scripts/check-reproducible.sh)" ./scripts/check-reproducible.sh
-stage "tests (workspace; e2e on Osmosis v26; gas bench quick mode)" tests
+stage "tests (workspace; gas bench quick mode)" tests
+stage "e2e on gaiad v25.1.1 (scripts/gaia-e2e.sh)" gaia
 stage "generated files up to date" generated
 stage "TypeScript client (scripts/check-ts.sh, npm pack)" typescript
 stage "publish dry run (restake-types, restake-hub, restake-multitest)" publish
@@ -105,9 +134,13 @@ count() { # count FILE LINE-REGEX FIELD-REGEX: the sum of FIELD's numbers on mat
     while (match($0, field)) { s = substr($0, RSTART, RLENGTH); gsub(/[^0-9]/, "", s); n += s; $0 = substr($0, RSTART + RLENGTH) }
   } END { print n + 0 }' "$1"
 }
-c="$logs/cargo-test.log"
+# cargo's runs: the workspace's, then the gaiad e2e's (its tests are the workspace run's
+# ignored ones, so those are not counted as skipped twice)
+c="$logs/cargo-all.log"
+cat "$logs/cargo-test.log" "$logs/gaia-e2e.log" >"$c" 2>/dev/null || true
 w="$logs/test-web.log"
 passed=$(( $(count "$c" '^test result:' '[0-9]+ passed') + $(count "$w" '^(# |ℹ )pass ' '[0-9]+') ))
 failed=$(( $(count "$c" '^test result:' '[0-9]+ failed') + $(count "$w" '^(# |ℹ )fail ' '[0-9]+') ))
-skipped=$(( $(count "$c" '^test result:' '[0-9]+ ignored') + $(count "$w" '^(# |ℹ )skipped ' '[0-9]+') ))
+ran_on_gaia=$(count "$logs/gaia-e2e.log" '^test result:' '[0-9]+ passed' 2>/dev/null || echo 0)
+skipped=$(( $(count "$c" '^test result:' '[0-9]+ ignored') - ran_on_gaia + $(count "$w" '^(# |ℹ )skipped ' '[0-9]+') ))
 echo "tests: $passed passed, $failed failed, $skipped skipped"

@@ -6,6 +6,7 @@ use cosmwasm_std::{to_json_binary, Binary, Deps, DepsMut, Env, MessageInfo, Repl
 use restake_types::{ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg, CONTRACT_NAME};
 
 use crate::error::{nonpayable, ContractError};
+
 use crate::migrate::CONTRACT_VERSION;
 use crate::owner::destination;
 use crate::state::books::save;

@@ -104,7 +104,7 @@ fn choice(
                     reason: format!("weights must sum to exactly 1, not {sum}"),
                 });
             }
-            out.sort();
+            restake_types::math::sort_small(&mut out);
             Ok((out, false))
         }
         _ => Err(ContractError::InvalidVote {
@@ -499,7 +499,7 @@ pub fn proposal_votes(
         cast = weighted(&parts);
     }
     let mut hub_bonded = Uint128::zero();
-    for vid in 0..books.totals.next_validator {
+    for vid in 0..books.totals()?.next_validator {
         hub_bonded += books.validator(vid)?.bonded;
     }
     let _ = env;

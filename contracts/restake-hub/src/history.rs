@@ -18,7 +18,7 @@ use restake_types::{
 use crate::error::ContractError;
 use crate::state::books::Books;
 use crate::state::codec::{from_bytes, read_uint, to_bytes, Key};
-use crate::state::{keys, ns, Flow, ServicePointRecord, ServiceState, DAY};
+use crate::state::{keys, ns, ServicePointRecord, ServiceState, Totals, DAY};
 
 /// Days of history kept per series.
 pub const HISTORY_DAYS: u64 = 90;
@@ -39,18 +39,22 @@ impl Books<'_> {
         }
         // (series prefix, point key, point bytes)
         let mut points: Vec<(Vec<u8>, Vec<u8>, Vec<u8>)> = vec![];
-        for (_, original, now) in self.changed::<Flow>(ns::FLOW) {
-            if let Some(bytes) = original {
-                let old: Flow = from_bytes(&bytes)?;
-                if old.day < today {
-                    points.push((
-                        vec![ns::HUB_POINT],
-                        keys::hub_point(old.day),
-                        to_bytes(&(old.bonded, old.restaked)),
-                    ));
-                }
+        for (_, original, now) in self.changed::<Totals>(ns::TOTALS) {
+            let old: Totals = match original {
+                Some(bytes) => from_bytes(&bytes)?,
+                None => Totals::default(),
+            };
+            if (old.bonded, old.restaked) == (now.bonded, now.restaked) {
+                continue;
             }
-            now.day = today;
+            if old.flow_day != 0 && old.flow_day < today {
+                points.push((
+                    vec![ns::HUB_POINT],
+                    keys::hub_point(old.flow_day),
+                    to_bytes(&(old.bonded, old.restaked)),
+                ));
+            }
+            now.flow_day = today;
         }
         for (key, original, now) in self.changed::<ServiceState>(ns::SERVICE_STATE) {
             let service = read_uint(&mut &key[1..])?;
@@ -124,12 +128,12 @@ pub fn hub_history(
             restaked,
         });
     }
-    let flow = books.flow()?.clone();
+    let flow = books.totals()?.clone();
     let today = env.block.time.seconds() / DAY;
     // The running values changed last on an earlier day: they are that day's point.
-    if flow.day < today && flow.day >= from && flow != Flow::default() {
+    if flow.flow_day != 0 && flow.flow_day < today && flow.flow_day >= from {
         points.push(HubPoint {
-            day: flow.day,
+            day: flow.flow_day,
             bonded: flow.bonded,
             restaked: flow.restaked,
         });

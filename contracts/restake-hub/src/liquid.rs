@@ -13,8 +13,8 @@
 //! words, and nothing is lost (the transaction is reverted).
 
 use cosmwasm_std::{
-    from_json, to_json_binary, Addr, BankMsg, Binary, Coin, CosmosMsg, DepsMut, Env, MessageInfo,
-    Reply, Response, SubMsg, SubMsgResult, Uint128,
+    to_json_binary, Addr, BankMsg, Binary, Coin, CosmosMsg, DepsMut, Env, MessageInfo, Reply,
+    Response, SubMsg, SubMsgResult, Uint128,
 };
 use restake_types::ProxyAction;
 
@@ -279,10 +279,11 @@ pub fn deposited_reply(deps: DepsMut, env: Env, reply: &Reply) -> Result<Respons
     if let SubMsgResult::Err(error) = &reply.result {
         return Err(refusal(error));
     }
-    let d: ShareDeposit = from_json(&reply.payload).map_err(|_| ContractError::BadReply {
-        what: "a share deposit".into(),
-        missing: "its payload".into(),
-    })?;
+    let d: ShareDeposit =
+        cosmwasm_std::from_json(&reply.payload).map_err(|_| ContractError::BadReply {
+            what: "a share deposit".into(),
+            missing: "its payload".into(),
+        })?;
     finish_share_deposit(deps, &env, d)
 }
 

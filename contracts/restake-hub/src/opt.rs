@@ -103,7 +103,7 @@ pub fn opt_in(
             added.push(*id);
         }
     }
-    services.sort_unstable();
+    restake_types::math::sort_small(&mut services);
     let max = books.config.max_services_per_position;
     if services.len() > max as usize {
         return Err(ContractError::TooManyServices {

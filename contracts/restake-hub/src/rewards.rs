@@ -4,8 +4,8 @@
 //! of stakers. Stakers collect through their pools when they claim.
 
 use cosmwasm_std::{
-    from_json, to_json_binary, Addr, BankMsg, Coin, CosmosMsg, Decimal256, DepsMut, Env,
-    MessageInfo, Reply, Response, SubMsg, Uint128, WasmMsg,
+    to_json_binary, Addr, BankMsg, Coin, CosmosMsg, Decimal256, DepsMut, Env, MessageInfo, Reply,
+    Response, SubMsg, Uint128, WasmMsg,
 };
 use restake_types::math::{index_increment, split_whole};
 use restake_types::{Asset, Cw20ReceiveMsg, ReceiveMsg, ServiceStatus};
@@ -68,7 +68,7 @@ impl Books<'_> {
             .checked_add(index_increment(amount, total_stake)?)?;
         index.paid = index.paid.saturating_add(amount);
         if asset_id == BONDED_ASSET {
-            self.totals.liquid_bonded = self.totals.liquid_bonded.checked_add(amount)?;
+            self.totals()?.liquid_bonded = self.totals()?.liquid_bonded.checked_add(amount)?;
         }
         Ok(())
     }
@@ -106,7 +106,7 @@ pub fn receive(
     nonpayable(&info)?;
     let token = info.sender;
     let ReceiveMsg::DistributeRewards { service_id } =
-        from_json(&msg.msg).map_err(|e| ContractError::InvalidHook {
+        cosmwasm_std::from_json(&msg.msg).map_err(|e| ContractError::InvalidHook {
             reason: e.to_string(),
         })?;
     if deps.querier.query_wasm_contract_info(&token).is_err() {
@@ -169,7 +169,7 @@ impl Books<'_> {
         }
         let closed = self.staker_rewards(staker)?;
         take_whole(&mut closed.rewards, &mut amounts)?;
-        amounts.sort();
+        restake_types::math::sort_small(&mut amounts);
         Ok(Collected {
             harvest,
             amounts,
@@ -237,7 +237,7 @@ pub fn claim_rewards(
             .into(),
         };
         if *asset_id == BONDED_ASSET {
-            books.totals.liquid_bonded = books.totals.liquid_bonded.checked_sub(*amount)?;
+            books.totals()?.liquid_bonded = books.totals()?.liquid_bonded.checked_sub(*amount)?;
             payouts.push(SubMsg::new(transfer));
             continue;
         }
@@ -301,7 +301,7 @@ pub fn harvest(
             }
             vids
         }
-        None => (0..books.totals.next_validator).collect(),
+        None => (0..books.totals()?.next_validator).collect(),
     };
     let mut msgs = vec![];
     let mut harvested = vec![];

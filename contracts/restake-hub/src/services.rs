@@ -136,9 +136,9 @@ pub fn register_service(
         .collect::<Vec<_>>()
         .join(",");
     books.declare(&mut state, new_assets)?;
-    books.totals.next_service += 1;
-    books.totals.services += 1;
-    let id = books.totals.next_service;
+    books.totals()?.next_service += 1;
+    books.totals()?.services += 1;
+    let id = books.totals()?.next_service;
     books.put_service_state(id, state)?;
     books.put_service(
         id,

@@ -211,8 +211,8 @@ pub fn slash(
     if !books.has_exposed_stake(service_id, vid)? {
         return Err(nothing());
     }
-    books.totals.next_slash += 1;
-    let id = books.totals.next_slash;
+    books.totals()?.next_slash += 1;
+    let id = books.totals()?.next_slash;
     let mut request = SlashRequest {
         service: service_id,
         vid,

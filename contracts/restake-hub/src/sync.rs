@@ -128,7 +128,8 @@ impl Books<'_> {
                 None => self.asset_id_or_new(&asset)?,
             };
             if is_bonded {
-                self.totals.liquid_bonded = self.totals.liquid_bonded.checked_add(reward.amount)?;
+                self.totals()?.liquid_bonded =
+                    self.totals()?.liquid_bonded.checked_add(reward.amount)?;
             }
             if stake.is_zero() {
                 let dust = self.dust(id)?;

@@ -82,14 +82,29 @@ pub struct Cache {
     slots: BTreeMap<Vec<u8>, Slot>,
 }
 
+/// Decodes a record of kind `T` (one small function per kind; the cache itself is not
+/// generic, so the wasm carries its code once).
+fn decode<T: Pack + 'static>(bytes: &[u8]) -> StdResult<Box<dyn Record>> {
+    Ok(Box::new(from_bytes::<T>(bytes)?))
+}
+
 impl Cache {
     fn slot<T: Pack + 'static>(&mut self, store: &Store, key: Vec<u8>) -> StdResult<&mut Slot> {
+        self.slot_with(store, key, decode::<T>)
+    }
+
+    fn slot_with(
+        &mut self,
+        store: &Store,
+        key: Vec<u8>,
+        decode: fn(&[u8]) -> StdResult<Box<dyn Record>>,
+    ) -> StdResult<&mut Slot> {
         Ok(match self.slots.entry(key) {
             Entry::Occupied(o) => o.into_mut(),
             Entry::Vacant(v) => {
                 let original = store.get(v.key());
                 let value = match original.as_deref() {
-                    Some(bytes) => Some(Box::new(from_bytes::<T>(bytes)?) as Box<dyn Record>),
+                    Some(bytes) => Some(decode(bytes)?),
                     None => None,
                 };
                 v.insert(Slot { original, value })
@@ -173,8 +188,6 @@ fn missing(what: &str) -> StdError {
 pub struct Books<'a> {
     store: Store<'a>,
     pub config: Config,
-    pub totals: Totals,
-    totals_at_load: Totals,
     config_at_load: Config,
     cache: Cache,
     /// Validators harvested and synced in this message (a second withdrawal would credit
@@ -209,13 +222,10 @@ impl<'a> Books<'a> {
                 None => ContractError::Std(missing("config")),
             });
         };
-        let totals: Totals = load(&store, &keys::totals())?.unwrap_or_default();
         Ok(Books {
             store,
             config_at_load: config.clone(),
             config,
-            totals_at_load: totals.clone(),
-            totals,
             cache: Cache::default(),
             harvested: vec![],
             incoming: Uint128::zero(),
@@ -229,9 +239,6 @@ impl<'a> Books<'a> {
         let store = self.store.writable()?;
         if self.config != self.config_at_load {
             store.set(&keys::config(), &to_bytes(&self.config));
-        }
-        if self.totals != self.totals_at_load {
-            store.set(&keys::totals(), &to_bytes(&self.totals));
         }
         self.cache.flush(store);
         Ok(())
@@ -299,8 +306,10 @@ impl<'a> Books<'a> {
 
     // ------------------------------------------------------------------ cold statistics
 
-    pub fn flow(&mut self) -> StdResult<&mut Flow> {
-        self.cache.get_or(&self.store, keys::flow(), Flow::default)
+    /// Counters and running totals (read when a message first needs them).
+    pub fn totals(&mut self) -> StdResult<&mut Totals> {
+        self.cache
+            .get_or(&self.store, keys::totals(), Totals::default)
     }
 
     /// Each cached record under `namespace` whose bytes changed in this message: its key,
@@ -363,8 +372,8 @@ impl<'a> Books<'a> {
         if let Some(id) = self.asset_id(asset)? {
             return Ok(id);
         }
-        let id = self.totals.next_asset;
-        self.totals.next_asset += 1;
+        let id = self.totals()?.next_asset;
+        self.totals()?.next_asset += 1;
         let key = keys::asset_id(&asset_bytes(asset));
         self.cache.set(&self.store, key, Some(id))?;
         self.cache
@@ -392,21 +401,14 @@ impl<'a> Books<'a> {
             .set(&self.store, keys::service_state(id), Some(state))
     }
 
-    /// Bonded stake on the validator securing the service.
-    pub fn service_stake(&mut self, service: u64, vid: u32) -> StdResult<&mut Uint128> {
-        self.cache.get_or(
-            &self.store,
-            keys::service_stake(service, vid),
-            Uint128::zero,
-        )
-    }
-
-    /// Drops a zero service stake record instead of writing it.
-    pub fn tidy_service_stake(&mut self, service: u64, vid: u32) -> StdResult<()> {
-        self.cache
-            .tidy::<Uint128>(&self.store, keys::service_stake(service, vid), |v| {
-                v.is_zero()
-            })
+    /// Marks (or unmarks) the pools of a validator's slots under each of their services, so
+    /// `service_stake` finds a service's stake without a record per service and validator
+    /// to keep up to date on every stake change.
+    pub fn index_pool(&mut self, pool: &Pool, present: bool) -> StdResult<()> {
+        for service in &pool.services {
+            self.mark(keys::service_pool(*service, pool.vid, pool.id), present)?;
+        }
+        Ok(())
     }
 
     // ------------------------------------------------------------------ validators
@@ -421,8 +423,8 @@ impl<'a> Books<'a> {
 
     /// Numbers a new validator.
     pub fn new_validator(&mut self, valoper: &str, delegator: Delegator) -> StdResult<u32> {
-        let vid = self.totals.next_validator;
-        self.totals.next_validator += 1;
+        let vid = self.totals()?.next_validator;
+        self.totals()?.next_validator += 1;
         self.cache
             .set(&self.store, keys::validator_id(valoper), Some(vid))?;
         self.cache.set(

@@ -57,9 +57,8 @@ pub mod ns {
     pub const BALLOT: u8 = 0x1e;
     pub const TALLY: u8 = 0x1f;
     pub const STAKER_VOTES: u8 = 0x20;
-    pub const FLOW: u8 = 0x21;
-    pub const HUB_POINT: u8 = 0x22;
-    pub const SERVICE_POINT: u8 = 0x23;
+    pub const HUB_POINT: u8 = 0x21;
+    pub const SERVICE_POINT: u8 = 0x22;
 }
 
 /// Reply ids.
@@ -159,6 +158,11 @@ pub struct Totals {
     pub seen_height: u64,
     pub seen_time: u64,
     pub earlier_time: u64,
+    /// Σ over validators of `Validator::bonded`, and of `Validator::restaked` (what
+    /// `hub_history` records), and the UTC day they last changed.
+    pub bonded: Uint128,
+    pub restaked: Uint128,
+    pub flow_day: u64,
 }
 packed!(Totals {
     next_service,
@@ -174,7 +178,10 @@ packed!(Totals {
     reserved,
     seen_height,
     seen_time,
-    earlier_time
+    earlier_time,
+    bonded,
+    restaked,
+    flow_day
 });
 
 /// Cold statistics of slashing and routing.
@@ -327,22 +334,6 @@ packed!(ServiceState {
     total_stake,
     status,
     indexes,
-    day
-});
-
-/// The hub's running totals (what `hub_history` records once a day).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Flow {
-    /// Σ over validators of `Validator::bonded`.
-    pub bonded: Uint128,
-    /// Σ over validators of `Validator::restaked`.
-    pub restaked: Uint128,
-    /// The UTC day of the last change.
-    pub day: u64,
-}
-packed!(Flow {
-    bonded,
-    restaked,
     day
 });
 
@@ -812,9 +803,6 @@ pub mod keys {
     pub fn service_state(id: u64) -> Vec<u8> {
         Key::new(ns::SERVICE_STATE).uint(id).0
     }
-    pub fn flow() -> Vec<u8> {
-        vec![ns::FLOW]
-    }
     pub fn hub_point(day: u64) -> Vec<u8> {
         Key::new(ns::HUB_POINT).uint(day).0
     }
@@ -824,8 +812,13 @@ pub mod keys {
     pub fn service_point(service: u64, day: u64) -> Vec<u8> {
         Key::new(ns::SERVICE_POINT).uint(service).uint(day).0
     }
-    pub fn service_stake(service: u64, vid: u32) -> Vec<u8> {
-        Key::new(ns::SERVICE_STAKE).uint(service).uint(vid.into()).0
+    /// Index: a pool in the validator's slots secures the service.
+    pub fn service_pool(service: u64, vid: u32, pool: u64) -> Vec<u8> {
+        Key::new(ns::SERVICE_STAKE)
+            .uint(service)
+            .uint(vid.into())
+            .uint(pool)
+            .0
     }
     pub fn service_stake_prefix(service: u64) -> Vec<u8> {
         Key::new(ns::SERVICE_STAKE).uint(service).0

@@ -71,8 +71,8 @@ pub fn unbond(
     let v = books.validator(vid)?;
     v.queued += amount;
     v.unbonding = v.unbonding.checked_add(amount)?;
-    books.totals.next_unbonding += 1;
-    let id = books.totals.next_unbonding;
+    books.totals()?.next_unbonding += 1;
+    let id = books.totals()?.next_unbonding;
     books.put_unbonding(
         &staker,
         id,
@@ -311,7 +311,7 @@ pub fn claim_unbonded(
         };
         return Err(ContractError::NothingToClaim { reason });
     }
-    books.totals.liquid_bonded = books.totals.liquid_bonded.checked_sub(paid)?;
+    books.totals()?.liquid_bonded = books.totals()?.liquid_bonded.checked_sub(paid)?;
     if !paid.is_zero() {
         msgs.push(SubMsg::new(BankMsg::Send {
             to_address: info.sender.to_string(),
