@@ -405,6 +405,16 @@ pub fn vote(
             msgs.push(sub);
         }
     }
+    // A vote the chain never sees was never checked by it: the proposal might not exist yet,
+    // and a later re-cast the chain refused would mark it closed for every staker. So a vote
+    // that rounds to nothing in every mix it enters is refused.
+    if msgs.is_empty() {
+        return Err(ContractError::InvalidVote {
+            reason: format!(
+                "your stake ({stake}) split this way counts for nothing on the chain; vote one option"
+            ),
+        });
+    }
     books.finish()?;
     Ok(Response::new()
         .add_submessages(msgs)

@@ -673,3 +673,41 @@ fn ended_proposals_do_not_hold_a_stakers_open_votes() {
     let third = s.open_proposal(WEEK);
     vote(&mut s, "alice", third, "yes").expect("alice votes on a new proposal");
 }
+
+/// A stranger must not be able to close a proposal for every staker of the hub before it
+/// opens. With 1 uatom left on a validator nobody else voted on, a weighted vote 0.5/0.5
+/// counts for nothing in that validator's mix, so no vote reaches the chain and the hub took
+/// the vote on a proposal that does not exist yet. The stranger's next deposit re-casts it,
+/// the chain refuses ("inactive proposal"), and the refusal marked the proposal closed in the
+/// hub: once it opened, every staker's vote on it was refused. (Failed before the fix: a vote
+/// that sends nothing to the chain is now refused, so every vote the hub keeps was taken by
+/// the chain when it was cast.)
+#[test]
+fn a_stranger_cannot_close_a_proposal_before_it_opens() {
+    let mut s = SuiteBuilder::new().with_apr(Decimal::zero()).build();
+    let v = s.validator(0);
+    deposit(&mut s, "alice", &v, 1_000_000);
+    deposit(&mut s, "mallory", &v, 1_000);
+    unbond(&mut s, "mallory", &v, 999);
+    let next = 1; // the first proposal the chain will open
+    let early = vote_weighted(&mut s, "mallory", next, &[("yes", "0.5"), ("no", "0.5")]);
+    if let Err(e) = &early {
+        assert!(
+            matches!(hub_error(e), ContractError::InvalidVote { reason } if reason.contains("nothing")),
+            "{e:?}"
+        );
+    }
+    deposit(&mut s, "mallory", &v, 1_000);
+    let r = s
+        .query_json(&json!({"proposal_votes": {"proposal_id": next}}).to_string())
+        .unwrap();
+    assert_eq!(
+        r["closed"],
+        json!(false),
+        "a stranger closed a future proposal"
+    );
+    let p = s.open_proposal(WEEK);
+    assert_eq!(p, next);
+    vote(&mut s, "alice", p, "yes").expect("alice votes on the new proposal");
+    assert_eq!(cast(&s, &v, p), Some(vec![w(VoteOption::Yes, "1")]));
+}
