@@ -711,3 +711,33 @@ fn a_stranger_cannot_close_a_proposal_before_it_opens() {
     vote(&mut s, "alice", p, "yes").expect("alice votes on the new proposal");
     assert_eq!(cast(&s, &v, p), Some(vec![w(VoteOption::Yes, "1")]));
 }
+
+/// Exits never pause for votes: a staker whose every open vote is on a proposal that has
+/// ended unbonds in one message; each refused re-cast only marks its proposal closed, and the
+/// freed places take new votes.
+#[test]
+fn an_unbond_with_every_open_vote_ended_succeeds() {
+    let mut s = SuiteBuilder::new()
+        .with_apr(Decimal::zero())
+        .with_hub(|m| m.max_open_votes = Some(4))
+        .build();
+    let v = s.validator(0);
+    deposit(&mut s, "alice", &v, 1_000_000);
+    let ended: Vec<u64> = (0..4).map(|_| s.open_proposal(100)).collect();
+    for p in &ended {
+        vote(&mut s, "alice", *p, "yes").unwrap();
+    }
+    s.advance(200);
+    unbond(&mut s, "alice", &v, 400_000);
+    for p in &ended {
+        let r = s
+            .query_json(&json!({"proposal_votes": {"proposal_id": p}}).to_string())
+            .unwrap();
+        assert_eq!(r["closed"], json!(true), "proposal {p}");
+        // the chain kept the vote of the voting period
+        assert_eq!(cast(&s, &v, *p), Some(vec![w(VoteOption::Yes, "1")]));
+    }
+    let next = s.open_proposal(WEEK);
+    vote(&mut s, "alice", next, "no").expect("a freed place takes a new vote");
+    assert_eq!(cast(&s, &v, next), Some(vec![w(VoteOption::No, "1")]));
+}
