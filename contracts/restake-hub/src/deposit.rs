@@ -98,7 +98,11 @@ pub fn deposit(
     let coin = coin_of(&books.config.bonded_denom, amount);
     let mut msgs: Vec<SubMsg> = if new_validator {
         // The validator's delegator proxy is created with the deposit and delegates it.
-        let payload = to_json_binary(&NewProxy { vid, shares: None })?;
+        let payload = to_json_binary(&NewProxy {
+            vid,
+            shares: None,
+            voter: Some(info.sender.clone()),
+        })?;
         vec![create_proxy(
             chain.own_code_id()?,
             chain.hub(),
@@ -131,6 +135,9 @@ pub fn deposit(
 pub struct NewProxy {
     pub vid: u32,
     pub shares: Option<ShareDeposit>,
+    /// The depositor of a plain deposit, whose open votes the new proxy casts.
+    #[serde(default)]
+    pub voter: Option<cosmwasm_std::Addr>,
 }
 
 /// A deposit of tokenized shares: the validator's delegator redeems them; the reply credits
@@ -161,9 +168,11 @@ fn deposit_shares(
         shares: shares.clone(),
     };
     let msgs = if new_validator {
+        // (the credit, in the reply, re-casts the staker's open votes)
         let payload = to_json_binary(&NewProxy {
             vid,
             shares: Some(d),
+            voter: None,
         })?;
         vec![create_proxy(
             chain.own_code_id()?,

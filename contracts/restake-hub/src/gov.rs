@@ -276,14 +276,38 @@ impl Books<'_> {
                 continue;
             }
             if let Some(sub) = self.cast(chain, *proposal, vid)? {
-                msgs.push(
-                    SubMsg::reply_on_error(sub.msg, VOTE_RECAST_REPLY_ID)
-                        .with_payload(to_json_binary(proposal)?),
-                );
+                msgs.push(recast(*proposal, sub)?);
             }
         }
         if still_open.len() != open.len() {
             self.write(keys::staker_votes(staker), &still_open)?;
+        }
+        Ok(msgs)
+    }
+
+    /// Casts the staker's open votes on `vid` as its tallies stand, once the validator's
+    /// delegator proxy exists: a first deposit on a validator counts the depositor's open
+    /// votes there while the proxy is still being created, when nothing can be cast yet.
+    pub fn cast_open_votes(
+        &mut self,
+        chain: &Chain,
+        staker: &[u8],
+        vid: u32,
+    ) -> Result<Vec<SubMsg>, ContractError> {
+        let mut msgs = vec![];
+        for proposal in self.open_votes(staker)? {
+            if self.tally(proposal, None)?.closed {
+                continue;
+            }
+            let counted = self
+                .ballot(proposal, staker)?
+                .is_some_and(|b| b.counted.iter().any(|(v, _)| *v == vid));
+            if !counted {
+                continue;
+            }
+            if let Some(sub) = self.cast(chain, proposal, vid)? {
+                msgs.push(recast(proposal, sub)?);
+            }
         }
         Ok(msgs)
     }
@@ -296,6 +320,13 @@ impl Books<'_> {
         *self.record::<T>(key)? = value.clone();
         Ok(())
     }
+}
+
+/// A cast that follows a stake change: the chain's refusal (the voting period is over) does
+/// not fail the staker's message; its reply marks the proposal closed.
+fn recast(proposal: u64, sub: SubMsg) -> Result<SubMsg, ContractError> {
+    Ok(SubMsg::reply_on_error(sub.msg, VOTE_RECAST_REPLY_ID)
+        .with_payload(to_json_binary(&proposal)?))
 }
 
 pub fn vote(
@@ -373,6 +404,16 @@ pub fn vote(
         if let Some(sub) = books.cast(&chain, proposal_id, *vid)? {
             msgs.push(sub);
         }
+    }
+    // A vote the chain never sees was never checked by it: the proposal might not exist yet,
+    // and a later re-cast the chain refused would mark it closed for every staker. So a vote
+    // that rounds to nothing in every mix it enters is refused.
+    if msgs.is_empty() {
+        return Err(ContractError::InvalidVote {
+            reason: format!(
+                "your stake ({stake}) split this way counts for nothing on the chain; vote one option"
+            ),
+        });
     }
     books.finish()?;
     Ok(Response::new()

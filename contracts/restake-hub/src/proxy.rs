@@ -14,7 +14,7 @@ use cosmwasm_std::{
 };
 use restake_types::ProxyAction;
 
-use crate::chain::action_msgs;
+use crate::chain::{action_msgs, Chain};
 use crate::deposit::NewProxy;
 use crate::error::ContractError;
 use crate::state::books::{load, save, Books, Store};
@@ -130,12 +130,25 @@ pub fn created(deps: DepsMut, env: Env, reply: &Reply) -> Result<Response, Contr
         })
         .ok_or_else(|| bad("the new contract's address"))?;
     let proxy = deps.api.addr_validate(&address)?;
+    let chain = Chain {
+        querier: deps.querier,
+        env: &env,
+    };
     let mut books = Books::open(deps.storage, &env)?;
     books.validator_info(vid)?.delegator = Delegator::Proxy(proxy.clone());
+    // The depositor's open votes were counted on this validator with the deposit, before the
+    // proxy existed to cast them.
+    let votes = match &new.voter {
+        Some(voter) => {
+            let voter = crate::validate::canonical(deps.api, voter)?;
+            books.cast_open_votes(&chain, &voter, vid)?
+        }
+        None => vec![],
+    };
     books.finish()?;
     let response = match new.shares {
         Some(d) => crate::liquid::finish_share_deposit(deps, &env, d)?,
-        None => Response::new(),
+        None => Response::new().add_submessages(votes),
     };
     Ok(response
         .add_attribute("action", "proxy_created")

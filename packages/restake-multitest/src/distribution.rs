@@ -9,6 +9,8 @@ use cw_multi_test::error::AnyResult;
 use cw_multi_test::{AppResponse, CosmosRouter, Distribution, DistributionKeeper, Module};
 use serde::de::DeserializeOwned;
 
+use crate::proto;
+
 /// The distribution module of the Suite's chain.
 pub struct CommunityPoolDistribution {
     inner: DistributionKeeper,
@@ -91,6 +93,9 @@ impl Module for CommunityPoolDistribution {
     }
 }
 
+/// The SDK's community-pool deposit, as a protobuf type URL.
+pub const MSG_FUND_COMMUNITY_POOL: &str = "/cosmos.distribution.v1beta1.MsgFundCommunityPool";
+
 /// Handles `/cosmos.distribution.v1beta1.MsgFundCommunityPool` sent as a protobuf message
 /// (how the hub routes slashed stake to the community pool); refuses other stargate
 /// messages as cw-multi-test's default does.
@@ -116,8 +121,8 @@ impl cw_multi_test::Stargate for CommunityPoolStargate {
         ExecC: CustomMsg + DeserializeOwned + 'static,
         QueryC: CustomQuery + DeserializeOwned + 'static,
     {
-        if type_url != "/cosmos.distribution.v1beta1.MsgFundCommunityPool" {
-            anyhow::bail!("unsupported stargate message {type_url}");
+        if type_url != MSG_FUND_COMMUNITY_POOL {
+            return Err(crate::stargate::unknown_type(&type_url).into());
         }
         if self.refuse {
             anyhow::bail!("the community pool takes no deposits on this chain");
@@ -153,54 +158,13 @@ impl cw_multi_test::Stargate for CommunityPoolStargate {
     }
 }
 
-/// Reads the length-delimited fields of a protobuf message: (field number, bytes).
-fn proto_fields(mut b: &[u8]) -> AnyResult<Vec<(u64, &[u8])>> {
-    let mut out = vec![];
-    while !b.is_empty() {
-        let (tag, rest) = varint(b)?;
-        if tag & 7 != 2 {
-            anyhow::bail!("unexpected wire type in MsgFundCommunityPool");
-        }
-        let (len, rest) = varint(rest)?;
-        let len = len as usize;
-        if rest.len() < len {
-            anyhow::bail!("truncated protobuf");
-        }
-        out.push((tag >> 3, &rest[..len]));
-        b = &rest[len..];
-    }
-    Ok(out)
-}
-
-fn varint(b: &[u8]) -> AnyResult<(u64, &[u8])> {
-    let mut v = 0u64;
-    for (i, byte) in b.iter().enumerate().take(10) {
-        v |= u64::from(byte & 0x7f) << (7 * i);
-        if byte & 0x80 == 0 {
-            return Ok((v, &b[i + 1..]));
-        }
-    }
-    anyhow::bail!("bad varint")
-}
-
 fn decode_fund_community_pool(b: &[u8]) -> AnyResult<(Vec<cosmwasm_std::Coin>, String)> {
     let mut coins = vec![];
     let mut depositor = String::new();
-    for (field, bytes) in proto_fields(b)? {
+    for (field, value) in proto::fields(b)? {
         match field {
-            1 => {
-                let mut denom = String::new();
-                let mut amount = 0u128;
-                for (f, v) in proto_fields(bytes)? {
-                    match f {
-                        1 => denom = String::from_utf8(v.to_vec())?,
-                        2 => amount = std::str::from_utf8(v)?.parse()?,
-                        _ => {}
-                    }
-                }
-                coins.push(cosmwasm_std::coin(amount, denom));
-            }
-            2 => depositor = String::from_utf8(bytes.to_vec())?,
+            1 => coins.push(proto::coin(&value)?),
+            2 => depositor = proto::string(&value)?,
             _ => {}
         }
     }

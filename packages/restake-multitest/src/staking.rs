@@ -1,10 +1,17 @@
 //! cw-multi-test's staking module with jailing: a jailed validator leaves the bonded set
 //! that `StakingQuery::AllValidators` answers (as wasmd's does), which is how the hub tells a
 //! bonded validator from a jailed or unbonded one. cw-multi-test itself has no jailing.
+//!
+//! Two more things x/staking does and cw-multi-test 2.5 does not, both after a slash:
+//! - a validator's total tokens never fall below what its delegations are worth (cw-multi-test
+//!   rounds the total down at every slash but not the delegations, so after two slashes the
+//!   last delegator could not undelegate everything: "Cannot Sub with given operands");
+//! - delegation *shares* keep their number while the tokens behind them shrink: the tokens
+//!   per share of each validator are kept here, for x/liquid's share tokens.
 
 use cosmwasm_std::{
-    from_json, to_json_binary, Addr, AllValidatorsResponse, Api, Binary, BlockInfo, CustomMsg,
-    CustomQuery, Querier, StakingMsg, StakingQuery, Storage,
+    from_json, to_json_binary, to_json_vec, Addr, AllValidatorsResponse, Api, Binary, BlockInfo,
+    CustomMsg, CustomQuery, Decimal, Decimal256, Querier, StakingMsg, StakingQuery, Storage,
 };
 use cw_multi_test::error::AnyResult;
 use cw_multi_test::{
@@ -19,6 +26,30 @@ pub fn jailed_key(validator: &str) -> Vec<u8> {
         validator.as_bytes(),
     ]
     .concat()
+}
+
+fn tokens_per_share_key(validator: &str) -> Vec<u8> {
+    [
+        b"restake-multitest/tokens_per_share/".as_slice(),
+        validator.as_bytes(),
+    ]
+    .concat()
+}
+
+/// Tokens one delegation share of the validator is worth: 1 until the validator is slashed,
+/// then the product of `1 − fraction` over its slashes (x/staking's `tokens / delegator_shares`).
+pub fn tokens_per_share(storage: &dyn Storage, validator: &str) -> Decimal256 {
+    storage
+        .get(&tokens_per_share_key(validator))
+        .and_then(|raw| from_json(&raw).ok())
+        .unwrap_or(Decimal256::one())
+}
+
+fn slashed(storage: &mut dyn Storage, validator: &str, fraction: Decimal) -> AnyResult<()> {
+    crate::internals::reconcile_validator_stake(storage, validator)?;
+    let rate = tokens_per_share(storage, validator) * Decimal256::from(Decimal::one() - fraction);
+    storage.set(&tokens_per_share_key(validator), &to_json_vec(&rate)?);
+    Ok(())
 }
 
 /// The Suite's staking module: cw-multi-test's, with jailed validators left out of the
@@ -114,6 +145,13 @@ impl Module for JailingStaking {
         ExecC: CustomMsg + DeserializeOwned + 'static,
         QueryC: CustomQuery + DeserializeOwned + 'static,
     {
-        self.inner.sudo(api, storage, router, block, msg)
+        let StakingSudo::Slash {
+            validator,
+            percentage,
+        } = &msg;
+        let (validator, percentage) = (validator.clone(), *percentage);
+        let res = self.inner.sudo(api, storage, router, block, msg)?;
+        slashed(storage, &validator, percentage)?;
+        Ok(res)
     }
 }

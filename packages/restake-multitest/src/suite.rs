@@ -8,14 +8,17 @@ use cosmwasm_std::{
 };
 use cw_multi_test::{
     App, AppBuilder, AppResponse, BankKeeper, BankSudo, ContractWrapper, Executor, FailingModule,
-    GovFailingModule, IbcFailingModule, IntoBech32, StakingInfo, StakingSudo, WasmKeeper,
+    IbcFailingModule, IntoBech32, StakingInfo, StakingSudo, WasmKeeper,
 };
 use restake_types::*;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::distribution::{CommunityPoolDistribution, CommunityPoolStargate};
+use crate::gov::SuiteGov;
+use crate::liquid::{Liquid, LiquidParams};
 use crate::staking::JailingStaking;
+use crate::stargate::SuiteStargate;
 
 /// The chain the Suite runs.
 pub type HubApp = App<
@@ -27,8 +30,8 @@ pub type HubApp = App<
     JailingStaking,
     CommunityPoolDistribution,
     IbcFailingModule,
-    GovFailingModule,
-    CommunityPoolStargate,
+    SuiteGov,
+    SuiteStargate,
 >;
 
 /// Cosmos Hub's unbonding time.
@@ -125,6 +128,7 @@ pub struct SuiteBuilder {
     instantiate: InstantiateMsg,
     start_time: Timestamp,
     refuse_community_pool: bool,
+    liquid: Option<LiquidParams>,
 }
 
 impl Default for SuiteBuilder {
@@ -158,7 +162,24 @@ impl SuiteBuilder {
             },
             start_time: Timestamp::from_seconds(1_700_000_000),
             refuse_community_pool: false,
+            liquid: Some(LiquidParams::default()),
         }
+    }
+    /// x/liquid's liquid staking caps (Gaia's default: 1 and 1, no cap): the largest
+    /// fraction of the chain's bonded tokens, and of one validator's tokens, that may be
+    /// tokenized. Enforced on tokenization only, as on Gaia v25.1.1.
+    pub fn with_liquid_caps(mut self, global: Decimal, validator: Decimal) -> Self {
+        self.liquid = Some(LiquidParams {
+            global_liquid_staking_cap: global,
+            validator_liquid_staking_cap: validator,
+        });
+        self
+    }
+    /// A chain without Gaia's x/liquid: its messages are unknown types there (wasmd's
+    /// "Cannot unpack proto message", codespace wasm, code 10).
+    pub fn without_liquid(mut self) -> Self {
+        self.liquid = None;
+        self
     }
     /// Makes the chain refuse `MsgFundCommunityPool` (to test a destination that fails).
     pub fn with_refusing_community_pool(mut self) -> Self {
@@ -232,16 +253,24 @@ impl SuiteBuilder {
             .collect();
         let start = self.start_time;
         let vals = validators.clone();
+        let liquid = self.liquid.clone();
         let mut app = AppBuilder::new()
             .with_api(api)
             .with_staking(JailingStaking::new())
             .with_distribution(CommunityPoolDistribution::new(community_pool.clone()))
-            .with_stargate(CommunityPoolStargate {
-                community_pool: community_pool.clone(),
-                refuse: self.refuse_community_pool,
+            .with_stargate(SuiteStargate {
+                community_pool: CommunityPoolStargate {
+                    community_pool: community_pool.clone(),
+                    refuse: self.refuse_community_pool,
+                },
+                liquid: self.liquid.is_some().then_some(Liquid),
             })
+            .with_gov(SuiteGov)
             .build(move |router, api, storage| {
                 router.staking.setup(storage, staking_info).unwrap();
+                if let Some(p) = &liquid {
+                    crate::liquid::set_params(storage, p);
+                }
                 let block = cosmwasm_std::BlockInfo {
                     height: 1,
                     time: start,
@@ -552,38 +581,12 @@ impl Suite {
 
     /// The hub's unbonding entries on the chain: (validator, amount, payout time).
     pub fn chain_unbonding_entries(&self) -> Vec<(String, u128, Timestamp)> {
-        let mut key = vec![0u8, 7];
-        key.extend_from_slice(b"staking");
-        key.extend_from_slice(b"unbonding_queue");
-        let Some(raw) = cosmwasm_std::Storage::get(self.app.storage(), &key) else {
-            return vec![];
-        };
-        let queue: Vec<serde_json::Value> = serde_json::from_slice(&raw).unwrap_or_default();
-        let delegators: Vec<String> = self.delegators().iter().map(|d| d.to_string()).collect();
-        queue
+        let delegators = self.delegators();
+        crate::internals::unbonding_queue(self.app.storage())
+            .expect("the staking module's unbonding queue")
             .into_iter()
-            .filter(|e| {
-                e["delegator"]
-                    .as_str()
-                    .is_some_and(|d| delegators.iter().any(|x| x == d))
-            })
-            .map(|e| {
-                (
-                    e["validator"].as_str().unwrap_or_default().to_string(),
-                    e["amount"]
-                        .as_str()
-                        .unwrap_or("0")
-                        .parse::<u128>()
-                        .unwrap_or_default(),
-                    Timestamp::from_nanos(
-                        e["payout_at"]
-                            .as_str()
-                            .unwrap_or("0")
-                            .parse::<u64>()
-                            .unwrap_or_default(),
-                    ),
-                )
-            })
+            .filter(|e| delegators.contains(&e.delegator))
+            .map(|e| (e.validator, e.amount.u128(), e.payout_at))
             .collect()
     }
 

@@ -19,3 +19,7 @@ mod test_model;
 
 // Issue 17: the edges a review of v0.1 found.
 mod test_edges;
+
+// Issues 18 and 19 on cw-multi-test: x/liquid and governance pass-through.
+mod test_gov;
+mod test_liquid;

@@ -626,3 +626,7 @@ pub fn load<T: Pack>(store: &Store, key: &[u8]) -> StdResult<Option<T>> {
 pub fn save<T: Pack>(store: &mut dyn Storage, key: &[u8], value: &T) {
     store.set(key, &to_bytes(value));
 }
+
+/// A record changed in this message: its key, its bytes as loaded (if it existed) and the
+/// record now.
+pub type Changed<'a, T> = (Vec<u8>, Option<Vec<u8>>, &'a mut T);
