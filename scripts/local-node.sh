@@ -16,6 +16,15 @@
 #        KEEP=1 scripts/local-node.sh     (leaves the node running afterwards)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# jq reads the node's JSON answers: Debian's package, installed as root, else the command
+if ! command -v jq >/dev/null; then
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq jq >/dev/null
+  else
+    echo "local-node.sh needs jq: run sudo apt-get install -y jq (or your system's package), then again" >&2
+    exit 1
+  fi
+fi
 root=$PWD
 work="$root/target/local-node"
 bin="$work/bin/wasmd"

@@ -6,13 +6,21 @@
 //! Cosmos Hub refuses every Stargate and gRPC query from contracts.
 
 use cosmwasm_std::{
-    coin, to_json_binary, Addr, BankMsg, Coin, CosmosMsg, DistributionMsg, Env, QuerierWrapper,
-    StakingMsg, SubMsg, Uint128, WasmMsg,
+    coin, to_json_binary, Addr, BankMsg, Binary, Coin, CosmosMsg, DistributionMsg, Env,
+    QuerierWrapper, StakingMsg, SubMsg, Uint128, WasmMsg,
 };
-use restake_types::{ExecuteMsg, InstantiateMsg, ProxyAction};
+use restake_types::{InstantiateMsg, ProxyAction};
 
 use crate::error::ContractError;
 use crate::state::{Delegator, Destination, PROXY_CREATED_REPLY_ID};
+
+/// `{"proxy":{"actions":[...]}}`, the one `ExecuteMsg` the hub sends (serialized on its own
+/// so the wasm does not carry the serializer of every message).
+#[derive(serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+enum ProxyCall<'a> {
+    Proxy { actions: &'a [ProxyAction] },
+}
 
 /// The chain as a handler sees it: its queries and the block.
 pub struct Chain<'a> {
@@ -67,33 +75,57 @@ impl Chain<'_> {
     }
 }
 
-/// The chain messages that carry out `actions` on `validator` for `delegator`: sent by the
-/// hub itself when it delegates from its own account, or run by the validator's proxy.
-pub fn action_msgs(validator: &str, hub: &Addr, actions: Vec<ProxyAction>) -> Vec<CosmosMsg> {
+/// The chain messages that carry out `actions` on `validator` for `delegator` (the
+/// account running them): sent by the hub itself when it delegates from its own account, or
+/// run by the validator's proxy.
+pub fn action_msgs(
+    delegator: &Addr,
+    validator: &str,
+    hub: &Addr,
+    actions: Vec<ProxyAction>,
+) -> Vec<SubMsg> {
     actions
         .into_iter()
-        .map(|a| match a {
-            ProxyAction::WithdrawRewards {} => DistributionMsg::WithdrawDelegatorReward {
-                validator: validator.to_string(),
+        .map(|a| {
+            if let Some(sub) = crate::liquid::action_submsg(delegator, validator, &a) {
+                return sub;
             }
-            .into(),
-            ProxyAction::Delegate { amount } => StakingMsg::Delegate {
-                validator: validator.to_string(),
-                amount,
-            }
-            .into(),
-            ProxyAction::Undelegate { amount } => StakingMsg::Undelegate {
-                validator: validator.to_string(),
-                amount,
-            }
-            .into(),
-            ProxyAction::SendToHub { amount } => BankMsg::Send {
-                to_address: hub.to_string(),
-                amount,
-            }
-            .into(),
+            SubMsg::new(plain_msg(validator, hub, a))
         })
         .collect()
+}
+
+fn plain_msg(validator: &str, hub: &Addr, a: ProxyAction) -> CosmosMsg {
+    match a {
+        ProxyAction::WithdrawRewards {} => DistributionMsg::WithdrawDelegatorReward {
+            validator: validator.to_string(),
+        }
+        .into(),
+        ProxyAction::Delegate { amount } => StakingMsg::Delegate {
+            validator: validator.to_string(),
+            amount,
+        }
+        .into(),
+        ProxyAction::Undelegate { amount } => StakingMsg::Undelegate {
+            validator: validator.to_string(),
+            amount,
+        }
+        .into(),
+        ProxyAction::SendToHub { amount } => BankMsg::Send {
+            to_address: hub.to_string(),
+            amount,
+        }
+        .into(),
+        // (sent as submessages by `action_msgs`)
+        ProxyAction::RedeemShares { amount } => crate::liquid::redeem_msg(hub, &amount),
+        ProxyAction::TokenizeShares { amount, owner } => {
+            crate::liquid::tokenize_msg(hub, validator, &amount, &owner)
+        }
+        ProxyAction::Vote {
+            proposal_id,
+            options,
+        } => crate::gov::vote_msg(proposal_id, &options).into(),
+    }
 }
 
 /// Runs `actions` on `validator` through its delegator, with `funds` for a delegation.
@@ -103,18 +135,17 @@ pub fn run(
     hub: &Addr,
     actions: Vec<ProxyAction>,
     funds: Vec<Coin>,
-) -> Result<Vec<CosmosMsg>, ContractError> {
+) -> Result<Vec<SubMsg>, ContractError> {
     if actions.is_empty() {
         return Ok(vec![]);
     }
     Ok(match delegator {
-        Delegator::Hub => action_msgs(validator, hub, actions),
-        Delegator::Proxy(proxy) => vec![WasmMsg::Execute {
+        Delegator::Hub => action_msgs(hub, validator, hub, actions),
+        Delegator::Proxy(proxy) => vec![SubMsg::new(WasmMsg::Execute {
             contract_addr: proxy.to_string(),
-            msg: to_json_binary(&ExecuteMsg::Proxy { actions })?,
+            msg: to_json_binary(&ProxyCall::Proxy { actions: &actions })?,
             funds,
-        }
-        .into()],
+        })],
         // The proxy is instantiated in this message and delegates what it is given; it has
         // nothing else to do yet.
         Delegator::Pending => vec![],
@@ -127,7 +158,7 @@ pub fn create_proxy(
     code_id: u64,
     hub: &Addr,
     validator: &str,
-    vid: u32,
+    payload: Binary,
     funds: Vec<Coin>,
 ) -> Result<SubMsg, ContractError> {
     let msg = InstantiateMsg {
@@ -140,6 +171,7 @@ pub fn create_proxy(
         slash_destination: None,
         max_pools_per_validator: None,
         unbonding_epoch: None,
+        max_open_votes: None,
         delegator_for: Some(validator.to_string()),
     };
     Ok(SubMsg::reply_on_success(
@@ -152,7 +184,7 @@ pub fn create_proxy(
         },
         PROXY_CREATED_REPLY_ID,
     )
-    .with_payload(to_json_binary(&vid)?))
+    .with_payload(payload))
 }
 
 /// Protobuf type of the Cosmos SDK's community-pool deposit.

@@ -6,30 +6,33 @@ use cosmwasm_std::{to_json_binary, Binary, Deps, DepsMut, Env, MessageInfo, Repl
 use restake_types::{ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg, CONTRACT_NAME};
 
 use crate::error::{nonpayable, ContractError};
+
 use crate::migrate::CONTRACT_VERSION;
 use crate::owner::destination;
 use crate::state::books::save;
 use crate::state::{
     keys, Config, Destination, Totals, BONDED_ASSET, PAYOUT_REPLY_ID, PROXY_CREATED_REPLY_ID,
+    SHARES_DEPOSITED_REPLY_ID, TOKENIZED_REPLY_ID, VOTE_RECAST_REPLY_ID,
 };
 use crate::{
-    deposit, opt, owner, proxy, query, rewards, routing, services, slashing, sync, unbonding,
-    validate,
+    deposit, gov, history, liquid, opt, owner, proxy, query, rewards, routing, services, slashing,
+    sync, unbonding, validate,
 };
 
 pub const DEFAULT_MAX_SERVICES_PER_POSITION: u32 = 8;
 pub const DEFAULT_MAX_REWARD_ASSETS: u32 = 8;
 pub const DEFAULT_MAX_POOLS_PER_VALIDATOR: u32 = 32;
+pub const DEFAULT_MAX_OPEN_VOTES: u32 = 8;
 
 #[cfg_attr(not(feature = "library"), entry_point)]
 pub fn instantiate(
     deps: DepsMut,
-    _env: Env,
+    env: Env,
     info: MessageInfo,
     msg: InstantiateMsg,
 ) -> Result<Response, ContractError> {
     if let Some(validator) = msg.delegator_for {
-        return proxy::instantiate(deps, info, validator);
+        return proxy::instantiate(deps, env, info, validator);
     }
     nonpayable(&info)?;
     let bonded_denom = deps.querier.query_bonded_denom()?;
@@ -55,6 +58,7 @@ pub fn instantiate(
             None => Destination::Burn,
         },
         paused: false,
+        max_open_votes: msg.max_open_votes.unwrap_or(DEFAULT_MAX_OPEN_VOTES),
     };
     validate::config(&config)?;
     let owner = msg.owner.unwrap_or_else(|| info.sender.to_string());
@@ -63,7 +67,7 @@ pub fn instantiate(
     cw2::set_contract_version(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)?;
     save(deps.storage, &keys::config(), &config);
     save(deps.storage, &keys::totals(), &Totals::default());
-    let mut books = crate::state::books::Books::open(deps.storage)?;
+    let mut books = crate::state::books::Books::open(deps.storage, &env)?;
     // The bonded denom is reward asset 0.
     let id = books.asset_id_or_new(&restake_types::Asset::Native(bonded_denom.clone()))?;
     debug_assert_eq!(id, BONDED_ASSET);
@@ -102,14 +106,14 @@ pub fn execute(
         ExecuteMsg::ClaimUnbonded {} => unbonding::claim_unbonded(deps, env, info),
         ExecuteMsg::ClaimRewards {} => rewards::claim_rewards(deps, env, info),
         ExecuteMsg::RegisterService(msg) => services::register_service(deps, env, info, msg),
-        ExecuteMsg::UpdateService(msg) => services::update_service(deps, info, msg),
+        ExecuteMsg::UpdateService(msg) => services::update_service(deps, &env, info, msg),
         ExecuteMsg::SetServiceStatus { service_id, status } => {
-            services::set_service_status(deps, info, service_id, status)
+            services::set_service_status(deps, &env, info, service_id, status)
         }
         ExecuteMsg::DistributeRewards { service_id } => {
-            rewards::distribute_rewards(deps, info, service_id)
+            rewards::distribute_rewards(deps, &env, info, service_id)
         }
-        ExecuteMsg::Receive(msg) => rewards::receive(deps, info, msg),
+        ExecuteMsg::Receive(msg) => rewards::receive(deps, &env, info, msg),
         ExecuteMsg::Slash {
             service_id,
             validator,
@@ -121,11 +125,19 @@ pub fn execute(
         ExecuteMsg::Harvest { validators } => rewards::harvest(deps, env, info, validators),
         ExecuteMsg::SyncValidator { validator } => sync::sync_validator(deps, env, info, validator),
         ExecuteMsg::ProcessUnbondings {} => unbonding::process_unbondings(deps, env, info),
-        ExecuteMsg::UpdateConfig(msg) => owner::update_config(deps, info, msg),
-        ExecuteMsg::Pause {} => owner::set_paused(deps, info, true),
-        ExecuteMsg::Unpause {} => owner::set_paused(deps, info, false),
+        ExecuteMsg::UpdateConfig(msg) => owner::update_config(deps, &env, info, msg),
+        ExecuteMsg::Pause {} => owner::set_paused(deps, &env, info, true),
+        ExecuteMsg::Unpause {} => owner::set_paused(deps, &env, info, false),
         ExecuteMsg::UpdateOwnership(action) => owner::update_ownership(deps, env, info, action),
-        ExecuteMsg::Proxy { actions } => proxy::execute(deps, info, actions),
+        ExecuteMsg::Vote {
+            proposal_id,
+            option,
+            weighted,
+        } => gov::vote(deps, env, info, proposal_id, option, weighted),
+        ExecuteMsg::WithdrawShares { validator, amount } => {
+            liquid::withdraw_shares(deps, env, info, validator, amount)
+        }
+        ExecuteMsg::Proxy { actions } => proxy::execute(deps, env, info, actions),
     }
 }
 
@@ -187,18 +199,32 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractErro
         QueryMsg::Validator { validator } => {
             to_json_binary(&query::validator(deps, env, validator)?)
         }
+        QueryMsg::ProposalVotes { proposal_id } => {
+            to_json_binary(&gov::proposal_votes(deps, &env, proposal_id)?)
+        }
+        QueryMsg::StakerVote {
+            proposal_id,
+            staker,
+        } => to_json_binary(&gov::staker_vote(deps, proposal_id, staker)?),
+        QueryMsg::HubHistory { days } => to_json_binary(&history::hub_history(deps, &env, days)?),
+        QueryMsg::ServiceHistory { service_id, days } => {
+            to_json_binary(&history::service_history(deps, &env, service_id, days)?)
+        }
         QueryMsg::Ownership {} => to_json_binary(&cw_ownable::get_ownership(deps.storage)?),
     }?)
 }
 
-/// Replies: a delegator proxy was instantiated; a payout or a routing of slashed tokens was
-/// refused.
+/// Replies: a delegator proxy was instantiated; tokenized shares were redeemed or minted; a
+/// payout or a routing of slashed tokens was refused.
 #[cfg_attr(not(feature = "library"), entry_point)]
-pub fn reply(deps: DepsMut, _env: Env, msg: Reply) -> Result<Response, ContractError> {
+pub fn reply(deps: DepsMut, env: Env, msg: Reply) -> Result<Response, ContractError> {
     match msg.id {
-        PROXY_CREATED_REPLY_ID => proxy::created(deps, &msg),
-        PAYOUT_REPLY_ID => rewards::payout_reply(deps, &msg),
-        _ => routing::route_reply(deps.storage, &msg),
+        PROXY_CREATED_REPLY_ID => proxy::created(deps, env, &msg),
+        SHARES_DEPOSITED_REPLY_ID => liquid::deposited_reply(deps, env, &msg),
+        TOKENIZED_REPLY_ID => liquid::liquid_reply(&msg),
+        VOTE_RECAST_REPLY_ID => gov::recast_reply(deps, &env, &msg),
+        PAYOUT_REPLY_ID => rewards::payout_reply(deps, &env, &msg),
+        _ => routing::route_reply(deps.storage, &env, &msg),
     }
 }
 

@@ -1,14 +1,14 @@
 //! Deposits: delegate the staker's tokens (through the validator's delegator proxy) and add
 //! them to its position.
 
-use cosmwasm_std::{DepsMut, Env, MessageInfo, Response, SubMsg, Uint128};
+use cosmwasm_std::{to_json_binary, DepsMut, Env, MessageInfo, Response, SubMsg};
 use cw_utils::must_pay;
 use restake_types::ProxyAction;
 
 use crate::chain::{coin_of, create_proxy, Chain};
 use crate::error::ContractError;
 use crate::events::service_attrs;
-use crate::pools::Move;
+use crate::liquid::{share_deposit_submsgs, share_validator, ShareDeposit};
 use crate::state::books::Books;
 use crate::state::Delegator;
 use crate::validate;
@@ -61,9 +61,27 @@ pub fn deposit(
         querier: deps.querier,
         env: &env,
     };
-    let mut books = Books::open(deps.storage)?;
+    let mut books = Books::open(deps.storage, &env)?;
     if books.config.paused {
         return Err(ContractError::Paused);
+    }
+    let validator = validate::validator(&validator)?;
+    // Tokenized shares of the validator (x/liquid) are redeemed instead of delegated.
+    if let [coin] = info.funds.as_slice() {
+        if let Some(of) = share_validator(&coin.denom) {
+            if validate::validator(of)? != validator {
+                return Err(ContractError::SharesOfAnotherValidator {
+                    denom: coin.denom.clone(),
+                    validator,
+                });
+            }
+            if coin.amount.is_zero() {
+                return Err(ContractError::ZeroAmount {
+                    field: "shares".into(),
+                });
+            }
+            return deposit_shares(books, &chain, &info, staker, validator, coin.clone());
+        }
     }
     let amount = must_pay(&info, &books.config.bonded_denom)?;
     if amount < books.config.min_deposit {
@@ -72,61 +90,30 @@ pub fn deposit(
             min: books.config.min_deposit,
         });
     }
-    let validator = validate::validator(&validator)?;
     let (vid, new_validator) = books.bonded_validator(&chain, &validator)?;
     // Rewards accrued so far belong to the stake already there; a chain slash that already
     // happened is shared by that stake, not by this deposit.
     let (mut actions, _) = books.harvest_and_sync(&chain, vid)?;
-    let (mut position, mut pool) = match books.settled_position(&staker, vid)? {
-        Some(found) => found,
-        None => {
-            let pool = books.pool_for(vid, &[], amount, Move::Join, chain.now())?;
-            (books.open_position(&staker, &pool)?, pool)
-        }
-    };
-    let mut carried = Uint128::zero();
-    if !pool.bonded.is_joinable() {
-        // The position's pool was slashed to (almost) nothing: what is left of the position
-        // moves with the deposit into a fresh pool of the same services.
-        carried = pool.bonded.leave(std::mem::take(&mut position.shares), 0)?;
-        let services = pool.services.clone();
-        books.store_pool(pool)?;
-        pool = books.pool_for(vid, &services, amount + carried, Move::Exit, chain.now())?;
-        books.shift_services(vid, &services, &pool.services, carried)?;
-        position.pool = pool.id;
-        position.marks = pool.rps.clone();
-    }
-    if let Some(service_id) = books.exposed(vid, &pool.services)? {
-        return Err(ContractError::ExposedStake {
-            service_id,
-            validator,
-        });
-    }
-    let shares = pool.bonded.join(amount + carried)?;
-    position.shares += shares;
-    books.bonded_added(&pool, amount)?;
-    let services = pool.services.clone();
-    books.save_position(&staker, vid, position, pool)?;
+    let (shares, services) = books.credit_deposit(&staker, vid, &validator, amount, chain.now())?;
     let coin = coin_of(&books.config.bonded_denom, amount);
-    let msgs: Vec<SubMsg> = if new_validator {
+    let mut msgs: Vec<SubMsg> = if new_validator {
         // The validator's delegator proxy is created with the deposit and delegates it.
+        let payload = to_json_binary(&NewProxy { vid, shares: None })?;
         vec![create_proxy(
             chain.own_code_id()?,
             chain.hub(),
             &validator,
-            vid,
+            payload,
             vec![coin],
         )?]
     } else {
         actions.push(ProxyAction::Delegate {
             amount: coin.clone(),
         });
-        books
-            .calls(&chain, vid, actions, vec![coin])?
-            .into_iter()
-            .map(SubMsg::new)
-            .collect()
+        books.calls(&chain, vid, actions, vec![coin])?
     };
+    // The staker's open governance votes follow its stake.
+    msgs.extend(books.follow_votes(&chain, &staker, vid)?);
     books.finish()?;
     Ok(Response::new()
         .add_submessages(msgs)
@@ -136,4 +123,63 @@ pub fn deposit(
         .add_attribute("amount", amount)
         .add_attribute("shares", shares)
         .add_attributes(service_attrs(&services)))
+}
+
+/// What the reply to a new delegator proxy's instantiation needs: the validator it holds,
+/// and a share deposit it redeemed while being instantiated.
+#[cosmwasm_schema::cw_serde]
+pub struct NewProxy {
+    pub vid: u32,
+    pub shares: Option<ShareDeposit>,
+}
+
+/// A deposit of tokenized shares: the validator's delegator redeems them; the reply credits
+/// the position with the tokens the redemption produced.
+fn deposit_shares(
+    mut books: Books,
+    chain: &Chain,
+    info: &MessageInfo,
+    staker: cosmwasm_std::CanonicalAddr,
+    validator: String,
+    shares: cosmwasm_std::Coin,
+) -> Result<Response, ContractError> {
+    let (vid, new_validator) = books.bonded_validator(chain, &validator)?;
+    let (actions, _) = books.harvest_and_sync(chain, vid)?;
+    // A position the deposit would join must not be frozen (checked again on credit).
+    if let Some((_, pool)) = books.settled_position(&staker, vid)? {
+        if let Some(service_id) = books.exposed(vid, &pool.services)? {
+            return Err(ContractError::ExposedStake {
+                service_id,
+                validator,
+            });
+        }
+    }
+    let d = ShareDeposit {
+        staker: info.sender.clone(),
+        vid,
+        before: books.validator(vid)?.expected_delegation(),
+        shares: shares.clone(),
+    };
+    let msgs = if new_validator {
+        let payload = to_json_binary(&NewProxy {
+            vid,
+            shares: Some(d),
+        })?;
+        vec![create_proxy(
+            chain.own_code_id()?,
+            chain.hub(),
+            &validator,
+            payload,
+            vec![shares.clone()],
+        )?]
+    } else {
+        share_deposit_submsgs(&mut books, chain, vid, actions, &d)?
+    };
+    books.finish()?;
+    Ok(Response::new()
+        .add_submessages(msgs)
+        .add_attribute("action", "deposit")
+        .add_attribute("staker", &info.sender)
+        .add_attribute("validator", validator)
+        .add_attribute("shares", shares.to_string()))
 }

@@ -214,6 +214,35 @@ pub enum ContractError {
     #[error("only a delegator proxy of the hub runs proxy messages")]
     NotAProxy,
 
+    #[error("{denom} are tokenized shares of another validator, not of {validator}: deposit them on their own validator")]
+    SharesOfAnotherValidator { denom: String, validator: String },
+
+    #[error("the chain refused the liquid staking message: {error} (tokenized shares need a chain with Gaia's x/liquid module)")]
+    LiquidRefused { error: String },
+
+    #[error("the chain's {cap} is reached: no more stake can be tokenized now ({error}); unbond instead")]
+    LiquidStakingCap { cap: String, error: String },
+
+    #[error("withdraw_shares is for stake that secures no service; your position on {validator} secures services {service_ids}: opt out first, or unbond")]
+    SharesNeedPlainStake {
+        validator: String,
+        service_ids: String,
+    },
+
+    #[error("invalid vote: {reason}")]
+    InvalidVote { reason: String },
+
+    #[error("the voting period of proposal {proposal_id} is over (the chain refused the hub's vote on it)")]
+    ProposalClosed { proposal_id: u64 },
+
+    #[error("you have no bonded stake in the hub to vote with")]
+    NoStakeToVote,
+
+    #[error(
+        "you already have open votes on {max} proposals (max_open_votes); wait for one to close"
+    )]
+    TooManyOpenVotes { max: u32 },
+
     #[error("the reply of {what} is missing {missing}")]
     BadReply { what: String, missing: String },
 
@@ -222,6 +251,14 @@ pub enum ContractError {
 
     #[error("the contract is already at version {version}; a migration is applied once")]
     AlreadyMigrated { version: String },
+
+    #[error("this hub (version {version}) still keeps the v0.1 storage layout: migrate it to the restake-migrate-v0_1 code first, then to this one")]
+    LayoutNotConverted { version: String },
+
+    #[error(
+        "this code only converts a v0.1 hub's storage: migrate the hub to restake-hub v0.2 next"
+    )]
+    MigratorOnly,
 
     #[error("cannot migrate from version {from} to the older {to}")]
     Downgrade { from: String, to: String },

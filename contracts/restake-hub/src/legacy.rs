@@ -352,6 +352,7 @@ pub fn migrate_from_v0_1(
             Destination::Address(a) => st::Destination::Address(a),
         },
         paused: old_config.paused,
+        max_open_votes: crate::contract::DEFAULT_MAX_OPEN_VOTES,
     };
     save(store, &keys::config(), &config);
     save(
@@ -372,9 +373,10 @@ pub fn migrate_from_v0_1(
             seen_height: old_totals.seen_height,
             seen_time: old_totals.seen_time,
             earlier_time: old_totals.earlier_time,
+            ..Default::default()
         },
     );
-    let mut books = Books::open(store)?;
+    let mut books = Books::open(store, env)?;
     let bonded = Asset::Native(config.bonded_denom.clone());
     books.asset_id_or_new(&bonded)?;
     let native =
@@ -412,6 +414,7 @@ pub fn migrate_from_v0_1(
                 total_stake: old.map(|o| o.total_stake).unwrap_or_default(),
                 status: s.status,
                 indexes,
+                day: books.today,
             },
         )?;
         books.put_service(
@@ -444,9 +447,8 @@ pub fn migrate_from_v0_1(
             .copied()
             .ok_or_else(|| ContractError::invalid("migration", format!("unknown validator {v}")))
     };
-    for ((service, valoper), amount) in service_stake {
+    for ((_, valoper), amount) in service_stake {
         let vid = vid_of(&valoper)?;
-        *books.service_stake(service, vid)? = amount;
         let v = books.validator(vid)?;
         v.restaked += amount;
     }
@@ -527,28 +529,27 @@ pub fn migrate_from_v0_1(
         for (d, v) in &p.native_marks {
             native_marks.push((native(&mut books, d)?, *v));
         }
-        books.put_pool(
-            *id,
-            Some(st::Pool {
-                id: *id,
-                vid,
-                services: p.services.clone(),
-                bonded: p.bonded.clone(),
-                matured: p.matured.clone(),
-                matured_entries: p.matured_entries,
-                batches: p.batches.clone(),
-                rps,
-                service_marks,
-                native_marks,
-                redirect: None,
-            }),
-        )?;
-        if !p.services.is_empty()
-            && books.validator_pools(vid)?.contains(id)
-            && p.bonded.is_joinable()
-        {
-            books.set_pool_key(vid, &p.services, Some(*id))?;
+        let pool = st::Pool {
+            id: *id,
+            vid,
+            services: p.services.clone(),
+            bonded: p.bonded.clone(),
+            matured: p.matured.clone(),
+            matured_entries: p.matured_entries,
+            batches: p.batches.clone(),
+            rps,
+            service_marks,
+            native_marks,
+            redirect: None,
+        };
+        let slotted = !p.services.is_empty() && books.validator_pools(vid)?.contains(id);
+        if slotted {
+            books.index_pool(&pool, true)?;
+            if p.bonded.is_joinable() {
+                books.set_pool_key(vid, &p.services, Some(*id))?;
+            }
         }
+        books.put_pool(*id, Some(pool))?;
     }
 
     // Positions and closed positions' rewards.
@@ -697,8 +698,19 @@ pub fn migrate_from_v0_1(
         }
     }
     let validators_moved = vids.len();
+    // The running totals the history records.
+    let (mut bonded, mut restaked) = (Uint128::zero(), Uint128::zero());
+    for vid in 0..books.totals()?.next_validator {
+        let v = books.validator(vid)?;
+        bonded += v.bonded;
+        restaked += v.restaked;
+    }
+    let today = books.today;
+    let totals = books.totals()?;
+    totals.bonded = bonded;
+    totals.restaked = restaked;
+    totals.flow_day = today;
     books.finish()?;
-    let _ = env;
     Ok(Response::new().add_attribute("validators_on_shared_account", validators_moved.to_string()))
 }
 

@@ -5,8 +5,12 @@ pub mod contract;
 pub mod deposit;
 pub mod error;
 pub mod events;
+pub mod gov;
+pub mod history;
 pub mod holds;
+#[cfg(feature = "migrate-v0_1")]
 pub mod legacy;
+pub mod liquid;
 pub mod migrate;
 pub mod opt;
 pub mod owner;

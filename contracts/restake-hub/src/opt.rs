@@ -67,7 +67,7 @@ pub fn opt_in(
     nonpayable(&info)?;
     validate::ids("service_ids", &service_ids)?;
     let staker = validate::canonical(deps.api, &info.sender)?;
-    let mut books = Books::open(deps.storage)?;
+    let mut books = Books::open(deps.storage, &env)?;
     if books.config.paused {
         return Err(ContractError::Paused);
     }
@@ -103,7 +103,7 @@ pub fn opt_in(
             added.push(*id);
         }
     }
-    services.sort_unstable();
+    restake_types::math::sort_small(&mut services);
     let max = books.config.max_services_per_position;
     if services.len() > max as usize {
         return Err(ContractError::TooManyServices {
@@ -155,7 +155,7 @@ pub fn opt_out(
     validate::ids("service_ids", &service_ids)?;
     let staker = validate::canonical(deps.api, &info.sender)?;
     let validator = validate::validator(&validator)?;
-    let mut books = Books::open(deps.storage)?;
+    let mut books = Books::open(deps.storage, &env)?;
     let (vid, mut position, pool) = books.position_with_value(&staker, &validator)?;
     let mut ready = vec![];
     for id in &service_ids {
@@ -200,7 +200,7 @@ pub fn complete_opt_out(
     nonpayable(&info)?;
     let staker = validate::canonical(deps.api, &info.sender)?;
     let validator = validate::validator(&validator)?;
-    let mut books = Books::open(deps.storage)?;
+    let mut books = Books::open(deps.storage, &env)?;
     let (vid, mut position, pool) = books.position_with_value(&staker, &validator)?;
     let mut done = vec![];
     let mut frozen = vec![];

@@ -30,6 +30,7 @@ pub fn destination_msg(d: &Destination) -> SlashDestination {
 
 pub fn update_config(
     deps: DepsMut,
+    env: &Env,
     info: MessageInfo,
     msg: UpdateConfigMsg,
 ) -> Result<Response, ContractError> {
@@ -39,7 +40,7 @@ pub fn update_config(
         .slash_destination
         .map(|d| destination(deps.api, d))
         .transpose()?;
-    let mut books = Books::open(deps.storage)?;
+    let mut books = Books::open(deps.storage, env)?;
     let c = &mut books.config;
     let mut changed = vec![];
     macro_rules! set {
@@ -57,6 +58,7 @@ pub fn update_config(
     set!(max_veto_period);
     set!(max_reward_assets);
     set!(max_pools_per_validator);
+    set!(max_open_votes);
     if let Some(d) = slash_destination {
         c.slash_destination = d;
         changed.push("slash_destination");
@@ -75,12 +77,13 @@ pub fn update_config(
 
 pub fn set_paused(
     deps: DepsMut,
+    env: &Env,
     info: MessageInfo,
     paused: bool,
 ) -> Result<Response, ContractError> {
     nonpayable(&info)?;
     cw_ownable::assert_owner(deps.storage, &info.sender)?;
-    let mut books = Books::open(deps.storage)?;
+    let mut books = Books::open(deps.storage, env)?;
     books.config.paused = paused;
     books.finish()?;
     Ok(Response::new().add_attribute("action", if paused { "pause" } else { "unpause" }))

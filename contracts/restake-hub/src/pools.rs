@@ -171,21 +171,20 @@ impl Books<'_> {
                 .service_state(*service)?
                 .ok_or(ContractError::ServiceNotFound { id: *service })?;
             state.total_stake = state.total_stake.checked_sub(amount)?;
-            let stake = self.service_stake(*service, vid)?;
-            *stake = stake.checked_sub(amount)?;
-            self.tidy_service_stake(*service, vid)?;
             let v = self.validator(vid)?;
             v.restaked = v.restaked.checked_sub(amount)?;
+            let flow = self.totals()?;
+            flow.restaked = flow.restaked.checked_sub(amount)?;
         }
         for service in to.iter().filter(|s| !from.contains(s)) {
             let state = self
                 .service_state(*service)?
                 .ok_or(ContractError::ServiceNotFound { id: *service })?;
             state.total_stake = state.total_stake.checked_add(amount)?;
-            let stake = self.service_stake(*service, vid)?;
-            *stake = stake.checked_add(amount)?;
             let v = self.validator(vid)?;
             v.restaked = v.restaked.checked_add(amount)?;
+            let flow = self.totals()?;
+            flow.restaked = flow.restaked.checked_add(amount)?;
         }
         Ok(())
     }
@@ -195,6 +194,8 @@ impl Books<'_> {
         self.shift_services(pool.vid, &[], &pool.services, amount)?;
         let v = self.validator(pool.vid)?;
         v.bonded = v.bonded.checked_add(amount)?;
+        let flow = self.totals()?;
+        flow.bonded = flow.bonded.checked_add(amount)?;
         Ok(())
     }
 
@@ -203,6 +204,8 @@ impl Books<'_> {
         self.shift_services(pool.vid, &pool.services, &[], amount)?;
         let v = self.validator(pool.vid)?;
         v.bonded = v.bonded.checked_sub(amount)?;
+        let flow = self.totals()?;
+        flow.bonded = flow.bonded.checked_sub(amount)?;
         Ok(())
     }
 
@@ -228,13 +231,17 @@ impl Books<'_> {
                 v.plain_pool = 0;
             }
         } else {
-            let keyed = self.pool_key(pool.vid, &pool.services)? == Some(id);
-            if keyed && (!joinable || delete) {
+            // (the key is read only when the pool may have to leave it)
+            if (!joinable || delete) && self.pool_key(pool.vid, &pool.services)? == Some(id) {
                 self.set_pool_key(pool.vid, &pool.services, None)?;
             }
             if !live {
                 let slots = self.validator_pools(pool.vid)?;
+                let len = slots.len();
                 slots.retain(|p| *p != id);
+                if slots.len() != len {
+                    self.index_pool(&pool, false)?;
+                }
             }
         }
         self.put_pool(id, (!delete).then_some(pool))?;
@@ -256,8 +263,8 @@ impl Books<'_> {
     }
 
     fn new_pool(&mut self, vid: u32, services: Vec<u64>) -> Result<Pool, ContractError> {
-        self.totals.next_pool += 1;
-        let mut pool = Pool::new(self.totals.next_pool, vid, services);
+        self.totals()?.next_pool += 1;
+        let mut pool = Pool::new(self.totals()?.next_pool, vid, services);
         // A new pool starts at the current indexes: it earns nothing paid before it.
         self.settle_pool(&mut pool)?;
         Ok(pool)
@@ -310,6 +317,7 @@ impl Books<'_> {
         }
         let pool = self.new_pool(vid, services.to_vec())?;
         self.validator_pools(vid)?.push(pool.id);
+        self.index_pool(&pool, true)?;
         self.set_pool_key(vid, services, Some(pool.id))?;
         Ok(pool)
     }
@@ -373,6 +381,7 @@ impl Books<'_> {
             self.set_pool_key(vid, &pool.services, None)?;
         }
         self.validator_pools(vid)?.retain(|p| *p != id);
+        self.index_pool(&pool, false)?;
         self.store_pool(plain)?;
         self.store_pool(pool)?;
         Ok(())
@@ -438,7 +447,7 @@ impl Books<'_> {
         }
         self.tidy_staker(staker)?;
         if existed && self.position_vids(staker)?.len() <= 1 {
-            self.totals.stakers = self.totals.stakers.saturating_sub(1);
+            self.totals()?.stakers = self.totals()?.stakers.saturating_sub(1);
         }
         Ok(())
     }
@@ -449,7 +458,7 @@ impl Books<'_> {
             .range(&keys::positions_of(staker), None, 1, Order::Ascending)
             .is_empty()
         {
-            self.totals.stakers += 1;
+            self.totals()?.stakers += 1;
         }
         Ok(Position {
             pool: pool.id,

@@ -9,11 +9,13 @@
 //! A proxy runs only [`ProxyAction`]s sent by its hub; it refuses everything else.
 
 use cosmwasm_std::{
-    Coin, DepsMut, DistributionMsg, MessageInfo, Reply, Response, StakingMsg, Storage, SubMsgResult,
+    Coin, DepsMut, DistributionMsg, Env, MessageInfo, Reply, Response, StakingMsg, Storage,
+    SubMsgResult,
 };
 use restake_types::ProxyAction;
 
 use crate::chain::action_msgs;
+use crate::deposit::NewProxy;
 use crate::error::ContractError;
 use crate::state::books::{load, save, Books, Store};
 use crate::state::{keys, Delegator, ProxyState};
@@ -24,9 +26,10 @@ pub fn state(store: &dyn Storage) -> Result<Option<ProxyState>, ContractError> {
 }
 
 /// Instantiates a proxy for `validator`: the sender is its hub; the funds it comes with are
-/// delegated.
+/// delegated (or, tokenized shares, redeemed).
 pub fn instantiate(
     deps: DepsMut,
+    env: Env,
     info: MessageInfo,
     validator: String,
 ) -> Result<Response, ContractError> {
@@ -43,17 +46,26 @@ pub fn instantiate(
             address: info.sender.to_string(),
         })
         .add_attribute("action", "instantiate_proxy")
-        .add_attribute("hub", info.sender)
+        .add_attribute("hub", &info.sender)
         .add_attribute("validator", &validator);
+    let bonded_denom = deps.querier.query_bonded_denom()?;
+    let me = env.contract.address;
     for amount in info
         .funds
         .into_iter()
         .filter(|c: &Coin| !c.amount.is_zero())
     {
-        response = response.add_message(StakingMsg::Delegate {
-            validator: validator.clone(),
-            amount,
-        });
+        if amount.denom == bonded_denom {
+            response = response.add_message(StakingMsg::Delegate {
+                validator: validator.clone(),
+                amount,
+            });
+        } else {
+            // Tokenized shares of its validator, deposited with the hub's first deposit on it.
+            let redeem = ProxyAction::RedeemShares { amount };
+            let hub = info.sender.clone();
+            response = response.add_submessages(action_msgs(&me, &validator, &hub, vec![redeem]));
+        }
     }
     Ok(response)
 }
@@ -61,6 +73,7 @@ pub fn instantiate(
 /// Runs the hub's actions.
 pub fn execute(
     deps: DepsMut,
+    env: Env,
     info: MessageInfo,
     actions: Vec<ProxyAction>,
 ) -> Result<Response, ContractError> {
@@ -72,13 +85,19 @@ pub fn execute(
         ));
     }
     Ok(Response::new()
-        .add_messages(action_msgs(&state.validator, &state.hub, actions))
+        .add_submessages(action_msgs(
+            &env.contract.address,
+            &state.validator,
+            &state.hub,
+            actions,
+        ))
         .add_attribute("action", "proxy")
         .add_attribute("validator", state.validator))
 }
 
-/// The reply to the hub when a proxy was instantiated: records its address.
-pub fn created(deps: DepsMut, reply: &Reply) -> Result<Response, ContractError> {
+/// The reply to the hub when a proxy was instantiated: records its address (and credits a
+/// share deposit the proxy redeemed while being instantiated).
+pub fn created(deps: DepsMut, env: Env, reply: &Reply) -> Result<Response, ContractError> {
     let bad = |missing: &str| ContractError::BadReply {
         what: "a delegator proxy's instantiation".into(),
         missing: missing.into(),
@@ -87,20 +106,38 @@ pub fn created(deps: DepsMut, reply: &Reply) -> Result<Response, ContractError> 
         // Only asked for on success; a failure fails the message.
         return Err(bad("its result"));
     };
-    let vid: u32 = cosmwasm_std::from_json(&reply.payload).map_err(|_| bad("its payload"))?;
-    let address = result
-        .events
+    let new: NewProxy = cosmwasm_std::from_json(&reply.payload).map_err(|_| bad("its payload"))?;
+    let vid = new.vid;
+    // wasmd 0.50+ answers with the message's response (no events); older chains in `data`.
+    #[allow(deprecated)]
+    let from_response = result
+        .msg_responses
         .iter()
-        .filter(|e| e.ty == "instantiate")
-        .flat_map(|e| e.attributes.iter())
-        .find(|a| a.key == "_contract_address")
-        .map(|a| a.value.clone())
+        .filter(|r| r.type_url.ends_with("MsgInstantiateContractResponse"))
+        .map(|r| r.value.clone())
+        .chain(result.data.clone())
+        .find_map(|bytes| cw_utils::parse_instantiate_response_data(&bytes).ok())
+        .map(|r| r.contract_address);
+    let address = from_response
+        .or_else(|| {
+            result
+                .events
+                .iter()
+                .filter(|e| e.ty == "instantiate")
+                .flat_map(|e| e.attributes.iter())
+                .find(|a| a.key == "_contract_address")
+                .map(|a| a.value.clone())
+        })
         .ok_or_else(|| bad("the new contract's address"))?;
     let proxy = deps.api.addr_validate(&address)?;
-    let mut books = Books::open(deps.storage)?;
+    let mut books = Books::open(deps.storage, &env)?;
     books.validator_info(vid)?.delegator = Delegator::Proxy(proxy.clone());
     books.finish()?;
-    Ok(Response::new()
+    let response = match new.shares {
+        Some(d) => crate::liquid::finish_share_deposit(deps, &env, d)?,
+        None => Response::new(),
+    };
+    Ok(response
         .add_attribute("action", "proxy_created")
         .add_attribute("proxy", proxy))
 }

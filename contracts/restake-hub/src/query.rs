@@ -36,8 +36,8 @@ fn staker_key(deps: Deps, staker: &str) -> Result<(Addr, Vec<u8>), ContractError
     Ok((addr, key))
 }
 
-fn read_vid(k: &[u8]) -> StdResult<u32> {
-    u32::try_from(read_uint(&mut &k[..])?).map_err(|_| crate::state::codec::corrupt())
+fn read_vid(input: &mut &[u8]) -> StdResult<u32> {
+    u32::try_from(read_uint(input)?).map_err(|_| crate::state::codec::corrupt())
 }
 
 pub fn config(deps: Deps) -> Result<ConfigResponse, ContractError> {
@@ -56,6 +56,7 @@ pub fn config(deps: Deps) -> Result<ConfigResponse, ContractError> {
         max_pools_per_validator: c.max_pools_per_validator,
         slash_destination: destination_msg(&c.slash_destination),
         paused: c.paused,
+        max_open_votes: c.max_open_votes,
     })
 }
 
@@ -180,7 +181,7 @@ fn staker_validators(books: &mut Books, key: &[u8]) -> Result<Vec<(String, u32)>
     for vid in books.position_vids(key)? {
         out.push((books.valoper(vid)?, vid));
     }
-    out.sort();
+    restake_types::math::sort_small(&mut out);
     Ok(out)
 }
 
@@ -322,20 +323,32 @@ pub fn service_stake(
         .ok_or(ContractError::ServiceNotFound { id: service_id })?
         .total_stake;
     let start_after = start_after.map(|v| validate::validator(&v)).transpose()?;
-    let mut validators = vec![];
-    for (k, v) in books.range(
+    // The service's pools in validators' slots, in (validator id, pool id) order.
+    let mut by_vid: Vec<(u32, Uint128)> = vec![];
+    for (k, _) in books.range(
         &keys::service_stake_prefix(service_id),
         None,
         usize::MAX,
         Order::Ascending,
     ) {
-        let amount: Uint128 = from_bytes(&v)?;
-        validators.push(ValidatorStake {
-            validator: books.valoper(read_vid(&k)?)?,
-            amount,
-        });
+        let mut rest = k.as_slice();
+        let vid = read_vid(&mut rest)?;
+        let pool = books.load_pool(read_uint(&mut rest)?)?;
+        match by_vid.last_mut() {
+            Some((v, sum)) if *v == vid => *sum += pool.bonded.tokens,
+            _ => by_vid.push((vid, pool.bonded.tokens)),
+        }
     }
-    validators.sort_by(|a, b| a.validator.cmp(&b.validator));
+    let mut validators = vec![];
+    for (vid, amount) in by_vid {
+        if !amount.is_zero() {
+            validators.push(ValidatorStake {
+                validator: books.valoper(vid)?,
+                amount,
+            });
+        }
+    }
+    restake_types::math::sort_small_by(&mut validators, |a, b| a.validator < b.validator);
     let validators = validators
         .into_iter()
         .filter(|v| start_after.as_ref().is_none_or(|s| v.validator > *s))
@@ -488,7 +501,7 @@ pub fn staker_overview(
             }
         }
     }
-    restaked.sort_by_key(|r| r.service_id);
+    restake_types::math::sort_small_by(&mut restaked, |a, b| a.service_id < b.service_id);
     let mut unbonding = Uint128::zero();
     let mut claimable = Uint128::zero();
     for r in staker_unbondings(&mut books, &env, &key, None, usize::MAX)? {
@@ -526,7 +539,7 @@ fn live_pools(books: &mut Books, vid: u32) -> Result<Vec<Pool>, ContractError> {
             pools.push(pool);
         }
     }
-    pools.sort_by_key(|p| p.id);
+    restake_types::math::sort_small_by(&mut pools, |a, b| a.id < b.id);
     Ok(pools)
 }
 
@@ -536,7 +549,7 @@ pub fn stats(deps: Deps) -> Result<StatsResponse, ContractError> {
     let mut total_unbonding = Uint128::zero();
     let mut total_restaked = Uint128::zero();
     let mut pools = 0u64;
-    for vid in 0..books.totals.next_validator {
+    for vid in 0..books.totals()?.next_validator {
         let v = books.validator(vid)?.clone();
         total_bonded += v.bonded;
         total_unbonding += v.unbonding;
@@ -556,8 +569,8 @@ pub fn stats(deps: Deps) -> Result<StatsResponse, ContractError> {
     Ok(StatsResponse {
         total_bonded,
         total_unbonding,
-        stakers: books.totals.stakers,
-        services: books.totals.services,
+        stakers: books.totals()?.stakers,
+        services: books.totals()?.services,
         total_restaked,
         pools,
         total_slashed: s.total_slashed,

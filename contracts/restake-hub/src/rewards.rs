@@ -4,10 +4,9 @@
 //! of stakers. Stakers collect through their pools when they claim.
 
 use cosmwasm_std::{
-    from_json, to_json_binary, Addr, BankMsg, Coin, CosmosMsg, Decimal256, DepsMut, Env,
-    MessageInfo, Reply, Response, SubMsg, Uint128, WasmMsg,
+    to_json_binary, Addr, BankMsg, Coin, CosmosMsg, Decimal256, DepsMut, Env, MessageInfo, Reply,
+    Response, SubMsg, Uint128, WasmMsg,
 };
-use cw20::Cw20ExecuteMsg;
 use restake_types::math::{index_increment, split_whole};
 use restake_types::{Asset, Cw20ReceiveMsg, ReceiveMsg, ServiceStatus};
 
@@ -69,7 +68,7 @@ impl Books<'_> {
             .checked_add(index_increment(amount, total_stake)?)?;
         index.paid = index.paid.saturating_add(amount);
         if asset_id == BONDED_ASSET {
-            self.totals.liquid_bonded = self.totals.liquid_bonded.checked_add(amount)?;
+            self.totals()?.liquid_bonded = self.totals()?.liquid_bonded.checked_add(amount)?;
         }
         Ok(())
     }
@@ -77,13 +76,14 @@ impl Books<'_> {
 
 pub fn distribute_rewards(
     deps: DepsMut,
+    env: &Env,
     info: MessageInfo,
     service_id: u64,
 ) -> Result<Response, ContractError> {
     if info.funds.is_empty() {
         return Err(ContractError::NoFunds);
     }
-    let mut books = Books::open(deps.storage)?;
+    let mut books = Books::open(deps.storage, env)?;
     let mut paid = vec![];
     for coin in &info.funds {
         books.credit_service(service_id, &Asset::Native(coin.denom.clone()), coin.amount)?;
@@ -99,13 +99,14 @@ pub fn distribute_rewards(
 
 pub fn receive(
     deps: DepsMut,
+    env: &Env,
     info: MessageInfo,
     msg: Cw20ReceiveMsg,
 ) -> Result<Response, ContractError> {
     nonpayable(&info)?;
     let token = info.sender;
     let ReceiveMsg::DistributeRewards { service_id } =
-        from_json(&msg.msg).map_err(|e| ContractError::InvalidHook {
+        cosmwasm_std::from_json(&msg.msg).map_err(|e| ContractError::InvalidHook {
             reason: e.to_string(),
         })?;
     if deps.querier.query_wasm_contract_info(&token).is_err() {
@@ -113,7 +114,7 @@ pub fn receive(
             sender: token.to_string(),
         });
     }
-    let mut books = Books::open(deps.storage)?;
+    let mut books = Books::open(deps.storage, env)?;
     books.credit_service(service_id, &Asset::Cw20(token.clone()), msg.amount)?;
     books.finish()?;
     Ok(Response::new()
@@ -127,7 +128,7 @@ pub fn receive(
 /// Everything a staker could claim now, with the records a claim writes back.
 pub struct Collected {
     /// Withdrawals of the staker's validators' rewards, to run first.
-    pub harvest: Vec<CosmosMsg>,
+    pub harvest: Vec<SubMsg>,
     /// Whole units per asset id, in asset order.
     pub amounts: Vec<(u32, Uint128)>,
     pub positions: Vec<(u32, Position, Pool)>,
@@ -168,13 +169,21 @@ impl Books<'_> {
         }
         let closed = self.staker_rewards(staker)?;
         take_whole(&mut closed.rewards, &mut amounts)?;
-        amounts.sort();
+        restake_types::math::sort_small(&mut amounts);
         Ok(Collected {
             harvest,
             amounts,
             positions,
         })
     }
+}
+
+/// cw20's `{"transfer":{"recipient":..,"amount":..}}` (serialized on its own so the wasm
+/// does not carry the serializer of every cw20 message).
+#[derive(serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+enum Cw20Transfer<'a> {
+    Transfer { recipient: &'a str, amount: Uint128 },
 }
 
 /// What a payout's reply needs to keep the amount owed when the transfer is refused.
@@ -196,7 +205,7 @@ pub fn claim_rewards(
         querier: deps.querier,
         env: &env,
     };
-    let mut books = Books::open(deps.storage)?;
+    let mut books = Books::open(deps.storage, &env)?;
     let collected = books.collect(&chain, &staker)?;
     if collected.amounts.is_empty() {
         return Err(ContractError::NoRewards);
@@ -219,8 +228,8 @@ pub fn claim_rewards(
             .into(),
             Asset::Cw20(token) => WasmMsg::Execute {
                 contract_addr: token.to_string(),
-                msg: to_json_binary(&Cw20ExecuteMsg::Transfer {
-                    recipient: info.sender.to_string(),
+                msg: to_json_binary(&Cw20Transfer::Transfer {
+                    recipient: info.sender.as_str(),
                     amount: *amount,
                 })?,
                 funds: vec![],
@@ -228,7 +237,7 @@ pub fn claim_rewards(
             .into(),
         };
         if *asset_id == BONDED_ASSET {
-            books.totals.liquid_bonded = books.totals.liquid_bonded.checked_sub(*amount)?;
+            books.totals()?.liquid_bonded = books.totals()?.liquid_bonded.checked_sub(*amount)?;
             payouts.push(SubMsg::new(transfer));
             continue;
         }
@@ -248,7 +257,7 @@ pub fn claim_rewards(
     }
     books.finish()?;
     Ok(Response::new()
-        .add_messages(collected.harvest)
+        .add_submessages(collected.harvest)
         .add_submessages(payouts)
         .add_attribute("action", "claim_rewards")
         .add_attribute("staker", info.sender)
@@ -266,7 +275,7 @@ pub fn harvest(
         querier: deps.querier,
         env: &env,
     };
-    let mut books = Books::open(deps.storage)?;
+    let mut books = Books::open(deps.storage, &env)?;
     let vids: Vec<u32> = match validators {
         Some(list) => {
             if list.is_empty() {
@@ -292,7 +301,7 @@ pub fn harvest(
             }
             vids
         }
-        None => (0..books.totals.next_validator).collect(),
+        None => (0..books.totals()?.next_validator).collect(),
     };
     let mut msgs = vec![];
     let mut harvested = vec![];
@@ -305,19 +314,19 @@ pub fn harvest(
     }
     books.finish()?;
     Ok(Response::new()
-        .add_messages(msgs)
+        .add_submessages(msgs)
         .add_attribute("action", "harvest")
         .add_attribute("validators", harvested.join(",")))
 }
 
 /// The reply of a refused payout (a cw20 token, or a native denom other than the bonded one):
 /// the amount goes back to the staker's rewards, to be claimed again later.
-pub fn payout_reply(deps: DepsMut, reply: &Reply) -> Result<Response, ContractError> {
+pub fn payout_reply(deps: DepsMut, env: &Env, reply: &Reply) -> Result<Response, ContractError> {
     let Some((error, payout)) = refused::<Payout>(reply, "a payout")? else {
         return Ok(Response::new());
     };
     let staker = validate::canonical(deps.api, &payout.staker)?;
-    let mut books = Books::open(deps.storage)?;
+    let mut books = Books::open(deps.storage, env)?;
     let asset_id = books.asset_id_or_new(&payout.asset)?;
     let owed = Decimal256::from_atomics(payout.amount, 0)
         .map_err(|_| restake_types::math::MathError::Overflow("payout"))?;

@@ -2,7 +2,7 @@
 //! and what happens when the destination refuses them.
 
 use cosmwasm_std::{
-    from_json, to_json_binary, Addr, Reply, Response, Storage, SubMsg, SubMsgResult, Uint128,
+    to_json_binary, Addr, Env, Reply, Response, Storage, SubMsg, SubMsgResult, Uint128,
 };
 
 use crate::chain::{coin_of, route_msg};
@@ -42,7 +42,7 @@ impl Books<'_> {
             return Ok(None);
         }
         let destination = self.config.slash_destination.clone();
-        self.totals.liquid_bonded = self.totals.liquid_bonded.checked_sub(amount)?;
+        self.totals()?.liquid_bonded = self.totals()?.liquid_bonded.checked_sub(amount)?;
         record_routed(self.stats()?, &destination, amount, true);
         let msg = route_msg(
             hub,
@@ -64,7 +64,7 @@ pub fn refused<T: serde::de::DeserializeOwned>(
     let SubMsgResult::Err(error) = &reply.result else {
         return Ok(None);
     };
-    let payload = from_json(&reply.payload).map_err(|_| ContractError::BadReply {
+    let payload = cosmwasm_std::from_json(&reply.payload).map_err(|_| ContractError::BadReply {
         what: format!("{what} (refused: {error})"),
         missing: "its payload".to_string(),
     })?;
@@ -72,13 +72,17 @@ pub fn refused<T: serde::de::DeserializeOwned>(
 }
 
 /// The reply of a refused routing: the tokens stay in the hub as unrouted.
-pub fn route_reply(store: &mut dyn Storage, reply: &Reply) -> Result<Response, ContractError> {
+pub fn route_reply(
+    store: &mut dyn Storage,
+    env: &Env,
+    reply: &Reply,
+) -> Result<Response, ContractError> {
     let Some((error, amount)) = refused::<Uint128>(reply, "routing slashed tokens")? else {
         return Ok(Response::new());
     };
-    let mut books = Books::open(store)?;
+    let mut books = Books::open(store, env)?;
     let destination = books.config.slash_destination.clone();
-    books.totals.liquid_bonded += amount;
+    books.totals()?.liquid_bonded += amount;
     let stats = books.stats()?;
     record_routed(stats, &destination, amount, false);
     stats.unrouted += amount;

@@ -110,7 +110,7 @@ pub fn register_service(
         .map(|r| validate::addr(deps.api, "resolver", &r))
         .transpose()?;
     let new_assets = assets(deps.api, msg.reward_denoms, msg.reward_tokens)?;
-    let mut books = Books::open(deps.storage)?;
+    let mut books = Books::open(deps.storage, &env)?;
     if msg.veto_period > books.config.max_veto_period {
         return Err(ContractError::VetoPeriodTooLong {
             veto_period: msg.veto_period,
@@ -128,6 +128,7 @@ pub fn register_service(
         total_stake: Uint128::zero(),
         status: ServiceStatus::Active,
         indexes: vec![],
+        day: books.today,
     };
     let reward_assets = new_assets
         .iter()
@@ -135,9 +136,9 @@ pub fn register_service(
         .collect::<Vec<_>>()
         .join(",");
     books.declare(&mut state, new_assets)?;
-    books.totals.next_service += 1;
-    books.totals.services += 1;
-    let id = books.totals.next_service;
+    books.totals()?.next_service += 1;
+    books.totals()?.services += 1;
+    let id = books.totals()?.next_service;
     books.put_service_state(id, state)?;
     books.put_service(
         id,
@@ -175,12 +176,13 @@ pub fn register_service(
 
 pub fn update_service(
     deps: DepsMut,
+    env: &Env,
     info: MessageInfo,
     msg: UpdateServiceMsg,
 ) -> Result<Response, ContractError> {
     nonpayable(&info)?;
     let id = msg.service_id;
-    let mut books = Books::open(deps.storage)?;
+    let mut books = Books::open(deps.storage, env)?;
     let mut service = books.service_terms(id)?;
     if info.sender != service.admin {
         return Err(ContractError::unauthorized(
@@ -270,13 +272,14 @@ pub fn update_service(
 
 pub fn set_service_status(
     deps: DepsMut,
+    env: &Env,
     info: MessageInfo,
     service_id: u64,
     status: ServiceStatus,
 ) -> Result<Response, ContractError> {
     nonpayable(&info)?;
     let is_owner = cw_ownable::assert_owner(deps.storage, &info.sender).is_ok();
-    let mut books = Books::open(deps.storage)?;
+    let mut books = Books::open(deps.storage, env)?;
     let mut service = books.service_terms(service_id)?;
     if !is_owner && info.sender != service.admin {
         return Err(ContractError::unauthorized(

@@ -78,11 +78,7 @@ impl Books<'_> {
     ) -> Result<Executed, ContractError> {
         let vid = request.vid;
         let (actions, _) = self.harvest_and_sync(chain, vid)?;
-        let mut msgs: Vec<SubMsg> = self
-            .calls(chain, vid, actions, vec![])?
-            .into_iter()
-            .map(SubMsg::new)
-            .collect();
+        let mut msgs: Vec<SubMsg> = self.calls(chain, vid, actions, vec![])?;
         let fraction = request.fraction;
         let mut bonded_taken = Uint128::zero();
         let mut in_batches_taken = Uint128::zero();
@@ -184,7 +180,7 @@ pub fn slash(
         querier: deps.querier,
         env: &env,
     };
-    let mut books = Books::open(deps.storage)?;
+    let mut books = Books::open(deps.storage, &env)?;
     let mut service = books.service_terms(service_id)?;
     if info.sender != service.slasher {
         return Err(ContractError::unauthorized(
@@ -215,8 +211,8 @@ pub fn slash(
     if !books.has_exposed_stake(service_id, vid)? {
         return Err(nothing());
     }
-    books.totals.next_slash += 1;
-    let id = books.totals.next_slash;
+    books.totals()?.next_slash += 1;
+    let id = books.totals()?.next_slash;
     let mut request = SlashRequest {
         service: service_id,
         vid,
@@ -258,7 +254,7 @@ pub fn veto_slash(
 ) -> Result<Response, ContractError> {
     nonpayable(&info)?;
     let is_owner = cw_ownable::assert_owner(deps.storage, &info.sender).is_ok();
-    let mut books = Books::open(deps.storage)?;
+    let mut books = Books::open(deps.storage, &env)?;
     let mut request = books.pending_request(slash_id)?;
     let service = books.service_terms(request.service)?;
     let is_resolver = service.resolver.as_ref() == Some(&info.sender);
@@ -300,7 +296,7 @@ pub fn execute_slash(
         querier: deps.querier,
         env: &env,
     };
-    let mut books = Books::open(deps.storage)?;
+    let mut books = Books::open(deps.storage, &env)?;
     let mut request = books.pending_request(slash_id)?;
     if env.block.time < request.executable_at {
         return Err(ContractError::VetoWindowOpen {

@@ -6,7 +6,7 @@
 //! below the books (chain slashing) is shared by all stake on the validator before anything
 //! else moves.
 
-use cosmwasm_std::{Coin, CosmosMsg, Decimal256, DepsMut, Env, MessageInfo, Response, Uint128};
+use cosmwasm_std::{Coin, Decimal256, DepsMut, Env, MessageInfo, Response, SubMsg, Uint128};
 use restake_types::math::{floor_ratio, index_increment, split_loss};
 use restake_types::{Asset, ProxyAction};
 
@@ -35,7 +35,7 @@ impl Books<'_> {
         vid: u32,
         actions: Vec<ProxyAction>,
         funds: Vec<Coin>,
-    ) -> Result<Vec<CosmosMsg>, ContractError> {
+    ) -> Result<Vec<SubMsg>, ContractError> {
         let (valoper, delegator) = self.delegator(vid)?;
         run(&delegator, &valoper, chain.hub(), actions, funds)
     }
@@ -85,11 +85,7 @@ impl Books<'_> {
     }
 
     /// Harvests and syncs the validator; the withdrawal as messages of their own.
-    pub fn harvest_msgs(
-        &mut self,
-        chain: &Chain,
-        vid: u32,
-    ) -> Result<Vec<CosmosMsg>, ContractError> {
+    pub fn harvest_msgs(&mut self, chain: &Chain, vid: u32) -> Result<Vec<SubMsg>, ContractError> {
         let (actions, _) = self.harvest_and_sync(chain, vid)?;
         self.calls(chain, vid, actions, vec![])
     }
@@ -132,7 +128,8 @@ impl Books<'_> {
                 None => self.asset_id_or_new(&asset)?,
             };
             if is_bonded {
-                self.totals.liquid_bonded = self.totals.liquid_bonded.checked_add(reward.amount)?;
+                self.totals()?.liquid_bonded =
+                    self.totals()?.liquid_bonded.checked_add(reward.amount)?;
             }
             if stake.is_zero() {
                 let dust = self.dust(id)?;
@@ -260,7 +257,7 @@ pub fn sync_validator(
         querier: deps.querier,
         env: &env,
     };
-    let mut books = Books::open(deps.storage)?;
+    let mut books = Books::open(deps.storage, &env)?;
     let vid = books
         .vid(&validator)?
         .ok_or_else(|| ContractError::UnknownValidator {
@@ -271,7 +268,7 @@ pub fn sync_validator(
     let delegation = books.validator(vid)?.expected_delegation();
     books.finish()?;
     Ok(Response::new()
-        .add_messages(msgs)
+        .add_submessages(msgs)
         .add_attribute("action", "sync_validator")
         .add_attribute("validator", validator)
         .add_attribute("shortfall", shortfall)

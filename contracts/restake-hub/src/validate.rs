@@ -114,6 +114,7 @@ pub fn config(c: &Config) -> Result<(), ContractError> {
         ("max_services_per_position", c.max_services_per_position, 32),
         ("max_reward_assets", c.max_reward_assets, 32),
         ("max_pools_per_validator", c.max_pools_per_validator, 256),
+        ("max_open_votes", c.max_open_votes, 64),
     ] {
         if v == 0 {
             return Err(invalid(field, "must be at least 1".into()));

@@ -68,6 +68,7 @@ fn setup() -> (Deps, Addr) {
         slash_destination: None,
         max_pools_per_validator: None,
         unbonding_epoch: None,
+        max_open_votes: None,
         delegator_for: None,
     };
     instantiate(deps.as_mut(), mock_env(), message_info(&owner, &[]), msg).unwrap();

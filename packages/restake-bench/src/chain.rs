@@ -2,11 +2,12 @@
 //! queries, and the effects of the messages the hub emits.
 //!
 //! It behaves like the Cosmos SDK where the hub can tell the difference: a delegation
-//! change auto-withdraws pending rewards (so a hub that forgets to withdraw first is
-//! caught), withdrawing without a delegation or with zero rewards fails, at most 7
-//! unbonding entries may be in flight per validator, undelegated tokens arrive in the
-//! hub's bank balance when the entry matures, and a chain slash shrinks the delegation and
-//! the entries still unbonding.
+//! change auto-withdraws pending rewards to the delegator's withdraw address (so a hub that
+//! forgets to withdraw first is caught), withdrawing without a delegation or with zero
+//! rewards fails, at most 7 unbonding entries may be in flight per (delegator, validator),
+//! undelegated tokens arrive in the delegator's bank balance when the entry matures, and a
+//! chain slash shrinks the delegations and the entries still unbonding. Delegators are the
+//! hub and its per-validator proxies (see `vm.rs`, which runs the proxies in the VM).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -59,12 +60,13 @@ impl QueryStats {
 
 #[derive(Clone, Debug)]
 struct Entry {
+    delegator: String,
     validator: String,
     completion: Timestamp,
     amount: u128,
 }
 
-/// Everything the hub can observe of the chain. Only the hub delegates here.
+/// Everything the hub can observe of the chain. The hub and its proxies delegate here.
 #[derive(Clone)]
 pub struct Chain {
     pub bonded_denom: String,
@@ -74,9 +76,14 @@ pub struct Chain {
     pub unbonding_period: u64,
     validators: BTreeSet<String>,
     balances: BTreeMap<(String, String), u128>,
-    delegations: BTreeMap<String, u128>,
-    rewards: BTreeMap<String, BTreeMap<String, u128>>,
+    /// (delegator, validator) → tokens.
+    delegations: BTreeMap<(String, String), u128>,
+    /// (delegator, validator) → pending rewards per denom.
+    rewards: BTreeMap<(String, String), BTreeMap<String, u128>>,
+    withdraw_addr: BTreeMap<String, String>,
     entries: Vec<Entry>,
+    /// Contracts whose code is the hub's (the hub and its proxies): their contract info.
+    pub hub_code: BTreeSet<String>,
     contracts: BTreeSet<String>,
     cw20: BTreeMap<(String, String), u128>,
     /// Tokens burned by the hub (the bench's slash destination).
@@ -99,7 +106,9 @@ impl Chain {
             balances: BTreeMap::new(),
             delegations: BTreeMap::new(),
             rewards: BTreeMap::new(),
+            withdraw_addr: BTreeMap::new(),
             entries: vec![],
+            hub_code: [hub.to_string()].into_iter().collect(),
             contracts: BTreeSet::new(),
             cw20: BTreeMap::new(),
             burned: 0,
@@ -131,8 +140,28 @@ impl Chain {
             .unwrap_or(0)
     }
 
+    /// Every delegation on the validator (the hub's and its proxy's).
     pub fn delegation(&self, validator: &str) -> u128 {
-        self.delegations.get(validator).copied().unwrap_or(0)
+        self.delegations
+            .iter()
+            .filter(|((_, v), _)| v == validator)
+            .map(|(_, a)| *a)
+            .sum()
+    }
+
+    fn delegation_of(&self, delegator: &str, validator: &str) -> u128 {
+        self.delegations
+            .get(&(delegator.to_string(), validator.to_string()))
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// The account delegating to the validator (the first found), if any.
+    fn delegator_of(&self, validator: &str) -> Option<String> {
+        self.delegations
+            .keys()
+            .find(|(_, v)| v == validator)
+            .map(|(d, _)| d.clone())
     }
 
     pub fn entries_in_flight(&self, validator: &str) -> usize {
@@ -140,6 +169,15 @@ impl Chain {
             .iter()
             .filter(|e| e.validator == validator)
             .count()
+    }
+
+    /// Moves tokens between accounts (funds attached to a contract call).
+    pub fn transfer(&mut self, from: &str, to: &str, coins: &[Coin]) -> Result<(), String> {
+        for c in coins {
+            self.debit(from, &c.denom, c.amount.u128())?;
+            self.credit(to, &c.denom, c.amount.u128());
+        }
+        Ok(())
     }
 
     fn credit(&mut self, addr: &str, denom: &str, amount: u128) {
@@ -179,13 +217,15 @@ impl Chain {
             .or_default() += amount;
     }
 
-    /// Staking rewards accrue on the hub's delegation.
+    /// Staking rewards accrue on the delegation on the validator.
     pub fn accrue_rewards(&mut self, validator: &str, coins: &[Coin]) {
-        assert!(
-            self.delegation(validator) > 0,
-            "rewards accrue only on a delegation"
-        );
-        let r = self.rewards.entry(validator.to_string()).or_default();
+        let delegator = self
+            .delegator_of(validator)
+            .expect("rewards accrue only on a delegation");
+        let r = self
+            .rewards
+            .entry((delegator, validator.to_string()))
+            .or_default();
         for c in coins {
             *r.entry(c.denom.clone()).or_default() += c.amount.u128();
         }
@@ -194,10 +234,12 @@ impl Chain {
     /// Chain slashing (double sign, downtime): the delegation and the entries still
     /// unbonding from the validator lose `fraction`.
     pub fn slash_validator(&mut self, validator: &str, fraction: Decimal) {
-        if let Some(d) = self.delegations.get_mut(validator) {
-            *d -= (Decimal::from_atomics(*d, 0).unwrap() * fraction)
-                .to_uint_floor()
-                .u128();
+        for ((_, v), d) in self.delegations.iter_mut() {
+            if v == validator {
+                *d -= (Decimal::from_atomics(*d, 0).unwrap() * fraction)
+                    .to_uint_floor()
+                    .u128();
+            }
         }
         for e in self.entries.iter_mut().filter(|e| e.validator == validator) {
             e.amount -= (Decimal::from_atomics(e.amount, 0).unwrap() * fraction)
@@ -216,24 +258,32 @@ impl Chain {
             self.entries.drain(..).partition(|e| e.completion <= now);
         self.entries = left;
         for e in done {
-            let (hub, denom) = (self.hub.clone(), self.bonded_denom.clone());
-            self.credit(&hub, &denom, e.amount);
+            let denom = self.bonded_denom.clone();
+            self.credit(&e.delegator, &denom, e.amount);
         }
     }
 
-    fn withdraw(&mut self, validator: &str) -> u128 {
-        let rewards = self.rewards.remove(validator).unwrap_or_default();
+    fn withdraw(&mut self, delegator: &str, validator: &str) -> u128 {
+        let rewards = self
+            .rewards
+            .remove(&(delegator.to_string(), validator.to_string()))
+            .unwrap_or_default();
+        let to = self
+            .withdraw_addr
+            .get(delegator)
+            .cloned()
+            .unwrap_or_else(|| delegator.to_string());
         let mut total = 0;
         for (denom, amount) in rewards {
-            self.credit(&self.hub.clone(), &denom, amount);
+            self.credit(&to, &denom, amount);
             total += amount;
         }
         total
     }
 
-    /// Applies one message the hub emitted (sender = the hub).
-    pub fn apply(&mut self, msg: &CosmosMsg) -> Result<(), String> {
-        let hub = self.hub.clone();
+    /// Applies one message a contract emitted (`hub`: the sender, the hub or a proxy).
+    pub fn apply(&mut self, hub: &str, msg: &CosmosMsg) -> Result<(), String> {
+        let hub = hub.to_string();
         match msg {
             CosmosMsg::Bank(BankMsg::Send { to_address, amount }) => {
                 for c in amount {
@@ -249,43 +299,56 @@ impl Chain {
             }
             CosmosMsg::Staking(StakingMsg::Delegate { validator, amount }) => {
                 self.check_denom_and_validator(validator, amount)?;
-                self.silently_withdrawn += self.withdraw(validator);
+                self.silently_withdrawn += self.withdraw(&hub, validator);
                 self.debit(&hub, &amount.denom, amount.amount.u128())?;
-                *self.delegations.entry(validator.clone()).or_default() += amount.amount.u128();
+                *self
+                    .delegations
+                    .entry((hub.clone(), validator.clone()))
+                    .or_default() += amount.amount.u128();
             }
             CosmosMsg::Staking(StakingMsg::Undelegate { validator, amount }) => {
                 self.check_denom_and_validator(validator, amount)?;
-                let delegated = self.delegation(validator);
+                let delegated = self.delegation_of(&hub, validator);
                 if amount.amount.u128() > delegated {
                     return Err(format!(
                         "undelegate {amount} from {validator}: only {delegated} delegated"
                     ));
                 }
-                if self.entries_in_flight(validator) >= MAX_UNBONDING_ENTRIES {
+                let in_flight = self
+                    .entries
+                    .iter()
+                    .filter(|e| e.validator == *validator && e.delegator == hub)
+                    .count();
+                if in_flight >= MAX_UNBONDING_ENTRIES {
                     return Err(format!(
-                        "too many unbonding entries for (hub, {validator}): the SDK allows {MAX_UNBONDING_ENTRIES}"
+                        "too many unbonding entries for ({hub}, {validator}): the SDK allows {MAX_UNBONDING_ENTRIES}"
                     ));
                 }
-                self.silently_withdrawn += self.withdraw(validator);
+                self.silently_withdrawn += self.withdraw(&hub, validator);
                 let left = delegated - amount.amount.u128();
+                let key = (hub.clone(), validator.clone());
                 if left == 0 {
-                    self.delegations.remove(validator);
+                    self.delegations.remove(&key);
                 } else {
-                    self.delegations.insert(validator.clone(), left);
+                    self.delegations.insert(key, left);
                 }
                 self.entries.push(Entry {
+                    delegator: hub.clone(),
                     validator: validator.clone(),
                     completion: self.time.plus_seconds(self.unbonding_period),
                     amount: amount.amount.u128(),
                 });
             }
             CosmosMsg::Distribution(DistributionMsg::WithdrawDelegatorReward { validator }) => {
-                if self.delegation(validator) == 0 {
+                if self.delegation_of(&hub, validator) == 0 {
                     return Err(format!("withdraw from {validator}: no delegation"));
                 }
-                if self.withdraw(validator) == 0 {
+                if self.withdraw(&hub, validator) == 0 {
                     return Err(format!("withdraw from {validator}: no rewards"));
                 }
+            }
+            CosmosMsg::Distribution(DistributionMsg::SetWithdrawAddress { address }) => {
+                self.withdraw_addr.insert(hub.clone(), address.clone());
             }
             CosmosMsg::Wasm(WasmMsg::Execute {
                 contract_addr,
@@ -334,6 +397,22 @@ impl Chain {
                 self.queries.bonded_denom += 1;
                 to_json_binary(&BondedDenomResponse::new(self.bonded_denom.clone()))
             }
+            QueryRequest::Staking(StakingQuery::AllValidators {}) => {
+                self.queries.validator += 1;
+                let all: Vec<Validator> = self
+                    .validators
+                    .iter()
+                    .map(|address| {
+                        Validator::create(
+                            address.clone(),
+                            Decimal::percent(5),
+                            Decimal::percent(20),
+                            Decimal::percent(1),
+                        )
+                    })
+                    .collect();
+                to_json_binary(&cosmwasm_std::AllValidatorsResponse::new(all))
+            }
             QueryRequest::Staking(StakingQuery::Validator { address }) => {
                 self.queries.validator += 1;
                 let v = self.validators.contains(&address).then(|| {
@@ -351,15 +430,11 @@ impl Chain {
                 validator,
             }) => {
                 self.queries.delegation += 1;
-                let amount = if delegator == self.hub {
-                    self.delegation(&validator)
-                } else {
-                    0
-                };
+                let amount = self.delegation_of(&delegator, &validator);
                 let d = (amount > 0).then(|| {
                     let rewards = self
                         .rewards
-                        .get(&validator)
+                        .get(&(delegator.clone(), validator.clone()))
                         .map(|r| {
                             r.iter()
                                 .filter(|(_, a)| **a > 0)
@@ -379,11 +454,15 @@ impl Chain {
             }
             QueryRequest::Wasm(WasmQuery::ContractInfo { contract_addr }) => {
                 self.queries.contract_info += 1;
-                if !self.contracts.contains(&contract_addr) {
+                let code_id = if self.hub_code.contains(&contract_addr) {
+                    crate::vm::HUB_CODE_ID
+                } else if self.contracts.contains(&contract_addr) {
+                    2
+                } else {
                     return Err(format!("no such contract: {contract_addr}"));
-                }
+                };
                 to_json_binary(&ContractInfoResponse::new(
-                    1,
+                    code_id,
                     Addr::unchecked(self.hub.clone()),
                     None,
                     false,
@@ -434,10 +513,13 @@ mod tests {
         let mut c = Chain::new("ustake", "hub", 100);
         c.add_validator("val");
         c.attach_funds(&[coin(1_000, "ustake")]);
-        c.apply(&CosmosMsg::Staking(StakingMsg::Delegate {
-            validator: "val".into(),
-            amount: coin(1_000, "ustake"),
-        }))
+        c.apply(
+            "hub",
+            &CosmosMsg::Staking(StakingMsg::Delegate {
+                validator: "val".into(),
+                amount: coin(1_000, "ustake"),
+            }),
+        )
         .unwrap();
         c
     }
@@ -455,14 +537,17 @@ mod tests {
         let withdraw = CosmosMsg::Distribution(DistributionMsg::WithdrawDelegatorReward {
             validator: "val".into(),
         });
-        assert!(c.apply(&withdraw).unwrap_err().contains("no rewards"));
+        assert!(c
+            .apply("hub", &withdraw)
+            .unwrap_err()
+            .contains("no rewards"));
         c.accrue_rewards("val", &[coin(7, "ustake")]);
-        c.apply(&withdraw).unwrap();
+        c.apply("hub", &withdraw).unwrap();
         assert_eq!(c.balance("hub", "ustake"), 7);
         assert_eq!(c.silently_withdrawn, 0);
         // Rewards left when the delegation changes are withdrawn by the chain itself.
         c.accrue_rewards("val", &[coin(5, "ustake")]);
-        c.apply(&undelegate(10)).unwrap();
+        c.apply("hub", &undelegate(10)).unwrap();
         assert_eq!(c.silently_withdrawn, 5);
     }
 
@@ -470,9 +555,12 @@ mod tests {
     fn undelegations_mature_into_the_balance_at_most_seven_at_a_time() {
         let mut c = chain();
         for _ in 0..MAX_UNBONDING_ENTRIES {
-            c.apply(&undelegate(10)).unwrap();
+            c.apply("hub", &undelegate(10)).unwrap();
         }
-        assert!(c.apply(&undelegate(10)).unwrap_err().contains("too many"));
+        assert!(c
+            .apply("hub", &undelegate(10))
+            .unwrap_err()
+            .contains("too many"));
         c.slash_validator("val", Decimal::percent(10));
         assert_eq!(c.delegation("val"), 930 - 93);
         c.advance(99);

@@ -216,6 +216,8 @@ mod tests {
             attributes: vec![("action".into(), "x".into())],
             messages: 0,
             replies: 1,
+            proxy_calls: 0,
+            proxy_vm_gas: 0,
             keys: BTreeMap::new(),
         };
         let gas = estimate(&cost);

@@ -188,6 +188,7 @@ impl World {
             slash_destination: Some(SlashDestination::Burn {}),
             max_pools_per_validator: None,
             unbonding_epoch: None,
+            max_open_votes: None,
             delegator_for: None,
         };
         let mut hub = Hub::new(wasm, BONDED, &instantiate)?;
@@ -780,7 +781,8 @@ impl World {
         } else {
             "shared_services"
         };
-        let v = format!("{}-{variant}", pool_validator(k));
+        // (validator addresses are bech32: letters and digits only)
+        let v = format!("{}{}", pool_validator(k), variant.replace('_', ""));
         self.pool_validators.push(v.clone());
         self.hub.chain().add_validator(&v);
         if distinct {

@@ -5,8 +5,8 @@ use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
 
 use cosmwasm_std::{
-    from_json, Addr, Attribute, Checksum, Coin, ContractResult, Empty, Env, MessageInfo, Reply,
-    ReplyOn, Response, SubMsgResponse, SubMsgResult,
+    from_json, Addr, Attribute, Checksum, Coin, ContractResult, CosmosMsg, Empty, Env, Event,
+    MessageInfo, Reply, ReplyOn, Response, SubMsgResponse, SubMsgResult, WasmMsg,
 };
 use cosmwasm_vm::testing::{mock_env, MockApi};
 use cosmwasm_vm::{
@@ -25,6 +25,9 @@ type HubBackend = Backend<MockApi, CountingStorage, ChainQuerier>;
 /// Generous CosmWasm gas limit for one call (wasmd: SDK gas limit × 140,000).
 const GAS_LIMIT: u64 = 10_000_000_000_000;
 
+/// The code id the mock chain reports for the hub (its delegator proxies share it).
+pub const HUB_CODE_ID: u64 = 1;
+
 /// What one execution cost.
 #[derive(Clone, Debug, Serialize)]
 pub struct Cost {
@@ -41,6 +44,11 @@ pub struct Cost {
     pub messages: usize,
     /// Replies the hub received for its submessages (included in the other fields).
     pub replies: u64,
+    /// Calls into the hub's delegator proxies (instantiations included) the message caused:
+    /// messages the hub returned, so not in the other fields.
+    pub proxy_calls: u64,
+    /// CosmWasm gas of those calls.
+    pub proxy_vm_gas: u64,
     #[serde(skip)]
     pub keys: BTreeMap<String, KeyTally>,
 }
@@ -49,6 +57,8 @@ impl Cost {
     /// Adds the cost of a reply to the execution that caused it.
     fn merge(&mut self, other: Cost) {
         self.vm_gas += other.vm_gas;
+        self.proxy_calls += other.proxy_calls;
+        self.proxy_vm_gas += other.proxy_vm_gas;
         self.storage += other.storage;
         self.queries += other.queries;
         self.attributes.extend(other.attributes);
@@ -60,6 +70,8 @@ impl Cost {
 
 pub struct Hub {
     cache: Cache<MockApi, CountingStorage, ChainQuerier>,
+    /// Storage of each delegator proxy (instances of the hub's code).
+    proxies: BTreeMap<String, CountingStorage>,
     checksum: Checksum,
     backend: Option<HubBackend>,
     cache_dir: PathBuf,
@@ -110,6 +122,7 @@ impl Hub {
         };
         let mut hub = Hub {
             cache,
+            proxies: BTreeMap::new(),
             checksum,
             backend: Some(backend),
             cache_dir,
@@ -162,7 +175,7 @@ impl Hub {
         env
     }
 
-    /// Runs one entry point in a fresh instance and returns its cost and response.
+    /// Runs one entry point of the hub in a fresh instance and returns its cost and response.
     fn call(
         &mut self,
         run: impl FnOnce(
@@ -170,8 +183,29 @@ impl Hub {
             &Env,
         ) -> Result<(ContractResult<Response<Empty>>, usize), String>,
     ) -> Result<(Cost, Response<Empty>), String> {
-        let env = self.env();
+        let hub = self.addr.clone();
+        self.call_at(&hub, run)
+    }
+
+    /// Runs one entry point of `contract` (the hub or one of its proxies).
+    fn call_at(
+        &mut self,
+        contract: &Addr,
+        run: impl FnOnce(
+            &mut cosmwasm_vm::Instance<MockApi, CountingStorage, ChainQuerier>,
+            &Env,
+        ) -> Result<(ContractResult<Response<Empty>>, usize), String>,
+    ) -> Result<(Cost, Response<Empty>), String> {
+        let mut env = self.env();
+        env.contract.address = contract.clone();
         let mut backend = self.backend.take().expect("backend present");
+        let proxy = *contract != self.addr;
+        if proxy {
+            let own = self.proxies.remove(contract.as_str()).unwrap_or_default();
+            let hub_storage = std::mem::replace(&mut backend.storage, own);
+            self.proxies
+                .insert(format!("hub:{}", self.addr), hub_storage);
+        }
         backend.storage.take();
         backend.querier.chain.get_mut().queries = QueryStats::default();
         let mut instance = self
@@ -190,6 +224,14 @@ impl Hub {
         let mut backend = instance.recycle().expect("instance gives its backend back");
         let (storage, keys) = backend.storage.take();
         let queries = std::mem::take(&mut backend.querier.chain.get_mut().queries);
+        if proxy {
+            let hub_storage = self
+                .proxies
+                .remove(&format!("hub:{}", self.addr))
+                .expect("the hub's storage was set aside");
+            let own = std::mem::replace(&mut backend.storage, hub_storage);
+            self.proxies.insert(contract.to_string(), own);
+        }
         self.backend = Some(backend);
         let (result, msg_len) = outcome?;
         let response = match result {
@@ -208,30 +250,111 @@ impl Hub {
                 .collect(),
             messages: response.messages.len(),
             replies: 0,
+            proxy_calls: 0,
+            proxy_vm_gas: 0,
             keys,
         };
         Ok((cost, response))
     }
 
-    /// Applies the response's messages to the chain in order, as wasmd dispatches them: a
-    /// message with a reply gets it at once (success or failure; a failed message's effects
-    /// are undone), a failing message without one fails the whole execution.
-    fn dispatch(&mut self, response: Response<Empty>, total: &mut Cost) -> Result<(), String> {
+    /// Runs a message a contract (`sender`: the hub or a proxy) emitted: a call into one of
+    /// the hub's delegator proxies runs it in the VM (its cost counted apart), anything
+    /// else goes to the mock chain. Returns the events a reply would see.
+    fn run_msg(
+        &mut self,
+        sender: &Addr,
+        msg: &CosmosMsg,
+        total: &mut Cost,
+    ) -> Result<Vec<Event>, String> {
+        match msg {
+            CosmosMsg::Wasm(WasmMsg::Instantiate {
+                code_id,
+                msg,
+                funds,
+                ..
+            }) if *code_id == HUB_CODE_ID => {
+                let proxy = self.addr(&format!("proxy{}", self.proxies.len()));
+                self.proxies
+                    .insert(proxy.to_string(), CountingStorage::default());
+                self.chain().hub_code.insert(proxy.to_string());
+                self.chain()
+                    .transfer(sender.as_str(), proxy.as_str(), funds)?;
+                let info = MessageInfo {
+                    sender: sender.clone(),
+                    funds: funds.clone(),
+                };
+                let bytes = msg.to_vec();
+                let (cost, response) = self.call_at(&proxy, |instance, env| {
+                    Ok((
+                        call_instantiate::<_, _, _, Empty>(instance, env, &info, &bytes)
+                            .map_err(|e| e.to_string())?,
+                        bytes.len(),
+                    ))
+                })?;
+                total.proxy_calls += 1;
+                total.proxy_vm_gas += cost.vm_gas;
+                self.dispatch(&proxy, response, total)?;
+                Ok(vec![
+                    Event::new("instantiate").add_attribute("_contract_address", proxy.to_string())
+                ])
+            }
+            CosmosMsg::Wasm(WasmMsg::Execute {
+                contract_addr,
+                msg,
+                funds,
+            }) if self.proxies.contains_key(contract_addr) => {
+                let proxy = Addr::unchecked(contract_addr);
+                self.chain()
+                    .transfer(sender.as_str(), contract_addr, funds)?;
+                let info = MessageInfo {
+                    sender: sender.clone(),
+                    funds: funds.clone(),
+                };
+                let bytes = msg.to_vec();
+                let (cost, response) = self.call_at(&proxy, |instance, env| {
+                    Ok((
+                        call_execute::<_, _, _, Empty>(instance, env, &info, &bytes)
+                            .map_err(|e| e.to_string())?,
+                        bytes.len(),
+                    ))
+                })?;
+                total.proxy_calls += 1;
+                total.proxy_vm_gas += cost.vm_gas;
+                self.dispatch(&proxy, response, total)?;
+                Ok(vec![])
+            }
+            other => {
+                self.chain().apply(sender.as_str(), other)?;
+                Ok(vec![])
+            }
+        }
+    }
+
+    /// Applies the response's messages in order, as wasmd dispatches them: a message with a
+    /// reply gets it at once (success or failure; a failed message's effects are undone), a
+    /// failing message without one fails the whole execution. Replies go to the hub only
+    /// (proxies ask for none).
+    fn dispatch(
+        &mut self,
+        sender: &Addr,
+        response: Response<Empty>,
+        total: &mut Cost,
+    ) -> Result<(), String> {
         for sub in response.messages {
             let snapshot = self.chain().clone();
-            let result = self.chain().apply(&sub.msg);
+            let result = self.run_msg(sender, &sub.msg, total);
             let wants = |on: ReplyOn| sub.reply_on == on || sub.reply_on == ReplyOn::Always;
             let reply = match result {
-                Ok(()) if wants(ReplyOn::Success) => {
+                Ok(events) if wants(ReplyOn::Success) => {
                     #[allow(deprecated)]
                     let ok = SubMsgResponse {
-                        events: vec![],
+                        events,
                         data: None,
                         msg_responses: vec![],
                     };
                     SubMsgResult::Ok(ok)
                 }
-                Ok(()) => continue,
+                Ok(_) => continue,
                 Err(e) => {
                     *self.chain() = snapshot;
                     if !wants(ReplyOn::Error) {
@@ -255,7 +378,8 @@ impl Hub {
             })?;
             total.merge(cost);
             total.replies += 1;
-            self.dispatch(response, total)?;
+            let hub = self.addr.clone();
+            self.dispatch(&hub, response, total)?;
         }
         Ok(())
     }
@@ -286,7 +410,8 @@ impl Hub {
                 ))
             })
             .map_err(describe)?;
-        self.dispatch(response, &mut cost).map_err(describe)?;
+        let hub = self.addr.clone();
+        self.dispatch(&hub, response, &mut cost).map_err(describe)?;
         Ok(cost)
     }
 

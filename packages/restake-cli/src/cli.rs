@@ -11,7 +11,7 @@ use serde::Serialize;
 use crate::dashboard::Snapshot;
 use crate::scenario::{load, FileError};
 use crate::sim::{Failure, Sim, SimError, StepEvent, StepRecord};
-use crate::units::fmt_duration;
+use crate::units::{count, fmt_duration};
 
 /// Exit codes: 0 passed, 1 the scenario failed, 2 the file (or the command) is wrong.
 pub const EXIT_FAILED: u8 = 1;
@@ -24,6 +24,10 @@ pub struct SimulateArgs {
     /// Print the dashboard only at the end (one line per step before it)
     #[arg(long)]
     pub summary: bool,
+    /// Print the dashboard after every step that can change the chain (default: only when
+    /// what it shows changed)
+    #[arg(long, short, conflicts_with = "summary")]
+    pub verbose: bool,
     /// Print machine-readable results (final state and per-step results) instead of tables
     #[arg(long)]
     pub json: bool,
@@ -40,6 +44,10 @@ pub struct SchemaArgs {
     /// Folder to write into (`restake-hub.json` and `raw/*.json`)
     #[arg(long, default_value = "schema")]
     pub out: PathBuf,
+    /// Write the interface reference as Markdown to this file instead (docs/interface.md:
+    /// every message, query and type with its doc comments and fields)
+    #[arg(long, value_name = "FILE")]
+    pub markdown: Option<PathBuf>,
 }
 
 struct Paint(bool);
@@ -108,11 +116,7 @@ fn step_line(p: &Paint, rec: &StepRecord, ok: bool) -> String {
         rec.description
     );
     if rec.action == "expect" {
-        let n = if rec.checks == 1 {
-            "1 check".to_string()
-        } else {
-            format!("{} checks", rec.checks)
-        };
+        let n = count(rec.checks as u128, "check");
         line.push_str(&p.s(&format!("  ({n})"), Style::new().dimmed()));
     }
     if let Some(e) = &rec.error {
@@ -201,10 +205,11 @@ pub fn simulate(args: &SimulateArgs, out: &mut dyn Write, err: &mut dyn Write) -
             "{}",
             p.s(
                 &format!(
-                    "   {path} · {total} steps · {} validators · {} stakers · {} services · bonded denom {}",
-                    sim.world.validators.len(),
-                    sim.world.stakers.len(),
-                    sim.world.services.len(),
+                    "   {path} · {} · {} · {} · {} · bonded denom {}",
+                    count(total.into(), "step"),
+                    count(sim.world.validators.len() as u128, "validator"),
+                    count(sim.world.stakers.len() as u128, "staker"),
+                    count(sim.world.services.len() as u128, "service"),
                     sim.world.denom
                 ),
                 Style::new().dimmed()
@@ -226,6 +231,9 @@ pub fn simulate(args: &SimulateArgs, out: &mut dyn Write, err: &mut dyn Write) -
     };
     let json = args.json;
     let summary = args.summary;
+    let verbose = args.verbose;
+    // The last dashboard printed: a step whose dashboard reads the same prints none.
+    let mut shown = String::new();
     let mut on_step = |sim: &Sim, ev: StepEvent| {
         let rec = match ev {
             StepEvent::Start { line, action } => {
@@ -238,16 +246,21 @@ pub fn simulate(args: &SimulateArgs, out: &mut dyn Write, err: &mut dyn Write) -
         if json {
             return;
         }
-        let show_dash = matches!(rec.action.as_str(), "dashboard")
-            || (!summary && rec.changes_state && rec.error.is_none());
-        let text = if show_dash {
-            format!(
-                "{}\n{}",
-                step_line(&p, rec, true),
-                Snapshot::take(sim).render(max_rows)
-            )
+        let asked = rec.action == "dashboard";
+        let may_change = !summary && rec.changes_state && rec.error.is_none();
+        let dash = if asked || may_change {
+            let d = Snapshot::take(sim).render(max_rows);
+            (asked || verbose || d != shown).then_some(d)
         } else {
-            step_line(&p, rec, true)
+            None
+        };
+        let text = match dash {
+            Some(d) => {
+                let text = format!("{}\n{d}", step_line(&p, rec, true));
+                shown = d;
+                text
+            }
+            None => step_line(&p, rec, true),
         };
         pb.suspend(|| {
             let _ = writeln!(out, "{text}");
@@ -279,11 +292,12 @@ pub fn simulate(args: &SimulateArgs, out: &mut dyn Write, err: &mut dyn Write) -
                     let _ = writeln!(out, "\n{}", p.s("final state", Style::new().bold()));
                     let _ = write!(out, "{}", snapshot.render(max_rows));
                 }
-                let steps = sim.records.len();
                 let _ = writeln!(
                     out,
-                    "\n{} {steps} steps passed, {checks} expectations met, invariants held after every step ({path}, t+{})",
+                    "\n{} {} passed, {} met, invariants held after every step ({path}, t+{})",
                     p.s("✓", Style::new().green().bold()),
+                    count(sim.records.len() as u128, "step"),
+                    count(checks as u128, "expectation"),
                     fmt_duration(sim.elapsed())
                 );
             }
@@ -322,6 +336,18 @@ pub fn simulate(args: &SimulateArgs, out: &mut dyn Write, err: &mut dyn Write) -
 
 /// Runs `restake schema`.
 pub fn schema(args: &SchemaArgs, out: &mut dyn Write) -> anyhow::Result<()> {
+    if let Some(path) = &args.markdown {
+        let api: serde_json::Value = serde_json::from_str(
+            &crate::schema::api()
+                .render()
+                .to_string()
+                .map_err(|e| anyhow::anyhow!("render the API: {e}"))?,
+        )?;
+        std::fs::write(path, crate::interface::markdown(&api))
+            .map_err(|e| anyhow::anyhow!("write {}: {e}", path.display()))?;
+        writeln!(out, "wrote {}", path.display())?;
+        return Ok(());
+    }
     for p in crate::schema::write(&args.out)? {
         writeln!(out, "wrote {}", p.display())?;
     }

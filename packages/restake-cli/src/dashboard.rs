@@ -10,7 +10,7 @@ use restake_types::{QueryMsg, SlashRequestResponse, SlashRequestsResponse, Stats
 use serde::Serialize;
 
 use crate::sim::{pct, Sim};
-use crate::units::fmt_duration;
+use crate::units::{amount_cell, count, display_unit, fmt_amount, fmt_duration, group};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct StakerRow {
@@ -227,9 +227,13 @@ impl Snapshot {
             })
             .collect();
         if !active.is_empty() {
+            let bonded_header = match display_unit(&self.denom) {
+                Some((sym, _)) => format!("bonded {} ({sym})", self.denom),
+                None => format!("bonded {}", self.denom),
+            };
             let mut t = table(&[
                 "staker",
-                &format!("bonded ({})", self.denom),
+                &bonded_header,
                 "unbonding",
                 "claimable",
                 "pending rewards",
@@ -239,11 +243,11 @@ impl Snapshot {
             for s in active.iter().take(max_stakers) {
                 t.add_row(vec![
                     Cell::new(&s.name),
-                    num_cell(s.bonded),
-                    num_cell(s.unbonding),
-                    num_cell(s.claimable),
+                    num_cell(s.bonded, &self.denom),
+                    num_cell(s.unbonding, &self.denom),
+                    num_cell(s.claimable, &self.denom),
                     Cell::new(assets(&s.pending_rewards)),
-                    num_cell(s.max_slash_exposure),
+                    num_cell(s.max_slash_exposure, &self.denom),
                     Cell::new(s.restaked.keys().cloned().collect::<Vec<_>>().join(", ")),
                 ]);
             }
@@ -252,11 +256,11 @@ impl Snapshot {
                 let sum = |f: fn(&StakerRow) -> Uint128| rest.iter().map(|s| f(s)).sum::<Uint128>();
                 t.add_row(vec![
                     Cell::new(format!("… {} more", rest.len())).add_attribute(Attribute::Italic),
-                    num_cell(sum(|s| s.bonded)),
-                    num_cell(sum(|s| s.unbonding)),
-                    num_cell(sum(|s| s.claimable)),
+                    num_cell(sum(|s| s.bonded), &self.denom),
+                    num_cell(sum(|s| s.unbonding), &self.denom),
+                    num_cell(sum(|s| s.claimable), &self.denom),
                     Cell::new(""),
-                    num_cell(sum(|s| s.max_slash_exposure)),
+                    num_cell(sum(|s| s.max_slash_exposure), &self.denom),
                     Cell::new("(--all-stakers lists them)"),
                 ]);
             }
@@ -285,9 +289,9 @@ impl Snapshot {
                         fmt_duration(s.veto_period),
                         fmt_duration(s.opt_out_delay)
                     )),
-                    num_cell(s.total_stake),
+                    num_cell(s.total_stake, &self.denom),
                     Cell::new(assets(&s.rewards_paid)),
-                    num_cell(s.total_slashed),
+                    num_cell(s.total_slashed, &self.denom),
                 ]);
             }
             out.push_str(&t.to_string());
@@ -324,7 +328,7 @@ impl Snapshot {
                     Cell::new(if s.status == "executed" {
                         format!(
                             "{} ({} + {})",
-                            group(s.slashed_amount.u128()),
+                            amount_cell(s.slashed_amount.u128(), &self.denom),
                             group(s.slashed_bonded.u128()),
                             group(s.slashed_unbonding.u128())
                         )
@@ -341,7 +345,11 @@ impl Snapshot {
             .validators
             .iter()
             .map(|v| {
-                let mut s = format!("{} {}", v.name, group(v.delegation.u128()));
+                let mut s = format!(
+                    "{} {}",
+                    v.name,
+                    amount_cell(v.delegation.u128(), &self.denom)
+                );
                 if v.delegation < v.books {
                     s.push_str(&format!(" (books {}: sync pending)", group(v.books.u128())));
                 }
@@ -355,25 +363,17 @@ impl Snapshot {
         if let Some(st) = &self.stats {
             out.push_str(&format!(
                 "total: bonded {} · unbonding {} · restaked {} (Σ over services) · slashed {} by services, {} by the chain · {} · {}{}\n",
-                group(st.total_bonded.u128()),
-                group(st.total_unbonding.u128()),
-                group(st.total_restaked.u128()),
-                group(st.total_slashed.u128()),
-                group(st.chain_slashed.u128()),
-                plural(st.stakers, "staker"),
-                plural(st.services, "service"),
+                fmt_amount(st.total_bonded.u128(), &self.denom),
+                amount_cell(st.total_unbonding.u128(), &self.denom),
+                amount_cell(st.total_restaked.u128(), &self.denom),
+                amount_cell(st.total_slashed.u128(), &self.denom),
+                amount_cell(st.chain_slashed.u128(), &self.denom),
+                count(st.stakers.into(), "staker"),
+                count(st.services.into(), "service"),
                 if self.paused { " · hub PAUSED" } else { "" },
             ));
         }
         out
-    }
-}
-
-fn plural(n: u64, what: &str) -> String {
-    if n == 1 {
-        format!("1 {what}")
-    } else {
-        format!("{n} {what}s")
     }
 }
 
@@ -389,21 +389,9 @@ fn table(headers: &[&str]) -> Table {
     t
 }
 
-fn num_cell(n: Uint128) -> Cell {
-    Cell::new(group(n.u128())).set_alignment(CellAlignment::Right)
-}
-
-/// `1234567` → `1,234,567`.
-pub fn group(n: u128) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+/// An amount of the bonded denom (named in the column's header), with its display unit.
+fn num_cell(n: Uint128, denom: &str) -> Cell {
+    Cell::new(amount_cell(n.u128(), denom)).set_alignment(CellAlignment::Right)
 }
 
 fn assets(m: &BTreeMap<String, Uint128>) -> String {
@@ -411,18 +399,7 @@ fn assets(m: &BTreeMap<String, Uint128>) -> String {
         return "-".into();
     }
     m.iter()
-        .map(|(k, v)| format!("{} {k}", group(v.u128())))
+        .map(|(k, v)| fmt_amount(v.u128(), k))
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn grouping() {
-        assert_eq!(super::group(0), "0");
-        assert_eq!(super::group(999), "999");
-        assert_eq!(super::group(1000), "1,000");
-        assert_eq!(super::group(1234567), "1,234,567");
-    }
 }

@@ -3,17 +3,19 @@
 //! and the schema writer.
 //!
 //! ```text
-//! restake simulate scenarios/quickstart.yaml      # dashboard after every step
+//! restake simulate scenarios/quickstart.yaml      # dashboard whenever the state changed
 //! restake simulate --summary --json FILE           # machine-readable results
 //! restake msg opt_in --validator V --service-ids 1,2
 //! restake msg query position --staker A --validator V
 //! restake schema --out schema
+//! restake schema --markdown docs/interface.md
 //! restake serve scenarios/reward-split.yaml        # LCD endpoint + staker dashboard
 //! ```
 
 pub mod cli;
 pub mod dashboard;
 mod expect;
+pub mod interface;
 pub mod msg;
 pub mod scenario;
 pub mod schema;

@@ -15,7 +15,8 @@ fn command() -> Command {
                 .about("Run a scenario on an embedded chain and show the hub's state")
                 .long_about(
                     "Run a scenario (YAML or JSON) on an embedded chain (cw-multi-test with staking, \
-                     bank, cw20 and the hub). Prints a dashboard after every step, checks `expect:` \
+                     bank, cw20 and the hub). Prints the dashboard after each step that changed what it \
+                     shows (--verbose: after every step that may change the chain), checks `expect:` \
                      steps and the hub's invariants after every step. Exit code 0: passed, 1: an \
                      expectation or invariant failed, 2: the file is wrong.",
                 ),

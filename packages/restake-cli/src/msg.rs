@@ -3,12 +3,21 @@
 //! The messages and their fields come from the JSON schema of `restake_types::ExecuteMsg`
 //! and `QueryMsg` (schemars), so a new message or field needs no change here. Each value
 //! is converted to the JSON type its schema asks for (ids and counts are numbers,
-//! `Uint128`/`Decimal` are strings, lists are arrays) and the result is deserialised into
-//! the real message type before it is printed, so what is printed is accepted by the hub.
+//! `Uint128`/`Decimal` are strings, lists are arrays), from the forms scenarios accept:
+//! amounts in base units or the bonded denom's display unit (`1.5atom`), fractions as `5%`,
+//! durations (`*_period`, `*_delay`, `*_epoch`) as `21d` or `3 days`. A value that does not
+//! fit is refused in words; the result is deserialised into the real message type before it
+//! is printed, so what is printed is accepted by the hub.
+
+use std::str::FromStr;
 
 use clap::{Arg, ArgAction, ArgMatches, Command};
+use cosmwasm_std::Decimal;
 use schemars::schema::{InstanceType, RootSchema, Schema, SchemaObject, SingleOrVec};
 use serde_json::{Map, Value};
+
+use crate::scenario::suggest;
+use crate::units;
 
 /// What JSON a field takes.
 #[derive(Debug, Clone, PartialEq)]
@@ -207,7 +216,26 @@ pub fn specs(root: &RootSchema) -> Vec<MsgSpec> {
                         let (kind, nullable, type_name) = kind_of(root, fs);
                         Some(Field {
                             name: fname.clone(),
-                            doc: description(fs).or_else(|| description(resolve(root, fs))),
+                            // A field without a doc comment borrows its type's, except
+                            // cosmwasm-std's number and address types, whose docs are
+                            // about Rust (the hint in brackets says what to type).
+                            doc: description(fs).or_else(|| {
+                                let library = [
+                                    "Uint64",
+                                    "Uint128",
+                                    "Uint256",
+                                    "Decimal",
+                                    "Decimal256",
+                                    "Binary",
+                                    "Addr",
+                                    "Timestamp",
+                                ];
+                                if library.contains(&type_name.as_str()) {
+                                    None
+                                } else {
+                                    description(resolve(root, fs))
+                                }
+                            }),
                             required: bo.required.contains(fname) && !nullable,
                             kind,
                             type_name,
@@ -243,24 +271,54 @@ fn first_sentence(doc: &Option<String>) -> String {
     }
 }
 
+/// What a field's value means beyond its JSON type, for the forms people type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Meaning {
+    Plain,
+    /// A `Uint128` of the bonded denom: `1500000`, `1_500_000`, `1.5atom`.
+    Amount,
+    /// A `Decimal` fraction: `0.05` or `5%`.
+    Fraction,
+    /// Seconds: `600`, `21d`, `3 days`.
+    Duration,
+}
+
+fn meaning(f: &Field, kind: &Kind) -> Meaning {
+    let t = f.type_name.as_str();
+    match kind {
+        Kind::String if t.starts_with("Uint") => Meaning::Amount,
+        Kind::String if t == "Decimal" => Meaning::Fraction,
+        Kind::Integer
+            if ["_period", "_delay", "_epoch"]
+                .iter()
+                .any(|end| f.name.ends_with(end)) =>
+        {
+            Meaning::Duration
+        }
+        _ => Meaning::Plain,
+    }
+}
+
 /// (value name, help text) describing what a field takes.
 fn field_hint(f: &Field) -> (String, String) {
     let t = f.type_name.as_str();
-    match &f.kind {
-        Kind::String if t.starts_with("Uint") => (
+    match (&f.kind, meaning(f, &f.kind)) {
+        (_, Meaning::Amount) => (
             "AMOUNT".into(),
-            format!("{t}: a whole number (sent as a JSON string)"),
+            "an amount of the bonded denom: 1000000, 1_000_000 or 1.5atom (--denom's display unit)"
+                .into(),
         ),
-        Kind::String if t == "Decimal" => (
-            "DECIMAL".into(),
-            "Decimal such as 0.05 (sent as a JSON string)".into(),
+        (_, Meaning::Fraction) => ("FRACTION".into(), "a fraction such as 0.05 or 5%".into()),
+        (_, Meaning::Duration) => (
+            "DURATION".into(),
+            "a duration: seconds, or 21d, 3 days, 12h, 1d12h".into(),
         ),
-        Kind::String => ("TEXT".into(), "text".into()),
-        Kind::Integer => ("N".into(), format!("integer ({t})")),
-        Kind::Number => ("NUMBER".into(), "number".into()),
-        Kind::Bool => ("BOOL".into(), "true or false".into()),
-        Kind::Choice(c) => (t.to_uppercase(), format!("one of {}", c.join(", "))),
-        Kind::Array(inner) => {
+        (Kind::String, _) => ("TEXT".into(), "text".into()),
+        (Kind::Integer, _) => ("N".into(), format!("a whole number ({t})")),
+        (Kind::Number, _) => ("NUMBER".into(), "number".into()),
+        (Kind::Bool, _) => ("BOOL".into(), "true or false".into()),
+        (Kind::Choice(c), _) => (t.to_uppercase(), format!("one of {}", c.join(", "))),
+        (Kind::Array(inner), _) => {
             let one = field_hint(&Field {
                 kind: (**inner).clone(),
                 ..f.clone()
@@ -270,11 +328,11 @@ fn field_hint(f: &Field) -> (String, String) {
                 format!("comma-separated list (or repeat the flag) of {}", one.1),
             )
         }
-        Kind::Json(v) if !v.is_empty() => (
+        (Kind::Json(v), _) if !v.is_empty() => (
             "JSON".into(),
             format!("JSON, or just the variant name: {}", v.join(", ")),
         ),
-        Kind::Json(_) => ("JSON".into(), "JSON".into()),
+        (Kind::Json(_), _) => ("JSON".into(), "JSON".into()),
     }
 }
 
@@ -374,7 +432,16 @@ pub fn command() -> Command {
             Arg::new("funds")
                 .long("funds")
                 .value_name("COINS")
-                .help("With --wasmd: funds to attach (e.g. 1000000uatom)")
+                .help("With --wasmd: funds to attach (e.g. 1000000uatom, 1.5atom or 1atom,500uosmo)")
+                .global(true)
+                .display_order(1000),
+        )
+        .arg(
+            Arg::new("denom")
+                .long("denom")
+                .value_name("DENOM")
+                .default_value("uatom")
+                .help("The chain's bonded denom: amounts may be written in its display unit (uatom: 1.5atom, 6 decimals)")
                 .global(true)
                 .display_order(1000),
         );
@@ -384,70 +451,126 @@ pub fn command() -> Command {
     c.subcommand(query)
 }
 
-/// Converts one command-line value to the JSON its kind asks for. A value that does not
-/// fit stays a string, so that deserialising the message reports the problem.
-fn to_json(kind: &Kind, raw: &str) -> Value {
-    match kind {
-        Kind::String | Kind::Choice(_) => Value::String(raw.to_string()),
-        Kind::Integer => {
-            let t: String = raw.chars().filter(|c| *c != '_').collect();
-            if let Ok(n) = t.parse::<u64>() {
-                Value::from(n)
-            } else if let Ok(n) = t.parse::<i64>() {
-                Value::from(n)
+/// Converts one command-line value to the JSON its field asks for, or says in words why it
+/// cannot.
+fn to_json(f: &Field, kind: &Kind, raw: &str, denom: &str) -> Result<Value, String> {
+    let flag = format!("--{}", f.name.replace('_', "-"));
+    match (kind, meaning(f, kind)) {
+        (_, Meaning::Amount) => units::parse_amount(raw, denom)
+            .map(|n| Value::String(n.to_string()))
+            .map_err(|e| format!("{flag} {e}")),
+        (_, Meaning::Fraction) => parse_decimal(raw)
+            .map(|d| Value::String(d.to_string()))
+            .map_err(|e| format!("{flag} {e}")),
+        (_, Meaning::Duration) => units::parse_duration(raw)
+            .map(Value::from)
+            .map_err(|e| format!("{flag}: {e}")),
+        (Kind::String, _) => Ok(Value::String(raw.to_string())),
+        (Kind::Choice(choices), _) => {
+            if choices.iter().any(|c| c == raw) {
+                Ok(Value::String(raw.to_string()))
             } else {
-                Value::String(raw.to_string())
+                Err(format!(
+                    "{flag} `{raw}` is not one of {}{}",
+                    choices.join(", "),
+                    suggest(raw, choices.iter().map(String::as_str))
+                ))
             }
         }
-        Kind::Number => raw
+        (Kind::Integer, _) => {
+            let t: String = raw.trim().chars().filter(|c| *c != '_').collect();
+            t.parse::<u64>().map(Value::from).map_err(|_| {
+                format!("{flag} `{raw}` is not a whole number (expected e.g. 1 or 1_000)")
+            })
+        }
+        (Kind::Number, _) => raw
             .parse::<f64>()
             .ok()
             .and_then(serde_json::Number::from_f64)
             .map(Value::Number)
-            .unwrap_or_else(|| Value::String(raw.to_string())),
-        Kind::Bool => match raw {
-            "true" => Value::Bool(true),
-            "false" => Value::Bool(false),
-            _ => Value::String(raw.to_string()),
+            .ok_or_else(|| format!("{flag} `{raw}` is not a number")),
+        (Kind::Bool, _) => match raw {
+            "true" => Ok(Value::Bool(true)),
+            "false" => Ok(Value::Bool(false)),
+            _ => Err(format!("{flag} `{raw}` is neither true nor false")),
         },
-        Kind::Array(inner) => {
+        (Kind::Array(inner), _) => {
             if raw.trim_start().starts_with('[') {
-                if let Ok(v) = serde_json::from_str::<Value>(raw) {
-                    return v;
-                }
+                return serde_json::from_str::<Value>(raw)
+                    .map_err(|_| format!("{flag} `{raw}` starts like a JSON list but is not one"));
             }
-            Value::Array(
-                raw.split(',')
-                    .map(str::trim)
-                    .filter(|s| !s.is_empty())
-                    .map(|s| to_json(inner, s))
-                    .collect(),
-            )
+            raw.split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(|s| to_json(f, inner, s, denom))
+                .collect::<Result<Vec<_>, _>>()
+                .map(Value::Array)
         }
-        Kind::Json(variants) => {
+        (Kind::Json(variants), _) => {
             if let Ok(v) = serde_json::from_str::<Value>(raw) {
-                return v;
+                return Ok(v);
             }
             if variants.iter().any(|v| v == raw) {
                 let mut m = Map::new();
                 m.insert(raw.to_string(), Value::Object(Map::new()));
-                return Value::Object(m);
+                return Ok(Value::Object(m));
             }
-            Value::String(raw.to_string())
+            if variants.is_empty() {
+                Err(format!("{flag} `{raw}` is not JSON"))
+            } else {
+                Err(format!(
+                    "{flag} `{raw}` is neither JSON nor one of {}{}",
+                    variants.join(", "),
+                    suggest(raw, variants.iter().map(String::as_str))
+                ))
+            }
         }
     }
 }
 
-/// Builds the JSON of a message from its matches (without validating it).
-pub fn build(spec: &MsgSpec, m: &ArgMatches) -> Value {
-    if spec.unit {
-        return Value::String(spec.name.clone());
+/// A `Decimal` as people write it: `0.05`, `5%` or `5 %`.
+fn parse_decimal(raw: &str) -> Result<Decimal, String> {
+    let t = raw.trim();
+    let bad = || format!("`{raw}` is not a fraction: expected e.g. 0.05 or 5%");
+    match t.strip_suffix('%') {
+        Some(p) => Decimal::from_str(p.trim())
+            .ok()
+            .and_then(|d| d.checked_mul(Decimal::percent(1)).ok())
+            .ok_or_else(bad),
+        None => Decimal::from_str(t).map_err(|_| bad()),
     }
+}
+
+/// Builds the JSON of a message from its matches; a value that does not fit its field is
+/// refused in words.
+pub fn build(spec: &MsgSpec, m: &ArgMatches) -> Result<Value, String> {
+    if spec.unit {
+        return Ok(Value::String(spec.name.clone()));
+    }
+    let denom = m
+        .try_get_one::<String>("denom")
+        .ok()
+        .flatten()
+        .cloned()
+        .unwrap_or_else(|| "uatom".into());
     let body = match &spec.fields {
         Some(fields) => {
             let mut obj = Map::new();
             for f in fields {
                 let Some(values) = m.get_many::<String>(&f.name) else {
+                    if f.required {
+                        let (value_name, hint) = field_hint(f);
+                        let hint = if hint == "text" {
+                            String::new()
+                        } else {
+                            format!(" ({hint})")
+                        };
+                        return Err(format!(
+                            "missing field `{}`: give --{} {value_name}{hint}",
+                            f.name,
+                            f.name.replace('_', "-")
+                        ));
+                    }
                     continue;
                 };
                 let values: Vec<&String> = values.collect();
@@ -455,14 +578,19 @@ pub fn build(spec: &MsgSpec, m: &ArgMatches) -> Value {
                     Kind::Array(_) => {
                         let mut all = vec![];
                         for raw in values {
-                            match to_json(&f.kind, raw) {
+                            match to_json(f, &f.kind, raw, &denom)? {
                                 Value::Array(a) => all.extend(a),
                                 other => all.push(other),
                             }
                         }
                         Value::Array(all)
                     }
-                    k => to_json(k, values.last().map(|s| s.as_str()).unwrap_or_default()),
+                    k => to_json(
+                        f,
+                        k,
+                        values.last().map(|s| s.as_str()).unwrap_or_default(),
+                        &denom,
+                    )?,
                 };
                 obj.insert(f.name.clone(), v);
             }
@@ -475,7 +603,42 @@ pub fn build(spec: &MsgSpec, m: &ArgMatches) -> Value {
     };
     let mut outer = Map::new();
     outer.insert(spec.name.clone(), body);
-    Value::Object(outer)
+    Ok(Value::Object(outer))
+}
+
+/// `--funds`: coins separated by commas, each in base units (`500uosmo`) or, for the bonded
+/// denom, in its display unit (`1.5atom`).
+fn funds(raw: &str, denom: &str) -> Result<String, String> {
+    let display = units::display_unit(denom).map(|(sym, _)| sym.to_lowercase());
+    let mut out = vec![];
+    for coin in raw.split(',').map(str::trim).filter(|c| !c.is_empty()) {
+        let split = coin
+            .find(|c: char| !(c.is_ascii_digit() || c == '_' || c == '.'))
+            .unwrap_or(coin.len());
+        let unit = coin[split..].trim();
+        if unit.is_empty() {
+            return Err(format!(
+                "--funds `{coin}` has no denom: write e.g. 1000000{denom}{}",
+                display
+                    .as_ref()
+                    .map(|d| format!(" or 1{d}"))
+                    .unwrap_or_default()
+            ));
+        }
+        let bonded = unit == denom || display.as_deref() == Some(&unit.to_lowercase());
+        if bonded {
+            let n = units::parse_amount(coin, denom).map_err(|e| format!("--funds {e}"))?;
+            out.push(format!("{n}{denom}"));
+        } else {
+            let c: units::CoinAmt = coin.parse().map_err(|e| {
+                format!(
+                    "--funds {e} (only the bonded denom, {denom}, may be written with decimals)"
+                )
+            })?;
+            out.push(c.to_string());
+        }
+    }
+    Ok(out.join(","))
 }
 
 /// Runs `restake msg ...`: returns the text to print, or the error to report.
@@ -497,13 +660,16 @@ pub fn run(m: &ArgMatches) -> Result<String, String> {
         .iter()
         .find(|s| s.name == name)
         .ok_or_else(|| format!("unknown message {name}"))?;
-    let value = build(spec, sub);
+    let invalid = |why: String| format!("invalid `{name}` message: {why}");
+    let value = build(spec, sub).map_err(invalid)?;
     let check = if query {
         serde_json::from_value::<restake_types::QueryMsg>(value.clone()).map(|_| ())
     } else {
         serde_json::from_value::<restake_types::ExecuteMsg>(value.clone()).map(|_| ())
     };
-    check.map_err(|e| format!("invalid `{name}` message {value}: {e}"))?;
+    // Every field was checked above; what is left is a value the message type itself
+    // refuses (a nested JSON value, for instance).
+    check.map_err(|e| invalid(format!("{value} does not fit the message: {e}")))?;
     let json = if m.get_flag("pretty") {
         serde_json::to_string_pretty(&value).map_err(|e| e.to_string())?
     } else {
@@ -516,10 +682,14 @@ pub fn run(m: &ArgMatches) -> Result<String, String> {
     Ok(if query {
         format!("wasmd query wasm contract-state smart \"$HUB\" {quoted}")
     } else {
-        let funds = m
-            .get_one::<String>("funds")
-            .map(|f| format!(" --amount {f}"))
-            .unwrap_or_default();
+        let denom = m
+            .get_one::<String>("denom")
+            .cloned()
+            .unwrap_or_else(|| "uatom".into());
+        let funds = match m.get_one::<String>("funds") {
+            Some(f) => format!(" --amount {}", funds(f, &denom).map_err(invalid)?),
+            None => String::new(),
+        };
         format!("wasmd tx wasm execute \"$HUB\" {quoted}{funds} --from <key> --gas auto --gas-adjustment 2")
     })
 }
@@ -669,7 +839,11 @@ mod tests {
         assert!(e.contains("invalid `unbond` message"), "{e}");
         let e =
             run_args(&["msg", "opt_in", "--validator", "V", "--service-ids", "one"]).unwrap_err();
-        assert!(e.contains("invalid type: string \"one\""), "{e}");
+        // In words, not the deserializer's `invalid type: string "one"`.
+        assert!(
+            e.contains("--service-ids `one` is not a whole number"),
+            "{e}"
+        );
         let e = run_args(&["msg", "deposit"]).unwrap_err();
         assert!(e.contains("missing field `validator`"), "{e}");
         let e = run_args(&[
@@ -688,5 +862,140 @@ mod tests {
         assert!(e.contains("invalid `slash` message"), "{e}");
         let e = run_args(&["msg", "deposit", "--validatr", "V"]).unwrap_err();
         assert!(e.contains("--validatr"), "{e}");
+    }
+
+    #[test]
+    fn values_as_scenarios_write_them() {
+        // fractions in percent, amounts in the display unit, durations in words
+        assert_eq!(
+            run_args(&[
+                "msg",
+                "slash",
+                "--service-id",
+                "2",
+                "--validator",
+                "V",
+                "--fraction",
+                "5%",
+                "--evidence",
+                "x"
+            ])
+            .unwrap(),
+            r#"{"slash":{"evidence":"x","fraction":"0.05","service_id":2,"validator":"V"}}"#
+        );
+        assert_eq!(
+            run_args(&["msg", "unbond", "--validator", "V", "--amount", "1.5atom"]).unwrap(),
+            r#"{"unbond":{"amount":"1500000","validator":"V"}}"#
+        );
+        assert_eq!(
+            run_args(&[
+                "msg",
+                "unbond",
+                "--validator",
+                "V",
+                "--amount",
+                "1_500_000uatom"
+            ])
+            .unwrap(),
+            r#"{"unbond":{"amount":"1500000","validator":"V"}}"#
+        );
+        assert_eq!(
+            run_args(&[
+                "msg",
+                "unbond",
+                "--validator",
+                "V",
+                "--amount",
+                "2.5osmo",
+                "--denom",
+                "uosmo"
+            ])
+            .unwrap(),
+            r#"{"unbond":{"amount":"2500000","validator":"V"}}"#
+        );
+        assert_eq!(
+            run_args(&[
+                "msg",
+                "register_service",
+                "--name",
+                "oracle",
+                "--slasher",
+                "S",
+                "--max-slash",
+                "10%",
+                "--veto-period",
+                "3 days",
+                "--opt-out-delay",
+                "21d"
+            ])
+            .unwrap(),
+            r#"{"register_service":{"max_slash":"0.1","name":"oracle","opt_out_delay":1814400,"slasher":"S","veto_period":259200}}"#
+        );
+        assert_eq!(
+            run_args(&[
+                "msg",
+                "distribute_rewards",
+                "--service-id",
+                "1",
+                "--wasmd",
+                "--funds",
+                "1.5atom,500uosmo"
+            ])
+            .unwrap(),
+            r#"wasmd tx wasm execute "$HUB" '{"distribute_rewards":{"service_id":1}}' --amount 1500000uatom,500uosmo --from <key> --gas auto --gas-adjustment 2"#
+        );
+    }
+
+    #[test]
+    fn bad_input_is_answered_in_words() {
+        let cases: &[(&[&str], &str)] = &[
+            (
+                &["msg", "unbond", "--validator", "V", "--amount", "1.5uatom"],
+                "invalid `unbond` message: --amount `1.5uatom`: uatom is the smallest unit, so it takes a whole number",
+            ),
+            (
+                &["msg", "unbond", "--validator", "V", "--amount", "0.0000001atom"],
+                "ATOM has 6 decimals, so 0.000001 is the smallest amount",
+            ),
+            (
+                &["msg", "unbond", "--validator", "V", "--amount", "5osmo"],
+                "`osmo` is not uatom or atom",
+            ),
+            (
+                &["msg", "unbond", "--validator", "V", "--amount", "lots"],
+                "--amount `lots` is not an amount: expected a whole number of uatom (1000000 or 1_000_000) or atom with up to 6 decimals (1.5atom)",
+            ),
+            (
+                &["msg", "slash", "--service-id", "1", "--validator", "V", "--fraction", "x", "--evidence", "e"],
+                "--fraction `x` is not a fraction: expected e.g. 0.05 or 5%",
+            ),
+            (
+                &["msg", "update_config", "--max-veto-period", "3 dayz"],
+                "--max-veto-period: bad duration `3 dayz`: expected e.g. 600s, 90m, 12h, 3d, 3 days",
+            ),
+            (
+                &["msg", "set_service_status", "--service-id", "1", "--status", "pausd"],
+                "--status `pausd` is not one of active, paused, retired (did you mean `paused`?)",
+            ),
+            (
+                &["msg", "update_config", "--slash-destination", "comunity_pool"],
+                "(did you mean `community_pool`?)",
+            ),
+            (
+                &["msg", "deposit"],
+                "missing field `validator`: give --validator TEXT",
+            ),
+            (
+                &["msg", "distribute_rewards", "--service-id", "1", "--wasmd", "--funds", "0.5osmo"],
+                "only the bonded denom, uatom, may be written with decimals",
+            ),
+        ];
+        for (args, want) in cases {
+            let e = run_args(args).unwrap_err();
+            assert!(e.contains(want), "{args:?}: {e}");
+            for internal in ["invalid type", "invalid value", "expected u64", "{\""] {
+                assert!(!e.contains(internal), "{args:?}: parser internals in {e}");
+            }
+        }
     }
 }

@@ -736,26 +736,11 @@ fn respan<T, U>(s: &Spanned<T>, value: U) -> Spanned<U> {
     Spanned::new(value, s.referenced, s.defined)
 }
 
-/// Levenshtein distance, for "did you mean" hints.
-pub fn distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != *cb);
-            cur.push(sub.min(prev[j + 1] + 1).min(cur[j] + 1));
-        }
-        prev = cur;
-    }
-    prev[b.len()]
-}
-
 /// " (did you mean `x`?)" when a candidate is close.
 pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
     candidates
         .into_iter()
-        .map(|c| (distance(word, c), c))
+        .map(|c| (strsim::levenshtein(word, c), c))
         .filter(|(d, c)| *d <= 2.max(c.len() / 4))
         .min()
         .map(|(_, c)| format!(" (did you mean `{c}`?)"))
@@ -986,25 +971,37 @@ impl Source {
         }
     }
 
-    /// The line before and the line at `loc`, with a caret under the column.
+    /// The lines around `loc` with a caret under the column (annotate-snippets, the
+    /// renderer serde-saphyr uses for its own errors).
     pub fn snippet(&self, loc: Loc) -> String {
+        use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
         if loc.line == 0 {
             return String::new();
         }
-        let lines: Vec<&str> = self.text.lines().collect();
-        let idx = (loc.line - 1) as usize;
-        let Some(line) = lines.get(idx) else {
-            return String::new();
-        };
-        let width = loc.line.to_string().len();
-        let mut out = format!("{:width$} |\n", "");
-        if idx > 0 {
-            out.push_str(&format!("{:width$} | {}\n", loc.line - 1, lines[idx - 1]));
+        let mut start = 0;
+        for _ in 1..loc.line {
+            match self.text[start..].find('\n') {
+                Some(i) => start += i + 1,
+                None => return String::new(),
+            }
         }
-        out.push_str(&format!("{:width$} | {}\n", loc.line, line));
-        let col = loc.col.max(1) as usize - 1;
-        out.push_str(&format!("{:width$} | {}^", "", " ".repeat(col)));
-        out
+        let line_len = self.text[start..]
+            .find('\n')
+            .unwrap_or(self.text.len() - start);
+        let line = &self.text[start..start + line_len];
+        // The column counts characters; the span is in bytes.
+        let at = line
+            .char_indices()
+            .nth(loc.col.max(1) as usize - 1)
+            .map(|(i, c)| start + i..start + i + c.len_utf8())
+            .unwrap_or(start + line_len..start + line_len);
+        let report = [Group::with_level(Level::ERROR).element(
+            Snippet::source(self.text.as_str())
+                .path(self.file.as_str())
+                .fold(true)
+                .annotation(AnnotationKind::Primary.span(at)),
+        )];
+        Renderer::plain().render(&report).trim_end().to_string()
     }
 
     /// Parses the scenario; a bad file gives an error with its line and column.

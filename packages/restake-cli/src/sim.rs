@@ -12,9 +12,8 @@ use restake_types::{ExecuteMsg, InstantiateMsg};
 use serde::Serialize;
 use serde_saphyr::Spanned;
 
-use crate::dashboard::group;
 use crate::scenario::*;
-use crate::units::{fmt_duration, Coins};
+use crate::units::{count, fmt_amount, fmt_duration, group, Coins};
 use crate::world::{parse_status, substitute, SvcInfo, World};
 
 /// A problem that stops the run. `Invalid`: the file is wrong (exit code 2). `Failed`: the
@@ -150,6 +149,7 @@ fn base_instantiate(unbonding: u64) -> InstantiateMsg {
         slash_destination: None,
         max_pools_per_validator: None,
         unbonding_epoch: None,
+        max_open_votes: None,
         delegator_for: None,
     }
 }
@@ -526,7 +526,11 @@ impl<'a> Sim<'a> {
                     &id,
                     loc,
                     step,
-                    format!("repeat {} times ({} steps)", r.times, r.steps.len()),
+                    format!(
+                        "repeat {} ({} each time)",
+                        count(r.times.into(), "time"),
+                        count(r.steps.len() as u128, "step")
+                    ),
                     None,
                     0,
                 );
@@ -798,7 +802,7 @@ impl<'a> Sim<'a> {
             .iter()
             .zip(before)
             .filter(|((_, a), (_, b))| a > b)
-            .map(|((n, a), (_, b))| format!("{} {n}", group(a - b)))
+            .map(|((n, a), (_, b))| fmt_amount(a - b, n))
             .collect();
         if parts.is_empty() {
             "nothing".into()
@@ -821,17 +825,15 @@ impl<'a> Sim<'a> {
     fn describe(&self, a: &Action) -> String {
         match a {
             Action::Deposit(x) => format!(
-                "{} deposits {} {} on {}",
+                "{} deposits {} on {}",
                 x.staker.value,
-                group(x.amount.value.amount),
-                self.world.denom,
+                fmt_amount(x.amount.value.amount, &self.world.denom),
                 self.validator(x.validator.as_ref()).0
             ),
             Action::Unbond(x) => format!(
-                "{} unbonds {} {} from {}",
+                "{} unbonds {} from {}",
                 x.staker.value,
-                group(x.amount.value.amount),
-                self.world.denom,
+                fmt_amount(x.amount.value.amount, &self.world.denom),
                 self.validator(x.validator.as_ref()).0
             ),
             Action::OptIn(x) => format!(
@@ -891,9 +893,9 @@ impl<'a> Sim<'a> {
                         .map_err(|e| e.context(format!("deposit of {m}")))?;
                 }
                 Ok(format!(
-                    "{} deposits {} {denom} on {vname}",
+                    "{} deposits {} on {vname}",
                     who_text(&x.staker.value, members.len()),
-                    group(amount)
+                    fmt_amount(amount, &denom)
                 ))
             }
             Action::OptIn(x) | Action::OptOut(x) => {
@@ -952,9 +954,9 @@ impl<'a> Sim<'a> {
                         .map_err(|e| e.context(format!("unbond of {m}")))?;
                 }
                 Ok(format!(
-                    "{} unbonds {} {denom} from {vname}",
+                    "{} unbonds {} from {vname}",
                     who_text(&x.staker.value, members.len()),
-                    group(amount)
+                    fmt_amount(amount, &denom)
                 ))
             }
             Action::ClaimUnbonded(s) | Action::ClaimRewards(s) => {
@@ -1002,7 +1004,7 @@ impl<'a> Sim<'a> {
                     } else {
                         add_coin(&mut native, c.amount, &d);
                     }
-                    paid.push(format!("{} {d}", group(c.amount)));
+                    paid.push(fmt_amount(c.amount, &d));
                 }
                 if !native.is_empty() {
                     self.suite.distribute(&payer, svc.id, native)?;
@@ -1137,10 +1139,15 @@ impl<'a> Sim<'a> {
             }
             Action::ProcessUnbondings => {
                 let res = self.suite.process_unbondings()?;
+                let n = |key: &str| -> u128 {
+                    attr(&res, key)
+                        .and_then(|v| v.parse().ok())
+                        .unwrap_or_default()
+                };
                 Ok(format!(
-                    "process unbondings: {} batch(es) sent, {} settled",
-                    attr(&res, "batches_sent").unwrap_or_default(),
-                    attr(&res, "batches_settled").unwrap_or_default()
+                    "process unbondings: {} sent, {} settled",
+                    count(n("batches_sent"), "batch"),
+                    n("batches_settled")
                 ))
             }
             Action::Advance(x) => {
@@ -1239,7 +1246,7 @@ impl<'a> Sim<'a> {
 
 fn who_text(name: &str, n: usize) -> String {
     if n > 1 {
-        format!("each of {name} ({n} stakers)")
+        format!("each of {name} ({})", count(n as u128, "staker"))
     } else {
         name.to_string()
     }
@@ -1247,10 +1254,9 @@ fn who_text(name: &str, n: usize) -> String {
 
 fn coins_text(c: &Coins) -> String {
     c.0.iter()
-        .map(|x| {
-            format!("{} {}", group(x.amount), x.denom.as_deref().unwrap_or(""))
-                .trim()
-                .to_string()
+        .map(|x| match &x.denom {
+            Some(d) => fmt_amount(x.amount, d),
+            None => group(x.amount),
         })
         .collect::<Vec<_>>()
         .join(" + ")

@@ -261,53 +261,27 @@ impl<'de> Deserialize<'de> for Frac {
     }
 }
 
-/// Parses a duration: `600s`, `90m`, `12h`, `3d`, `2w`, combinations such as `1d12h`, or
-/// a bare number of seconds.
+/// Parses a duration as people write it (humantime): `600s`, `90m`, `12h`, `3d`, `3 days`,
+/// `2w`, combinations such as `1d12h` or `1 day 12 hours`, or a bare number of seconds.
+/// Whole seconds only (the hub counts seconds).
 pub fn parse_duration(s: &str) -> Result<u64, String> {
-    let t = s.trim();
-    let bad =
-        || format!("bad duration `{s}`: expected e.g. 600s, 90m, 12h, 3d, 2w, 1d12h or seconds");
+    let t = s.trim().replace('_', "");
+    let bad = || {
+        format!(
+            "bad duration `{s}`: expected e.g. 600s, 90m, 12h, 3d, 3 days, 2w, 1d12h or seconds"
+        )
+    };
     if t.is_empty() {
         return Err(bad());
     }
-    if t.chars().all(|c| c.is_ascii_digit() || c == '_') {
-        return parse_num(t)
-            .ok()
-            .and_then(|n| u64::try_from(n).ok())
-            .ok_or_else(bad);
+    if t.chars().all(|c| c.is_ascii_digit()) {
+        return t.parse::<u64>().map_err(|_| bad());
     }
-    let mut total: u64 = 0;
-    let mut num = String::new();
-    for c in t.chars() {
-        if c.is_ascii_digit() {
-            num.push(c);
-            continue;
-        }
-        if c == '_' || c == ' ' {
-            continue;
-        }
-        let unit = match c {
-            's' => 1,
-            'm' => 60,
-            'h' => 3600,
-            'd' => 86_400,
-            'w' => 7 * 86_400,
-            _ => return Err(bad()),
-        };
-        if num.is_empty() {
-            return Err(bad());
-        }
-        let n: u64 = num.parse().map_err(|_| bad())?;
-        total = n
-            .checked_mul(unit)
-            .and_then(|x| total.checked_add(x))
-            .ok_or_else(bad)?;
-        num.clear();
+    let d = humantime::parse_duration(&t).map_err(|_| bad())?;
+    if d.subsec_nanos() != 0 {
+        return Err(format!("bad duration `{s}`: whole seconds only"));
     }
-    if !num.is_empty() {
-        return Err(bad());
-    }
-    Ok(total)
+    Ok(d.as_secs())
 }
 
 /// Formats seconds the way `parse_duration` reads them (`1d12h`, `0s`).
@@ -324,6 +298,139 @@ pub fn fmt_duration(secs: u64) -> String {
         }
     }
     out
+}
+
+/// `1234567` → `1,234,567`: the one thousands separator of the CLI's text.
+pub fn group(n: u128) -> String {
+    let s = n.to_string();
+    let mut out = String::with_capacity(s.len() + s.len() / 3);
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `1 validator`, `2 validators`, `1 batch`, `3 batches`.
+pub fn count(n: u128, what: &str) -> String {
+    if n == 1 {
+        return format!("1 {what}");
+    }
+    let plural = if what.ends_with("ch") || what.ends_with('s') || what.ends_with('x') {
+        format!("{what}es")
+    } else {
+        format!("{what}s")
+    };
+    format!("{} {plural}", group(n))
+}
+
+/// How an asset is shown to people, as the dashboard (`web/src/format.ts`) does: a
+/// `u`-prefixed denom is the millionth of its upper-cased rest (`uatom` → ATOM, 6 decimals).
+/// Other denoms and cw20 tokens have no display unit here.
+pub fn display_unit(denom: &str) -> Option<(String, u32)> {
+    let rest = denom.strip_prefix('u')?;
+    let ok = (2..=16).contains(&rest.len())
+        && rest.starts_with(|c: char| c.is_ascii_lowercase())
+        && rest
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+    ok.then(|| (rest.to_ascii_uppercase(), 6))
+}
+
+/// `1234567` with 6 decimals → `1.234567`; trailing zeros dropped; thousands grouped.
+pub fn format_units(n: u128, decimals: u32) -> String {
+    let base = 10u128.pow(decimals);
+    let (whole, frac) = (n / base, n % base);
+    if frac == 0 {
+        return group(whole);
+    }
+    let frac = format!("{frac:0width$}", width = decimals as usize);
+    format!("{}.{}", group(whole), frac.trim_end_matches('0'))
+}
+
+/// An amount in its base denom, with the display unit beside it when there is one:
+/// `1,500,000 uatom (1.5 ATOM)`, `500 ION`.
+pub fn fmt_amount(n: u128, denom: &str) -> String {
+    match display_unit(denom) {
+        Some((sym, dec)) if n > 0 => {
+            format!("{} {denom} ({} {sym})", group(n), format_units(n, dec))
+        }
+        _ => format!("{} {denom}", group(n)),
+    }
+}
+
+/// A table cell for an amount of `denom` (named in the column's header): `1,500,000 (1.5 ATOM)`.
+pub fn amount_cell(n: u128, denom: &str) -> String {
+    match display_unit(denom) {
+        Some((sym, dec)) if n > 0 => format!("{} ({} {sym})", group(n), format_units(n, dec)),
+        _ => group(n),
+    }
+}
+
+/// Reads an amount of `denom` as people type it: base units (`1500000`, `1_500_000`,
+/// `1500000uatom`) or the display unit with its decimals (`1.5atom`, `1.5 ATOM`).
+pub fn parse_amount(s: &str, denom: &str) -> Result<u128, String> {
+    let t = s.trim();
+    let display = display_unit(denom);
+    let hint = match &display {
+        Some((sym, dec)) => format!(
+            "a whole number of {denom} (1000000 or 1_000_000) or {} with up to {dec} decimals (1.5{})",
+            sym.to_lowercase(),
+            sym.to_lowercase()
+        ),
+        None => format!("a whole number of {denom} (1000000 or 1_000_000)"),
+    };
+    let split = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '_' || c == '.'))
+        .unwrap_or(t.len());
+    let (num, unit) = t.split_at(split);
+    let unit = unit.trim();
+    if num.is_empty() || num.starts_with('.') || num.ends_with('.') || num.matches('.').count() > 1
+    {
+        return Err(format!("`{s}` is not an amount: expected {hint}"));
+    }
+    if unit.is_empty() || unit == denom {
+        if num.contains('.') {
+            return Err(format!(
+                "`{s}`: {denom} is the smallest unit, so it takes a whole number (expected {hint})"
+            ));
+        }
+        return parse_num(num).map_err(|_| format!("`{s}` is not an amount: expected {hint}"));
+    }
+    match display {
+        Some((sym, dec)) if unit.eq_ignore_ascii_case(&sym) => {
+            let (whole, frac) = num.split_once('.').unwrap_or((num, ""));
+            let frac = frac.replace('_', "");
+            if frac.len() > dec as usize {
+                return Err(format!(
+                    "`{s}`: {sym} has {dec} decimals, so {} is the smallest amount",
+                    format_units(1, dec)
+                ));
+            }
+            let whole =
+                parse_num(whole).map_err(|_| format!("`{s}` is not an amount: expected {hint}"))?;
+            let frac_units: u128 = if frac.is_empty() {
+                0
+            } else {
+                format!("{frac:0<width$}", width = dec as usize)
+                    .parse()
+                    .map_err(|_| format!("`{s}` is not an amount: expected {hint}"))?
+            };
+            whole
+                .checked_mul(10u128.pow(dec))
+                .and_then(|w| w.checked_add(frac_units))
+                .ok_or_else(|| format!("`{s}` is too large"))
+        }
+        _ => Err(format!(
+            "`{s}`: `{unit}` is not {denom}{}; expected {hint}",
+            display
+                .as_ref()
+                .map(|(sym, _)| format!(" or {}", sym.to_lowercase()))
+                .unwrap_or_default()
+        )),
+    }
 }
 
 /// A duration in seconds (see `parse_duration`).
@@ -474,6 +581,17 @@ mod tests {
         assert!(parse_duration("d").is_err());
         assert!(parse_duration("3d4").is_err());
         assert_eq!(fmt_duration(86_400 + 90), "1d1m30s");
+        // as people write them (humantime)
+        assert_eq!(parse_duration("3 days"), Ok(3 * 86_400));
+        assert_eq!(parse_duration("21d"), Ok(21 * 86_400));
+        assert_eq!(parse_duration("1 day 12 hours"), Ok(86_400 + 12 * 3600));
+        assert_eq!(parse_duration("1_000s"), Ok(1000));
+        assert!(parse_duration("3 dayz")
+            .unwrap_err()
+            .contains("bad duration `3 dayz`"));
+        assert!(parse_duration("1500ms")
+            .unwrap_err()
+            .contains("whole seconds"));
     }
 
     #[test]
@@ -494,5 +612,59 @@ mod tests {
         assert!(Want::Range(5, 9).matches(7));
         assert!(Want::Text("0.050".into()).matches_text("0.05"));
         assert_eq!("1..=3".parse::<Want>(), Ok(Want::Range(1, 3)));
+    }
+
+    #[test]
+    fn amounts_as_people_type_them() {
+        assert_eq!(parse_amount("1.5atom", "uatom"), Ok(1_500_000));
+        assert_eq!(parse_amount("1.5 ATOM", "uatom"), Ok(1_500_000));
+        assert_eq!(parse_amount("2atom", "uatom"), Ok(2_000_000));
+        assert_eq!(parse_amount("0.000001atom", "uatom"), Ok(1));
+        assert_eq!(parse_amount("1_500_000", "uatom"), Ok(1_500_000));
+        assert_eq!(parse_amount("1500000uatom", "uatom"), Ok(1_500_000));
+        assert_eq!(parse_amount("3osmo", "uosmo"), Ok(3_000_000));
+        let e = parse_amount("0.0000001atom", "uatom").unwrap_err();
+        assert!(
+            e.contains("ATOM has 6 decimals, so 0.000001 is the smallest amount"),
+            "{e}"
+        );
+        let e = parse_amount("1.5uatom", "uatom").unwrap_err();
+        assert!(e.contains("uatom is the smallest unit"), "{e}");
+        let e = parse_amount("5osmo", "uatom").unwrap_err();
+        assert!(e.contains("`osmo` is not uatom or atom"), "{e}");
+        let e = parse_amount("lots", "uatom").unwrap_err();
+        assert!(
+            e.contains("`lots` is not an amount: expected a whole number of uatom"),
+            "{e}"
+        );
+        assert!(parse_amount("-5", "uatom").is_err());
+        assert_eq!(parse_amount("5stake", "stake"), Ok(5));
+        assert!(parse_amount("1.5stake", "stake").is_err());
+    }
+
+    #[test]
+    fn display_units_and_counts() {
+        assert_eq!(fmt_amount(1_500_000, "uatom"), "1,500,000 uatom (1.5 ATOM)");
+        assert_eq!(fmt_amount(0, "uatom"), "0 uatom");
+        assert_eq!(fmt_amount(500, "ION"), "500 ION");
+        assert_eq!(
+            fmt_amount(
+                7,
+                "ibc/27394FB092D2ECCD56123C74F36E4C1F926001CEADA9CA97EA622B25F41E5EB2"
+            ),
+            "7 ibc/27394FB092D2ECCD56123C74F36E4C1F926001CEADA9CA97EA622B25F41E5EB2"
+        );
+        assert_eq!(amount_cell(600_000, "uatom"), "600,000 (0.6 ATOM)");
+        assert_eq!(display_unit("uosmo"), Some(("OSMO".into(), 6)));
+        assert_eq!(display_unit("stake"), None);
+        assert_eq!(count(1, "validator"), "1 validator");
+        assert_eq!(count(2, "validator"), "2 validators");
+        assert_eq!(count(0, "staker"), "0 stakers");
+        assert_eq!(count(3, "batch"), "3 batches");
+        assert_eq!(count(1_000, "step"), "1,000 steps");
+        assert_eq!(group(0), "0");
+        assert_eq!(group(999), "999");
+        assert_eq!(group(1000), "1,000");
+        assert_eq!(group(1234567), "1,234,567");
     }
 }

@@ -22,6 +22,7 @@ fn run(file: &Path, json: bool) -> (u8, String, String) {
     let args = SimulateArgs {
         file: file.to_path_buf(),
         summary: true,
+        verbose: false,
         json,
         all_stakers: false,
         no_color: true,
@@ -109,6 +110,7 @@ fn human_output_has_a_dashboard_after_each_step() {
     let args = SimulateArgs {
         file: root().join("scenarios/quickstart.yaml"),
         summary: false,
+        verbose: false,
         json: false,
         all_stakers: false,
         no_color: true,
@@ -149,10 +151,10 @@ const BROKEN: &[(&str, u8, &str, &str)] = &[
         "bad amount",
     ),
     (
-        "steps:\n  - advance: 3 days\n",
+        "steps:\n  - advance: 3 dayz\n",
         EXIT_INVALID,
         ":2:14:",
-        "bad duration `3 days`",
+        "bad duration `3 dayz`",
     ),
     (
         "stakers:\n  alice: 1000uatom\nsteps:\n  - expect: {staker: alice, bondd: 5}\n",
@@ -325,4 +327,193 @@ fn msg_command_prints_checked_json() {
     for m in ["position", "staker_overview", "slash_requests"] {
         assert!(help.contains(m), "{m} not in:\n{help}");
     }
+}
+
+/// Runs `restake simulate` (not `--summary`) on a scenario text: (exit code, stdout, stderr).
+fn simulate_text(name: &str, text: &str, verbose: bool) -> (u8, String, String) {
+    let path = tmp(name);
+    std::fs::write(&path, text).unwrap();
+    let args = SimulateArgs {
+        file: path,
+        summary: false,
+        verbose,
+        json: false,
+        all_stakers: false,
+        no_color: true,
+    };
+    let (mut out, mut err) = (vec![], vec![]);
+    let code = simulate(&args, &mut out, &mut err);
+    (
+        code,
+        String::from_utf8(out).unwrap(),
+        String::from_utf8(err).unwrap(),
+    )
+}
+
+/// A deposit, then three steps that change nothing the dashboard shows (no native rewards
+/// to harvest, no slash to sync, a day with nothing maturing), then an unbond.
+const QUIET_STEPS: &str = "chain: {validators: 1, apr: 0}
+stakers: {alice: 5_000_000uatom}
+services: {oracle: {rewards: [uosmo]}}
+steps:
+  - deposit: {staker: alice, amount: 1_000_000}
+  - harvest
+  - sync
+  - advance: 1 day 12 hours
+  - unbond: {staker: alice, amount: 250_000}
+  - expect: {staker: alice, bonded: 750_000, unbonding: 250_000}
+";
+
+#[test]
+fn dashboards_are_printed_when_the_state_changed_or_with_verbose() {
+    let (code, out, err) = simulate_text("quiet.yaml", QUIET_STEPS, false);
+    assert_eq!(code, 0, "{err}");
+    // after the deposit and after the unbond only
+    assert_eq!(out.matches("restaked stake").count(), 2, "{out}");
+    assert!(out.contains("harvest native staking rewards"), "{out}");
+    assert!(out.contains("1d12h pass"), "{out}");
+    let (code, out, err) = simulate_text("quiet-verbose.yaml", QUIET_STEPS, true);
+    assert_eq!(code, 0, "{err}");
+    // after each of the five steps that may change the chain
+    assert_eq!(out.matches("restaked stake").count(), 5, "{out}");
+}
+
+#[test]
+fn counts_read_naturally_and_amounts_show_their_display_unit() {
+    let (code, out, err) = simulate_text("counts.yaml", QUIET_STEPS, false);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("6 steps · 1 validator · 1 staker · 1 service · bonded denom uatom"),
+        "{out}"
+    );
+    assert!(
+        out.contains("alice deposits 1,000,000 uatom (1 ATOM) on val1"),
+        "{out}"
+    );
+    assert!(out.contains("(2 checks)"), "{out}");
+    assert!(out.contains("6 steps passed, 2 expectations met"), "{out}");
+    assert!(out.contains("bonded uatom (ATOM)"), "{out}");
+    assert!(out.contains("750,000 (0.75 ATOM)"), "{out}");
+    assert!(out.contains("1 staker · 1 service"), "{out}");
+    let (_, out, _) = simulate_text(
+        "one-step.yaml",
+        "stakers: {alice: 5uatom}\nsteps:\n  - expect: {staker: alice, bonded: 0}\n",
+        false,
+    );
+    assert!(out.contains("(1 check)"), "{out}");
+    assert!(out.contains("1 step passed, 1 expectation met"), "{out}");
+}
+
+#[test]
+fn durations_are_read_as_people_write_them() {
+    let (code, out, err) = simulate_text(
+        "durations.yaml",
+        "chain: {unbonding_time: 3 weeks}
+stakers: {alice: 1_000_000uatom}
+services: {oracle: {veto_period: 2 days, opt_out_delay: 1 week}}
+steps:
+  - deposit: {staker: alice, amount: 1_000_000}
+  - unbond: {staker: alice, amount: 1_000_000}
+  - advance: 20 days
+  - claim_unbonded: alice
+    expect_error: nothing to claim
+  - advance: {time: 1 day, crank: 12 hours}
+  - claim_unbonded: alice
+  - expect: {staker: alice, balance: {uatom: 1_000_000}}
+",
+        false,
+    );
+    assert_eq!(code, 0, "{err}\n{out}");
+    assert!(out.contains("2d / 7d"), "{out}");
+}
+
+#[test]
+fn file_errors_point_at_the_place_with_a_snippet() {
+    let path = tmp("snippet.yaml");
+    std::fs::write(
+        &path,
+        "stakers: {alice: 1000uatom}\nsteps:\n  - deposit: {staker: alcie, amount: 100}\n",
+    )
+    .unwrap();
+    let (code, _, err) = run(&path, false);
+    assert_eq!(code, EXIT_INVALID);
+    assert!(
+        err.contains("unknown staker `alcie` (did you mean `alice`?)"),
+        "{err}"
+    );
+    // the line, and a caret under the name's first character (column 23)
+    let line = err
+        .lines()
+        .find(|l| l.contains("- deposit: {staker: alcie"))
+        .unwrap_or_else(|| panic!("no source line in:\n{err}"));
+    let caret = err
+        .lines()
+        .skip_while(|l| !l.contains("- deposit: {staker: alcie"))
+        .nth(1)
+        .unwrap_or_default();
+    let col = line.find("alcie").unwrap();
+    assert_eq!(caret.find('^'), Some(col), "{err}");
+}
+
+#[test]
+fn msg_command_takes_what_scenarios_take() {
+    let restake = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_restake"))
+            .args(args)
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).trim().to_string(),
+            String::from_utf8_lossy(&out.stderr).trim().to_string(),
+        )
+    };
+    let (code, out, _) = restake(&[
+        "msg",
+        "register_service",
+        "--name",
+        "oracle",
+        "--slasher",
+        "S",
+        "--max-slash",
+        "5%",
+        "--veto-period",
+        "3 days",
+        "--opt-out-delay",
+        "21d",
+    ]);
+    assert_eq!(code, Some(0));
+    assert_eq!(
+        out,
+        r#"{"register_service":{"max_slash":"0.05","name":"oracle","opt_out_delay":1814400,"slasher":"S","veto_period":259200}}"#
+    );
+    let (_, out, _) = restake(&["msg", "unbond", "--validator", "V", "--amount", "1.5atom"]);
+    assert_eq!(out, r#"{"unbond":{"amount":"1500000","validator":"V"}}"#);
+    let (code, _, err) = restake(&["msg", "unbond", "--validator", "V", "--amount", "1.5"]);
+    assert_eq!(code, Some(2));
+    assert_eq!(
+        err,
+        "error: invalid `unbond` message: --amount `1.5`: uatom is the smallest unit, so it takes a whole number (expected a whole number of uatom (1000000 or 1_000_000) or atom with up to 6 decimals (1.5atom))"
+    );
+}
+
+#[test]
+fn interface_doc_is_generated_from_the_schema() {
+    let file = tmp("interface.md");
+    let out = Command::new(env!("CARGO_BIN_EXE_restake"))
+        .args(["schema", "--markdown"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let fresh = std::fs::read_to_string(&file).unwrap();
+    let committed = std::fs::read_to_string(root().join("docs/interface.md")).unwrap();
+    assert!(
+        fresh == committed,
+        "docs/interface.md is stale: run `cargo run -p restake-cli -- schema --markdown docs/interface.md`"
+    );
 }

@@ -153,6 +153,7 @@ impl SuiteBuilder {
                 slash_destination: None,
                 max_pools_per_validator: None,
                 unbonding_epoch: None,
+                max_open_votes: None,
                 delegator_for: None,
             },
             start_time: Timestamp::from_seconds(1_700_000_000),

@@ -171,6 +171,24 @@ impl ShareGroup {
 }
 
 /// ceil(a × b / c) with a 256-bit intermediate; None on overflow or c = 0.
+/// Sorts a short slice in place, stably, by `key`: an insertion sort, far smaller in a wasm
+/// than the standard library's sorts (which carry two algorithms per element type), and
+/// as fast for the handful of elements the hub sorts.
+pub fn sort_small_by<T>(v: &mut [T], mut less: impl FnMut(&T, &T) -> bool) {
+    for i in 1..v.len() {
+        let mut j = i;
+        while j > 0 && less(&v[j], &v[j - 1]) {
+            v.swap(j, j - 1);
+            j -= 1;
+        }
+    }
+}
+
+/// [`sort_small_by`] in the elements' own order.
+pub fn sort_small<T: Ord>(v: &mut [T]) {
+    sort_small_by(v, |a, b| a < b);
+}
+
 pub fn ceil_ratio(a: Uint128, b: Uint128, c: Uint128) -> Option<Uint128> {
     if c.is_zero() {
         return None;
@@ -208,7 +226,7 @@ pub fn split_loss(amounts: &[Uint128], loss: Uint128) -> Vec<Uint128> {
         remainders.push((num % total, *a, i));
     }
     let mut left = loss - assigned;
-    remainders.sort_by(|x, y| y.0.cmp(&x.0).then(y.1.cmp(&x.1)).then(x.2.cmp(&y.2)));
+    sort_small_by(&mut remainders, |x, y| (y.0, y.1, x.2) < (x.0, x.1, y.2));
     for (_, a, i) in remainders {
         if left.is_zero() {
             break;

@@ -88,6 +88,9 @@ pub struct InstantiateMsg {
     /// `unbonding_period / 7`, rounded up), so the hub never exceeds the chain's 7 unbonding
     /// entries per validator.
     pub unbonding_epoch: Option<u64>,
+    /// Most governance proposals one staker may have an open vote on at once (default 8):
+    /// each is re-cast when the staker's stake changes.
+    pub max_open_votes: Option<u32>,
     /// Internal: set only when the hub instantiates one of its delegator proxies (one per
     /// validator, from the hub's own code) to hold its delegation on this validator. Leave
     /// it out when instantiating a hub.
@@ -100,7 +103,9 @@ pub enum ExecuteMsg {
     // ---------------------------------------------------------------- stakers
     /// Delegate the attached bonded-denom funds to `validator` and add them to the sender's
     /// position on it. A new position starts securing no service; existing positions keep
-    /// their services.
+    /// their services. On chains with Gaia's `x/liquid` the funds may instead be tokenized
+    /// shares of `validator` (one denom, `{valoper}/{record_id}`): the hub redeems them into
+    /// its delegation and credits the tokens the redemption produced.
     Deposit { validator: String },
     /// The whole position on `validator` starts securing (and earning from) these services.
     /// Re-opting into a service with a pending opt-out cancels the opt-out.
@@ -125,6 +130,22 @@ pub enum ExecuteMsg {
     /// Pay every pending reward of the sender: all native denoms and cw20 tokens, native
     /// staking rewards included.
     ClaimRewards {},
+    /// Governance pass-through: vote with your bonded stake in the hub on a chain
+    /// governance proposal, either one `option` or `weighted` options (weights > 0 summing
+    /// to 1; exactly one of the two). Voting again replaces your vote while the proposal is
+    /// open. The delegator of every validator you have stake on re-casts its vote as the
+    /// stake-weighted mix of its voters' choices; the chain refuses a vote on a proposal that
+    /// is not in its voting period, with its own reason.
+    Vote {
+        proposal_id: u64,
+        option: Option<VoteOption>,
+        weighted: Option<Vec<WeightedVote>>,
+    },
+    /// Chains with Gaia's `x/liquid`: leave at once as tokenized shares of `validator`, sent
+    /// to the sender, for `amount` of bonded stake that secures no service (so it has no
+    /// pending opt-out and no slash request holds it). Otherwise refused with the reason:
+    /// unbond instead.
+    WithdrawShares { validator: String, amount: Uint128 },
 
     // ---------------------------------------------------------------- services
     /// Register a service; the sender becomes its admin. The new id is returned in the
@@ -239,6 +260,34 @@ pub struct UpdateConfigMsg {
     pub max_reward_assets: Option<u32>,
     pub max_pools_per_validator: Option<u32>,
     pub slash_destination: Option<SlashDestination>,
+    pub max_open_votes: Option<u32>,
+}
+
+/// A governance vote option.
+#[cw_serde]
+#[derive(Copy, Eq, PartialOrd, Ord)]
+pub enum VoteOption {
+    Yes,
+    No,
+    Abstain,
+    NoWithVeto,
+}
+
+impl VoteOption {
+    pub const ALL: [VoteOption; 4] = [
+        VoteOption::Yes,
+        VoteOption::No,
+        VoteOption::Abstain,
+        VoteOption::NoWithVeto,
+    ];
+}
+
+/// One option of a weighted vote.
+#[cw_serde]
+#[serde(deny_unknown_fields)]
+pub struct WeightedVote {
+    pub option: VoteOption,
+    pub weight: Decimal,
 }
 
 /// Internal: one step a delegator proxy takes on its validator for the hub.
@@ -253,6 +302,16 @@ pub enum ProxyAction {
     Undelegate { amount: Coin },
     /// Send tokens the proxy holds (returned unbondings) to the hub.
     SendToHub { amount: Vec<Coin> },
+    /// x/liquid: redeem the attached tokenized shares into the proxy's delegation.
+    RedeemShares { amount: Coin },
+    /// x/liquid: tokenize `amount` of the proxy's delegation and send the shares to `owner`
+    /// (who also owns the share record).
+    TokenizeShares { amount: Coin, owner: String },
+    /// Vote on a governance proposal with the proxy's delegation.
+    Vote {
+        proposal_id: u64,
+        options: Vec<WeightedVote>,
+    },
 }
 
 /// Response data of `register_service`.
@@ -393,6 +452,21 @@ pub enum QueryMsg {
     /// The hub's books for one validator.
     #[returns(ValidatorResponse)]
     Validator { validator: String },
+    /// How the hub's stakers voted on a governance proposal, and what the hub cast.
+    #[returns(ProposalVotesResponse)]
+    ProposalVotes { proposal_id: u64 },
+    /// A staker's vote on a proposal through the hub (no option when it has not voted).
+    #[returns(StakerVoteResponse)]
+    StakerVote { proposal_id: u64, staker: String },
+    /// The hub's bonded and restaked totals at the end of each of the last `days` UTC days
+    /// (default 30, at most 90) on which they changed, oldest first, and now.
+    #[returns(HubHistoryResponse)]
+    HubHistory { days: Option<u32> },
+    /// A service's restaked stake and cumulative reward per unit of stake, at the end of
+    /// each of the last `days` UTC days (default 30, at most 90) on which they changed,
+    /// oldest first, and now.
+    #[returns(ServiceHistoryResponse)]
+    ServiceHistory { service_id: u64, days: Option<u32> },
 }
 
 #[cw_serde]

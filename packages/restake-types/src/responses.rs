@@ -1,10 +1,10 @@
 //! Query responses.
 
 use cosmwasm_schema::cw_serde;
-use cosmwasm_std::{Addr, Decimal, Timestamp, Uint128};
+use cosmwasm_std::{Addr, Decimal, Decimal256, Timestamp, Uint128};
 
 use crate::asset::Asset;
-use crate::msg::{ServiceStatus, SlashDestination, SlashStatus};
+use crate::msg::{ServiceStatus, SlashDestination, SlashStatus, VoteOption, WeightedVote};
 
 #[cw_serde]
 pub struct ConfigResponse {
@@ -19,6 +19,7 @@ pub struct ConfigResponse {
     pub max_pools_per_validator: u32,
     pub slash_destination: SlashDestination,
     pub paused: bool,
+    pub max_open_votes: u32,
 }
 
 /// An amount of one reward asset: `{"denom":"uatom","amount":"5"}` for a native denom,
@@ -277,4 +278,103 @@ pub struct ValidatorResponse {
     /// Chain slashes the hub remembers on this validator to tell which batches in flight a
     /// short return may be charged to (kept while batches are in flight).
     pub remembered_chain_slashes: u32,
+}
+
+/// Stake behind one vote option.
+#[cw_serde]
+pub struct OptionStake {
+    pub option: VoteOption,
+    pub stake: Uint128,
+}
+
+/// What one validator's delegator cast.
+#[cw_serde]
+pub struct ValidatorCast {
+    pub validator: String,
+    /// The weights last sent to the chain for this validator's delegation (empty: none yet).
+    pub weights: Vec<WeightedVote>,
+    /// Stake of the hub's voters on this validator.
+    pub voters_stake: Uint128,
+    /// The hub's delegation on it (what the chain counts with these weights).
+    pub delegation: Uint128,
+}
+
+#[cw_serde]
+pub struct ProposalVotesResponse {
+    pub proposal_id: u64,
+    /// Voters' stake per option (over all validators).
+    pub tally: Vec<OptionStake>,
+    /// Bonded stake of the stakers who voted.
+    pub voters_stake: Uint128,
+    /// Bonded stake of every staker in the hub.
+    pub hub_bonded: Uint128,
+    /// The weights the chain counts for the hub's stake as a whole: each validator's
+    /// delegator votes its own voters' mix, so this is their delegation-weighted mean.
+    pub cast: Vec<WeightedVote>,
+    pub by_validator: Vec<ValidatorCast>,
+    /// The chain refused a vote on it: its voting period is over.
+    pub closed: bool,
+}
+
+#[cw_serde]
+pub struct StakerVoteResponse {
+    pub proposal_id: u64,
+    pub staker: Addr,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub option: Option<VoteOption>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weighted: Option<Vec<WeightedVote>>,
+    /// The stake the vote counts with.
+    pub stake: Uint128,
+}
+
+/// The hub's totals at the end of a UTC day.
+#[cw_serde]
+pub struct HubPoint {
+    /// Days since 1970-01-01 (UTC): `time / 86400`.
+    pub day: u64,
+    /// Bonded stake of every staker in the hub.
+    pub bonded: Uint128,
+    /// Σ over services of the bonded stake securing them (as `stats.total_restaked`).
+    pub restaked: Uint128,
+}
+
+/// `hub_history`: a point per day on which the totals changed (a day without a point kept
+/// the previous point's values), oldest first; `now` is the value at the queried block.
+#[cw_serde]
+pub struct HubHistoryResponse {
+    pub points: Vec<HubPoint>,
+    pub now: HubPoint,
+}
+
+/// A service's cumulative reward per unit of restaked stake in one asset.
+#[cw_serde]
+pub struct RewardIndexPoint {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub denom: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cw20: Option<Addr>,
+    /// Σ over distributions of amount / stake then: what one unit of stake restaked
+    /// throughout has earned. The difference between two points over the days between them
+    /// is the service's yield per unit of stake.
+    pub index: Decimal256,
+}
+
+/// A service's state at the end of a UTC day.
+#[cw_serde]
+pub struct ServicePoint {
+    /// Days since 1970-01-01 (UTC).
+    pub day: u64,
+    /// Bonded stake opted into the service.
+    pub stake: Uint128,
+    pub reward_indexes: Vec<RewardIndexPoint>,
+}
+
+/// `service_history`: a point per day on which the service's stake or rewards changed,
+/// oldest first; `now` is the value at the queried block.
+#[cw_serde]
+pub struct ServiceHistoryResponse {
+    pub service_id: u64,
+    pub points: Vec<ServicePoint>,
+    pub now: ServicePoint,
 }

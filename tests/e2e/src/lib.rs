@@ -497,6 +497,12 @@ pub struct Hub<'a> {
 }
 
 impl<'a> Hub<'a> {
+    /// The account holding the hub's delegation on `validator`: its delegator proxy.
+    pub fn delegator(&self, validator: &str) -> String {
+        let v: Value = self.query(serde_json::json!({"validator": {"validator": validator}}));
+        v["delegator"].as_str().unwrap_or(&self.addr).to_string()
+    }
+
     /// Executes `msg` (the interface's JSON as a CLI user types it) and records its gas
     /// under the message's name and `scenario`. Panics with the chain's error text on failure.
     pub fn exec(

@@ -90,7 +90,7 @@ fn assert_rounded_down(actual: u128, exact: u128, what: &str) {
 fn assert_books_match_chain(chain: &Chain, hub: &Hub, validators: &[&str]) {
     for v in validators {
         let books = num(&books(hub, v)["books"]);
-        let delegated = chain.delegation(&hub.addr, v);
+        let delegated = chain.delegation(&hub.delegator(v), v);
         assert_eq!(books, delegated, "hub books vs chain delegation on {v}");
     }
 }
@@ -268,8 +268,8 @@ fn journey() {
         &[coin(5 * M, DENOM)],
         "new position, second staker on the validator",
     );
-    assert_eq!(chain.delegation(&hub.addr, &val0), 40 * M);
-    assert_eq!(chain.delegation(&hub.addr, &val1), 25 * M);
+    assert_eq!(chain.delegation(&hub.delegator(&val0), &val0), 40 * M);
+    assert_eq!(chain.delegation(&hub.delegator(&val1), &val1), 25 * M);
     assert_books_match_chain(&chain, &hub, &vals);
     let s = stats(&hub);
     assert_eq!((num(&s["total_bonded"]), num(&s["stakers"])), (65 * M, 2));
@@ -365,7 +365,7 @@ fn journey() {
     );
     for v in vals {
         assert_eq!(
-            chain.delegation_rewards(&hub.addr, v, DENOM),
+            chain.delegation_rewards(&hub.delegator(v), v, DENOM),
             0,
             "no native rewards accrue by themselves"
         );
@@ -385,7 +385,10 @@ fn journey() {
     // ------------------------------------------------------------------ native rewards
     // 4.1 M into val0's pool: commission 0, the hub holds 40 of 41 M → 4 M to the hub.
     chain.deposit_validator_rewards(&funder, &val0, 4_100_000);
-    assert_eq!(chain.delegation_rewards(&hub.addr, &val0, DENOM), 4 * M);
+    assert_eq!(
+        chain.delegation_rewards(&hub.delegator(&val0), &val0, DENOM),
+        4 * M
+    );
     // pending_rewards includes rewards nobody harvested yet: 0.1 per token on val0.
     assert_eq!(pending(&hub, &a)[DENOM], 3 * M + M);
     assert_eq!(pending(&hub, &b)[DENOM], 3 * M + 3 * M);
@@ -397,13 +400,19 @@ fn journey() {
         "one validator with rewards",
     );
     assert_eq!(chain.balance(&hub.addr, DENOM), hub_before + 4 * M);
-    assert_eq!(chain.delegation_rewards(&hub.addr, &val0, DENOM), 0);
+    assert_eq!(
+        chain.delegation_rewards(&hub.delegator(&val0), &val0, DENOM),
+        0
+    );
     assert!(!events_of(&res, "withdraw_rewards").is_empty());
     assert_eq!(pending(&hub, &a)[DENOM], 4 * M, "harvest changes no claim");
 
     // 2.7 M into val1's pool: 5 % commission, the hub holds 25 of 27 M → 2.375 M.
     chain.deposit_validator_rewards(&funder, &val1, 2_700_000);
-    assert_eq!(chain.delegation_rewards(&hub.addr, &val1, DENOM), 2_375_000);
+    assert_eq!(
+        chain.delegation_rewards(&hub.delegator(&val1), &val1, DENOM),
+        2_375_000
+    );
     assert_eq!(pending(&hub, &a)[DENOM], 4 * M + 1_900_000);
     assert_eq!(pending(&hub, &b)[DENOM], 6 * M + 475_000);
 
@@ -424,7 +433,7 @@ fn journey() {
         ]
     );
     assert_eq!(
-        chain.delegation_rewards(&hub.addr, &val1, DENOM),
+        chain.delegation_rewards(&hub.delegator(&val1), &val1, DENOM),
         0,
         "claim_rewards withdrew val1's rewards"
     );
@@ -514,12 +523,12 @@ fn journey() {
         "validator's first batch: undelegated at once (with slashed stake)",
     );
     assert_eq!(events_of(&res, "unbond").len(), 1);
-    let entries = chain.unbonding_entries(&hub.addr, &val0);
+    let entries = chain.unbonding_entries(&hub.delegator(&val0), &val0);
     assert_eq!(entries.len(), 1);
     let (amount, alice_completion) = entries[0];
     assert_eq!(amount, 4_500_000);
     assert_eq!(alice_completion, chain.now() + 600);
-    assert_eq!(chain.delegation(&hub.addr, &val0), 35_500_000);
+    assert_eq!(chain.delegation(&hub.delegator(&val0), &val0), 35_500_000);
     let u = unbondings(&hub, &a);
     assert_eq!(u.len(), 1);
     assert_eq!(num(&u[0]["amount"]), 4 * M);
@@ -535,7 +544,10 @@ fn journey() {
         "queued: waits for the validator's next epoch",
     );
     assert!(events_of(&res, "unbond").is_empty());
-    assert_eq!(chain.unbonding_entries(&hub.addr, &val0).len(), 1);
+    assert_eq!(
+        chain.unbonding_entries(&hub.delegator(&val0), &val0).len(),
+        1
+    );
     assert_eq!(unbondings(&hub, &b)[0]["status"], "queued");
     assert_books_match_chain(&chain, &hub, &vals);
     let res = hub.exec(
@@ -561,18 +573,23 @@ fn journey() {
         "sends 1 due batch",
     );
     assert_eq!(wasm_attr(&res, "batches_sent").unwrap(), "1");
-    let entries = chain.unbonding_entries(&hub.addr, &val0);
+    let entries = chain.unbonding_entries(&hub.delegator(&val0), &val0);
     assert_eq!(entries.len(), 2);
     let (amount, bob_completion) = entries[1];
     assert_eq!(amount, 6 * M);
-    assert_eq!(chain.delegation(&hub.addr, &val0), 29_500_000);
+    assert_eq!(chain.delegation(&hub.delegator(&val0), &val0), 29_500_000);
     assert_books_match_chain(&chain, &hub, &vals);
 
     // The block right after the chain's completion time: the staking module pays at the
     // END of that block, so the hub must wait rather than book a missing return as a loss.
     chain.advance_to(alice_completion - 1);
-    assert_eq!(chain.unbonding_entries(&hub.addr, &val0).len(), 2);
-    let hub_before = chain.balance(&hub.addr, DENOM);
+    assert_eq!(
+        chain.unbonding_entries(&hub.delegator(&val0), &val0).len(),
+        2
+    );
+    // (the returns land in the validator's delegator proxy)
+    let proxy0 = hub.delegator(&val0);
+    let hub_before = chain.balance(&proxy0, DENOM);
     let err = hub.exec_err(&alice, json!({"claim_unbonded": {}}), &[]);
     println!(
         "claim_unbonded in the completion block (t = {}, completion {alice_completion}): {err}",
@@ -584,9 +601,9 @@ fn journey() {
         "{err}"
     );
     assert_eq!(
-        chain.balance(&hub.addr, DENOM),
+        chain.balance(&proxy0, DENOM),
         hub_before + 4_500_000,
-        "the chain paid at the end of that block"
+        "the chain paid at the end of that block, into the proxy"
     );
     assert_eq!(num(&stats(&hub)["chain_slashed"]), 0);
 
@@ -641,14 +658,19 @@ fn journey() {
         "batch already settled",
     );
     assert_eq!(chain.balance(&b, DENOM), before + 6 * M - FEE);
-    assert!(chain.unbonding_entries(&hub.addr, &val0).is_empty());
+    assert!(chain
+        .unbonding_entries(&hub.delegator(&val0), &val0)
+        .is_empty());
     assert_eq!(num(&stats(&hub)["total_unbonding"]), 0);
 
     // ------------------------------------------------------------------ auto-withdraw
     // Rewards pending on val0, then a deposit there: the hub withdraws them explicitly
     // first and credits them to the stake that earned them (0.1 per token).
     chain.deposit_validator_rewards(&funder, &val0, 3_050_000);
-    assert_eq!(chain.delegation_rewards(&hub.addr, &val0, DENOM), 2_950_000);
+    assert_eq!(
+        chain.delegation_rewards(&hub.delegator(&val0), &val0, DENOM),
+        2_950_000
+    );
     let res = hub.exec(
         &bob,
         json!({"deposit": {"validator": val0}}),
@@ -656,7 +678,10 @@ fn journey() {
         "existing position, pending rewards withdrawn first",
     );
     assert!(!events_of(&res, "withdraw_rewards").is_empty());
-    assert_eq!(chain.delegation_rewards(&hub.addr, &val0, DENOM), 0);
+    assert_eq!(
+        chain.delegation_rewards(&hub.delegator(&val0), &val0, DENOM),
+        0
+    );
     assert_eq!(bonded(&hub, &b, &val0), 25 * M);
     // alice's 5.5 M on val0 is what is left of a slashed pool: her share rounds down.
     println!(
@@ -718,7 +743,9 @@ fn journey() {
     assert_eq!(wasm_attr(&res, "shortfall").unwrap(), "0");
 
     // DESIGN rule 6: a validator that is not bonded is refused. wasmd's Validator query
-    // answers for jailed validators too; the hub asks the staking module for the status.
+    // answers for jailed validators too; the hub reads the bonded set (AllValidators), at
+    // most once an hour per validator.
+    chain.advance(3_600);
     let err = hub
         .chain
         .wasm()
@@ -734,7 +761,10 @@ fn journey() {
         "unexpected error: {err}"
     );
     let carol_deposit = 0;
-    assert_eq!(chain.delegation(&hub.addr, &val1), 25 * M + carol_deposit);
+    assert_eq!(
+        chain.delegation(&hub.delegator(&val1), &val1),
+        25 * M + carol_deposit
+    );
     assert_books_match_chain(&chain, &hub, &vals);
 
     // Stakers can leave a jailed validator: val1's first batch leaves at once.
@@ -745,7 +775,7 @@ fn journey() {
         "jailed validator, first batch: undelegated at once",
     );
     assert_eq!(events_of(&res, "unbond").len(), 1);
-    let entries = chain.unbonding_entries(&hub.addr, &val1);
+    let entries = chain.unbonding_entries(&hub.delegator(&val1), &val1);
     assert_eq!(entries.len(), 1);
     assert_eq!(entries[0].0, 5 * M);
     let jailed_completion = entries[0].1;
@@ -764,7 +794,10 @@ fn journey() {
             "sends 1 due batch (jailed validator)",
         );
         assert_eq!(wasm_attr(&res, "batches_sent").unwrap(), "1");
-        assert_eq!(chain.unbonding_entries(&hub.addr, &val1).len(), 2);
+        assert_eq!(
+            chain.unbonding_entries(&hub.delegator(&val1), &val1).len(),
+            2
+        );
     }
     assert_books_match_chain(&chain, &hub, &vals);
     let res = hub.exec(
@@ -785,7 +818,7 @@ fn journey() {
     );
     assert_eq!(chain.balance(&b, DENOM), before + 5 * M - FEE);
     if carol_deposit > 0 {
-        let last = chain.unbonding_entries(&hub.addr, &val1)[0].1;
+        let last = chain.unbonding_entries(&hub.delegator(&val1), &val1)[0].1;
         chain.advance_to(last + 1);
         let before = chain.balance(&c, DENOM);
         hub.exec(
@@ -796,7 +829,9 @@ fn journey() {
         );
         assert_eq!(chain.balance(&c, DENOM), before + 2 * M - FEE);
     }
-    assert!(chain.unbonding_entries(&hub.addr, &val1).is_empty());
+    assert!(chain
+        .unbonding_entries(&hub.delegator(&val1), &val1)
+        .is_empty());
 
     // ------------------------------------------------------------------ slash, after window
     // A request that nobody vetoes is executed by anyone once its window has passed. bob
@@ -840,7 +875,7 @@ fn journey() {
         "sends a batch of slashed stake only",
     );
     assert_eq!(wasm_attr(&res, "batches_sent").unwrap(), "1");
-    let entries = chain.unbonding_entries(&hub.addr, &val0);
+    let entries = chain.unbonding_entries(&hub.delegator(&val0), &val0);
     assert_eq!(
         entries.iter().map(|e| e.0).collect::<Vec<_>>(),
         vec![slashed]
@@ -869,10 +904,10 @@ fn journey() {
     // ------------------------------------------------------------------ final checks
     assert_books_match_chain(&chain, &hub, &vals);
     assert_eq!(
-        chain.delegation(&hub.addr, &val0),
+        chain.delegation(&hub.delegator(&val0), &val0),
         5_500_000 - slashed + 25 * M
     );
-    assert_eq!(chain.delegation(&hub.addr, &val1), 20 * M);
+    assert_eq!(chain.delegation(&hub.delegator(&val1), &val1), 20 * M);
     let s = stats(&hub);
     assert_eq!(
         num(&s["total_bonded"]),
@@ -983,7 +1018,10 @@ fn seven_entry_cap(
         assert_eq!(sent, i <= 7, "unbond {i}: undelegated = {sent}");
         // The 8th comes after the 1st matured: the chain has paid it out.
         let expected = if i <= 7 { i } else { 6 };
-        assert_eq!(chain.unbonding_entries(&hub.addr, val).len(), expected);
+        assert_eq!(
+            chain.unbonding_entries(&hub.delegator(val), val).len(),
+            expected
+        );
     }
     let statuses: Vec<String> = unbondings(&hub, &d)
         .iter()
@@ -1001,7 +1039,7 @@ fn seven_entry_cap(
     );
     assert_eq!(wasm_attr(&res, "batches_settled").unwrap(), "1");
     assert_eq!(wasm_attr(&res, "batches_sent").unwrap(), "1");
-    let entries = chain.unbonding_entries(&hub.addr, val);
+    let entries = chain.unbonding_entries(&hub.delegator(val), val);
     assert_eq!(entries.len(), 7);
     let before = chain.balance(&d, DENOM);
     hub.exec(
@@ -1026,7 +1064,7 @@ fn seven_entry_cap(
         7
     );
     assert_eq!(chain.balance(&d, DENOM), before + 700_000 - FEE);
-    assert!(chain.unbonding_entries(&hub.addr, val).is_empty());
+    assert!(chain.unbonding_entries(&hub.delegator(val), val).is_empty());
     assert_eq!(bonded(&hub, &d, val), 10 * M - 800_000);
     assert_books_match_chain(chain, &hub, &[val]);
 }

@@ -14,4 +14,8 @@ mod test_unbonding;
 mod model;
 mod test_adversarial;
 mod test_fuzz;
+mod test_history;
 mod test_model;
+
+// Issue 17: the edges a review of v0.1 found.
+mod test_edges;

@@ -2218,6 +2218,10 @@ impl Model {
                     "only a delegator proxy of the hub runs proxy messages",
                 );
             }
+            // (not generated yet: x/liquid is not on this chain, nor governance)
+            ExecuteMsg::WithdrawShares { .. } | ExecuteMsg::Vote { .. } => {
+                r.must(true, "liquid staking");
+            }
             ExecuteMsg::Deposit { validator } => {
                 r.must(cfg.paused, "paused");
                 r.must(funds.is_empty(), "No funds sent");
@@ -2703,6 +2707,7 @@ impl Model {
                 max_reward_assets,
                 max_pools_per_validator,
                 slash_destination,
+                ..
             }) => {
                 if owner_only(r) {
                     return;
@@ -2893,7 +2898,9 @@ impl Model {
             }
         }
         match msg {
-            ExecuteMsg::Proxy { .. } => {}
+            ExecuteMsg::Proxy { .. }
+            | ExecuteMsg::WithdrawShares { .. }
+            | ExecuteMsg::Vote { .. } => {}
             ExecuteMsg::Deposit { validator } => {
                 let v = canon(validator).unwrap();
                 let amount = Hp::int(funds[0].amount.u128());
@@ -3281,6 +3288,7 @@ impl Model {
                 max_reward_assets,
                 max_pools_per_validator,
                 slash_destination,
+                ..
             }) => {
                 let c = &mut self.config;
                 if let Some(v) = unbonding_period {

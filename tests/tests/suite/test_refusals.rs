@@ -449,6 +449,7 @@ fn owner_messages_refused_to_strangers_and_funds_refused_on_nonpayable() {
                 max_reward_assets: None,
                 max_pools_per_validator: None,
                 slash_destination: Some(SlashDestination::Burn {}),
+                max_open_votes: None,
             }),
             &[],
         )

@@ -13,10 +13,11 @@
 //! requests, a staker's positions and unbondings) are written through at once, so a range
 //! in the same message sees them; a failed message is reverted by the chain as a whole.
 
+use std::any::Any;
 use std::collections::btree_map::Entry;
 use std::collections::BTreeMap;
 
-use cosmwasm_std::{Order, StdError, StdResult, Storage, Uint128};
+use cosmwasm_std::{Env, Order, StdError, StdResult, Storage, Uint128};
 use restake_types::Asset;
 
 use super::codec::{from_bytes, to_bytes, Pack};
@@ -52,75 +53,127 @@ impl Store<'_> {
     }
 }
 
-/// One record as loaded (its bytes, to tell whether it changed) and as it is now.
-struct Slot<V> {
-    key: Vec<u8>,
-    value: Option<V>,
-    original: Option<Vec<u8>>,
+/// A stored record of any kind, as the cache keeps it.
+trait Record: Any {
+    fn encode(&self) -> Vec<u8>;
+    fn as_any(&mut self) -> &mut dyn Any;
 }
 
-/// A cache of records of one kind.
-pub struct Cache<K, V> {
-    slots: BTreeMap<K, Slot<V>>,
-}
-
-impl<K, V> Default for Cache<K, V> {
-    fn default() -> Self {
-        Cache {
-            slots: BTreeMap::new(),
-        }
+impl<T: Pack + 'static> Record for T {
+    fn encode(&self) -> Vec<u8> {
+        to_bytes(self)
+    }
+    fn as_any(&mut self) -> &mut dyn Any {
+        self
     }
 }
 
-impl<K: Ord + Clone, V: Pack> Cache<K, V> {
-    fn slot(
+/// One record as loaded (its bytes, to tell whether it changed) and as it is now.
+struct Slot {
+    original: Option<Vec<u8>>,
+    value: Option<Box<dyn Record>>,
+}
+
+/// Every record a message has read or written, by storage key. One map for all kinds of
+/// record (each key's namespace says its kind), so the wasm carries one map, not one per
+/// record type.
+#[derive(Default)]
+pub struct Cache {
+    slots: BTreeMap<Vec<u8>, Slot>,
+}
+
+/// Decodes a record of kind `T` (one small function per kind; the cache itself is not
+/// generic, so the wasm carries its code once).
+fn decode<T: Pack + 'static>(bytes: &[u8]) -> StdResult<Box<dyn Record>> {
+    Ok(Box::new(from_bytes::<T>(bytes)?))
+}
+
+impl Cache {
+    fn slot<T: Pack + 'static>(&mut self, store: &Store, key: Vec<u8>) -> StdResult<&mut Slot> {
+        self.slot_with(store, key, decode::<T>)
+    }
+
+    fn slot_with(
         &mut self,
         store: &Store,
-        k: &K,
-        key: impl FnOnce() -> Vec<u8>,
-    ) -> StdResult<&mut Slot<V>> {
-        Ok(match self.slots.entry(k.clone()) {
+        key: Vec<u8>,
+        decode: fn(&[u8]) -> StdResult<Box<dyn Record>>,
+    ) -> StdResult<&mut Slot> {
+        Ok(match self.slots.entry(key) {
             Entry::Occupied(o) => o.into_mut(),
             Entry::Vacant(v) => {
-                let key = key();
-                let original = store.get(&key);
-                let value = original.as_deref().map(from_bytes).transpose()?;
-                v.insert(Slot {
-                    key,
-                    value,
-                    original,
-                })
+                let original = store.get(v.key());
+                let value = match original.as_deref() {
+                    Some(bytes) => Some(decode(bytes)?),
+                    None => None,
+                };
+                v.insert(Slot { original, value })
             }
         })
     }
 
-    fn get(
-        &mut self,
-        store: &Store,
-        k: &K,
-        key: impl FnOnce() -> Vec<u8>,
-    ) -> StdResult<Option<&mut V>> {
-        Ok(self.slot(store, k, key)?.value.as_mut())
+    /// The record under `key`, if any.
+    fn get<T: Pack + 'static>(&mut self, store: &Store, key: Vec<u8>) -> StdResult<Option<&mut T>> {
+        Ok(self
+            .slot::<T>(store, key)?
+            .value
+            .as_mut()
+            .and_then(|v| v.as_any().downcast_mut::<T>()))
     }
 
-    fn set(
+    /// The record under `key`, created with `default` if there is none.
+    fn get_or<T: Pack + 'static>(
         &mut self,
         store: &Store,
-        k: &K,
-        key: impl FnOnce() -> Vec<u8>,
-        v: Option<V>,
+        key: Vec<u8>,
+        default: impl FnOnce() -> T,
+    ) -> StdResult<&mut T> {
+        let slot = self.slot::<T>(store, key)?;
+        let value = slot
+            .value
+            .get_or_insert_with(|| Box::new(default()) as Box<dyn Record>);
+        value
+            .as_any()
+            .downcast_mut::<T>()
+            .ok_or_else(|| StdError::generic_err("a record read as two kinds"))
+    }
+
+    fn set<T: Pack + 'static>(
+        &mut self,
+        store: &Store,
+        key: Vec<u8>,
+        v: Option<T>,
     ) -> StdResult<()> {
-        self.slot(store, k, key)?.value = v;
+        self.slot::<T>(store, key)?.value = v.map(|v| Box::new(v) as Box<dyn Record>);
+        Ok(())
+    }
+
+    /// Drops the record under `key` if `empty` says it holds nothing.
+    fn tidy<T: Pack + 'static>(
+        &mut self,
+        store: &Store,
+        key: Vec<u8>,
+        empty: impl FnOnce(&T) -> bool,
+    ) -> StdResult<()> {
+        let slot = self.slot::<T>(store, key)?;
+        let drop = slot
+            .value
+            .as_mut()
+            .and_then(|v| v.as_any().downcast_mut::<T>())
+            .is_some_and(|v| empty(v));
+        if drop {
+            slot.value = None;
+        }
         Ok(())
     }
 
     fn flush(&self, store: &mut dyn Storage) {
-        for slot in self.slots.values() {
-            let now = slot.value.as_ref().map(to_bytes);
+        for (key, slot) in &self.slots {
+            let now = slot.value.as_ref().map(|v| v.encode());
             if now != slot.original {
                 match now {
-                    Some(bytes) => store.set(&slot.key, &bytes),
-                    None => store.remove(&slot.key),
+                    Some(bytes) => store.set(key, &bytes),
+                    None => store.remove(key),
                 }
             }
         }
@@ -135,41 +188,23 @@ fn missing(what: &str) -> StdError {
 pub struct Books<'a> {
     store: Store<'a>,
     pub config: Config,
-    pub totals: Totals,
-    totals_at_load: Totals,
     config_at_load: Config,
-    stats: Cache<(), Stats>,
-    dust: Cache<u32, Uint128>,
-    assets: Cache<u32, Asset>,
-    asset_ids: Cache<Vec<u8>, u32>,
-    services: Cache<u64, Service>,
-    service_states: Cache<u64, ServiceState>,
-    service_stake: Cache<(u64, u32), Uint128>,
-    validators: Cache<u32, Validator>,
-    validator_infos: Cache<u32, ValidatorInfo>,
-    validator_ids: Cache<String, u32>,
-    validator_pools: Cache<u32, Vec<u64>>,
-    chain_slashes: Cache<u32, ChainSlashes>,
-    pools: Cache<u64, Pool>,
-    pool_keys: Cache<(u32, Vec<u64>), u64>,
-    positions: Cache<(Vec<u8>, u32), Position>,
-    stakers: Cache<Vec<u8>, StakerRewards>,
-    batches: Cache<u64, Batch>,
-    groups: Cache<(u64, u64), UnbondingGroup>,
-    unbondings: Cache<(Vec<u8>, u64), Unbonding>,
-    slashes: Cache<u64, SlashRequest>,
-    shared: Cache<(), Vec<u32>>,
+    cache: Cache,
     /// Validators harvested and synced in this message (a second withdrawal would credit
     /// the same rewards twice).
     pub harvested: Vec<u32>,
     /// Bonded-denom tokens that proxies send to the hub in this message (after it).
     pub incoming: Uint128,
+    /// Today (UTC days since 1970): the day the history records a change under.
+    pub today: u64,
 }
 
 impl<'a> Books<'a> {
-    /// Books for a message.
-    pub fn open(storage: &'a mut dyn Storage) -> Result<Books<'a>, ContractError> {
-        Books::new(Store::Write(storage))
+    /// Books for a message run in the block `env` describes.
+    pub fn open(storage: &'a mut dyn Storage, env: &Env) -> Result<Books<'a>, ContractError> {
+        let mut books = Books::new(Store::Write(storage))?;
+        books.today = env.block.time.seconds() / DAY;
+        Ok(books)
     }
 
     /// Books for a query: never written.
@@ -187,69 +222,25 @@ impl<'a> Books<'a> {
                 None => ContractError::Std(missing("config")),
             });
         };
-        let totals: Totals = load(&store, &keys::totals())?.unwrap_or_default();
         Ok(Books {
             store,
             config_at_load: config.clone(),
             config,
-            totals_at_load: totals.clone(),
-            totals,
-            stats: Cache::default(),
-            dust: Cache::default(),
-            assets: Cache::default(),
-            asset_ids: Cache::default(),
-            services: Cache::default(),
-            service_states: Cache::default(),
-            service_stake: Cache::default(),
-            validators: Cache::default(),
-            validator_infos: Cache::default(),
-            validator_ids: Cache::default(),
-            validator_pools: Cache::default(),
-            chain_slashes: Cache::default(),
-            pools: Cache::default(),
-            pool_keys: Cache::default(),
-            positions: Cache::default(),
-            stakers: Cache::default(),
-            batches: Cache::default(),
-            groups: Cache::default(),
-            unbondings: Cache::default(),
-            slashes: Cache::default(),
-            shared: Cache::default(),
+            cache: Cache::default(),
             harvested: vec![],
             incoming: Uint128::zero(),
+            today: 0,
         })
     }
 
     /// Writes every record that changed. The one closing step of every message.
     pub fn finish(mut self) -> StdResult<()> {
+        self.record_history()?;
         let store = self.store.writable()?;
         if self.config != self.config_at_load {
             store.set(&keys::config(), &to_bytes(&self.config));
         }
-        if self.totals != self.totals_at_load {
-            store.set(&keys::totals(), &to_bytes(&self.totals));
-        }
-        self.stats.flush(store);
-        self.dust.flush(store);
-        self.assets.flush(store);
-        self.asset_ids.flush(store);
-        self.services.flush(store);
-        self.service_states.flush(store);
-        self.service_stake.flush(store);
-        self.validators.flush(store);
-        self.validator_infos.flush(store);
-        self.validator_ids.flush(store);
-        self.validator_pools.flush(store);
-        self.chain_slashes.flush(store);
-        self.pools.flush(store);
-        self.pool_keys.flush(store);
-        self.positions.flush(store);
-        self.stakers.flush(store);
-        self.batches.flush(store);
-        self.groups.flush(store);
-        self.unbondings.flush(store);
-        self.slashes.flush(store);
-        self.shared.flush(store);
+        self.cache.flush(store);
         Ok(())
     }
 
@@ -315,32 +306,68 @@ impl<'a> Books<'a> {
 
     // ------------------------------------------------------------------ cold statistics
 
+    /// Counters and running totals (read when a message first needs them).
+    pub fn totals(&mut self) -> StdResult<&mut Totals> {
+        self.cache
+            .get_or(&self.store, keys::totals(), Totals::default)
+    }
+
+    /// Each cached record under `namespace` whose bytes changed in this message: its key,
+    /// its bytes as loaded (if it existed) and the record now.
+    pub fn changed<T: Pack + 'static>(
+        &mut self,
+        namespace: u8,
+    ) -> Vec<(Vec<u8>, Option<Vec<u8>>, &mut T)> {
+        let mut out = vec![];
+        for (key, slot) in self.cache.slots.iter_mut() {
+            if key.first() != Some(&namespace) {
+                continue;
+            }
+            let original = slot.original.clone();
+            if let Some(v) = slot.value.as_mut() {
+                if Some(v.encode()) != original {
+                    if let Some(t) = v.as_any().downcast_mut::<T>() {
+                        out.push((key.clone(), original, t));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Writes `value` under `key` at once, or removes it.
+    pub fn put_now(&mut self, key: &[u8], value: Option<&[u8]>) -> StdResult<()> {
+        let store = self.store.writable()?;
+        match value {
+            Some(v) => store.set(key, v),
+            None => store.remove(key),
+        }
+        Ok(())
+    }
+
     pub fn stats(&mut self) -> StdResult<&mut Stats> {
-        let slot = self.stats.slot(&self.store, &(), keys::stats)?;
-        Ok(slot.value.get_or_insert_with(Stats::default))
+        self.cache
+            .get_or(&self.store, keys::stats(), Stats::default)
     }
 
     pub fn dust(&mut self, asset: u32) -> StdResult<&mut Uint128> {
-        let slot = self.dust.slot(&self.store, &asset, || keys::dust(asset))?;
-        Ok(slot.value.get_or_insert_with(Uint128::zero))
+        self.cache
+            .get_or(&self.store, keys::dust(asset), Uint128::zero)
     }
 
     // ------------------------------------------------------------------ assets
 
     pub fn asset(&mut self, id: u32) -> StdResult<Asset> {
-        self.assets
-            .get(&self.store, &id, || keys::asset(id))?
+        self.cache
+            .get::<Asset>(&self.store, keys::asset(id))?
             .cloned()
             .ok_or_else(|| missing("asset"))
     }
 
     /// The id of an asset the hub has seen, if any.
     pub fn asset_id(&mut self, asset: &Asset) -> StdResult<Option<u32>> {
-        let bytes = asset_bytes(asset);
-        Ok(self
-            .asset_ids
-            .get(&self.store, &bytes, || keys::asset_id(&bytes))?
-            .copied())
+        let key = keys::asset_id(&asset_bytes(asset));
+        Ok(self.cache.get::<u32>(&self.store, key)?.copied())
     }
 
     /// The id of an asset, numbered now if it is new.
@@ -348,52 +375,41 @@ impl<'a> Books<'a> {
         if let Some(id) = self.asset_id(asset)? {
             return Ok(id);
         }
-        let id = self.totals.next_asset;
-        self.totals.next_asset += 1;
-        let bytes = asset_bytes(asset);
-        self.asset_ids
-            .set(&self.store, &bytes, || keys::asset_id(&bytes), Some(id))?;
-        self.assets
-            .set(&self.store, &id, || keys::asset(id), Some(asset.clone()))?;
+        let id = self.totals()?.next_asset;
+        self.totals()?.next_asset += 1;
+        let key = keys::asset_id(&asset_bytes(asset));
+        self.cache.set(&self.store, key, Some(id))?;
+        self.cache
+            .set(&self.store, keys::asset(id), Some(asset.clone()))?;
         Ok(id)
     }
 
     // ------------------------------------------------------------------ services
 
     pub fn service(&mut self, id: u64) -> StdResult<Option<&mut Service>> {
-        self.services.get(&self.store, &id, || keys::service(id))
+        self.cache.get(&self.store, keys::service(id))
     }
 
     pub fn put_service(&mut self, id: u64, service: Service) -> StdResult<()> {
-        self.services
-            .set(&self.store, &id, || keys::service(id), Some(service))
+        self.cache
+            .set(&self.store, keys::service(id), Some(service))
     }
 
     pub fn service_state(&mut self, id: u64) -> StdResult<Option<&mut ServiceState>> {
-        self.service_states
-            .get(&self.store, &id, || keys::service_state(id))
+        self.cache.get(&self.store, keys::service_state(id))
     }
 
     pub fn put_service_state(&mut self, id: u64, state: ServiceState) -> StdResult<()> {
-        self.service_states
-            .set(&self.store, &id, || keys::service_state(id), Some(state))
+        self.cache
+            .set(&self.store, keys::service_state(id), Some(state))
     }
 
-    /// Bonded stake on the validator securing the service.
-    pub fn service_stake(&mut self, service: u64, vid: u32) -> StdResult<&mut Uint128> {
-        let slot = self.service_stake.slot(&self.store, &(service, vid), || {
-            keys::service_stake(service, vid)
-        })?;
-        Ok(slot.value.get_or_insert_with(Uint128::zero))
-    }
-
-    /// Drops a zero service stake record instead of writing it.
-    pub fn tidy_service_stake(&mut self, service: u64, vid: u32) -> StdResult<()> {
-        let slot = self.service_stake.slot(&self.store, &(service, vid), || {
-            keys::service_stake(service, vid)
-        })?;
-        if slot.value.is_some_and(|v| v.is_zero()) {
-            slot.value = None;
+    /// Marks (or unmarks) the pools of a validator's slots under each of their services, so
+    /// `service_stake` finds a service's stake without a record per service and validator
+    /// to keep up to date on every stake change.
+    pub fn index_pool(&mut self, pool: &Pool, present: bool) -> StdResult<()> {
+        for service in &pool.services {
+            self.mark(keys::service_pool(*service, pool.vid, pool.id), present)?;
         }
         Ok(())
     }
@@ -402,47 +418,43 @@ impl<'a> Books<'a> {
 
     /// The id of a validator the hub has used.
     pub fn vid(&mut self, valoper: &str) -> StdResult<Option<u32>> {
-        let k = valoper.to_string();
         Ok(self
-            .validator_ids
-            .get(&self.store, &k, || keys::validator_id(valoper))?
+            .cache
+            .get::<u32>(&self.store, keys::validator_id(valoper))?
             .copied())
     }
 
     /// Numbers a new validator.
     pub fn new_validator(&mut self, valoper: &str, delegator: Delegator) -> StdResult<u32> {
-        let vid = self.totals.next_validator;
-        self.totals.next_validator += 1;
-        let k = valoper.to_string();
-        self.validator_ids
-            .set(&self.store, &k, || keys::validator_id(valoper), Some(vid))?;
-        self.validator_infos.set(
+        let vid = self.totals()?.next_validator;
+        self.totals()?.next_validator += 1;
+        self.cache
+            .set(&self.store, keys::validator_id(valoper), Some(vid))?;
+        self.cache.set(
             &self.store,
-            &vid,
-            || keys::validator_info(vid),
+            keys::validator_info(vid),
             Some(ValidatorInfo {
                 valoper: valoper.to_string(),
                 delegator,
             }),
         )?;
-        self.validators.set(
+        self.cache.set(
             &self.store,
-            &vid,
-            || keys::validator(vid),
+            keys::validator(vid),
             Some(Validator::default()),
         )?;
         Ok(vid)
     }
 
     pub fn validator(&mut self, vid: u32) -> StdResult<&mut Validator> {
-        self.validators
-            .get(&self.store, &vid, || keys::validator(vid))?
+        self.cache
+            .get(&self.store, keys::validator(vid))?
             .ok_or_else(|| missing("validator"))
     }
 
     pub fn validator_info(&mut self, vid: u32) -> StdResult<&mut ValidatorInfo> {
-        self.validator_infos
-            .get(&self.store, &vid, || keys::validator_info(vid))?
+        self.cache
+            .get(&self.store, keys::validator_info(vid))?
             .ok_or_else(|| missing("validator info"))
     }
 
@@ -452,63 +464,53 @@ impl<'a> Books<'a> {
 
     /// The validator's live pools that secure services (each holds one of its slots).
     pub fn validator_pools(&mut self, vid: u32) -> StdResult<&mut Vec<u64>> {
-        let slot = self
-            .validator_pools
-            .slot(&self.store, &vid, || keys::validator_pools(vid))?;
-        Ok(slot.value.get_or_insert_with(Vec::new))
+        self.cache
+            .get_or(&self.store, keys::validator_pools(vid), Vec::new)
     }
 
     pub fn chain_slashes(&mut self, vid: u32) -> StdResult<&mut ChainSlashes> {
-        let slot = self
-            .chain_slashes
-            .slot(&self.store, &vid, || keys::chain_slashes(vid))?;
-        Ok(slot.value.get_or_insert_with(ChainSlashes::default))
+        self.cache
+            .get_or(&self.store, keys::chain_slashes(vid), ChainSlashes::default)
     }
 
     /// Validators whose delegation is the hub's own account (from a v0.1 hub).
     pub fn shared_account(&mut self) -> StdResult<&mut Vec<u32>> {
-        let slot = self.shared.slot(&self.store, &(), keys::shared_account)?;
-        Ok(slot.value.get_or_insert_with(Vec::new))
+        self.cache
+            .get_or(&self.store, keys::shared_account(), Vec::new)
     }
 
     // ------------------------------------------------------------------ pools
 
     pub fn pool(&mut self, id: u64) -> StdResult<&mut Pool> {
-        self.pools
-            .get(&self.store, &id, || keys::pool(id))?
+        self.cache
+            .get(&self.store, keys::pool(id))?
             .ok_or_else(|| missing("pool"))
     }
 
     pub fn put_pool(&mut self, id: u64, pool: Option<Pool>) -> StdResult<()> {
-        self.pools.set(&self.store, &id, || keys::pool(id), pool)
+        self.cache.set(&self.store, keys::pool(id), pool)
     }
 
     pub fn pool_key(&mut self, vid: u32, services: &[u64]) -> StdResult<Option<u64>> {
-        let k = (vid, services.to_vec());
         Ok(self
-            .pool_keys
-            .get(&self.store, &k, || keys::pool_key(vid, services))?
+            .cache
+            .get::<u64>(&self.store, keys::pool_key(vid, services))?
             .copied())
     }
 
     pub fn set_pool_key(&mut self, vid: u32, services: &[u64], id: Option<u64>) -> StdResult<()> {
-        let k = (vid, services.to_vec());
-        self.pool_keys
-            .set(&self.store, &k, || keys::pool_key(vid, services), id)
+        self.cache
+            .set(&self.store, keys::pool_key(vid, services), id)
     }
 
     // ------------------------------------------------------------------ positions
 
     pub fn position(&mut self, staker: &[u8], vid: u32) -> StdResult<Option<&mut Position>> {
-        let k = (staker.to_vec(), vid);
-        self.positions
-            .get(&self.store, &k, || keys::position(staker, vid))
+        self.cache.get(&self.store, keys::position(staker, vid))
     }
 
     pub fn put_position(&mut self, staker: &[u8], vid: u32, p: Option<Position>) -> StdResult<()> {
-        let k = (staker.to_vec(), vid);
-        self.positions
-            .set(&self.store, &k, || keys::position(staker, vid), p)
+        self.cache.set(&self.store, keys::position(staker, vid), p)
     }
 
     /// The vids of the staker's positions (from storage: positions opened in this message
@@ -529,58 +531,42 @@ impl<'a> Books<'a> {
     }
 
     pub fn staker_rewards(&mut self, staker: &[u8]) -> StdResult<&mut StakerRewards> {
-        let k = staker.to_vec();
-        let slot = self
-            .stakers
-            .slot(&self.store, &k, || keys::staker(staker))?;
-        Ok(slot.value.get_or_insert_with(StakerRewards::default))
+        self.cache
+            .get_or(&self.store, keys::staker(staker), StakerRewards::default)
     }
 
     /// Drops an empty rewards record instead of writing it.
     pub fn tidy_staker(&mut self, staker: &[u8]) -> StdResult<()> {
-        let k = staker.to_vec();
-        let slot = self
-            .stakers
-            .slot(&self.store, &k, || keys::staker(staker))?;
-        if slot.value.as_ref().is_some_and(|s| s.rewards.is_empty()) {
-            slot.value = None;
-        }
-        Ok(())
+        self.cache
+            .tidy::<StakerRewards>(&self.store, keys::staker(staker), |s| s.rewards.is_empty())
     }
 
     // ------------------------------------------------------------------ unbonding
 
     pub fn batch(&mut self, id: u64) -> StdResult<&mut Batch> {
-        self.batches
-            .get(&self.store, &id, || keys::batch(id))?
+        self.cache
+            .get(&self.store, keys::batch(id))?
             .ok_or_else(|| missing("batch"))
     }
 
     pub fn put_batch(&mut self, id: u64, batch: Batch) -> StdResult<()> {
-        self.batches
-            .set(&self.store, &id, || keys::batch(id), Some(batch))
+        self.cache.set(&self.store, keys::batch(id), Some(batch))
     }
 
     pub fn group(&mut self, batch: u64, pool: u64) -> StdResult<Option<&mut UnbondingGroup>> {
-        self.groups
-            .get(&self.store, &(batch, pool), || keys::group(batch, pool))
+        self.cache.get(&self.store, keys::group(batch, pool))
     }
 
     pub fn put_group(&mut self, batch: u64, pool: u64, g: Option<UnbondingGroup>) -> StdResult<()> {
-        self.groups
-            .set(&self.store, &(batch, pool), || keys::group(batch, pool), g)
+        self.cache.set(&self.store, keys::group(batch, pool), g)
     }
 
     pub fn unbonding(&mut self, staker: &[u8], id: u64) -> StdResult<Option<&mut Unbonding>> {
-        let k = (staker.to_vec(), id);
-        self.unbondings
-            .get(&self.store, &k, || keys::unbonding(staker, id))
+        self.cache.get(&self.store, keys::unbonding(staker, id))
     }
 
     pub fn put_unbonding(&mut self, staker: &[u8], id: u64, u: Option<Unbonding>) -> StdResult<()> {
-        let k = (staker.to_vec(), id);
-        self.unbondings
-            .set(&self.store, &k, || keys::unbonding(staker, id), u)
+        self.cache.set(&self.store, keys::unbonding(staker, id), u)
     }
 
     /// The staker's unbonding ids after `start_after`, at most `limit` (from storage).
@@ -606,15 +592,27 @@ impl<'a> Books<'a> {
         .collect()
     }
 
+    // ------------------------------------------------------------------ any record
+
+    /// The record under `key`, created from its default if there is none (records with no
+    /// accessor of their own: governance tallies and ballots).
+    pub fn record<T: Pack + Default + 'static>(&mut self, key: Vec<u8>) -> StdResult<&mut T> {
+        self.cache.get_or(&self.store, key, T::default)
+    }
+
+    /// The record under `key`, if there is one.
+    pub fn existing<T: Pack + 'static>(&mut self, key: Vec<u8>) -> StdResult<Option<&mut T>> {
+        self.cache.get(&self.store, key)
+    }
+
     // ------------------------------------------------------------------ slash requests
 
     pub fn slash_request(&mut self, id: u64) -> StdResult<Option<&mut SlashRequest>> {
-        self.slashes.get(&self.store, &id, || keys::slash(id))
+        self.cache.get(&self.store, keys::slash(id))
     }
 
     pub fn put_slash_request(&mut self, id: u64, r: SlashRequest) -> StdResult<()> {
-        self.slashes
-            .set(&self.store, &id, || keys::slash(id), Some(r))
+        self.cache.set(&self.store, keys::slash(id), Some(r))
     }
 }
 

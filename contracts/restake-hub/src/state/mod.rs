@@ -54,12 +54,23 @@ pub mod ns {
     pub const SLASH_BY_VALIDATOR: u8 = 0x1b;
     pub const PENDING: u8 = 0x1c;
     pub const PROXY: u8 = 0x1d;
+    pub const BALLOT: u8 = 0x1e;
+    pub const TALLY: u8 = 0x1f;
+    pub const STAKER_VOTES: u8 = 0x20;
+    pub const HUB_POINT: u8 = 0x21;
+    pub const SERVICE_POINT: u8 = 0x22;
 }
 
 /// Reply ids.
 pub const ROUTE_REPLY_ID: u64 = 1;
 pub const PAYOUT_REPLY_ID: u64 = 2;
 pub const PROXY_CREATED_REPLY_ID: u64 = 3;
+pub const SHARES_DEPOSITED_REPLY_ID: u64 = 4;
+pub const TOKENIZED_REPLY_ID: u64 = 5;
+pub const VOTE_RECAST_REPLY_ID: u64 = 6;
+
+/// Seconds in a day: history points are per UTC day (`time / DAY`).
+pub const DAY: u64 = 86_400;
 
 /// The bonded denom is reward asset 0.
 pub const BONDED_ASSET: u32 = 0;
@@ -106,6 +117,7 @@ pub struct Config {
     pub max_pools_per_validator: u32,
     pub slash_destination: Destination,
     pub paused: bool,
+    pub max_open_votes: u32,
 }
 packed!(Config {
     bonded_denom,
@@ -117,7 +129,8 @@ packed!(Config {
     max_reward_assets,
     max_pools_per_validator,
     slash_destination,
-    paused
+    paused,
+    max_open_votes
 });
 
 /// Counters and the hub's own liquid balance: small, because many messages write it.
@@ -145,6 +158,11 @@ pub struct Totals {
     pub seen_height: u64,
     pub seen_time: u64,
     pub earlier_time: u64,
+    /// Σ over validators of `Validator::bonded`, and of `Validator::restaked` (what
+    /// `hub_history` records), and the UTC day they last changed.
+    pub bonded: Uint128,
+    pub restaked: Uint128,
+    pub flow_day: u64,
 }
 packed!(Totals {
     next_service,
@@ -160,7 +178,10 @@ packed!(Totals {
     reserved,
     seen_height,
     seen_time,
-    earlier_time
+    earlier_time,
+    bonded,
+    restaked,
+    flow_day
 });
 
 /// Cold statistics of slashing and routing.
@@ -306,12 +327,23 @@ pub struct ServiceState {
     pub total_stake: Uint128,
     pub status: ServiceStatus,
     pub indexes: Vec<RewardIndex>,
+    /// The UTC day (`time / 86400`) of the last change (see `history`).
+    pub day: u64,
 }
 packed!(ServiceState {
     total_stake,
     status,
-    indexes
+    indexes,
+    day
 });
+
+/// A service's end-of-day values.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ServicePointRecord {
+    pub stake: Uint128,
+    pub indexes: Vec<(u32, Decimal256)>,
+}
+packed!(ServicePointRecord { stake, indexes });
 
 impl ServiceState {
     pub fn index(&self, asset: u32) -> Option<&RewardIndex> {
@@ -709,6 +741,38 @@ pub struct ProxyState {
 }
 packed!(ProxyState { hub, validator });
 
+/// A staker's vote: its weights (option index in `VoteOption::ALL`, weight) and the stake it
+/// brought on each validator when last counted.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Ballot {
+    pub weights: Vec<(u8, Decimal)>,
+    /// Whether it was cast as one option (for `staker_vote`).
+    pub single: bool,
+    pub counted: Vec<(u32, Uint128)>,
+}
+packed!(Ballot {
+    weights,
+    single,
+    counted
+});
+
+/// Voters' stake per option (indexes of `VoteOption::ALL`), hub-wide or on one validator.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Tally {
+    pub options: Vec<Uint128>,
+    pub voters: Uint128,
+    /// Hub-wide: the chain refused a vote on the proposal (its voting period is over).
+    /// Per validator: the weights last cast for the validator's delegation.
+    pub closed: bool,
+    pub cast: Vec<(u8, Decimal)>,
+}
+packed!(Tally {
+    options,
+    voters,
+    closed,
+    cast
+});
+
 // ---------------------------------------------------------------------------- keys
 
 pub mod keys {
@@ -739,8 +803,22 @@ pub mod keys {
     pub fn service_state(id: u64) -> Vec<u8> {
         Key::new(ns::SERVICE_STATE).uint(id).0
     }
-    pub fn service_stake(service: u64, vid: u32) -> Vec<u8> {
-        Key::new(ns::SERVICE_STAKE).uint(service).uint(vid.into()).0
+    pub fn hub_point(day: u64) -> Vec<u8> {
+        Key::new(ns::HUB_POINT).uint(day).0
+    }
+    pub fn service_points(service: u64) -> Vec<u8> {
+        Key::new(ns::SERVICE_POINT).uint(service).0
+    }
+    pub fn service_point(service: u64, day: u64) -> Vec<u8> {
+        Key::new(ns::SERVICE_POINT).uint(service).uint(day).0
+    }
+    /// Index: a pool in the validator's slots secures the service.
+    pub fn service_pool(service: u64, vid: u32, pool: u64) -> Vec<u8> {
+        Key::new(ns::SERVICE_STAKE)
+            .uint(service)
+            .uint(vid.into())
+            .uint(pool)
+            .0
     }
     pub fn service_stake_prefix(service: u64) -> Vec<u8> {
         Key::new(ns::SERVICE_STAKE).uint(service).0
@@ -839,6 +917,25 @@ pub mod keys {
     }
     pub fn proxy() -> Vec<u8> {
         vec![ns::PROXY]
+    }
+    /// A staker's vote on a proposal.
+    pub fn ballot(proposal: u64, staker: &[u8]) -> Vec<u8> {
+        Key::new(ns::BALLOT).uint(proposal).tail(staker).0
+    }
+    /// The voters' stake on a proposal per option: hub-wide (`vid` None) or per validator.
+    pub fn tally(proposal: u64, vid: Option<u32>) -> Vec<u8> {
+        let k = Key::new(ns::TALLY).uint(proposal);
+        match vid {
+            None => k.0,
+            Some(v) => k.uint(u64::from(v) + 1).0,
+        }
+    }
+    pub fn tally_prefix(proposal: u64) -> Vec<u8> {
+        Key::new(ns::TALLY).uint(proposal).0
+    }
+    /// The proposals a staker has an open vote on.
+    pub fn staker_votes(staker: &[u8]) -> Vec<u8> {
+        Key::new(ns::STAKER_VOTES).tail(staker).0
     }
 }
 

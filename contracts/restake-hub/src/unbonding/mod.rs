@@ -43,7 +43,7 @@ pub fn unbond(
         querier: deps.querier,
         env: &env,
     };
-    let mut books = Books::open(deps.storage)?;
+    let mut books = Books::open(deps.storage, &env)?;
     let no_position = || ContractError::NoPosition {
         validator: validator.clone(),
     };
@@ -71,8 +71,8 @@ pub fn unbond(
     let v = books.validator(vid)?;
     v.queued += amount;
     v.unbonding = v.unbonding.checked_add(amount)?;
-    books.totals.next_unbonding += 1;
-    let id = books.totals.next_unbonding;
+    books.totals()?.next_unbonding += 1;
+    let id = books.totals()?.next_unbonding;
     books.put_unbonding(
         &staker,
         id,
@@ -89,10 +89,11 @@ pub fn unbond(
     let services = pool.services.clone();
     books.save_position(&staker, vid, position, pool)?;
     actions.extend(books.try_send(&chain, vid)?);
-    let msgs = books.calls(&chain, vid, actions, vec![])?;
+    let mut msgs = books.calls(&chain, vid, actions, vec![])?;
+    msgs.extend(books.follow_votes(&chain, &staker, vid)?);
     books.finish()?;
     Ok(Response::new()
-        .add_messages(msgs)
+        .add_submessages(msgs)
         .add_attribute("action", "unbond")
         .add_attribute("staker", info.sender)
         .add_attribute("validator", validator)
@@ -112,7 +113,7 @@ pub fn process_unbondings(
         querier: deps.querier,
         env: &env,
     };
-    let mut books = Books::open(deps.storage)?;
+    let mut books = Books::open(deps.storage, &env)?;
     let accounts = books.earliest_due_accounts(chain.now())?;
     let (mut msgs, settled) = books.settle_accounts(&chain, &accounts)?;
     // The queued batches that may be sent by now, earliest first (a validator with 7
@@ -143,7 +144,7 @@ pub fn process_unbondings(
             sent.push(books.valoper(vid)?);
         }
         let calls = books.calls(&chain, vid, actions, vec![])?;
-        msgs.extend(calls.into_iter().map(SubMsg::new));
+        msgs.extend(calls);
     }
     // Slashed tokens whose destination refused them earlier: try again.
     let unrouted = std::mem::take(&mut books.stats()?.unrouted);
@@ -239,7 +240,7 @@ pub fn claim_unbonded(
         querier: deps.querier,
         env: &env,
     };
-    let mut books = Books::open(deps.storage)?;
+    let mut books = Books::open(deps.storage, &env)?;
     let ids = books.unbonding_ids(&staker, None, usize::MAX)?;
     if ids.is_empty() {
         return Err(ContractError::NothingToClaim {
@@ -310,7 +311,7 @@ pub fn claim_unbonded(
         };
         return Err(ContractError::NothingToClaim { reason });
     }
-    books.totals.liquid_bonded = books.totals.liquid_bonded.checked_sub(paid)?;
+    books.totals()?.liquid_bonded = books.totals()?.liquid_bonded.checked_sub(paid)?;
     if !paid.is_zero() {
         msgs.push(SubMsg::new(BankMsg::Send {
             to_address: info.sender.to_string(),

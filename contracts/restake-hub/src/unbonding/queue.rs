@@ -35,8 +35,8 @@ impl Books<'_> {
         if let Some(id) = self.validator(vid)?.queued_batch {
             return Ok(id);
         }
-        self.totals.next_batch += 1;
-        let id = self.totals.next_batch;
+        self.totals()?.next_batch += 1;
+        let id = self.totals()?.next_batch;
         let v = self.validator(vid)?.clone();
         let send_after = next_send_time(&self.config, &v, env.block.time).seconds();
         self.put_batch(

@@ -23,7 +23,7 @@
 //! Every due batch settles within two blocks of its completion time if anyone calls the
 //! crank or claims, so no matured unbonding is locked for ever.
 
-use cosmwasm_std::{Decimal256, Env, Order, SubMsg, Uint128, Uint256};
+use cosmwasm_std::{Decimal256, Env, Order, StdResult, SubMsg, Uint128, Uint256};
 use restake_types::math::{ceil_ratio, explaining_suspects, floor_ratio};
 use restake_types::ProxyAction;
 
@@ -76,20 +76,21 @@ impl Books<'_> {
                 for vid in self.shared_account()?.clone() {
                     all.extend(self.validator(vid)?.unsettled.iter().copied());
                 }
-                all.sort_by_key(|(id, secs)| (*secs, *id));
+                restake_types::math::sort_small_by(&mut all, |a, b| (a.1, a.0) < (b.1, b.0));
                 all
             }
         })
     }
 
     /// Notes the block: the time of an earlier block the hub saw is certain.
-    fn observe_block(&mut self, env: &Env) {
-        let t = &mut self.totals;
+    fn observe_block(&mut self, env: &Env) -> StdResult<()> {
+        let t = self.totals()?;
         if env.block.height > t.seen_height {
             t.earlier_time = t.earlier_time.max(t.seen_time);
             t.seen_height = env.block.height;
             t.seen_time = env.block.time.seconds();
         }
+        Ok(())
     }
 
     /// The accounts of the earliest due batches of the hub, at most
@@ -126,7 +127,7 @@ impl Books<'_> {
         chain: &Chain,
         accounts: &[Account],
     ) -> Result<(Vec<SubMsg>, u32), ContractError> {
-        self.observe_block(chain.env);
+        self.observe_block(chain.env)?;
         let mut msgs = vec![];
         let mut settled = 0;
         for account in accounts {
@@ -165,7 +166,7 @@ impl Books<'_> {
         // hub's account): settle them first.
         for id in decided.iter().take(budget) {
             let returned = self.batch(*id)?.decided.take().unwrap_or_default();
-            self.totals.reserved = self.totals.reserved.checked_sub(returned)?;
+            self.totals()?.reserved = self.totals()?.reserved.checked_sub(returned)?;
             msgs.extend(self.settle_batch(&hub, *id, returned)?);
             settled += 1;
         }
@@ -178,7 +179,7 @@ impl Books<'_> {
         let Some(decision) = self.decide(chain, set, arrived, &mut harvests)? else {
             for (vid, actions) in harvests {
                 let calls = self.calls(chain, vid, actions, vec![])?;
-                msgs.extend(calls.into_iter().map(SubMsg::new));
+                msgs.extend(calls);
             }
             return Ok((msgs, settled));
         };
@@ -193,11 +194,11 @@ impl Books<'_> {
                 // Fixed now, settled by the next message: a later arrival can never move a
                 // loss between the batches of one decision.
                 self.batch(*id)?.decided = Some(*returned);
-                self.totals.reserved = self.totals.reserved.checked_add(*returned)?;
+                self.totals()?.reserved = self.totals()?.reserved.checked_add(*returned)?;
             }
         }
         if !decision.leftover.is_zero() {
-            self.totals.liquid_bonded += decision.leftover;
+            self.totals()?.liquid_bonded += decision.leftover;
             let dust = self.dust(BONDED_ASSET)?;
             *dust += decision.leftover;
         }
@@ -215,7 +216,7 @@ impl Books<'_> {
         }
         for (vid, actions) in harvests {
             let calls = self.calls(chain, vid, actions, vec![])?;
-            msgs.extend(calls.into_iter().map(SubMsg::new));
+            msgs.extend(calls);
         }
         msgs.extend(routed);
         Ok((msgs, settled))
@@ -230,8 +231,8 @@ impl Books<'_> {
                 _ => Uint128::zero(),
             },
             Account::Shared => (chain.balance(chain.hub(), &denom)? + self.incoming)
-                .saturating_sub(self.totals.liquid_bonded)
-                .saturating_sub(self.totals.reserved),
+                .saturating_sub(self.totals()?.liquid_bonded)
+                .saturating_sub(self.totals()?.reserved),
         })
     }
 
@@ -244,7 +245,7 @@ impl Books<'_> {
         arrived: Uint128,
         harvests: &mut Vec<(u32, Vec<ProxyAction>)>,
     ) -> Result<Option<Decision>, ContractError> {
-        let certain_until = self.totals.earlier_time;
+        let certain_until = self.totals()?.earlier_time;
         while let Some(&(_, latest)) = set.last() {
             let ids: Vec<u64> = set.iter().map(|(id, _)| *id).collect();
             let mut expected_each = vec![];
@@ -389,7 +390,7 @@ impl Books<'_> {
         }
         let slashed = scale(batch.slashed);
         dust += returned.saturating_sub(kept + slashed);
-        self.totals.liquid_bonded += returned;
+        self.totals()?.liquid_bonded += returned;
         let d = self.dust(BONDED_ASSET)?;
         *d += dust;
         let stats = self.stats()?;

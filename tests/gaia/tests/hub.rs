@@ -1,0 +1,297 @@
+//! restake-hub on gaiad v25.1.1: the current artifact (`artifacts/restake_hub.wasm`, built by
+//! `scripts/build-wasm.sh`) through one staker's whole journey, with the chain's state
+//! checked after each step and every message's real `gas_used` recorded.
+
+use std::path::Path;
+use std::time::Duration;
+
+use restake_gaia::*;
+use serde_json::{json, Value};
+
+const ATOM: u128 = 1_000_000;
+
+struct Hub<'a> {
+    net: &'a Net,
+    addr: String,
+}
+
+impl Hub<'_> {
+    async fn exec(&self, key: &Key, msg: Value, funds: &[Coin]) -> TxOutcome {
+        self.net
+            .client
+            .execute(key, &self.addr, &msg.to_string(), funds, Gas::Simulate)
+            .await
+            .unwrap_or_else(|e| panic!("{msg}: {e}"))
+    }
+
+    /// The account holding the hub's delegation on `validator` (its delegator proxy).
+    async fn delegator(&self, validator: &str) -> String {
+        let v = self
+            .query(json!({"validator": {"validator": validator}}))
+            .await;
+        v["delegator"].as_str().unwrap_or(&self.addr).to_string()
+    }
+
+    async fn query(&self, msg: Value) -> Value {
+        self.net
+            .client
+            .query_smart(&self.addr, &msg.to_string())
+            .await
+            .unwrap_or_else(|e| panic!("{msg}: {e}"))
+    }
+}
+
+fn fee(net: &Net, out: &TxOutcome) -> u128 {
+    net.client.fee_for(out.gas_wanted)
+}
+
+#[tokio::test]
+#[ignore = "needs the gaiad node: scripts/gaia-e2e.sh runs it"]
+async fn hub_smoke_journey() {
+    let net = Net::connect().await;
+    let c = &net.client;
+    let v = net.validator.clone();
+    let mut gas = GasTable::default();
+    let [owner, alice, admin, slasher, keeper]: [Key; 5] = net
+        .fund_new_accounts(5, 1_000 * ATOM)
+        .await
+        .try_into()
+        .expect("5 keys");
+    let out = c
+        .bank_send(&keeper, &owner.address(), &[net.coin(1)])
+        .await
+        .expect("bank send");
+    gas.record("(baseline) bank MsgSend", "1 transfer", &out);
+
+    // ------------------------------------------------------------------ store, instantiate
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../artifacts/restake_hub.wasm");
+    let wasm = std::fs::read(&path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e}. Build it first: scripts/build-wasm.sh",
+            path.display()
+        )
+    });
+    let (code_id, out) = c
+        .store_code(&owner, &wasm, Gas::Simulate)
+        .await
+        .expect("store");
+    gas.record(
+        "store_code",
+        &format!("restake_hub.wasm, {} bytes", wasm.len()),
+        &out,
+    );
+    let staking = c.staking_params().await.expect("staking params");
+    assert_eq!(staking.bond_denom, net.denom);
+    let unbonding = staking.unbonding_seconds as u64;
+    assert_eq!(unbonding, net.unbonding_seconds);
+    let init = json!({"unbonding_period": unbonding, "min_deposit": "1000",
+                      "slash_destination": {"community_pool": {}}});
+    let (addr, out) = c
+        .instantiate(
+            &owner,
+            code_id,
+            &init.to_string(),
+            "restake-hub",
+            Some(&owner.address()),
+            &[],
+            Gas::Simulate,
+        )
+        .await
+        .expect("instantiate");
+    gas.record("instantiate", "bonded denom read from the chain", &out);
+    let hub = Hub { net: &net, addr };
+    let config = hub.query(json!({"config": {}})).await;
+    assert_eq!(config["bonded_denom"], net.denom.as_str());
+    assert_eq!(config["unbonding_period"], unbonding);
+    println!("hub {} (code {code_id}), config {config}", hub.addr);
+
+    // ------------------------------------------------------------------ deposit
+    let before = net.balance(&alice.address()).await;
+    let out = hub
+        .exec(
+            &alice,
+            json!({"deposit": {"validator": v}}),
+            &[net.coin(10 * ATOM)],
+        )
+        .await;
+    gas.record("deposit", "new position, genesis validator", &out);
+    assert_eq!(
+        net.balance(&alice.address()).await,
+        before - 10 * ATOM - fee(&net, &out)
+    );
+    assert_eq!(net.delegated(&hub.delegator(&v).await, &v).await, 10 * ATOM);
+    let out = hub
+        .exec(
+            &alice,
+            json!({"deposit": {"validator": v}}),
+            &[net.coin(2 * ATOM)],
+        )
+        .await;
+    gas.record(
+        "deposit",
+        "existing position (rewards auto-withdrawn)",
+        &out,
+    );
+    assert_eq!(net.delegated(&hub.delegator(&v).await, &v).await, 12 * ATOM);
+    let pos = hub
+        .query(json!({"position": {"staker": alice.address(), "validator": v}}))
+        .await;
+    assert_eq!(num(&pos["amount"]), 12 * ATOM);
+
+    // ------------------------------------------------------------------ service, opt in
+    let out = hub
+        .exec(
+            &admin,
+            json!({"register_service": {"name": "oracle", "slasher": slasher.address(),
+                   "max_slash": "0.1", "veto_period": 0, "opt_out_delay": 0,
+                   "reward_denoms": [net.denom]}}),
+            &[],
+        )
+        .await;
+    gas.record("register_service", "one reward denom", &out);
+    let service: u64 = wasm_attrs(&out)["service_id"].parse().expect("service id");
+    let out = hub
+        .exec(
+            &alice,
+            json!({"opt_in": {"validator": v, "service_ids": [service]}}),
+            &[],
+        )
+        .await;
+    gas.record("opt_in", "one service", &out);
+    let stake = hub
+        .query(json!({"service_stake": {"service_id": service}}))
+        .await;
+    assert_eq!(num(&stake["total"]), 12 * ATOM);
+
+    // ------------------------------------------------------------------ rewards
+    let out = hub
+        .exec(
+            &admin,
+            json!({"distribute_rewards": {"service_id": service}}),
+            &[net.coin(ATOM)],
+        )
+        .await;
+    gas.record("distribute_rewards", "1 ATOM over 1 staker", &out);
+    let out = hub
+        .exec(&keeper, json!({"harvest": {"validators": [v]}}), &[])
+        .await;
+    gas.record("harvest", "1 validator, native rewards", &out);
+    assert!(
+        out.events_of("withdraw_rewards").count() > 0,
+        "native rewards accrue every block"
+    );
+    let pending = hub
+        .query(json!({"pending_rewards": {"staker": alice.address()}}))
+        .await;
+    let pending_atom: u128 = pending["rewards"]
+        .as_array()
+        .expect("rewards")
+        .iter()
+        .filter(|r| r["denom"] == net.denom.as_str())
+        .map(|r| num(&r["amount"]))
+        .sum();
+    assert!(
+        pending_atom >= ATOM,
+        "service rewards plus native: {pending}"
+    );
+    let before = net.balance(&alice.address()).await;
+    let out = hub.exec(&alice, json!({"claim_rewards": {}}), &[]).await;
+    gas.record("claim_rewards", "service + native rewards, 1 denom", &out);
+    let paid = net.balance(&alice.address()).await + fee(&net, &out) - before;
+    assert!(
+        paid >= pending_atom,
+        "claimed {paid}, pending was {pending_atom}"
+    );
+    println!("claim_rewards paid {paid} uatom (pending before: {pending_atom})");
+
+    // ------------------------------------------------------------------ unbond, claim
+    let out = hub
+        .exec(
+            &alice,
+            json!({"unbond": {"validator": v, "amount": (4 * ATOM).to_string()}}),
+            &[],
+        )
+        .await;
+    gas.record(
+        "unbond",
+        "validator's first batch: undelegated at once",
+        &out,
+    );
+    let mut entries = c
+        .unbonding_entries(&hub.delegator(&v).await, &v)
+        .await
+        .expect("entries");
+    if entries.is_empty() {
+        // queued for the validator's next epoch: the keeper sends it
+        let epoch = hub.query(json!({"config": {}})).await["unbonding_epoch"]
+            .as_u64()
+            .expect("epoch");
+        let now = c.latest_block().await.expect("block").time;
+        c.wait_for_time(now + epoch as i64 + 1, Duration::from_secs(epoch + 30))
+            .await
+            .expect("epoch");
+        let out = hub
+            .exec(&keeper, json!({"process_unbondings": {}}), &[])
+            .await;
+        gas.record("process_unbondings", "sends 1 due batch", &out);
+        entries = c
+            .unbonding_entries(&hub.delegator(&v).await, &v)
+            .await
+            .expect("entries");
+    }
+    assert_eq!(entries.len(), 1, "{entries:?}");
+    assert_eq!(entries[0].balance, 4 * ATOM);
+    assert_eq!(net.delegated(&hub.delegator(&v).await, &v).await, 8 * ATOM);
+    let unb = hub
+        .query(json!({"unbondings": {"staker": alice.address()}}))
+        .await;
+    assert_eq!(unb["unbondings"][0]["status"], "unbonding", "{unb}");
+
+    // maturity: the chain pays at the end of the first block past completion_time
+    let completion = entries[0].completion_time;
+    // the returns land in the validator's delegator proxy
+    let proxy = hub.delegator(&v).await;
+    let hub_before = net.balance(&proxy).await;
+    poll(
+        "the chain to complete the unbonding",
+        Duration::from_secs(unbonding + 60),
+        || async {
+            let gone = c
+                .unbonding_entries(&proxy, &v)
+                .await
+                .expect("entries")
+                .is_empty();
+            let t = c.latest_block().await.expect("block").time;
+            (gone && t > completion).then_some(())
+        },
+    )
+    .await;
+    assert!(net.balance(&proxy).await >= hub_before + 4 * ATOM);
+    let before = net.balance(&alice.address()).await;
+    let out = hub.exec(&alice, json!({"claim_unbonded": {}}), &[]).await;
+    gas.record("claim_unbonded", "settles 1 matured batch", &out);
+    assert_eq!(
+        net.balance(&alice.address()).await,
+        before + 4 * ATOM - fee(&net, &out)
+    );
+    let unb = hub
+        .query(json!({"unbondings": {"staker": alice.address()}}))
+        .await;
+    assert_eq!(unb["unbondings"], json!([]), "{unb}");
+
+    let out = hub.exec(&alice, json!({"claim_rewards": {}}), &[]).await;
+    gas.record("claim_rewards", "native rewards since the last claim", &out);
+    let out = hub
+        .exec(&keeper, json!({"process_unbondings": {}}), &[])
+        .await;
+    gas.record("process_unbondings", "nothing due", &out);
+    assert_eq!(net.delegated(&hub.delegator(&v).await, &v).await, 8 * ATOM);
+    let stats = hub.query(json!({"stats": {}})).await;
+    assert_eq!(num(&stats["total_bonded"]), 8 * ATOM, "{stats}");
+
+    println!("\nrestake-hub on gaiad v25.1.1: gas_used per message\n");
+    println!("{}", gas.markdown());
+    if let Ok(path) = std::env::var("RESTAKE_GAIA_GAS_MD") {
+        std::fs::write(&path, gas.markdown()).expect("write gas table");
+    }
+}

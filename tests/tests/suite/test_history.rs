@@ -1,0 +1,168 @@
+//! The daily history the dashboard charts: `hub_history` and `service_history`, driven by
+//! JSON. A day's point holds the values at the end of the last day they changed; a series
+//! never holds more than 91 points.
+
+use cosmwasm_std::{coins, Decimal};
+use restake_multitest::{attr, Suite, SuiteBuilder};
+use serde_json::{json, Value};
+
+const DAY: u64 = 86_400;
+
+fn exec(s: &mut Suite, who: &str, msg: Value, funds: &[cosmwasm_std::Coin]) {
+    s.execute_json(who, &msg.to_string(), funds).unwrap();
+}
+
+fn deposit(s: &mut Suite, who: &str, v: &str, amount: u128) {
+    s.mint(who, coins(amount, "uatom"));
+    exec(
+        s,
+        who,
+        json!({"deposit": {"validator": v}}),
+        &coins(amount, "uatom"),
+    );
+}
+
+fn today(s: &Suite) -> u64 {
+    s.now().seconds() / DAY
+}
+
+fn setup() -> (Suite, String, u64) {
+    let mut s = SuiteBuilder::new()
+        .with_validators(1)
+        .with_apr(Decimal::zero())
+        .build();
+    let v = s.validator(0);
+    let slasher = s.addr("slasher").to_string();
+    let res = s
+        .execute_json(
+            "admin",
+            &json!({"register_service": {"name": "oracle", "slasher": slasher,
+                "max_slash": "0.1", "veto_period": 0, "opt_out_delay": 0,
+                "reward_denoms": ["uusdc"]}})
+            .to_string(),
+            &[],
+        )
+        .unwrap();
+    let id = attr(&res, "service_id").unwrap().parse().unwrap();
+    (s, v, id)
+}
+
+#[test]
+fn the_hub_records_one_point_per_day_it_changed() {
+    let (mut s, v, id) = setup();
+    let day0 = today(&s);
+    deposit(&mut s, "alice", &v, 1_000_000);
+    deposit(&mut s, "bob", &v, 500_000);
+    exec(
+        &mut s,
+        "alice",
+        json!({"opt_in": {"validator": v, "service_ids": [id]}}),
+        &[],
+    );
+    // Same day: no point yet, `now` has the totals.
+    let h = s.query_json(r#"{"hub_history":{}}"#).unwrap();
+    assert_eq!(h["points"], json!([]));
+    assert_eq!(
+        h["now"],
+        json!({"day": day0, "bonded": "1500000", "restaked": "1000000"})
+    );
+    // Three days later, without a change, the last day's values show as its point.
+    s.advance(3 * DAY);
+    let h = s.query_json(r#"{"hub_history":{}}"#).unwrap();
+    assert_eq!(
+        h["points"],
+        json!([{"day": day0, "bonded": "1500000", "restaked": "1000000"}])
+    );
+    // A change writes that point for good and starts today's values.
+    exec(
+        &mut s,
+        "bob",
+        json!({"unbond": {"validator": v, "amount": "200000"}}),
+        &[],
+    );
+    let h = s.query_json(r#"{"hub_history":{"days":7}}"#).unwrap();
+    assert_eq!(
+        h["points"],
+        json!([{"day": day0, "bonded": "1500000", "restaked": "1000000"}])
+    );
+    assert_eq!(
+        h["now"],
+        json!({"day": day0 + 3, "bonded": "1300000", "restaked": "1000000"})
+    );
+    // The window: a 2-day query leaves out the point of 3 days ago.
+    s.advance(DAY);
+    let h = s.query_json(r#"{"hub_history":{"days":2}}"#).unwrap();
+    assert_eq!(
+        h["points"],
+        json!([{"day": day0 + 3, "bonded": "1300000", "restaked": "1000000"}])
+    );
+    // The totals agree with `stats`.
+    let stats = s.query_json(r#"{"stats":{}}"#).unwrap();
+    assert_eq!(stats["total_bonded"], json!("1300000"));
+    assert_eq!(stats["total_restaked"], json!("1000000"));
+}
+
+#[test]
+fn a_service_records_its_stake_and_reward_index_per_day() {
+    let (mut s, v, id) = setup();
+    let day0 = today(&s);
+    deposit(&mut s, "alice", &v, 2_000_000);
+    exec(
+        &mut s,
+        "alice",
+        json!({"opt_in": {"validator": v, "service_ids": [id]}}),
+        &[],
+    );
+    s.mint("admin", coins(1_000_000, "uusdc"));
+    exec(
+        &mut s,
+        "admin",
+        json!({"distribute_rewards": {"service_id": id}}),
+        &coins(1_000_000, "uusdc"),
+    );
+    s.advance(DAY);
+    s.mint("admin", coins(3_000_000, "uusdc"));
+    exec(
+        &mut s,
+        "admin",
+        json!({"distribute_rewards": {"service_id": id}}),
+        &coins(3_000_000, "uusdc"),
+    );
+    let h = s
+        .query_json(&json!({"service_history": {"service_id": id}}).to_string())
+        .unwrap();
+    assert_eq!(
+        h["points"],
+        json!([{"day": day0, "stake": "2000000",
+            "reward_indexes": [{"denom": "uusdc", "index": "0.5"}]}])
+    );
+    assert_eq!(
+        h["now"],
+        json!({"day": day0 + 1, "stake": "2000000",
+            "reward_indexes": [{"denom": "uusdc", "index": "2"}]})
+    );
+    // A service that does not exist is refused in words.
+    let e = s
+        .query_json(r#"{"service_history":{"service_id":99}}"#)
+        .unwrap_err();
+    assert!(e.to_string().contains("service 99"), "{e}");
+}
+
+#[test]
+fn a_series_keeps_at_most_91_points() {
+    let (mut s, v, _) = setup();
+    for _ in 0..100 {
+        deposit(&mut s, "alice", &v, 1_000_000);
+        s.advance(DAY);
+    }
+    let last = today(&s) - 1;
+    // The oldest points were dropped as new ones came: nothing older than 90 days is kept.
+    let h = s.query_json(r#"{"hub_history":{"days":90}}"#).unwrap();
+    let points = h["points"].as_array().unwrap();
+    assert_eq!(points.len(), 90);
+    assert_eq!(points.last().unwrap()["day"], json!(last));
+    assert_eq!(points.last().unwrap()["bonded"], json!("100000000"));
+    // Query limits: more than 90 days answers 90.
+    let h = s.query_json(r#"{"hub_history":{"days":1000}}"#).unwrap();
+    assert_eq!(h["points"].as_array().unwrap().len(), 90);
+}
