@@ -130,10 +130,6 @@ impl Hp {
             o
         }
     }
-    /// |self − o|.
-    pub fn diff(self, o: Hp) -> Hp {
-        self.max(o).sub(self.min(o))
-    }
 }
 
 impl std::fmt::Debug for Hp {
@@ -329,7 +325,6 @@ pub enum Split {
 
 #[derive(Clone, Debug)]
 pub struct MCohort {
-    pub validator: String,
     pub split: Split,
     pub expected: Hp,
     pub returned: Hp,
@@ -808,15 +803,6 @@ impl Model {
         self.positions.keys().map(|(s, _)| s.clone()).collect()
     }
 
-    /// Whether the batch has matured on the chain (the hub may not have settled it yet).
-    fn batch_matured(&self, b: &MBatch) -> bool {
-        match b.status {
-            BStatus::Settled { .. } => true,
-            BStatus::Sent { completion } => completion <= self.now,
-            BStatus::Queued => false,
-        }
-    }
-
     /// When the entry's batch completes (projected for a queued batch, as `unbondings` shows
     /// it).
     fn ready_at(&self, e: &MEntry) -> u64 {
@@ -974,9 +960,9 @@ impl Model {
         let residue = self.pools.get(&id).is_some_and(|p| p.residue);
         if v >= Hp::int(tol + 1) {
             Tri::Yes
-        } else if v.is_zero() && tol == 0 && n == 0 && !residue {
-            Tri::No
-        } else if v.add(Hp::int(tol + n + u128::from(residue))) < Hp::one() {
+        } else if (v.is_zero() && tol == 0 && n == 0 && !residue)
+            || v.add(Hp::int(tol + n + u128::from(residue))) < Hp::one()
+        {
             Tri::No
         } else {
             Tri::Maybe
@@ -1809,7 +1795,7 @@ impl Model {
                     p.decided.len()
                 ));
             }
-            for id in p.decided[..nd].to_vec() {
+            for &id in &p.decided[..nd] {
                 self.settle_batch(id);
             }
             let kd = k - nd;
@@ -1939,7 +1925,6 @@ impl Model {
         self.cohorts.insert(
             id,
             MCohort {
-                validator: v.to_string(),
                 split,
                 expected,
                 returned,

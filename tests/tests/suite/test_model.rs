@@ -57,6 +57,7 @@
 //!   stakes);
 //! - `unbonding_period` longer than the chain's (a contract bug, see
 //!   `regression_a_longer_unbonding_period_loses_whole_batches`).
+//!
 //! Known contract bugs are tolerated where they would otherwise fail most long runs (the
 //! model counts them; `RESTAKE_STRICT=1` turns them into failures):
 //! `regression_a_short_batch_judged_alone_is_paid_in_full_by_the_next`.
@@ -3484,5 +3485,21 @@ fn regression_replay_two_validators_slashed_around_completion() {
             val: 1,
             permille: 10,
         },
+    ]);
+}
+
+/// Found by the model on the lean hub (d68841b): a query that detects a chain slash of 100 %
+/// on a validator unlists its wiped pools, and that index write failed the query ("books
+/// opened read-only"), so every staker's pending rewards failed until a message synced.
+#[test]
+fn regression_replay_queries_after_an_undetected_full_chain_slash() {
+    replay(&[
+        Op::Junk {
+            val: 3,
+            n: 1,
+            stake: 1000,
+            keep: 1000,
+        },
+        Op::ChainSlashBp { val: 0, bp: 10000 },
     ]);
 }
