@@ -253,7 +253,11 @@ impl<'a> Books<'a> {
 
     /// Sets or clears an index entry at once (see the module docs).
     pub fn mark(&mut self, key: Vec<u8>, present: bool) -> StdResult<()> {
-        let store = self.store.writable()?;
+        // A query settles what the chain changed as a message would (a detected chain slash
+        // unlists a wiped pool) but keeps nothing: its index changes go nowhere.
+        let Store::Write(store) = &mut self.store else {
+            return Ok(());
+        };
         if present {
             // Storage refuses empty values.
             store.set(&key, &[1]);
