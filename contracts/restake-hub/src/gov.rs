@@ -131,7 +131,7 @@ fn mix(t: &Tally) -> Vec<(u8, Decimal)> {
         .collect();
     let sum: Decimal = out.iter().map(|(_, w)| *w).sum();
     if let Some(biggest) = out.iter_mut().max_by_key(|(_, w)| *w) {
-        biggest.1 = biggest.1 + (Decimal::one() - sum.min(Decimal::one()));
+        biggest.1 += Decimal::one() - sum.min(Decimal::one());
     }
     out
 }
@@ -463,7 +463,7 @@ pub fn proposal_votes(
             .collect();
         let sum: Decimal = parts.iter().map(|(_, w)| *w).sum();
         if let Some(b) = parts.iter_mut().max_by_key(|(_, w)| *w) {
-            b.1 = b.1 + (Decimal::one() - sum.min(Decimal::one()));
+            b.1 += Decimal::one() - sum.min(Decimal::one());
         }
         cast = weighted(&parts);
     }

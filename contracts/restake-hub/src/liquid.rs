@@ -299,7 +299,7 @@ pub fn finish_share_deposit(
         querier: deps.querier,
         env,
     };
-    let mut books = Books::open(deps.storage, &env)?;
+    let mut books = Books::open(deps.storage, env)?;
     let (validator, delegator) = books.delegator(d.vid)?;
     let account = match delegator {
         Delegator::Hub => chain.hub().clone(),

@@ -24,6 +24,9 @@ use super::codec::{from_bytes, to_bytes, Pack};
 use super::*;
 use crate::error::ContractError;
 
+/// A changed record: its key, its bytes as loaded and the record now.
+pub type Changed<'a, T> = (Vec<u8>, Option<Vec<u8>>, &'a mut T);
+
 /// Storage as a message (read-write) or a query (read-only) sees it.
 pub enum Store<'a> {
     Read(&'a dyn Storage),
@@ -318,10 +321,7 @@ impl<'a> Books<'a> {
 
     /// Each cached record under `namespace` whose bytes changed in this message: its key,
     /// its bytes as loaded (if it existed) and the record now.
-    pub fn changed<T: Pack + 'static>(
-        &mut self,
-        namespace: u8,
-    ) -> Vec<(Vec<u8>, Option<Vec<u8>>, &mut T)> {
+    pub fn changed<T: Pack + 'static>(&mut self, namespace: u8) -> Vec<Changed<'_, T>> {
         let mut out = vec![];
         for (key, slot) in self.cache.slots.iter_mut() {
             if key.first() != Some(&namespace) {
