@@ -799,6 +799,34 @@ impl Model {
         (a, n)
     }
 
+    /// Whether the hub sees bonded stake of `staker` to vote with: certain when a position
+    /// is worth a unit beyond its tolerance on a validator with no unnoticed chain slash,
+    /// certainly not when no position is worth a unit even with its tolerance.
+    pub fn vote_stake(&self, staker: &str) -> Tri {
+        let mut maybe = false;
+        for ((s, v), p) in &self.positions {
+            if s != staker {
+                continue;
+            }
+            let clear = !p.lazy
+                && self
+                    .validators
+                    .get(v)
+                    .is_none_or(|x| x.pending_chain.is_none());
+            if clear && p.amt.floor() > p.tol {
+                return Tri::Yes;
+            }
+            if p.amt.ceil() + p.tol >= 1 {
+                maybe = true;
+            }
+        }
+        if maybe {
+            Tri::Maybe
+        } else {
+            Tri::No
+        }
+    }
+
     pub fn stakers(&self) -> BTreeSet<String> {
         self.positions.keys().map(|(s, _)| s.clone()).collect()
     }
@@ -2203,9 +2231,43 @@ impl Model {
                     "only a delegator proxy of the hub runs proxy messages",
                 );
             }
-            // (not generated yet: x/liquid is not on this chain, nor governance)
-            ExecuteMsg::WithdrawShares { .. } | ExecuteMsg::Vote { .. } => {
+            // (not generated: x/liquid is not on this chain)
+            ExecuteMsg::WithdrawShares { .. } => {
                 r.must(true, "liquid staking");
+            }
+            ExecuteMsg::Vote {
+                option, weighted, ..
+            } => {
+                r.must(!funds.is_empty(), "this message does not accept funds");
+                match (option, weighted) {
+                    (Some(_), None) => {}
+                    (None, Some(list)) => {
+                        r.must(list.is_empty(), "weighted must not be empty");
+                        r.must(
+                            list.iter().any(|w| w.weight.is_zero()),
+                            "every weight must be greater than 0",
+                        );
+                        let mut seen = BTreeSet::new();
+                        for w in list {
+                            r.must(
+                                !seen.insert(format!("{:?}", w.option)),
+                                format!("duplicate vote option {:?}", w.option),
+                            );
+                        }
+                        let sum: Decimal = list.iter().map(|w| w.weight).sum();
+                        r.must(
+                            !list.is_empty() && sum != Decimal::one(),
+                            "weights must sum to exactly 1",
+                        );
+                    }
+                    _ => r.must(true, "give exactly one of option and weighted"),
+                }
+                // The Suite's chain has no governance module (GovFailingModule): a vote with
+                // stake behind it reaches the chain through a proxy and the chain refuses it,
+                // so the hub never records a ballot here (see `Model::vote_stake`).
+                let stake = self.vote_stake(sender);
+                r.tri(stake.not(), "no bonded stake in the hub to vote with");
+                r.tri(stake, "Unexpected exec msg");
             }
             ExecuteMsg::Deposit { validator } => {
                 r.must(cfg.paused, "paused");
