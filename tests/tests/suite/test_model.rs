@@ -3657,10 +3657,10 @@ fn regression_replay_queries_after_an_undetected_full_chain_slash() {
 /// evicted pool fails with "pool not found". Traced: the evicted pool (9) redirects to the
 /// plain pool (15) its tokens went to; that pool has since been deleted, and the member's
 /// position converts to zero shares of it (the evicted pool was worth less than a share), so
-/// `settled_position` fails loading the target. `settled_position` also serves unbond,
-/// opt-in/out, deposit and claim_rewards, so that member's messages presumably fail the same
-/// way (not verified): its exits and rewards would be locked (rules 5 and 8), although the
-/// position is worth nothing. A fix to consider: when the conversion gives zero shares and
+/// `settled_position` fails loading the target. It also serves that member's messages: its
+/// `claim_rewards` and its `unbond` on the validator fail with "pool not found" too (checked
+/// by hand on this sequence), so its exits and all its rewards are locked (rules 5 and 8),
+/// although the position itself is worth nothing. A fix to consider: when the conversion gives zero shares and
 /// the target is gone, settle against the validator's current plain pool (the model must then
 /// follow the pool ids).
 #[test]
