@@ -24,6 +24,9 @@ use super::codec::{from_bytes, to_bytes, Pack};
 use super::*;
 use crate::error::ContractError;
 
+/// A changed record: its key, its bytes as loaded and the record now.
+pub type Changed<'a, T> = (Vec<u8>, Option<Vec<u8>>, &'a mut T);
+
 /// Storage as a message (read-write) or a query (read-only) sees it.
 pub enum Store<'a> {
     Read(&'a dyn Storage),
@@ -257,7 +260,11 @@ impl<'a> Books<'a> {
 
     /// Sets or clears an index entry at once (see the module docs).
     pub fn mark(&mut self, key: Vec<u8>, present: bool) -> StdResult<()> {
-        let store = self.store.writable()?;
+        // A query settles what the chain changed as a message would (a detected chain slash
+        // unlists a wiped pool) but keeps nothing: its index changes go nowhere.
+        let Store::Write(store) = &mut self.store else {
+            return Ok(());
+        };
         if present {
             // Storage refuses empty values.
             store.set(&key, &[1]);
