@@ -24,9 +24,6 @@ use super::codec::{from_bytes, to_bytes, Pack};
 use super::*;
 use crate::error::ContractError;
 
-/// A changed record: its key, its bytes as loaded and the record now.
-pub type Changed<'a, T> = (Vec<u8>, Option<Vec<u8>>, &'a mut T);
-
 /// Storage as a message (read-write) or a query (read-only) sees it.
 pub enum Store<'a> {
     Read(&'a dyn Storage),
@@ -633,7 +630,3 @@ pub fn load<T: Pack>(store: &Store, key: &[u8]) -> StdResult<Option<T>> {
 pub fn save<T: Pack>(store: &mut dyn Storage, key: &[u8], value: &T) {
     store.set(key, &to_bytes(value));
 }
-
-/// A record changed in this message: its key, its bytes as loaded (if it existed) and the
-/// record now.
-pub type Changed<'a, T> = (Vec<u8>, Option<Vec<u8>>, &'a mut T);
