@@ -135,18 +135,26 @@ pub fn allocate(
     });
     let mut taken = vec![Uint128::zero(); view.vals.len()];
     let mut left = need;
-    for (i, excess) in order.iter().take(MAX_DRAWS) {
-        let t = (*excess).min(left);
-        taken[*i] += t;
-        left -= t;
-    }
-    for (i, _) in &order {
-        if left.is_zero() {
-            break;
+    // Unexposed validators cover the exit first, as far as they can (an unbonding from an
+    // exposed one waits for the request to resolve); within each group, excess first.
+    for exposed in [false, true] {
+        let group: Vec<&(usize, Uint128)> = order
+            .iter()
+            .filter(|(i, _)| view.vals[*i].frozen() == exposed)
+            .collect();
+        for (i, excess) in group.iter().take(MAX_DRAWS) {
+            let t = (*excess).min(left);
+            taken[*i] += t;
+            left -= t;
         }
-        let t = (values[*i] - taken[*i]).min(left);
-        taken[*i] += t;
-        left -= t;
+        for (i, _) in &group {
+            if left.is_zero() {
+                break;
+            }
+            let t = (values[*i] - taken[*i]).min(left);
+            taken[*i] += t;
+            left -= t;
+        }
     }
     let mut draws = vec![];
     for (i, v) in view.vals.iter().enumerate() {
