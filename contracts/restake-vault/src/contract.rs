@@ -143,7 +143,7 @@ pub fn execute(
 ) -> Result<Response, ContractError> {
     // A contract the vault calls while a reply is pending (a token's transfer hook, a
     // payout) must not find half-updated books.
-    if LOCK.may_load(deps.storage)?.unwrap_or(false) {
+    if is_locked(deps.storage)? {
         return Err(ContractError::Reentered);
     }
     match msg {
@@ -293,6 +293,7 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractErro
         QueryMsg::Strategy {} => to_json_binary(&query::strategy(deps)?)?,
         QueryMsg::State {} => to_json_binary(&query::state(deps, env)?)?,
         QueryMsg::Holder { address } => to_json_binary(&query::holder(deps, env, address)?)?,
+        QueryMsg::Rewards { address } => to_json_binary(&query::rewards(deps, env, address)?)?,
         QueryMsg::PreviewDeposit { amount } => {
             to_json_binary(&query::preview_deposit(deps, env, amount)?)?
         }

@@ -185,7 +185,7 @@ pub fn rebalance(
 /// `process_exits`: sends the open batch when its epoch has come, collects matured
 /// unbondings from the hub.
 pub fn process_exits(
-    deps: DepsMut,
+    mut deps: DepsMut,
     env: Env,
     info: MessageInfo,
     holder: Option<Addr>,
@@ -200,10 +200,16 @@ pub fn process_exits(
             res = res.add_attributes(attrs);
         }
     }
+    // Batches owed top-ups are paid from idle tokens: rewards waiting at the hub are some.
+    let owed = TOTALS.load(deps.storage)?.top_up_total();
+    if !owed.is_zero() && !view.pending_bonded.is_zero() {
+        msgs.push(harvest_msg(deps.branch(), &env, None)?);
+        res = res.add_attribute("harvest_for_top_ups", owed);
+    }
     match exit::collect_msg(deps.as_ref(), &env, &view)? {
         Some((msg, mut ctx)) => {
             ctx.holder = holder;
-            LOCK.save(deps.storage, &true)?;
+            lock(deps.storage)?;
             CLAIM_CONTEXT.save(deps.storage, &ctx)?;
             res = res.add_attribute(
                 "collecting",
@@ -260,25 +266,7 @@ pub fn harvest(
     holder: Option<Addr>,
 ) -> Result<Response, ContractError> {
     nonpayable(&info)?;
-    let config = CONFIG.load(deps.storage)?;
-    let mut assets = vec![Asset::Native(config.bonded_denom.clone())];
-    assets.extend(ASSETS.load(deps.storage)?.into_iter().map(|b| b.asset));
-    let before = assets
-        .into_iter()
-        .map(|a| balance(deps.as_ref(), &env, &a).map(|b| (a, b)))
-        .collect::<StdResult<Vec<_>>>()?;
-    HARVEST_CONTEXT.save(
-        deps.storage,
-        &HarvestContext {
-            before,
-            holder: holder.clone(),
-        },
-    )?;
-    LOCK.save(deps.storage, &true)?;
-    let msg = SubMsg::reply_always(
-        hub::msg(&config.hub, &HubMsg::ClaimRewards {}, vec![])?,
-        HARVEST_REPLY,
-    );
+    let msg = harvest_msg(deps, &env, holder.clone())?;
     let mut res = Response::new().add_submessage(msg).add_attribute(
         "action",
         if holder.is_some() {
@@ -293,8 +281,40 @@ pub fn harvest(
     Ok(res)
 }
 
+/// The hub's `claim_rewards` for the vault, with the balances its reply compares against
+/// (assets other than the bonded denom: what arrived is what the balance grew by; the
+/// bonded denom is read from the hub's event, so tokens an unbonding claim brings in the
+/// same message are not mistaken for rewards).
+fn harvest_msg(deps: DepsMut, env: &Env, holder: Option<Addr>) -> Result<SubMsg, ContractError> {
+    let config = CONFIG.load(deps.storage)?;
+    let before = ASSETS
+        .load(deps.storage)?
+        .into_iter()
+        .map(|b| balance(deps.as_ref(), env, &b.asset).map(|v| (b.asset, v)))
+        .collect::<StdResult<Vec<_>>>()?;
+    HARVEST_CONTEXT.save(deps.storage, &HarvestContext { before, holder })?;
+    lock(deps.storage)?;
+    Ok(SubMsg::reply_always(
+        hub::msg(&config.hub, &HubMsg::ClaimRewards {}, vec![])?,
+        HARVEST_REPLY,
+    ))
+}
+
+/// The bonded-denom amount in the hub's `claim_rewards` event (`"250uatom,5uosmo,..."`).
+fn bonded_in(amounts: &str, denom: &str) -> Uint128 {
+    amounts
+        .split(',')
+        .filter_map(|part| {
+            let digits = part.bytes().take_while(|b| b.is_ascii_digit()).count();
+            let (n, asset) = part.split_at(digits);
+            (asset == denom).then(|| n.parse::<u128>().ok()).flatten()
+        })
+        .map(Uint128::new)
+        .sum()
+}
+
 pub fn on_harvest(deps: DepsMut, env: Env, reply: Reply) -> Result<Response, ContractError> {
-    LOCK.remove(deps.storage);
+    unlock(deps.storage)?;
     let ctx = HARVEST_CONTEXT.load(deps.storage)?;
     HARVEST_CONTEXT.remove(deps.storage);
     let config = CONFIG.load(deps.storage)?;
@@ -303,7 +323,15 @@ pub fn on_harvest(deps: DepsMut, env: Env, reply: Reply) -> Result<Response, Con
     let mut res = Response::new().add_attribute("action", "harvested");
     let mut arrived = vec![];
     match &reply.result {
-        SubMsgResult::Ok(_) => {
+        SubMsgResult::Ok(response) => {
+            // the hub pays the bonded denom in a plain bank send: its event is exact
+            let stated =
+                hub::hub_attribute(&response.events, &config.hub, "amount").unwrap_or_default();
+            let bonded = bonded_in(&stated, &config.bonded_denom);
+            if !bonded.is_zero() {
+                arrived.push(format!("{bonded}{}", config.bonded_denom));
+                totals.idle += bonded;
+            }
             for (asset, before) in &ctx.before {
                 let now = balance(deps.as_ref(), &env, asset)?;
                 let delta = now.saturating_sub(*before);
@@ -311,9 +339,7 @@ pub fn on_harvest(deps: DepsMut, env: Env, reply: Reply) -> Result<Response, Con
                     continue;
                 }
                 arrived.push(format!("{delta}{asset}"));
-                if *asset == Asset::Native(config.bonded_denom.clone()) {
-                    totals.idle += delta;
-                } else if let Some(book) = assets.iter_mut().find(|b| b.asset == *asset) {
+                if let Some(book) = assets.iter_mut().find(|b| b.asset == *asset) {
                     book.received = book.received.checked_add(delta)?;
                 }
             }

@@ -334,7 +334,7 @@ pub fn collect_msg(
 /// paid (each its own amount; pro rata to what the vault expected if the hub paid less,
 /// the remainder — never more than what arrived — to idle).
 pub fn on_claim(deps: DepsMut, env: Env, reply: Reply) -> Result<Response, ContractError> {
-    LOCK.remove(deps.storage);
+    unlock(deps.storage)?;
     let ctx = CLAIM_CONTEXT.load(deps.storage)?;
     CLAIM_CONTEXT.remove(deps.storage);
     let config = CONFIG.load(deps.storage)?;

@@ -196,6 +196,10 @@ pub enum QueryMsg {
     /// What a holder has: shares, their value, pending rewards, exits.
     #[returns(HolderResponse)]
     Holder { address: String },
+    /// Rewards `claim_rewards` would pay the holder now (assets other than the bonded
+    /// denom), read from the hub like the holder's next balance change would.
+    #[returns(RewardsResponse)]
+    Rewards { address: String },
     /// Shares a deposit of `amount` would mint now.
     #[returns(PreviewResponse)]
     PreviewDeposit { amount: Uint128 },
@@ -332,6 +336,8 @@ pub struct VaultStateResponse {
     pub expected_losses: Uint128,
     /// Tokens sent exit batches still wait for beyond their unbondings (paid from idle).
     pub exit_top_ups: Uint128,
+    /// Bonded-denom tokens in the vault that belong to exit batches (arrived, not claimed).
+    pub exit_reserved: Uint128,
     /// Shares held by holders (the cw20 supply).
     pub supply: Uint128,
     /// Shares burned into the open exit batch, not sent yet (still counted in the price).
@@ -344,6 +350,11 @@ pub struct VaultStateResponse {
     /// Σ max_slash of the services each position secures, at most (the exposure of the
     /// riskiest position).
     pub max_position_exposure: Decimal,
+}
+
+#[cw_serde]
+pub struct RewardsResponse {
+    pub rewards: Vec<RewardAmount>,
 }
 
 #[cw_serde]

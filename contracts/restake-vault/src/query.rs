@@ -108,6 +108,7 @@ pub fn state(deps: Deps, env: Env) -> Result<VaultStateResponse, ContractError> 
         idle: totals.idle,
         expected_losses: gross.saturating_sub(top_ups).saturating_sub(nav),
         exit_top_ups: top_ups,
+        exit_reserved: totals.exit_reserved,
         supply,
         open_exit_shares: open,
         price: crate::math::price(nav, supply + open),
@@ -155,6 +156,13 @@ pub fn holder(deps: Deps, env: Env, address: String) -> Result<HolderResponse, C
         exits: exits_of(deps, Some(&view), &address, None, MAX_LIMIT as usize)?,
         address,
         shares,
+    })
+}
+
+pub fn rewards(deps: Deps, env: Env, address: String) -> Result<RewardsResponse, ContractError> {
+    let address = deps.api.addr_validate(&address)?;
+    Ok(RewardsResponse {
+        rewards: pending_of(deps, &env, &address)?,
     })
 }
 

@@ -213,7 +213,28 @@ pub const TICKETS: Map<(&Addr, u64), Uint128> = Map::new("tickets");
 pub const ENTRIES: Map<u64, HubEntry> = Map::new("entries");
 pub const ASSETS: Item<Vec<AssetBook>> = Item::new("assets");
 pub const HOLDER_REWARDS: Map<&Addr, Vec<HolderAsset>> = Map::new("holder_rewards");
-/// Set while a submessage whose reply reads balance changes is in flight.
-pub const LOCK: Item<bool> = Item::new("lock");
+/// Submessages in flight whose replies read balance changes: while any is, the vault
+/// refuses every message (a token's hook or a payout calling back finds no half-updated
+/// books).
+pub const LOCK: Item<u32> = Item::new("lock");
+
+pub fn lock(store: &mut dyn cosmwasm_std::Storage) -> cosmwasm_std::StdResult<()> {
+    let n = LOCK.may_load(store)?.unwrap_or(0);
+    LOCK.save(store, &(n + 1))
+}
+
+pub fn unlock(store: &mut dyn cosmwasm_std::Storage) -> cosmwasm_std::StdResult<()> {
+    match LOCK.may_load(store)?.unwrap_or(0) {
+        0 | 1 => {
+            LOCK.remove(store);
+            Ok(())
+        }
+        n => LOCK.save(store, &(n - 1)),
+    }
+}
+
+pub fn is_locked(store: &dyn cosmwasm_std::Storage) -> cosmwasm_std::StdResult<bool> {
+    Ok(LOCK.may_load(store)?.unwrap_or(0) > 0)
+}
 pub const CLAIM_CONTEXT: Item<ClaimContext> = Item::new("claim_ctx");
 pub const HARVEST_CONTEXT: Item<HarvestContext> = Item::new("harvest_ctx");

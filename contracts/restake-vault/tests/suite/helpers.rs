@@ -4,7 +4,7 @@
 use std::ops::{Deref, DerefMut};
 
 use anyhow::Result as AnyResult;
-use cosmwasm_std::{coin, Addr, Binary, Coin, Decimal, Uint128, WasmMsg};
+use cosmwasm_std::{coin, Addr, Binary, Coin, Decimal, WasmMsg};
 use restake_multitest::{AppResponse, ContractWrapper, Executor, ServiceSpec, Suite, SuiteBuilder};
 use restake_vault::msg::{
     BatchResponse, ExitsResponse, HolderResponse, PreviewResponse, StrategyResponse,
@@ -163,7 +163,7 @@ pub fn instantiate_json(suite: &mut Suite, code_id: u64, msg: &Value) -> AnyResu
     )
 }
 
-#[derive(serde::Serialize)]
+#[derive(serde::Serialize, Debug)]
 #[serde(transparent)]
 pub struct RawJson(pub Value);
 
@@ -344,9 +344,5 @@ impl VaultSuite {
     /// The vault's price per share unit (exit side).
     pub fn price(&self) -> Decimal {
         self.state().price
-    }
-
-    pub fn u(&self, v: u128) -> Uint128 {
-        Uint128::new(v)
     }
 }

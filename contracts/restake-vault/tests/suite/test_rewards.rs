@@ -123,7 +123,7 @@ fn rewards_in_two_denoms_and_a_token_follow_shares_across_a_transfer() {
 fn a_harvest_in_between_changes_nobodys_share() {
     let mut s = setup_both();
     s.deposit("alice", 1_000_000).unwrap();
-    pay(&mut s, 9_000, 0_001, 3);
+    pay(&mut s, 9_000, 1, 3);
     s.harvest().unwrap();
     s.deposit("bob", 1_000_000).unwrap();
     pay(&mut s, 9_000, 1, 3);
