@@ -4,5 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/build-wasm.sh
-cosmwasm-check artifacts/restake_hub.wasm
+cosmwasm-check artifacts/restake_hub.wasm artifacts/restake_vault.wasm
 cargo test --workspace --locked

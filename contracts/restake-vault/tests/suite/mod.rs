@@ -1,7 +1,9 @@
 mod helpers;
+mod meter;
 mod test_chain_slash;
 mod test_core;
 mod test_exits;
+mod test_gas;
 mod test_model;
 mod test_pending_slash;
 mod test_rewards;
