@@ -2,6 +2,7 @@ mod helpers;
 mod meter;
 mod test_chain_slash;
 mod test_core;
+mod test_docs;
 mod test_exits;
 mod test_gas;
 mod test_model;
