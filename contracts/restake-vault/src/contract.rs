@@ -8,7 +8,7 @@ use cosmwasm_std::{
 };
 use cw20::MinterResponse;
 
-use crate::cranks::{self, HARVEST_REPLY};
+use crate::cranks::{self, HARVEST_REPLY, REDEPOSIT_REPLY};
 use crate::deposit;
 use crate::error::{nonpayable, ContractError};
 use crate::exit::{self, CLAIM_REPLY, DRAIN_UNBOND_REPLY, EXIT_UNBOND_REPLY};
@@ -359,6 +359,7 @@ pub fn reply(deps: DepsMut, env: Env, msg: Reply) -> Result<Response, ContractEr
         },
         CLAIM_REPLY => exit::on_claim(deps, env, msg),
         HARVEST_REPLY => cranks::on_harvest(deps, env, msg),
+        REDEPOSIT_REPLY => cranks::on_redeposit_refused(deps, msg),
         TOLERANT_REPLY => {
             let error = match msg.result {
                 SubMsgResult::Ok(_) => String::new(),

@@ -19,6 +19,25 @@ use crate::view::{targets, ValView, View};
 
 /// Reply of the hub's `claim_rewards`.
 pub const HARVEST_REPLY: u64 = 4;
+/// Reply of a refused re-deposit of idle tokens.
+pub const REDEPOSIT_REPLY: u64 = 7;
+
+/// A re-deposit the hub refused: its tokens are idle again.
+pub fn on_redeposit_refused(deps: DepsMut, reply: Reply) -> Result<Response, ContractError> {
+    let amount: Uint128 = cosmwasm_std::from_json(&reply.payload)?;
+    let mut totals = TOTALS.load(deps.storage)?;
+    totals.idle += amount;
+    TOTALS.save(deps.storage, &totals)?;
+    let error = match reply.result {
+        SubMsgResult::Ok(_) => String::new(),
+        #[allow(deprecated)]
+        SubMsgResult::Err(e) => e,
+    };
+    Ok(Response::new()
+        .add_attribute("action", "redeposit_refused")
+        .add_attribute("amount", amount)
+        .add_attribute("error", error))
+}
 
 /// Sets the view's targets to the stored strategy (after it changed in this message),
 /// adding validators the view does not hold yet.
@@ -64,19 +83,23 @@ fn redeposit(
     view: &View,
 ) -> Result<(Vec<SubMsg>, Uint128), ContractError> {
     let config = CONFIG.load(deps.storage)?;
-    let min = Hub::new(deps, &config.hub, &env.contract.address)
-        .config()
-        .map(|c| c.min_deposit)
-        .unwrap_or(config.min_deposit)
-        .max(Uint128::one());
+    let Ok(hub_config) = Hub::new(deps, &config.hub, &env.contract.address).config() else {
+        return Ok((vec![], Uint128::zero()));
+    };
     let amount = store_totals.idle;
-    if amount < min {
+    if hub_config.paused || amount < hub_config.min_deposit.max(Uint128::one()) {
         return Ok((vec![], Uint128::zero()));
     }
     let Ok(target) = route(deps, view, amount) else {
         return Ok((vec![], Uint128::zero()));
     };
-    let msgs = deposit_msgs(deps, &config, target, amount)?;
+    let mut msgs = deposit_msgs(deps, &config, target, amount)?;
+    // A refused deposit must not fail the crank (rules and exits ride on it): the reply
+    // puts the tokens back into idle.
+    if let Some(first) = msgs.first_mut() {
+        *first = SubMsg::reply_on_error(first.msg.clone(), REDEPOSIT_REPLY)
+            .with_payload(cosmwasm_std::to_json_binary(&amount)?);
+    }
     store_totals.idle -= amount;
     Ok((msgs, amount))
 }
@@ -238,8 +261,13 @@ pub fn process_exits(
     Ok(res.add_submessages(msgs))
 }
 
-/// The vault's balance of one asset.
-fn balance(deps: Deps, env: &Env, asset: &Asset) -> StdResult<Uint128> {
+/// The vault's balance of one asset. A token whose balance query fails counts as holding
+/// nothing before and after (nothing is credited as arrived): it cannot block harvests.
+fn balance(deps: Deps, env: &Env, asset: &Asset) -> Uint128 {
+    balance_of_asset(deps, env, asset).unwrap_or_default()
+}
+
+fn balance_of_asset(deps: Deps, env: &Env, asset: &Asset) -> StdResult<Uint128> {
     match asset {
         Asset::Native(denom) => Ok(deps
             .querier
@@ -290,8 +318,11 @@ fn harvest_msg(deps: DepsMut, env: &Env, holder: Option<Addr>) -> Result<SubMsg,
     let before = ASSETS
         .load(deps.storage)?
         .into_iter()
-        .map(|b| balance(deps.as_ref(), env, &b.asset).map(|v| (b.asset, v)))
-        .collect::<StdResult<Vec<_>>>()?;
+        .map(|b| {
+            let v = balance(deps.as_ref(), env, &b.asset);
+            (b.asset, v)
+        })
+        .collect::<Vec<_>>();
     HARVEST_CONTEXT.save(deps.storage, &HarvestContext { before, holder })?;
     lock(deps.storage)?;
     Ok(SubMsg::reply_always(
@@ -327,13 +358,18 @@ pub fn on_harvest(deps: DepsMut, env: Env, reply: Reply) -> Result<Response, Con
             // the hub pays the bonded denom in a plain bank send: its event is exact
             let stated =
                 hub::hub_attribute(&response.events, &config.hub, "amount").unwrap_or_default();
-            let bonded = bonded_in(&stated, &config.bonded_denom);
+            let bonded = bonded_in(&stated, &config.bonded_denom).min(unbooked(
+                &deps.querier,
+                &env.contract.address,
+                &config.bonded_denom,
+                &totals,
+            )?);
             if !bonded.is_zero() {
                 arrived.push(format!("{bonded}{}", config.bonded_denom));
                 totals.idle += bonded;
             }
             for (asset, before) in &ctx.before {
-                let now = balance(deps.as_ref(), &env, asset)?;
+                let now = balance(deps.as_ref(), &env, asset);
                 let delta = now.saturating_sub(*before);
                 if delta.is_zero() {
                     continue;

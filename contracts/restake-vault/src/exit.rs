@@ -34,6 +34,8 @@ pub const CLAIM_REPLY: u64 = 3;
 
 /// Exits a holder may claim in one message.
 pub const MAX_CLAIMS: usize = 10;
+/// Exits of a holder one claim looks at (its oldest).
+pub const MAX_SCANNED: usize = 30;
 /// Validators one batch draws from at most in the first pass (more only if needed).
 pub const MAX_DRAWS: usize = 4;
 
@@ -312,10 +314,7 @@ pub fn collect_msg(
         return Ok(None);
     }
     let config = CONFIG.load(deps.storage)?;
-    let balance_before = deps
-        .querier
-        .query_balance(&env.contract.address, &config.bonded_denom)?
-        .amount;
+    let _ = env;
     let msg = SubMsg::reply_always(
         hub::msg(&config.hub, &HubMsg::ClaimUnbonded {}, vec![])?,
         CLAIM_REPLY,
@@ -324,7 +323,6 @@ pub fn collect_msg(
         msg,
         ClaimContext {
             predicted,
-            balance_before,
             holder: None,
         },
     )))
@@ -364,11 +362,14 @@ pub fn on_claim(deps: DepsMut, env: Env, reply: Reply) -> Result<Response, Contr
     let stated: Uint128 = required_attribute(&response, &config.hub, "amount")?
         .parse()
         .unwrap_or_default();
-    let after = deps
-        .querier
-        .query_balance(&env.contract.address, &config.bonded_denom)?
-        .amount;
-    let paid = stated.min(after.saturating_sub(ctx.balance_before));
+    let mut totals = TOTALS.load(deps.storage)?;
+    let arrived = unbooked(
+        &deps.querier,
+        &env.contract.address,
+        &config.bonded_denom,
+        &totals,
+    )?;
+    let paid = stated.min(arrived);
     let mut expected = vec![];
     for id in &ids {
         let e = match ctx.predicted.iter().find(|(p, _)| p == id) {
@@ -381,7 +382,6 @@ pub fn on_claim(deps: DepsMut, env: Env, reply: Reply) -> Result<Response, Contr
         expected.push((*id, e));
     }
     let sum: Uint128 = expected.iter().map(|(_, e)| *e).sum();
-    let mut totals = TOTALS.load(deps.storage)?;
     let mut assigned = Uint128::zero();
     let mut completed = vec![];
     for (id, e) in &expected {
@@ -471,9 +471,11 @@ pub fn pay_exits(
     holder: &Addr,
 ) -> Result<(Vec<BankMsg>, Uint128, Vec<String>), ContractError> {
     let config = CONFIG.load(store)?;
+    // Oldest first; a holder with many exits pending claims them over several messages.
     let tickets: Vec<(u64, Uint128)> = TICKETS
         .prefix(holder)
         .range(store, None, None, Order::Ascending)
+        .take(MAX_SCANNED)
         .collect::<StdResult<_>>()?;
     if tickets.is_empty() {
         return Err(ContractError::NothingToClaim {

@@ -85,6 +85,24 @@ impl Totals {
     pub fn top_up_total(&self) -> Uint128 {
         self.top_ups.iter().map(|(_, a)| *a).sum()
     }
+
+    /// Bonded-denom tokens the vault's books say are in its bank.
+    pub fn booked(&self) -> Uint128 {
+        self.idle + self.exit_reserved
+    }
+}
+
+/// Bonded-denom tokens in the vault's bank beyond its books: the most a reply may credit
+/// for tokens the hub says it sent (so the books never exceed the bank, whatever else moved
+/// in the same message).
+pub fn unbooked(
+    querier: &cosmwasm_std::QuerierWrapper,
+    me: &Addr,
+    denom: &str,
+    totals: &Totals,
+) -> cosmwasm_std::StdResult<Uint128> {
+    let bank = querier.query_balance(me, denom)?.amount;
+    Ok(bank.saturating_sub(totals.booked()))
 }
 
 #[cw_serde]
@@ -186,7 +204,6 @@ pub struct Payout {
 #[cw_serde]
 pub struct ClaimContext {
     pub predicted: Vec<(u64, Uint128)>,
-    pub balance_before: Uint128,
     /// A holder's `claim` that needed the collection first: paid in the reply.
     pub holder: Option<Addr>,
 }

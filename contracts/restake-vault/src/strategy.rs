@@ -536,8 +536,14 @@ pub fn plan(
             continue;
         }
         if v.weight == 0 {
+            // One drain in flight per validator: a crank called again and again must not
+            // pile up unbondings of a unit left by rounding.
+            let draining = view
+                .entries
+                .iter()
+                .any(|e| e.validator == v.validator && e.owner == Some(EntryOwner::Vault));
             let amount = v.unbondable();
-            if !amount.is_zero() {
+            if !amount.is_zero() && !draining {
                 drains.push((v.validator.clone(), amount));
             }
             continue;

@@ -56,9 +56,17 @@ impl ValView {
         base - mul_floor256(base, self.factor)
     }
 
-    /// Tokens the vault can surely unbond now (the hub syncs a chain slash first).
+    /// Tokens the vault can surely unbond now: the hub syncs a chain slash first, and its
+    /// share of the loss may round a unit beyond the vault's estimate.
     pub fn unbondable(&self) -> Uint128 {
-        self.bonded.saturating_sub(self.unsynced_low)
+        let margin = if self.unsynced_low.is_zero() {
+            0u128
+        } else {
+            1
+        };
+        self.bonded
+            .saturating_sub(self.unsynced_low)
+            .saturating_sub(Uint128::new(margin))
     }
 }
 
@@ -124,7 +132,6 @@ impl View {
         let hub = Hub::new(deps, &config.hub, &env.contract.address);
         let targets = targets(deps)?;
         let validators = VALIDATORS.load(deps.storage)?;
-        let now = env.block.time.seconds();
 
         let hub_entries = hub.unbondings()?;
         let mut vals = vec![];
@@ -185,10 +192,14 @@ impl View {
         let mut fractions: Vec<((u64, String), Vec<cosmwasm_std::Decimal>)> = vec![];
         for (s, v) in pairs {
             let pending = hub.pending_slashes(s, &v)?;
-            if pending.len() >= MAX_PENDING_READ as usize && saturated.is_none() {
-                saturated = Some((s, v.clone()));
+            let mut fs: Vec<cosmwasm_std::Decimal> = pending.iter().map(|r| r.fraction).collect();
+            if pending.len() >= MAX_PENDING_READ as usize {
+                // More than the vault reads: deposits wait, exits count the stake as lost.
+                if saturated.is_none() {
+                    saturated = Some((s, v.clone()));
+                }
+                fs.push(cosmwasm_std::Decimal::one());
             }
-            let fs = pending.iter().map(|r| r.fraction).collect();
             fractions.push(((s, v), fs));
         }
         let fractions_of = |services: &[u64], validator: &str| -> Vec<cosmwasm_std::Decimal> {
@@ -263,7 +274,7 @@ impl View {
                 validator: e.validator,
                 amount: e.amount,
                 status: e.status,
-                matured: e.matured || e.completion_time.seconds() <= now,
+                matured: e.matured,
                 frozen: e.frozen,
                 owner,
                 loss_low: loss_low.min(e.amount),

@@ -1,5 +1,6 @@
 mod helpers;
 mod meter;
+mod test_audit;
 mod test_chain_slash;
 mod test_core;
 mod test_docs;

@@ -11,7 +11,7 @@ use serde_json::json;
 use super::helpers::*;
 use super::meter::{Meter, Metered};
 
-fn metered_setup() -> (VaultSuite, Rc<RefCell<Meter>>) {
+pub fn metered_setup() -> (VaultSuite, Rc<RefCell<Meter>>) {
     let (mut suite, token) = chain(2, Decimal::percent(5));
     let (contract, meter) = Metered::vault();
     let code_id = suite.store_code(Box::new(contract));
