@@ -229,7 +229,7 @@ pub fn process_exits(
         msgs.push(harvest_msg(deps.branch(), &env, None)?);
         res = res.add_attribute("harvest_for_top_ups", owed);
     }
-    match exit::collect_msg(deps.as_ref(), &env, &view)? {
+    match exit::collect_msg(deps.as_ref(), &view)? {
         Some((msg, mut ctx)) => {
             ctx.holder = holder;
             lock(deps.storage)?;

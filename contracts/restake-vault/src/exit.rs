@@ -301,7 +301,6 @@ pub fn on_unbond(
 /// freezes, with what each is expected to pay. `None` when nothing is ready.
 pub fn collect_msg(
     deps: Deps,
-    env: &Env,
     view: &View,
 ) -> Result<Option<(SubMsg, ClaimContext)>, ContractError> {
     let predicted: Vec<(u64, Uint128)> = view
@@ -314,7 +313,6 @@ pub fn collect_msg(
         return Ok(None);
     }
     let config = CONFIG.load(deps.storage)?;
-    let _ = env;
     let msg = SubMsg::reply_always(
         hub::msg(&config.hub, &HubMsg::ClaimUnbonded {}, vec![])?,
         CLAIM_REPLY,

@@ -175,10 +175,8 @@ impl View {
             }
         };
         for v in &vals {
-            if !v.bonded.is_zero() {
-                for s in &v.services {
-                    add_pair(*s, &v.validator);
-                }
+            for s in &v.services {
+                add_pair(*s, &v.validator);
             }
         }
         for (e, owner) in &entries {
