@@ -26,7 +26,7 @@ pub const REDEPOSIT_REPLY: u64 = 7;
 pub fn on_redeposit_refused(deps: DepsMut, reply: Reply) -> Result<Response, ContractError> {
     let amount: Uint128 = cosmwasm_std::from_json(&reply.payload)?;
     let mut totals = TOTALS.load(deps.storage)?;
-    totals.idle += amount;
+    totals.idle = totals.idle.checked_add(amount)?;
     TOTALS.save(deps.storage, &totals)?;
     let error = match reply.result {
         SubMsgResult::Ok(_) => String::new(),
@@ -100,7 +100,7 @@ fn redeposit(
         *first = SubMsg::reply_on_error(first.msg.clone(), REDEPOSIT_REPLY)
             .with_payload(cosmwasm_std::to_json_binary(&amount)?);
     }
-    store_totals.idle -= amount;
+    store_totals.idle = store_totals.idle.checked_sub(amount)?;
     Ok((msgs, amount))
 }
 
@@ -366,7 +366,7 @@ pub fn on_harvest(deps: DepsMut, env: Env, reply: Reply) -> Result<Response, Con
             )?);
             if !bonded.is_zero() {
                 arrived.push(format!("{bonded}{}", config.bonded_denom));
-                totals.idle += bonded;
+                totals.idle = totals.idle.checked_add(bonded)?;
             }
             for (asset, before) in &ctx.before {
                 let now = balance(deps.as_ref(), &env, asset);

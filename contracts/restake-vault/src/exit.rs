@@ -72,8 +72,8 @@ pub fn queue_exit(
     })?;
     let totals = TOTALS.load(deps.storage)?;
     let mut batch = BATCHES.load(deps.storage, totals.open_batch)?;
-    batch.shares += shares;
-    batch.shares_left += shares;
+    batch.shares = batch.shares.checked_add(shares)?;
+    batch.shares_left = batch.shares_left.checked_add(shares)?;
     BATCHES.save(deps.storage, batch.id, &batch)?;
     TICKETS.update(deps.storage, (recipient, batch.id), |t| -> StdResult<_> {
         Ok(t.unwrap_or_default() + shares)
@@ -196,8 +196,8 @@ pub fn send_batch(
     let all_shares = supply(store)? + batch.shares;
     let owed = assets_for(batch.shares, nav, all_shares)?;
     let from_idle = owed.min(totals.idle);
-    totals.idle -= from_idle;
-    totals.exit_reserved += from_idle;
+    totals.idle = totals.idle.checked_sub(from_idle)?;
+    totals.exit_reserved = totals.exit_reserved.checked_add(from_idle)?;
     let need = owed - from_idle;
     let (draws, short) = allocate(view, need)?;
     let mut msgs = vec![];
@@ -399,20 +399,20 @@ pub fn on_claim(deps: DepsMut, env: Env, reply: Reply) -> Result<Response, Contr
                 ..
             }) => {
                 let mut batch = BATCHES.load(deps.storage, b)?;
-                batch.received += share;
+                batch.received = batch.received.checked_add(share)?;
                 batch.entries.retain(|x| x != id);
-                totals.exit_reserved += share;
+                totals.exit_reserved = totals.exit_reserved.checked_add(share)?;
                 if batch.is_complete() {
                     completed.push(b.to_string());
                 }
                 BATCHES.save(deps.storage, b, &batch)?;
             }
-            _ => totals.idle += share,
+            _ => totals.idle = totals.idle.checked_add(share)?,
         }
         ENTRIES.remove(deps.storage, *id);
     }
     // Whatever the shares left (rounding, an unexpected surplus) belongs to the holders.
-    totals.idle += paid.saturating_sub(assigned);
+    totals.idle = totals.idle.checked_add(paid.saturating_sub(assigned))?;
     let covered = cover_top_ups(deps.storage, &mut totals)?;
     TOTALS.save(deps.storage, &totals)?;
     let mut res = Response::new();
@@ -446,12 +446,12 @@ pub fn cover_top_ups(store: &mut dyn Storage, totals: &mut Totals) -> StdResult<
             break;
         }
         let pay = owed.min(totals.idle);
-        totals.idle -= pay;
-        totals.exit_reserved += pay;
-        paid += pay;
+        totals.idle = totals.idle.checked_sub(pay)?;
+        totals.exit_reserved = totals.exit_reserved.checked_add(pay)?;
+        paid = paid.checked_add(pay)?;
         let mut batch = BATCHES.load(store, id)?;
-        batch.received += pay;
-        batch.top_up -= pay;
+        batch.received = batch.received.checked_add(pay)?;
+        batch.top_up = batch.top_up.checked_sub(pay)?;
         BATCHES.save(store, id, &batch)?;
         if pay == owed {
             totals.top_ups.remove(0);
@@ -495,19 +495,19 @@ pub fn pay_exits(
         }
         let mut payout = mul_div_floor(batch.received, shares, batch.shares)?;
         payout = payout.min(batch.received - batch.paid);
-        batch.paid += payout;
+        batch.paid = batch.paid.checked_add(payout)?;
         batch.shares_left = batch.shares_left.checked_sub(shares)?;
         totals.exit_reserved = totals.exit_reserved.checked_sub(payout)?;
         if batch.shares_left.is_zero() {
             // The last exit of the batch: the rounding remainder belongs to those who stay.
             let rest = batch.received - batch.paid;
             totals.exit_reserved = totals.exit_reserved.checked_sub(rest)?;
-            totals.idle += rest;
-            batch.paid += rest;
+            totals.idle = totals.idle.checked_add(rest)?;
+            batch.paid = batch.paid.checked_add(rest)?;
         }
         BATCHES.save(store, id, &batch)?;
         TICKETS.remove(store, (holder, id));
-        total += payout;
+        total = total.checked_add(payout)?;
         paid_batches.push(id.to_string());
     }
     if paid_batches.is_empty() {
