@@ -226,9 +226,20 @@ fn exit_shares(
         deps,
         env,
         Response::new()
+            .set_data(exit_data(&attrs, shares)?)
             .add_attribute("action", "exit")
             .add_attributes(attrs),
     )
+}
+
+/// `exit`'s response data: the batch the shares joined.
+fn exit_data(attrs: &[(String, String)], shares: Uint128) -> Result<Binary, ContractError> {
+    let batch_id = attrs
+        .iter()
+        .find(|(k, _)| k == "batch_id")
+        .and_then(|(_, v)| v.parse().ok())
+        .unwrap_or_default();
+    Ok(to_json_binary(&crate::msg::ExitData { batch_id, shares })?)
 }
 
 fn send_if_due(deps: DepsMut, env: Env, mut res: Response) -> Result<Response, ContractError> {
@@ -264,6 +275,7 @@ fn burn_from(
         deps,
         env,
         Response::new()
+            .set_data(exit_data(&attrs, amount)?)
             .add_attribute("action", "exit")
             .add_attribute("by", info.sender)
             .add_attributes(attrs),
@@ -358,6 +370,7 @@ pub fn reply(deps: DepsMut, env: Env, msg: Reply) -> Result<Response, ContractEr
                 .add_attribute("error", e)),
         },
         CLAIM_REPLY => exit::on_claim(deps, env, msg),
+        deposit::SHARES_REPLY => deposit::on_shares_deposited(deps, env, msg),
         HARVEST_REPLY => cranks::on_harvest(deps, env, msg),
         REDEPOSIT_REPLY => cranks::on_redeposit_refused(deps, msg),
         TOLERANT_REPLY => {

@@ -6,7 +6,7 @@ use cosmwasm_std::{
     Addr, Deps, DepsMut, Env, MessageInfo, Reply, Response, StdResult, Storage, SubMsg,
     SubMsgResult, Uint128,
 };
-use restake_types::{Asset, ExecuteMsg as HubMsg};
+use restake_types::{Asset, ExecuteMsg as HubMsg, RewardAmount};
 
 use crate::deposit::{deposit_msgs, route};
 use crate::error::{nonpayable, ContractError};
@@ -408,7 +408,15 @@ pub fn on_harvest(deps: DepsMut, env: Env, reply: Reply) -> Result<Response, Con
             if payouts.is_empty() {
                 return Err(ContractError::NoRewards);
             }
+            let data = crate::msg::PaidData {
+                paid: paid
+                    .iter()
+                    .map(|(asset, amount)| RewardAmount::new(asset, *amount))
+                    .collect(),
+            };
+            let paid: Vec<String> = paid.iter().map(|(a, n)| format!("{n}{a}")).collect();
             Ok(res
+                .set_data(cosmwasm_std::to_json_binary(&data)?)
                 .add_submessages(payouts)
                 .add_attribute("holder", holder)
                 .add_attribute("paid", paid.join(",")))

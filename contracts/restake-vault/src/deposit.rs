@@ -119,11 +119,9 @@ pub fn deposit(deps: DepsMut, env: Env, info: MessageInfo) -> Result<Response, C
     let config = CONFIG.load(deps.storage)?;
     let coin = cw_utils::one_coin(&info)?;
     if coin.denom != config.bonded_denom {
-        // Tokenized shares (`{valoper}/{id}`) will be forwarded to the hub's deposit for
-        // that validator once the hub accepts them (INTERFACE.md v0.2); minted then on the
-        // tokens the hub credits (its `deposit` event's `amount`), in the reply.
-        if tokenized_share_validator(&coin.denom).is_some() {
-            return Err(ContractError::TokenizedSharesNotYet { denom: coin.denom });
+        if let Some(validator) = tokenized_share_validator(&coin.denom) {
+            let validator = validator.to_string();
+            return deposit_shares(deps, env, info.sender, coin, validator);
         }
         return Err(ContractError::WrongDenom {
             denom: config.bonded_denom,
@@ -160,6 +158,11 @@ pub fn deposit(deps: DepsMut, env: Env, info: MessageInfo) -> Result<Response, C
     before_balance_change(deps.storage, &view.pending_other, &[&depositor])?;
     mint(deps.storage, &depositor, shares)?;
     Ok(Response::new()
+        .set_data(cosmwasm_std::to_json_binary(&crate::msg::DepositData {
+            shares,
+            amount,
+            validator: target.validator.clone(),
+        })?)
         .add_submessages(msgs)
         .add_attribute("action", "deposit")
         .add_attribute("depositor", &depositor)
@@ -168,6 +171,132 @@ pub fn deposit(deps: DepsMut, env: Env, info: MessageInfo) -> Result<Response, C
         .add_attribute("validator", &target.validator)
         .add_attribute("nav", nav)
         .add_attribute("price", price_attr(nav, all_shares).to_string()))
+}
+
+/// Reply id of the hub's `deposit` of tokenized shares.
+pub const SHARES_REPLY: u64 = 8;
+
+/// Gaia's `x/liquid`: tokenized shares of a validator the strategy weights (`{valoper}/{id}`)
+/// go to the hub's `deposit` for that validator, which redeems them into its delegation. The
+/// tokens they are worth are known only after the redemption (a slashed validator's shares
+/// are worth less than 1:1), so the vault mints in the reply on what its position at the hub
+/// grew by, at the price read before (pending slash requests priced in, as for tokens).
+fn deposit_shares(
+    deps: DepsMut,
+    env: Env,
+    depositor: cosmwasm_std::Addr,
+    coin: Coin,
+    validator: String,
+) -> Result<Response, ContractError> {
+    let config = CONFIG.load(deps.storage)?;
+    let refuse = |reason: &str| ContractError::SharesNotTaken {
+        denom: coin.denom.clone(),
+        reason: reason.to_string(),
+    };
+    let view = View::load(deps.as_ref(), &env)?;
+    if let Some((service_id, validator)) = view.saturated.clone() {
+        return Err(ContractError::TooManyPendingSlashes {
+            service_id,
+            validator,
+            max: hub::MAX_PENDING_READ,
+        });
+    }
+    let Some(v) = view.vals.iter().find(|v| v.validator == validator) else {
+        return Err(refuse("the strategy does not list their validator"));
+    };
+    if v.weight == 0 {
+        return Err(refuse(
+            "the strategy is draining their validator (weight 0)",
+        ));
+    }
+    if v.frozen() {
+        return Err(refuse(
+            "a pending slash request holds the vault's position on their validator",
+        ));
+    }
+    let totals = TOTALS.load(deps.storage)?;
+    let open = BATCHES.load(deps.storage, totals.open_batch)?.shares;
+    let nav = view.nav(&totals, false);
+    let all_shares = supply(deps.storage)? + open;
+    let before = hub::Hub::new(deps.as_ref(), &config.hub, &env.contract.address)
+        .position(&validator)
+        .map(|p| p.amount)
+        .unwrap_or_default();
+    let mut msgs = vec![SubMsg::reply_on_success(
+        hub::msg(
+            &config.hub,
+            &HubMsg::Deposit {
+                validator: validator.clone(),
+            },
+            vec![coin.clone()],
+        )?,
+        SHARES_REPLY,
+    )];
+    // a new position: the opt-in follows the deposit, as for tokens
+    msgs.extend(
+        deposit_msgs(deps.as_ref(), &config, v, Uint128::zero())?
+            .into_iter()
+            .skip(1),
+    );
+    before_balance_change(deps.storage, &view.pending_other, &[&depositor])?;
+    SHARE_DEPOSIT.save(
+        deps.storage,
+        &ShareDeposit {
+            depositor: depositor.clone(),
+            validator: validator.clone(),
+            denom: coin.denom.clone(),
+            before,
+            nav,
+            all_shares,
+        },
+    )?;
+    lock(deps.storage)?;
+    Ok(Response::new()
+        .add_submessages(msgs)
+        .add_attribute("action", "deposit_shares")
+        .add_attribute("depositor", depositor)
+        .add_attribute("shares_denom", coin.denom)
+        .add_attribute("shares_amount", coin.amount)
+        .add_attribute("validator", validator)
+        .add_attribute("nav", nav)
+        .add_attribute("price", price_attr(nav, all_shares).to_string()))
+}
+
+/// The hub redeemed the shares: mint on what the vault's position grew by.
+pub fn on_shares_deposited(
+    deps: DepsMut,
+    env: Env,
+    _reply: cosmwasm_std::Reply,
+) -> Result<Response, ContractError> {
+    unlock(deps.storage)?;
+    let ctx = SHARE_DEPOSIT.load(deps.storage)?;
+    SHARE_DEPOSIT.remove(deps.storage);
+    let config = CONFIG.load(deps.storage)?;
+    let after = hub::Hub::new(deps.as_ref(), &config.hub, &env.contract.address)
+        .position(&ctx.validator)?
+        .amount;
+    let credited = after.checked_sub(ctx.before)?;
+    let shares = shares_for(
+        credited.saturating_sub(Uint128::new(HUB_ROUNDING)),
+        ctx.nav,
+        ctx.all_shares,
+    )?;
+    if shares.is_zero() {
+        return Err(ContractError::DepositTooSmall { amount: credited });
+    }
+    mint(deps.storage, &ctx.depositor, shares)?;
+    Ok(Response::new()
+        .set_data(cosmwasm_std::to_json_binary(&crate::msg::DepositData {
+            shares,
+            amount: credited,
+            validator: ctx.validator.clone(),
+        })?)
+        .add_attribute("action", "deposit")
+        .add_attribute("depositor", ctx.depositor)
+        .add_attribute("amount", credited)
+        .add_attribute("shares", shares)
+        .add_attribute("validator", ctx.validator)
+        .add_attribute("from_denom", ctx.denom))
 }
 
 fn price_attr(nav: Uint128, shares: Uint128) -> Decimal {

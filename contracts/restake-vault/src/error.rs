@@ -57,11 +57,8 @@ pub enum ContractError {
         amount: Uint128,
     },
 
-    #[error(
-        "tokenized shares ({denom}) can be deposited only once the hub accepts them \
-         (interface v0.2)"
-    )]
-    TokenizedSharesNotYet { denom: String },
+    #[error("tokenized shares {denom} cannot be deposited now: {reason}")]
+    SharesNotTaken { denom: String, reason: String },
 
     #[error(
         "no validator of the strategy can take a deposit now: {reason}; try again after the \

@@ -342,6 +342,7 @@ pub fn on_claim(deps: DepsMut, env: Env, reply: Reply) -> Result<Response, Contr
             if let Some(holder) = ctx.holder {
                 let (msgs, total, batches) = pay_exits(deps.storage, &holder)?;
                 res = res
+                    .set_data(paid_data(&config.bonded_denom, total)?)
                     .add_messages(msgs)
                     .add_attribute("claimed_by", holder)
                     .add_attribute("claimed", total)
@@ -419,6 +420,7 @@ pub fn on_claim(deps: DepsMut, env: Env, reply: Reply) -> Result<Response, Contr
     if let Some(holder) = ctx.holder {
         let (msgs, total, batches) = pay_exits(deps.storage, &holder)?;
         res = res
+            .set_data(paid_data(&config.bonded_denom, total)?)
             .add_messages(msgs)
             .add_attribute("claimed_by", holder)
             .add_attribute("claimed", total)
@@ -539,12 +541,29 @@ pub fn pay_exits(
 pub fn claim(deps: DepsMut, info: MessageInfo) -> Result<Response, ContractError> {
     nonpayable(&info)?;
     let (msgs, total, batches) = pay_exits(deps.storage, &info.sender)?;
+    let denom = CONFIG.load(deps.storage)?.bonded_denom;
     Ok(Response::new()
+        .set_data(paid_data(&denom, total)?)
         .add_messages(msgs)
         .add_attribute("action", "claim")
         .add_attribute("holder", info.sender)
         .add_attribute("amount", total)
         .add_attribute("batches", batches.join(",")))
+}
+
+/// `claim`'s response data: the bonded tokens paid.
+pub fn paid_data(denom: &str, total: Uint128) -> StdResult<cosmwasm_std::Binary> {
+    cosmwasm_std::to_json_binary(&crate::msg::PaidData {
+        paid: if total.is_zero() {
+            vec![]
+        } else {
+            vec![restake_types::RewardAmount {
+                denom: Some(denom.to_string()),
+                cw20: None,
+                amount: total,
+            }]
+        },
+    })
 }
 
 pub fn batch_status(b: &Batch) -> BatchStatus {

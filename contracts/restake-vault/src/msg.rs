@@ -352,6 +352,32 @@ pub struct VaultStateResponse {
     pub max_position_exposure: Decimal,
 }
 
+/// Response data of `deposit` (also for tokenized shares, whose data comes from the reply).
+#[cw_serde]
+pub struct DepositData {
+    /// Vault shares minted.
+    pub shares: Uint128,
+    /// Bonded tokens deposited (for tokenized shares: what their redemption produced).
+    pub amount: Uint128,
+    /// The validator the tokens went to.
+    pub validator: String,
+}
+
+/// Response data of `exit` / `burn` / `burn_from`.
+#[cw_serde]
+pub struct ExitData {
+    /// The exit batch the shares joined (`exits`, `batch`).
+    pub batch_id: u64,
+    /// Shares burned.
+    pub shares: Uint128,
+}
+
+/// Response data of `claim` and `claim_rewards`: what was paid.
+#[cw_serde]
+pub struct PaidData {
+    pub paid: Vec<RewardAmount>,
+}
+
 #[cw_serde]
 pub struct RewardsResponse {
     pub rewards: Vec<RewardAmount>,

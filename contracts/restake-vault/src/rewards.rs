@@ -163,13 +163,16 @@ fn whole(scaled: Uint256) -> Uint128 {
     Uint128::try_from(scaled / scale()).unwrap_or(Uint128::MAX)
 }
 
+/// Amounts paid, per asset.
+pub type Paid = Vec<(Asset, Uint128)>;
+
 /// Takes the whole units a holder is owed out of its standing (fractions stay) and builds
 /// one transfer per asset, each a submessage whose refusal (a token that fails, a denom with
 /// a send hook) restores that asset to the holder instead of failing the claim.
 pub fn take_payouts(
     store: &mut dyn Storage,
     holder: &Addr,
-) -> Result<(Vec<SubMsg>, Vec<String>), ContractError> {
+) -> Result<(Vec<SubMsg>, Paid), ContractError> {
     let mut standing = HOLDER_REWARDS.may_load(store, holder)?.unwrap_or_default();
     let mut assets = ASSETS.load(store)?;
     let mut msgs = vec![];
@@ -183,7 +186,7 @@ pub fn take_payouts(
         if let Some(book) = assets.iter_mut().find(|b| b.asset == h.asset) {
             book.paid = book.paid.checked_add(amount)?;
         }
-        paid.push(format!("{amount}{}", h.asset));
+        paid.push((h.asset.clone(), amount));
         let transfer: CosmosMsg = match &h.asset {
             Asset::Native(denom) => BankMsg::Send {
                 to_address: holder.to_string(),

@@ -255,3 +255,17 @@ pub fn is_locked(store: &dyn cosmwasm_std::Storage) -> cosmwasm_std::StdResult<b
 }
 pub const CLAIM_CONTEXT: Item<ClaimContext> = Item::new("claim_ctx");
 pub const HARVEST_CONTEXT: Item<HarvestContext> = Item::new("harvest_ctx");
+
+/// A deposit of tokenized shares between the vault's message and the hub's reply.
+#[cw_serde]
+pub struct ShareDeposit {
+    pub depositor: Addr,
+    pub validator: String,
+    pub denom: String,
+    /// The vault's position on the validator before the hub redeemed the shares.
+    pub before: Uint128,
+    /// The price read before the deposit: nav and every share (held and exiting).
+    pub nav: Uint128,
+    pub all_shares: Uint128,
+}
+pub const SHARE_DEPOSIT: Item<ShareDeposit> = Item::new("share_deposit");

@@ -11,4 +11,5 @@ mod test_pending_slash;
 mod test_rewards;
 mod test_rules;
 mod test_security;
+mod test_shares;
 mod test_strategy;

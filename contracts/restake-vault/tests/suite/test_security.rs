@@ -127,14 +127,6 @@ fn funds_are_checked() {
         let err = refusal(s.vx("alice", msg.clone(), &[coin(1, "uatom")]).unwrap_err());
         assert_eq!(err, ContractError::NonPayable, "{msg}");
     }
-    // tokenized shares wait for the hub's v0.2
-    let share = format!("{}/7", s.validator(0));
-    s.suite.mint("alice", vec![coin(10, &share)]);
-    let err = refusal(
-        s.vx("alice", json!({"deposit": {}}), &[coin(10, &share)])
-            .unwrap_err(),
-    );
-    assert_eq!(err, ContractError::TokenizedSharesNotYet { denom: share });
     // a minimum above the hub's
     let (mut suite, _) = chain(2, cosmwasm_std::Decimal::zero());
     let code = store_vault(&mut suite);
