@@ -398,6 +398,9 @@ fn replay(
         messages: 0,
         replies: 0,
         keys: BTreeMap::new(),
+        // the vault has no delegator proxies of its own (the hub's are the hub's cost)
+        proxy_calls: 0,
+        proxy_vm_gas: 0,
     };
     for (i, c) in calls.iter().enumerate() {
         let mut storage = CountingStorage::default();
