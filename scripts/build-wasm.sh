@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Builds the optimized restake_hub.wasm that chains accept, reproducibly: the same commit
+# Builds the optimized wasm contracts that chains accept, reproducibly: the same commit
 # gives the same sha256 in any folder, with any CARGO_HOME (scripts/check-reproducible.sh
-# proves it; docs/deploy.md tells voters how to check a proposal with it).
+# proves it for the hub; docs/deploy.md tells voters how to check a proposal with it).
 #
 # - Rust from rust-toolchain.toml, crates from Cargo.lock (--locked), binaryen from
 #   tools/package-lock.json (npm ci).
@@ -17,7 +17,10 @@
 #                                      (contracts/restake-migrate-v0_1):
 #                                      artifacts/restake_migrate_v0_1.wasm and
 #                                      artifacts/checksums-migrate-v0_1.txt
-#   scripts/build-wasm.sh all          both
+#   scripts/build-wasm.sh vault        the auto-allocating vault (contracts/restake-vault):
+#                                      artifacts/restake_vault.wasm and
+#                                      artifacts/restake_vault.sha256
+#   scripts/build-wasm.sh all          all three
 #
 # The migrator is a crate of its own that turns on restake-hub's `library` and
 # `migrate-v0_1` features: it is built by its own cargo command, or cargo would unify
@@ -64,12 +67,14 @@ build() {
 case "${1:-hub}" in
   hub) build restake-hub restake_hub.wasm checksums.txt ;;
   migrator) build restake-migrate-v0_1 restake_migrate_v0_1.wasm checksums-migrate-v0_1.txt ;;
+  vault) build restake-vault restake_vault.wasm restake_vault.sha256 ;;
   all)
     build restake-hub restake_hub.wasm checksums.txt
     build restake-migrate-v0_1 restake_migrate_v0_1.wasm checksums-migrate-v0_1.txt
+    build restake-vault restake_vault.wasm restake_vault.sha256
     ;;
   *)
-    echo "usage: $0 [hub|migrator|all]" >&2
+    echo "usage: $0 [hub|migrator|vault|all]" >&2
     exit 2
     ;;
 esac

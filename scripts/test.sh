@@ -39,12 +39,20 @@ stage() {
 # The wasm's size may grow at most 5 % over the last measured size (README, docs/gas.md)
 # before someone looks: raise it on purpose, in the commit that says why.
 size_cap=777300
+vault_cap=772000
 
 wasm() {
-  ./scripts/build-wasm.sh all # the hub and the v0.1 -> v0.2 storage converter
+  ./scripts/build-wasm.sh all # the hub, the v0.1 -> v0.2 storage converter, the vault
   # cosmwasm-check 2.2.10's checks, from the same cosmwasm-vm the bench already builds
   cargo run -q --locked -p restake-bench --bin check-wasm -- \
-    artifacts/restake_hub.wasm artifacts/restake_migrate_v0_1.wasm
+    artifacts/restake_hub.wasm artifacts/restake_migrate_v0_1.wasm artifacts/restake_vault.wasm
+  local vault
+  vault=$(stat -c %s artifacts/restake_vault.wasm)
+  if [ "$vault" -gt "$vault_cap" ]; then
+    echo "artifacts/restake_vault.wasm is $vault bytes: over the cap of $vault_cap (scripts/test.sh)"
+    return 1
+  fi
+  echo "vault: $vault bytes (cap $vault_cap)"
   local size
   size=$(stat -c %s artifacts/restake_hub.wasm)
   if [ "$size" -gt "$size_cap" ]; then

@@ -1,0 +1,15 @@
+mod helpers;
+mod meter;
+mod test_audit;
+mod test_chain_slash;
+mod test_core;
+mod test_docs;
+mod test_exits;
+mod test_gas;
+mod test_model;
+mod test_pending_slash;
+mod test_rewards;
+mod test_rules;
+mod test_security;
+mod test_shares;
+mod test_strategy;
