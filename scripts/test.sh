@@ -87,13 +87,14 @@ gaia() {
 generated() {
   cargo run -q --locked -p restake-types --bin schema >/dev/null
   (cd contracts/example-service && cargo run -q --locked -p example-service --bin example-service-schema >/dev/null)
+  (cd contracts/restake-vault && cargo run -q --locked -p restake-vault --bin restake-vault-schema >/dev/null)
   cargo run -q --locked -p restake-cli -- schema --markdown docs/interface.md >/dev/null
-  git diff --exit-code -- schema contracts/example-service/schema docs/interface.md || {
+  git diff --exit-code -- schema contracts/example-service/schema contracts/restake-vault/schema docs/interface.md || {
     echo "generated files are stale: run cargo run -p restake-types --bin schema, example-service's"
     echo "schema bin, and cargo run -p restake-cli -- schema --markdown docs/interface.md"
     return 1
   }
-  echo "schema/, contracts/example-service/schema and docs/interface.md are up to date"
+  echo "schema/, contracts/{example-service,restake-vault}/schema and docs/interface.md are up to date"
 }
 
 typescript() {
