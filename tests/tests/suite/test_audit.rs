@@ -62,3 +62,35 @@ fn audit_eviction_skips_opt_out_delay_and_escapes_a_slash() {
         after.service_ids
     );
 }
+
+/// Finding 2 (medium, lock-out by strangers with dust). A pool with any unbonding in flight
+/// cannot be evicted, so a stranger pins every pool slot of a validator for a few units:
+/// each dust position (min_deposit 1 by default) opts into its own service set and unbonds
+/// one unit, which keeps its pool's batch unsettled for the unbonding period (renewable).
+/// An honest staker bringing 1,000,000 can then opt into no new service set on that
+/// validator: "holding a slot against a newcomer costs more stake than the newcomer
+/// brings" (pools.rs) does not hold.
+#[test]
+#[ignore = "audit: dust pools with a 1-unit unbonding in flight pin every pool slot; opt-ins into new sets are refused"]
+fn audit_dust_unbonding_pins_pool_slots_against_large_newcomers() {
+    let mut s = suite_with_slots(2);
+    let v = s.validator(0);
+    let a = s.register(ServiceSpec::new("a")).unwrap();
+    let b = s.register(ServiceSpec::new("b")).unwrap();
+    let c = s.register(ServiceSpec::new("c")).unwrap();
+    // the stranger: two addresses, 2 units each, one per slot
+    for (who, set) in [("dust0", vec![a]), ("dust1", vec![b])] {
+        s.deposit(who, &v, 2).unwrap();
+        s.opt_in(who, &v, &set).unwrap();
+        s.unbond(who, &v, 1).unwrap();
+    }
+    s.process_unbondings().unwrap();
+    // an honest staker with half a million times the stake
+    s.deposit("alice", &v, 1_000_000).unwrap();
+    let res = s.opt_in("alice", &v, &[c]);
+    assert!(
+        res.is_ok(),
+        "alice (1,000,000) cannot opt into service c: {}",
+        restake_multitest::err_text(&res.unwrap_err())
+    );
+}
