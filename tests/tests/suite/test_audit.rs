@@ -34,7 +34,11 @@ fn audit_eviction_skips_opt_out_delay_and_escapes_a_slash() {
         )
         .unwrap();
     let b = s
-        .register(ServiceSpec::new("b").slasher("b-slasher").opt_out_delay(14 * 86_400))
+        .register(
+            ServiceSpec::new("b")
+                .slasher("b-slasher")
+                .opt_out_delay(14 * 86_400),
+        )
         .unwrap();
     s.deposit("alice", &v, 1_000_000).unwrap();
     s.opt_in("alice", &v, &[a]).unwrap();
@@ -178,8 +182,12 @@ fn audit_exit_without_a_slot_drops_services_never_opted_out_of() {
     let mut s = suite_with_slots(2);
     let v = s.validator(0);
     let day = 86_400;
-    let a = s.register(ServiceSpec::new("a").opt_out_delay(day)).unwrap();
-    let b = s.register(ServiceSpec::new("b").opt_out_delay(30 * day)).unwrap();
+    let a = s
+        .register(ServiceSpec::new("a").opt_out_delay(day))
+        .unwrap();
+    let b = s
+        .register(ServiceSpec::new("b").opt_out_delay(30 * day))
+        .unwrap();
     let c = s.register(ServiceSpec::new("c")).unwrap();
     let d = s.register(ServiceSpec::new("d")).unwrap();
     let e = s.register(ServiceSpec::new("e")).unwrap();
@@ -202,7 +210,10 @@ fn audit_exit_without_a_slot_drops_services_never_opted_out_of() {
     s.opt_out("dust", &v, &[d]).unwrap();
     s.complete_opt_out("dust", &v).unwrap();
     s.unbond("dust", &v, 1).unwrap();
-    assert!(s.pools(&v).unwrap().len() >= 4, "setup: the exit overflow is full");
+    assert!(
+        s.pools(&v).unwrap().len() >= 4,
+        "setup: the exit overflow is full"
+    );
     s.advance(day + 1);
     s.complete_opt_out("alice", &v).unwrap();
     let p = s.position("alice", &v).unwrap();
