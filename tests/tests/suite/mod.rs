@@ -23,3 +23,4 @@ mod test_edges;
 // Issues 18 and 19 on cw-multi-test: x/liquid and governance pass-through.
 mod test_gov;
 mod test_liquid;
+mod test_audit;
