@@ -23,4 +23,6 @@ mod test_edges;
 // Issues 18 and 19 on cw-multi-test: x/liquid and governance pass-through.
 mod test_gov;
 mod test_liquid;
+
+// Findings of the v0.2 review, ignored until fixed (each fails when run with --ignored).
 mod test_audit;
