@@ -94,6 +94,9 @@ pub enum ContractError {
     #[error("validator {validator} already has {max} exposure groups (max_pools_per_validator); choose a service set already used on this validator")]
     PoolCapReached { validator: String, max: u32 },
 
+    #[error("validator {validator} lists {max} exposure groups: this opt-out completes once one of them is freed (an evicted pool's forced opt-out or a returned unbonding); unbond to leave at once")]
+    ExitWaitsForRoom { validator: String, max: u32 },
+
     #[error("fraction must be greater than 0")]
     FractionZero,
 

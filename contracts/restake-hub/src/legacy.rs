@@ -541,6 +541,7 @@ pub fn migrate_from_v0_1(
             service_marks,
             native_marks,
             redirect: None,
+            leaving: None,
         };
         let slotted = !p.services.is_empty() && books.validator_pools(vid)?.contains(id);
         if slotted {

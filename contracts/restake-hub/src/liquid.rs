@@ -251,7 +251,11 @@ impl Books<'_> {
             // The position's pool was slashed to (almost) nothing: what is left of the
             // position moves with the deposit into a fresh pool of the same services.
             carried = pool.bonded.leave(std::mem::take(&mut position.shares), 0)?;
-            let services = pool.services.clone();
+            // (a position left in a converted pool secures nothing any more)
+            let services = match pool.redirect {
+                Some(_) => vec![],
+                None => pool.services.clone(),
+            };
             self.store_pool(pool)?;
             pool = self.pool_for(vid, &services, amount + carried, Move::Exit, now)?;
             self.shift_services(vid, &services, &pool.services, carried)?;

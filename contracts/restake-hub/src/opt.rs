@@ -13,8 +13,7 @@ use crate::validate;
 
 impl Books<'_> {
     /// Moves the (settled) position out of `from` into the pool of `services` on the same
-    /// validator, under the admission rules of `how`. Returns the pool it joined (for an
-    /// exit that found no room: the plain pool).
+    /// validator, under the admission rules of `how`. Returns the pool it joined.
     pub fn move_position(
         &mut self,
         position: &mut Position,
@@ -31,10 +30,6 @@ impl Books<'_> {
         position.pool = to.id;
         position.marks = to.rps.clone();
         self.shift_services(vid, &old_services, &to.services, value)?;
-        // An exit that found no room left every service: no opt-out is pending any more.
-        let kept = to.services.clone();
-        position.opt_outs.retain(|(s, _)| kept.contains(s));
-        to.services = kept;
         Ok(to)
     }
 
@@ -201,7 +196,24 @@ pub fn complete_opt_out(
     let staker = validate::canonical(deps.api, &info.sender)?;
     let validator = validate::validator(&validator)?;
     let mut books = Books::open(deps.storage, &env)?;
+    let before = match books.vid(&validator)? {
+        Some(vid) => books.position(&staker, vid)?.map(|p| p.pool),
+        None => None,
+    };
     let (vid, mut position, pool) = books.position_with_value(&staker, &validator)?;
+    if before.is_some_and(|id| id != pool.id) {
+        // The position's evicted pool completed its forced opt-out on this touch.
+        let amount = position_value(&position, &pool);
+        books.save_position(&staker, vid, position, pool)?;
+        books.finish()?;
+        return Ok(Response::new()
+            .add_attribute("action", "complete_opt_out")
+            .add_attribute("staker", info.sender)
+            .add_attribute("validator", validator)
+            .add_attribute("forced", "true")
+            .add_attribute("amount", amount)
+            .add_attribute("services_now", ""));
+    }
     let mut done = vec![];
     let mut frozen = vec![];
     let mut next: Option<Timestamp> = None;
@@ -243,12 +255,6 @@ pub fn complete_opt_out(
         Move::Exit,
         env.block.time.seconds(),
     )?;
-    // An exit never waits for a pool slot; with none to be had it leaves every service.
-    let dropped: Vec<u64> = services
-        .iter()
-        .copied()
-        .filter(|s| !to.services.contains(s))
-        .collect();
     let services_now = to.services.clone();
     books.save_position(&staker, vid, position, to)?;
     books.finish()?;
@@ -259,6 +265,5 @@ pub fn complete_opt_out(
         .add_attributes(service_attrs(&done))
         .add_attribute("frozen", join_ids(&frozen))
         .add_attribute("amount", amount)
-        .add_attribute("services_now", join_ids(&services_now))
-        .add_attribute("services_dropped", join_ids(&dropped)))
+        .add_attribute("services_now", join_ids(&services_now)))
 }

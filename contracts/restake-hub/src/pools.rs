@@ -66,6 +66,13 @@ pub fn add<K: PartialEq + Clone, V: Amount>(
     Ok(())
 }
 
+/// A join may open a pool while the validator lists fewer than this many times
+/// `max_pools_per_validator` pools (slotted, evicted and converted with unbondings in flight).
+const JOIN_LIST_FACTOR: usize = 2;
+/// An exit may open a pool while the list holds fewer than this many times
+/// `max_pools_per_validator`: a slash or a chain sync reads at most that many pools.
+pub const EXIT_LIST_FACTOR: u32 = 3;
+
 /// How a position comes to a pool: admission differs (see the module docs).
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Move {
@@ -215,10 +222,20 @@ impl Books<'_> {
     pub fn store_pool(&mut self, pool: Pool) -> Result<(), ContractError> {
         let id = pool.id;
         if let Some(r) = &pool.redirect {
+            // Converted: its stake left its services; its unbondings in flight stay slashable
+            // (it stays listed) until they return.
             let done = r.from_left.is_zero()
                 && pool.matured_entries == 0
                 && pool.matured.tokens.is_zero()
                 && pool.batches.is_empty();
+            if pool.batches.is_empty() {
+                let slots = self.validator_pools(pool.vid)?;
+                let len = slots.len();
+                slots.retain(|p| *p != id);
+                if slots.len() != len {
+                    self.index_pool(&pool, false)?;
+                }
+            }
             self.put_pool(id, (!done).then_some(pool))?;
             return Ok(());
         }
@@ -295,24 +312,18 @@ impl Books<'_> {
             self.store_pool(pool)?;
         }
         let max = self.config.max_pools_per_validator as usize;
-        let used = self.validator_pools(vid)?.len();
-        let room = used < max
-            || match self.evictable(vid, joining, now)? {
-                Some(victim) => {
-                    self.evict(vid, victim)?;
-                    true
-                }
-                None => how == Move::Exit && used < 2 * max,
-            };
+        let room = self.validator_pools(vid)?.len() < max || self.admit(vid, joining, how, now)?;
         if !room {
-            if how == Move::Exit {
-                let mut pool = self.plain_pool(vid)?;
-                self.settle_pool(&mut pool)?;
-                return Ok(pool);
-            }
-            return Err(ContractError::PoolCapReached {
-                validator: self.valoper(vid)?,
-                max: max as u32,
+            let validator = self.valoper(vid)?;
+            return Err(match how {
+                Move::Join => ContractError::PoolCapReached {
+                    validator,
+                    max: max as u32,
+                },
+                Move::Exit => ContractError::ExitWaitsForRoom {
+                    validator,
+                    max: max as u32 * EXIT_LIST_FACTOR,
+                },
             });
         }
         let pool = self.new_pool(vid, services.to_vec())?;
@@ -322,41 +333,96 @@ impl Books<'_> {
         Ok(pool)
     }
 
-    /// The smallest pool on the validator that may be evicted for a mover bringing
-    /// `joining`: it holds less bonded stake, has no unbonding still in flight (that stake
-    /// must stay slashable by its services) and no pending slash request against any of its
-    /// services on the validator.
-    fn evictable(
+    /// Whether a new pool may open on a validator whose list holds at least
+    /// `max_pools_per_validator` pools (see the module docs). Converts the evicted pools
+    /// that are ready first, then counts: a join needs a free slot or a smaller pool to
+    /// evict; an exit takes a free slot or room beyond the slots.
+    fn admit(
         &mut self,
         vid: u32,
         joining: Uint128,
-        _now: u64,
-    ) -> Result<Option<u64>, ContractError> {
-        let mut best: Option<(Uint128, u64)> = None;
+        how: Move,
+        now: u64,
+    ) -> Result<bool, ContractError> {
+        let max = self.config.max_pools_per_validator as usize;
+        let mut slotted = 0usize;
+        let mut leaving = Uint128::zero();
+        let mut smallest: Option<(Uint128, u64)> = None;
         for id in self.validator_pools(vid)?.clone() {
-            let pool = self.load_pool(id)?;
+            let mut pool = self.load_pool(id)?;
+            if pool.leaving.is_some_and(|ready| ready <= now) && self.convert(&mut pool)? {
+                self.store_pool(pool)?;
+                continue;
+            }
             let tokens = pool.bonded.tokens;
-            if tokens >= joining || !pool.batches.is_empty() {
-                continue;
+            if pool.is_slotted() {
+                slotted += 1;
+                if smallest.is_none_or(|(t, _)| tokens < t) {
+                    smallest = Some((tokens, id));
+                }
+            } else if pool.redirect.is_none() {
+                leaving = leaving.checked_add(tokens)?;
             }
-            if best.is_some_and(|(t, _)| t <= tokens) {
-                continue;
-            }
-            if self.exposed(vid, &pool.services)?.is_some() {
-                continue;
-            }
-            best = Some((tokens, id));
         }
-        Ok(best.map(|(_, id)| id))
+        let listed = self.validator_pools(vid)?.len();
+        Ok(match how {
+            Move::Exit => slotted < max || listed < max * EXIT_LIST_FACTOR as usize,
+            Move::Join if listed >= max * JOIN_LIST_FACTOR => false,
+            Move::Join if slotted < max => true,
+            Move::Join => match smallest {
+                // The newcomer must bring more than the pool it displaces and every pool
+                // still leaving: holding slots against it costs more stake than it brings.
+                Some((tokens, victim)) if tokens.checked_add(leaving)? < joining => {
+                    self.evict(vid, victim, now)?;
+                    true
+                }
+                _ => false,
+            },
+        })
     }
 
-    /// Evicts a pool: its bonded stake moves into the validator's plain pool (its positions
-    /// follow when next touched, see [`Books::settled_position`]) and stops securing the
-    /// pool's services; its slot is freed. Its claimable unbondings stay with it, claimable
-    /// as before.
-    fn evict(&mut self, vid: u32, id: u64) -> Result<(), ContractError> {
+    /// Evicts a pool: a forced opt-out of all its services. It gives up its slot and takes
+    /// no newcomers at once, but keeps securing its services (slashable, earning) until the
+    /// longest of their opt-out delays has passed (at most the unbonding period, the window
+    /// an unbonding exit gives a service) and no request opened before then holds it; then
+    /// [`Books::convert`] moves its stake to the plain pool.
+    fn evict(&mut self, vid: u32, id: u64, now: u64) -> Result<(), ContractError> {
         let mut pool = self.load_pool(id)?;
-        self.settle_pool(&mut pool)?;
+        let mut delay = 0u64;
+        for service in &pool.services {
+            if let Some(s) = self.service(*service)? {
+                delay = delay.max(s.opt_out_delay);
+            }
+        }
+        let delay = delay.min(self.config.unbonding_period);
+        pool.leaving = Some(now.saturating_add(delay));
+        if self.pool_key(vid, &pool.services)? == Some(id) {
+            self.set_pool_key(vid, &pool.services, None)?;
+        }
+        self.put_pool(id, Some(pool))?;
+        Ok(())
+    }
+
+    /// Whether a slash of the pool's services still reaches it: every pool but one whose
+    /// stake left its services and which no longer lists (its unbondings returned).
+    pub fn slashable(&mut self, pool: &Pool) -> Result<bool, ContractError> {
+        Ok(pool.redirect.is_none() || self.validator_pools(pool.vid)?.contains(&pool.id))
+    }
+
+    /// Completes an evicted pool's forced opt-out if it is ready and no request opened
+    /// before then holds it: its bonded stake moves into the validator's plain pool (its
+    /// positions follow when next touched, see [`Books::settled_position`]) and stops
+    /// securing the pool's services. Its unbondings stay with it, claimable as before (and
+    /// slashable while in flight). Returns whether it converted.
+    pub fn convert(&mut self, pool: &mut Pool) -> Result<bool, ContractError> {
+        let Some(ready) = pool.leaving else {
+            return Ok(false);
+        };
+        if ready > self.now || self.holding(pool.vid, &pool.services, ready)?.is_some() {
+            return Ok(false);
+        }
+        self.settle_pool(pool)?;
+        let vid = pool.vid;
         let tokens = pool.bonded.tokens;
         let mut plain = self.plain_pool(vid)?;
         self.settle_pool(&mut plain)?;
@@ -377,14 +443,9 @@ impl Books<'_> {
             shares: pool.bonded.shares,
             generation: 0,
         };
-        if self.pool_key(vid, &pool.services)? == Some(id) {
-            self.set_pool_key(vid, &pool.services, None)?;
-        }
-        self.validator_pools(vid)?.retain(|p| *p != id);
-        self.index_pool(&pool, false)?;
+        pool.leaving = None;
         self.store_pool(plain)?;
-        self.store_pool(pool)?;
-        Ok(())
+        Ok(true)
     }
 
     /// The staker's position on the validator with its pool, both settled; a position of an
@@ -399,19 +460,25 @@ impl Books<'_> {
         };
         let mut position = position.clone();
         let mut pool = self.load_pool(position.pool)?;
-        if let Some(mut r) = pool.redirect.clone() {
+        if self.convert(&mut pool)? {
+            self.store_pool(pool.clone())?;
+        }
+        if let Some(r) = pool.redirect.clone() {
+            // The redirect's own books follow when the position is saved
+            // ([`Books::save_position`]): a caller that only reads changes nothing.
             settle_position(&mut position, &pool)?;
-            let shares = converted_shares(&r, position.shares);
-            r.shares_left -= shares;
-            r.from_left = r.from_left.saturating_sub(position.shares);
-            pool.bonded.shares = pool.bonded.shares.saturating_sub(position.shares);
-            pool.redirect = Some(r.clone());
-            self.store_pool(pool)?;
-            position.pool = r.pool;
-            position.shares = shares;
-            position.marks = r.marks;
             position.opt_outs.clear();
-            pool = self.load_pool(r.pool)?;
+            match self.pool(r.pool) {
+                Ok(plain) => {
+                    position.shares = converted_shares(&r, position.shares);
+                    position.marks = r.marks;
+                    pool = plain.clone();
+                    position.pool = pool.id;
+                }
+                // The plain pool took nothing from it (the evicted pool was worth nothing)
+                // and is gone: the position is worth nothing where it is.
+                Err(_) => position.shares = Uint128::zero(),
+            }
         }
         self.settle_pool(&mut pool)?;
         settle_position(&mut position, &pool)?;
@@ -427,6 +494,7 @@ impl Books<'_> {
         mut position: Position,
         mut pool: Pool,
     ) -> Result<(), ContractError> {
+        self.leave_redirect(staker, vid)?;
         if !position_value(&position, &pool).is_zero() {
             self.put_position(staker, vid, Some(position))?;
             self.store_pool(pool)?;
@@ -450,6 +518,32 @@ impl Books<'_> {
             self.totals()?.stakers = self.totals()?.stakers.saturating_sub(1);
         }
         Ok(())
+    }
+
+    /// When the stored position is still in a converted pool, takes its shares out of the
+    /// pool's redirect (the position being saved holds their plain-pool equivalent, see
+    /// [`Books::settled_position`]).
+    fn leave_redirect(&mut self, staker: &[u8], vid: u32) -> Result<(), ContractError> {
+        let Some(stored) = self.position(staker, vid)?.cloned() else {
+            return Ok(());
+        };
+        if stored.pool == 0 {
+            return Ok(());
+        }
+        // (a pool the position left earlier in this message may be gone already)
+        let Ok(old) = self.pool(stored.pool) else {
+            return Ok(());
+        };
+        let Some(mut r) = old.redirect.clone() else {
+            return Ok(());
+        };
+        let mut old = old.clone();
+        let shares = converted_shares(&r, stored.shares);
+        r.shares_left -= shares;
+        r.from_left = r.from_left.saturating_sub(stored.shares);
+        old.bonded.shares = old.bonded.shares.saturating_sub(stored.shares);
+        old.redirect = Some(r);
+        self.store_pool(old)
     }
 
     /// A new position of the staker on the validator, in `pool` (settled).

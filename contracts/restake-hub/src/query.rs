@@ -147,19 +147,40 @@ fn position_response(
             pool_id: 0,
         });
     };
+    // An evicted pool's stake is opted out of every service it secures (forced).
+    let forced = pool.leaving.map(Timestamp::from_seconds);
+    let services = match pool.redirect {
+        Some(_) => &[][..],
+        None => &pool.services[..],
+    };
+    let pending_opt_outs = services
+        .iter()
+        .filter_map(|s| {
+            let own = position
+                .opt_outs
+                .iter()
+                .find(|(o, _)| o == s)
+                .map(|(_, t)| *t);
+            let ready_at = match (own, forced) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            }?;
+            Some(PendingOptOut {
+                service_id: *s,
+                ready_at,
+            })
+        })
+        .collect();
     Ok(PositionResponse {
         staker: staker.clone(),
         validator: validator.to_string(),
         amount: position_value(&position, &pool),
-        service_ids: pool.services.clone(),
-        pending_opt_outs: position
-            .opt_outs
-            .iter()
-            .map(|(s, t)| PendingOptOut {
-                service_id: *s,
-                ready_at: *t,
-            })
-            .collect(),
+        // (a position left in a converted pool is worth nothing and secures nothing)
+        service_ids: match pool.redirect {
+            Some(_) => vec![],
+            None => pool.services.clone(),
+        },
+        pending_opt_outs,
         pool_id: pool.id,
     })
 }
@@ -251,11 +272,11 @@ fn unbonding_response(
         }
     };
     let pool: Pool = books.load_pool(entry.pool)?;
-    // An evicted pool's claimable stake no longer secures its services.
-    let service_ids = if pool.redirect.is_some() {
-        vec![]
-    } else {
+    // A converted pool's unbondings secure its services while it is listed (in flight).
+    let service_ids = if books.slashable(&pool)? {
         pool.services.clone()
+    } else {
+        vec![]
     };
     let matured = match batch.status {
         BatchStatus::Settled => true,

@@ -293,6 +293,11 @@ pub struct MPool {
     pub slot: bool,
     /// Takes new members (its set's current pool).
     pub open: bool,
+    /// Evicted (a forced opt-out of its services), ready at this time: until then, and
+    /// until no request opened before then holds it, it keeps securing them.
+    pub leaving: Option<u64>,
+    /// Converted: its bonded stake left its services for the plain pool (its unbondings
+    /// in flight keep it listed, and slashable, until they return).
     pub evicted: bool,
     /// Its token/share rate is no longer exactly 1: joins and leaves round.
     pub dirty: bool,
@@ -691,8 +696,6 @@ enum Admit {
     Existing(u64),
     /// A new pool, after evicting `evict` if given.
     New { evict: Option<u64> },
-    /// No room for an exit: the plain pool (every service dropped).
-    Plain,
     /// No room for an opt-in.
     Refused,
 }
@@ -862,9 +865,14 @@ impl Model {
         }
     }
 
-    /// The services an entry's claimable stake secures (none once its pool was evicted).
+    /// The services an entry's stake secures (none once its pool was converted and is no
+    /// longer listed).
     pub fn entry_services(&self, e: &MEntry) -> Vec<u64> {
-        if self.pools.get(&e.pool).is_some_and(|p| p.evicted) {
+        if self
+            .pools
+            .get(&e.pool)
+            .is_some_and(|p| p.evicted && !self.pool_unsettled(p.id))
+        {
             vec![]
         } else {
             e.services.clone()
@@ -1017,12 +1025,30 @@ impl Model {
         self.pool_holds_tokens(id)
     }
 
-    /// The validator's slot pools, oldest first.
+    /// The pools the validator lists (what a slash or a chain sync reads), oldest first:
+    /// its slotted pools, evicted ones, and converted ones with unbondings in flight.
     pub fn slots(&self, v: &str) -> Vec<u64> {
         self.pools
             .values()
-            .filter(|p| p.validator == v && p.slot)
+            .filter(|p| p.validator == v && p.slot && !(p.evicted && !self.pool_unsettled(p.id)))
             .map(|p| p.id)
+            .collect()
+    }
+
+    /// The pending opt-outs the contract shows for a position: its own, and its evicted
+    /// pool's forced ones (the earlier of the two per service).
+    pub fn pending_view(&self, p: &MPos) -> Vec<(u64, u64)> {
+        let forced = self.pools.get(&p.pool).and_then(|x| x.leaving);
+        p.services
+            .iter()
+            .filter_map(|s| {
+                let own = p.pending.get(s).copied();
+                let at = match (own, forced) {
+                    (Some(a), Some(b)) => Some(a.min(b)),
+                    (a, b) => a.or(b),
+                }?;
+                Some((*s, at))
+            })
             .collect()
     }
 
@@ -1059,6 +1085,7 @@ impl Model {
                 services,
                 slot: !plain,
                 open: true,
+                leaving: None,
                 evicted: false,
                 dirty: false,
                 residue: false,
@@ -1158,59 +1185,54 @@ impl Model {
         }
     }
 
-    /// The pool an eviction for a mover bringing `joining` would take: the smallest slot
-    /// pool holding less bonded stake, with no unbonding in batches not settled and no
-    /// pending request against any of its services. `Err` when the model's rounding leaves
-    /// the choice open.
-    fn evictable(&self, v: &str, joining: Approx) -> Result<Option<u64>, ()> {
-        let mut sure: Vec<(u64, Approx)> = vec![];
-        let mut maybe = false;
+    /// The pool an eviction for a mover bringing `joining` would take: the smallest slotted
+    /// pool, if it and every evicted pool still leaving (`leaving`) hold less bonded stake
+    /// than the mover brings. `Err` when the model's rounding leaves the choice open.
+    fn evictable(&self, v: &str, joining: Approx, leaving: Approx) -> Result<Option<u64>, ()> {
+        let mut all: Vec<(u64, Approx)> = vec![];
         for id in self.slots(v) {
             let p = &self.pools[&id];
-            if self.pool_unsettled(id) || p.services.iter().any(|s| self.is_exposed(v, *s)) {
+            if p.evicted || p.leaving.is_some() {
                 continue;
             }
-            let t = self.pool_bonded(id);
-            // tokens < joining, in the contract's integers
-            let (t_min, t_max) = int_range(t);
-            let (j_min, j_max) = int_range(joining);
-            if t_max < j_min {
-                sure.push((id, t));
-            } else if t_min >= j_max {
-                continue;
-            } else {
-                maybe = true;
-                sure.push((id, t));
-            }
+            all.push((id, self.pool_bonded(id)));
         }
-        if sure.is_empty() {
-            return if maybe { Err(()) } else { Ok(None) };
-        }
-        // the smallest (the oldest among equals)
-        let (best, bt) = sure
+        let Some(&(best, bt)) = all
             .iter()
             .min_by(|a, b| a.1.v.cmp(&b.1.v).then(a.0.cmp(&b.0)))
-            .copied()
-            .unwrap();
-        if maybe {
-            return Err(());
-        }
-        let (_, b_max) = int_range(bt);
-        for (id, t) in &sure {
+        else {
+            return Ok(None);
+        };
+        // the contract's smallest must be the model's: no other may be smaller or equal
+        // and older in the contract's integers
+        let (b_min, b_max) = int_range(bt);
+        for (id, t) in &all {
             if *id == best {
                 continue;
             }
-            // another pool whose contract amount may be smaller, or equal and older
-            let (t_min, t_max) = int_range(*t);
-            if t_min < b_max || (t_min == b_max && *id < best && (t_max != t_min || bt.tol > 0)) {
+            let (t_min, _) = int_range(*t);
+            if t_min < b_max || (t_min == b_max && *id < best && b_max != b_min) {
+                return Err(());
+            }
+            if t_min == b_min && b_min == b_max && *id < best {
                 return Err(());
             }
         }
-        Ok(Some(best))
+        // tokens + leaving < joining, in the contract's integers
+        let (l_min, l_max) = int_range(leaving);
+        let (j_min, j_max) = int_range(joining);
+        if b_max + l_max < j_min {
+            Ok(Some(best))
+        } else if b_min + l_min >= j_max {
+            Ok(None)
+        } else {
+            Err(())
+        }
     }
 
     /// Where a position bringing `joining` lands when it moves into `services` on `v`
-    /// (INTERFACE: pool admission). `Err` when the model's rounding leaves it open.
+    /// (INTERFACE: pool admission), once the ready evicted pools were converted (see
+    /// [`Model::admit`]). `Err` when the model's rounding leaves it open.
     fn admission(
         &self,
         v: &str,
@@ -1226,29 +1248,114 @@ impl Model {
                 Tri::Maybe => return Err(()),
             }
         }
-        let slots = self.slots(v);
-        if slots.iter().any(|id| self.pool_live(*id) == Tri::Maybe) {
+        let listed = self.slots(v);
+        if listed.iter().any(|id| self.pool_live(*id) == Tri::Maybe) {
             return Err(());
         }
-        let used = slots.len();
         let max = self.config.max_pools_per_validator as usize;
-        if used < max {
+        if listed.len() < max {
             return Ok(Admit::New { evict: None });
         }
-        Ok(match self.evictable(v, joining)? {
-            Some(victim) => Admit::New {
-                evict: Some(victim),
+        let slotted = listed
+            .iter()
+            .filter(|id| !self.pools[id].evicted && self.pools[id].leaving.is_none())
+            .count();
+        let mut leaving = Approx::default();
+        for id in &listed {
+            let p = &self.pools[id];
+            if !p.evicted && p.leaving.is_some() {
+                let b = self.pool_bonded(*id);
+                leaving.add(b.v, b.tol);
+            }
+        }
+        Ok(match how {
+            Move::Exit if slotted < max || listed.len() < 3 * max => Admit::New { evict: None },
+            Move::Exit => Admit::Refused,
+            Move::Join if listed.len() >= 2 * max => Admit::Refused,
+            Move::Join if slotted < max => Admit::New { evict: None },
+            Move::Join => match self.evictable(v, joining, leaving)? {
+                Some(victim) => Admit::New {
+                    evict: Some(victim),
+                },
+                None => Admit::Refused,
             },
-            None if how == Move::Exit && used < 2 * max => Admit::New { evict: None },
-            None if how == Move::Exit => Admit::Plain,
-            None => Admit::Refused,
         })
     }
 
-    /// Evicts a pool: its bonded stake joins the plain pool and stops securing its services
-    /// at once; its positions become plain positions (pending opt-outs dropped); its
-    /// claimable unbondings stay claimable, held by no request.
-    fn evict(&mut self, victim: u64, obs: Option<&Observed>) {
+    /// Evicts a pool: a forced opt-out of all its services, ready after the longest of their
+    /// opt-out delays (at most the unbonding period). It gives up its slot and takes no
+    /// newcomers; its positions stay in it, securing its services, until it converts.
+    fn evict(&mut self, victim: u64) {
+        let delay = self.pools[&victim]
+            .services
+            .iter()
+            .filter_map(|s| self.services.get(s).map(|x| x.opt_out_delay))
+            .max()
+            .unwrap_or(0)
+            .min(self.config.unbonding_period);
+        let ready = self.now + delay;
+        let vp = self.pools.get_mut(&victim).unwrap();
+        vp.leaving = Some(ready);
+        vp.open = false;
+    }
+
+    /// Whether the evicted pool's forced opt-out completes now: ready, and held by no
+    /// request opened before it became ready.
+    fn convertible(&self, id: u64) -> bool {
+        let p = &self.pools[&id];
+        match p.leaving {
+            Some(ready) => {
+                !p.evicted && ready <= self.now && !self.holds(&p.validator, &p.services, ready)
+            }
+            None => false,
+        }
+    }
+
+    /// Converts every ready evicted pool on `v` (the contract does before admitting a move
+    /// on a validator whose list is full).
+    fn convert_ready(&mut self, v: &str, obs: Option<&Observed>) {
+        for id in self.slots(v) {
+            if self.convertible(id) {
+                self.convert(id, obs);
+            }
+        }
+    }
+
+    /// The sender's positions a message settles (a vote reads them without writing them).
+    fn touched_keys(&self, sender: &str, msg: &ExecuteMsg) -> Vec<(String, String)> {
+        match msg {
+            ExecuteMsg::Deposit { validator }
+            | ExecuteMsg::OptIn { validator, .. }
+            | ExecuteMsg::OptOut { validator, .. }
+            | ExecuteMsg::CompleteOptOut { validator }
+            | ExecuteMsg::Unbond { validator, .. } => canon(validator)
+                .map(|v| vec![(sender.to_string(), v)])
+                .unwrap_or_default(),
+            ExecuteMsg::ClaimRewards {} | ExecuteMsg::Vote { .. } => self
+                .positions
+                .keys()
+                .filter(|(s, _)| s == sender)
+                .cloned()
+                .collect(),
+            _ => vec![],
+        }
+    }
+
+    /// Converts the pools of the positions a message settles.
+    pub fn convert_touched(&mut self, keys: &[(String, String)], obs: Option<&Observed>) {
+        for k in keys {
+            if let Some(id) = self.positions.get(k).map(|p| p.pool) {
+                if self.pools.contains_key(&id) && self.convertible(id) {
+                    self.convert(id, obs);
+                }
+            }
+        }
+    }
+
+    /// Completes a forced opt-out: the pool's bonded stake joins the plain pool and stops
+    /// securing its services; its positions become plain positions (pending opt-outs
+    /// dropped); its unbondings stay with it (slashable while in flight).
+    fn convert(&mut self, victim: u64, obs: Option<&Observed>) {
         let v = self.pools[&victim].validator.clone();
         let plain = self.plain_pool(&v, obs);
         let plain_dirty = self.pools[&plain].dirty;
@@ -1264,7 +1371,7 @@ impl Model {
         }
         let vp = self.pools.get_mut(&victim).unwrap();
         vp.evicted = true;
-        vp.slot = false;
+        vp.leaving = None;
         vp.open = false;
         if plain_dirty {
             for k in self.pool_members(plain) {
@@ -1288,6 +1395,11 @@ impl Model {
         if services.is_empty() {
             return Ok(self.plain_pool(v, obs));
         }
+        if self.open_pool(v, services).is_none()
+            && self.slots(v).len() >= self.config.max_pools_per_validator as usize
+        {
+            self.convert_ready(v, obs);
+        }
         let admit = match self.admission(v, services, joining, how) {
             Ok(a) => a,
             Err(()) => {
@@ -1295,23 +1407,32 @@ impl Model {
                     return Err("admission is ambiguous".into());
                 };
                 let got = o.actor_pool.unwrap_or(0);
-                let listed = o.pools.get(v).cloned().unwrap_or_default();
                 if Some(got) == self.open_pool(v, services) {
                     Admit::Existing(got)
-                } else if self.pools.get(&got).is_some_and(|p| p.services.is_empty()) {
-                    Admit::Plain
                 } else {
-                    let victim = self
+                    // a new pool: with every slot taken, the smallest slotted pool was evicted
+                    let slotted: Vec<u64> = self
                         .slots(v)
                         .into_iter()
-                        .find(|id| !listed.contains(id) && self.pool_live(*id) == Tri::Yes);
+                        .filter(|id| !self.pools[id].evicted && self.pools[id].leaving.is_none())
+                        .collect();
+                    let max = self.config.max_pools_per_validator as usize;
+                    let victim = (slotted.len() >= max)
+                        .then(|| {
+                            slotted.iter().copied().min_by(|a, b| {
+                                self.pool_bonded(*a)
+                                    .v
+                                    .cmp(&self.pool_bonded(*b).v)
+                                    .then(a.cmp(b))
+                            })
+                        })
+                        .flatten();
                     Admit::New { evict: victim }
                 }
             }
         };
         match admit {
             Admit::Existing(id) => Ok(id),
-            Admit::Plain => Ok(self.plain_pool(v, obs)),
             Admit::Refused => Err(format!(
                 "validator {v} already has {} exposure groups",
                 self.config.max_pools_per_validator
@@ -1322,7 +1443,7 @@ impl Model {
                     self.close_pool(id);
                 }
                 if let Some(victim) = evict {
-                    self.evict(victim, obs);
+                    self.evict(victim);
                 }
                 Ok(self.new_pool(v, services.to_vec()))
             }
@@ -2107,7 +2228,19 @@ impl Model {
                     !payable && !funds.is_empty(),
                     "this message does not accept funds",
                 );
-                self.hub_refusals(&mut r, sender, msg, funds);
+                let keys = self.touched_keys(sender, msg);
+                let converts = keys.iter().any(|k| {
+                    self.positions.get(k).is_some_and(|p| {
+                        self.pools.contains_key(&p.pool) && self.convertible(p.pool)
+                    })
+                });
+                if converts {
+                    let mut m = self.clone();
+                    m.convert_touched(&keys, None);
+                    m.hub_refusals(&mut r, sender, msg, funds);
+                } else {
+                    self.hub_refusals(&mut r, sender, msg, funds);
+                }
             }
         }
         r.expect()
@@ -2927,26 +3060,15 @@ impl Model {
         obs: &Observed,
     ) -> Result<(), String> {
         let now = self.now;
-        // messages that write the sender's position convert it out of an evicted pool
-        let touched: Vec<(String, String)> = match msg {
-            ExecuteMsg::Deposit { validator }
-            | ExecuteMsg::OptIn { validator, .. }
-            | ExecuteMsg::OptOut { validator, .. }
-            | ExecuteMsg::CompleteOptOut { validator }
-            | ExecuteMsg::Unbond { validator, .. } => canon(validator)
-                .map(|v| vec![(sender.to_string(), v)])
-                .unwrap_or_default(),
-            ExecuteMsg::ClaimRewards {} => self
-                .positions
-                .keys()
-                .filter(|(s, _)| s == sender)
-                .cloned()
-                .collect(),
-            _ => vec![],
-        };
-        for k in touched {
-            if let Some(p) = self.positions.get_mut(&k) {
-                p.lazy = false;
+        // messages that settle the sender's positions complete their pools' forced opt-outs;
+        // those that write them convert them out of an evicted pool
+        let touched = self.touched_keys(sender, msg);
+        self.convert_touched(&touched, Some(obs));
+        if !matches!(msg, ExecuteMsg::Vote { .. }) {
+            for k in touched {
+                if let Some(p) = self.positions.get_mut(&k) {
+                    p.lazy = false;
+                }
             }
         }
         match msg {

@@ -20,7 +20,7 @@ fn suite_with_slots(slots: u32) -> Suite {
 /// into service B: alice's pool is evicted, her stake is plain, and she unbonds it at once.
 /// A's slash request, opened a moment later, takes nothing from her.
 #[test]
-#[ignore = "audit: eviction lets a pool's stakers leave their services without the opt-out delay (escape from slashing)"]
+
 fn audit_eviction_skips_opt_out_delay_and_escapes_a_slash() {
     let mut s = suite_with_slots(1);
     let v = s.validator(0);
@@ -75,7 +75,7 @@ fn audit_eviction_skips_opt_out_delay_and_escapes_a_slash() {
 /// validator: "holding a slot against a newcomer costs more stake than the newcomer
 /// brings" (pools.rs) does not hold.
 #[test]
-#[ignore = "audit: dust pools with a 1-unit unbonding in flight pin every pool slot; opt-ins into new sets are refused"]
+
 fn audit_dust_unbonding_pins_pool_slots_against_large_newcomers() {
     let mut s = suite_with_slots(2);
     let v = s.validator(0);
@@ -177,7 +177,7 @@ fn audit_legacy_validators_share_one_chain_vote() {
 /// opt-out of A and finds herself out of B at once. The same path lets a staker who controls
 /// the dust leave B without B's delay.
 #[test]
-#[ignore = "audit: a completed opt-out with no slot drops every service of the position (not only the ones opted out)"]
+
 fn audit_exit_without_a_slot_drops_services_never_opted_out_of() {
     let mut s = suite_with_slots(2);
     let v = s.validator(0);

@@ -168,8 +168,8 @@ fn an_undetected_slash_is_charged_to_its_own_validator() {
 /// Defect 4: Strangers fill every pool slot of a validator for a few uatom: 32 throwaway accounts
 /// each deposit, opt into a junk service of their own and unbond all but 1 uatom. A plain
 /// deposit still works (the plain pool is never capped) and a due opt-out still completes,
-/// keeping the services its staker keeps (exits need no slot); once the strangers' unbonding
-/// has left, a newcomer with more stake than a junk pool takes its slot.
+/// keeping the services its staker keeps (exits may open pools beyond the slots); a newcomer
+/// with more stake than a junk pool takes its slot at once (a forced opt-out of the junk pool).
 #[test]
 fn strangers_filling_pool_slots_lock_nobody_out() {
     let mut s = suite(1);
@@ -229,26 +229,10 @@ fn strangers_filling_pool_slots_lock_nobody_out() {
     .unwrap();
     assert_eq!(s.position("bob", &v).unwrap().service_ids, vec![keep]);
 
-    // a newcomer into a new set must bring more than a slot holds: while the strangers'
-    // unbondings are in flight their pools stay (they are still slashable)...
+    // a newcomer into a new set displaces a junk pool at once if she brings more than it
+    // holds (its unbonding in flight does not protect it: eviction is a forced opt-out, so
+    // the junk pool keeps securing its service, and stays slashable, until its delay ends)
     let fresh = register(&mut s, "svc-fresh", "fresh", 0);
-    let err = exec(
-        &mut s,
-        "alice",
-        json!({"opt_in": {"validator": v, "service_ids": [fresh]}}),
-        &[],
-    )
-    .unwrap_err();
-    assert!(
-        err_text(&err).contains("max_pools_per_validator"),
-        "{}",
-        err_text(&err)
-    );
-    // ...and once it has returned, alice (5,000) displaces a 1-uatom pool
-    s.advance(HUB_UNBONDING + 7 * 86_400);
-    for _ in 0..8 {
-        crank(&mut s);
-    }
     exec(
         &mut s,
         "alice",
@@ -257,16 +241,29 @@ fn strangers_filling_pool_slots_lock_nobody_out() {
     )
     .unwrap();
     assert_eq!(s.position("alice", &v).unwrap().service_ids, vec![fresh]);
-    // the displaced stranger's 1 uatom left its junk service and sits in the plain pool
+    // the displaced stranger's 1 uatom is opted out of its junk service (ready now: junk's
+    // delay is 0); the next touch moves it to the plain pool
     let displaced: Vec<_> = (0..64)
         .map(|i| format!("stranger{i}"))
         .filter(|w| {
             s.position(w, &v)
-                .map(|p| p.service_ids.is_empty() && !p.amount.is_zero())
+                .map(|p| !p.pending_opt_outs.is_empty() && !p.amount.is_zero())
                 .unwrap_or(false)
         })
         .collect();
     assert_eq!(displaced.len(), 1, "{displaced:?}");
+    exec(
+        &mut s,
+        &displaced[0],
+        json!({"complete_opt_out": {"validator": v}}),
+        &[],
+    )
+    .unwrap();
+    assert!(s
+        .position(&displaced[0], &v)
+        .unwrap()
+        .service_ids
+        .is_empty());
     s.assert_invariants();
 }
 

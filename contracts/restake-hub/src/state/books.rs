@@ -201,6 +201,8 @@ pub struct Books<'a> {
     pub incoming: Uint128,
     /// Today (UTC days since 1970): the day the history records a change under.
     pub today: u64,
+    /// The block time in seconds (0 in queries: nothing falls due while reading).
+    pub now: u64,
 }
 
 impl<'a> Books<'a> {
@@ -208,6 +210,7 @@ impl<'a> Books<'a> {
     pub fn open(storage: &'a mut dyn Storage, env: &Env) -> Result<Books<'a>, ContractError> {
         let mut books = Books::new(Store::Write(storage))?;
         books.today = env.block.time.seconds() / DAY;
+        books.now = env.block.time.seconds();
         Ok(books)
     }
 
@@ -234,6 +237,7 @@ impl<'a> Books<'a> {
             harvested: vec![],
             incoming: Uint128::zero(),
             today: 0,
+            now: 0,
         })
     }
 

@@ -513,8 +513,13 @@ pub struct Pool {
     pub service_marks: Vec<(u64, u32, Decimal256)>,
     /// Validator native indexes at the last settlement.
     pub native_marks: Vec<(u32, Decimal256)>,
-    /// Set when the pool was evicted: its positions move to the plain pool when touched.
+    /// Set when the pool's stake left its services: its positions move to the plain pool
+    /// when touched.
     pub redirect: Option<Redirect>,
+    /// Set when the pool was evicted (a forced opt-out of all its services): when it becomes
+    /// ready (seconds). Until then, and until no request opened before then holds it, the
+    /// pool keeps securing its services.
+    pub leaving: Option<u64>,
 }
 packed!(Pool {
     id,
@@ -527,7 +532,8 @@ packed!(Pool {
     rps,
     service_marks,
     native_marks,
-    redirect
+    redirect,
+    leaving
 });
 
 impl Pool {
@@ -544,6 +550,7 @@ impl Pool {
             service_marks: vec![],
             native_marks: vec![],
             redirect: None,
+            leaving: None,
         }
     }
 
@@ -557,6 +564,11 @@ impl Pool {
 
     pub fn is_plain(&self) -> bool {
         self.services.is_empty()
+    }
+
+    /// Holds one of its validator's slots: a pool of services neither evicted nor converted.
+    pub fn is_slotted(&self) -> bool {
+        !self.is_plain() && self.leaving.is_none() && self.redirect.is_none()
     }
 }
 

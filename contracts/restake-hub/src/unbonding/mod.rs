@@ -279,7 +279,7 @@ pub fn claim_unbonded(
         }
         let mut pool = books.load_pool(entry.pool)?;
         let ready = batch.completion.map(|t| t.seconds()).unwrap_or_default();
-        if pool.redirect.is_none() {
+        if books.slashable(&pool)? {
             if let Some(service) = books.holding(entry.vid, &pool.services, ready)? {
                 frozen.push(format!("{id} (service {service})"));
                 continue;
