@@ -10,11 +10,13 @@
 //! **Admission.** Each validator has one *plain* pool (stake securing no service) that is
 //! never capped, so depositing never depends on a slot. Pools of service sets hold one of
 //! the validator's `max_pools_per_validator` slots while they are live (a slash or a chain
-//! sync costs O(slots)). A move into a set without a pool takes a free slot, or evicts the
-//! smallest evictable pool if the mover brings more stake than it holds; so holding a slot
-//! against a newcomer costs more stake than the newcomer brings. Exits (completed opt-outs)
-//! need no slot: when none can be had they may open up to `max_pools_per_validator` pools
-//! beyond the cap, and past that the position leaves every service (the plain pool).
+//! sync costs O(listed pools)). A move into a set without a pool takes a free slot, or
+//! evicts the smallest slotted pool if the mover brings more stake than it and every pool
+//! still leaving hold; so holding a slot against a newcomer costs more stake than the
+//! newcomer brings. Eviction is a forced opt-out: the evicted pool stays listed, securing
+//! its services, until their opt-out delay has passed (see [`Books::convert`]). Exits
+//! (completed opt-outs) never evict: they may open pools beyond the slots while the
+//! validator lists fewer than [`EXIT_LIST_FACTOR`] × the cap, and otherwise wait.
 
 use cosmwasm_std::{Decimal256, Order, Storage, Uint128};
 use restake_types::math::{accrue, per_share, MathError, ShareGroup};

@@ -1030,7 +1030,7 @@ impl Model {
     pub fn slots(&self, v: &str) -> Vec<u64> {
         self.pools
             .values()
-            .filter(|p| p.validator == v && p.slot && !(p.evicted && !self.pool_unsettled(p.id)))
+            .filter(|p| p.validator == v && p.slot && (!p.evicted || self.pool_unsettled(p.id)))
             .map(|p| p.id)
             .collect()
     }
