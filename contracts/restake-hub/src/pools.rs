@@ -457,12 +457,32 @@ impl Books<'_> {
         staker: &[u8],
         vid: u32,
     ) -> Result<Option<(Position, Pool)>, ContractError> {
+        self.settled_position_with(staker, vid, true)
+    }
+
+    /// [`Books::settled_position`] without completing a due forced opt-out of its pool: an
+    /// unbond leaves the pool as it is (its stake stays slashable in flight), so what the
+    /// queries show — the unconverted position — is what can be unbonded.
+    pub fn settled_position_in_place(
+        &mut self,
+        staker: &[u8],
+        vid: u32,
+    ) -> Result<Option<(Position, Pool)>, ContractError> {
+        self.settled_position_with(staker, vid, false)
+    }
+
+    fn settled_position_with(
+        &mut self,
+        staker: &[u8],
+        vid: u32,
+        convert: bool,
+    ) -> Result<Option<(Position, Pool)>, ContractError> {
         let Some(position) = self.position(staker, vid)? else {
             return Ok(None);
         };
         let mut position = position.clone();
         let mut pool = self.load_pool(position.pool)?;
-        if self.convert(&mut pool)? {
+        if convert && self.convert(&mut pool)? {
             self.store_pool(pool.clone())?;
         }
         if let Some(r) = pool.redirect.clone() {

@@ -543,6 +543,9 @@ pub struct Env {
 
 #[derive(Clone)]
 pub struct Model {
+    /// The message being checked or applied settles a position of its sender whose pool's
+    /// forced opt-out completes (or completed unseen): `complete_opt_out` completes it.
+    forced_touch: bool,
     pub now: u64,
     pub height: u64,
     pub bonded_denom: String,
@@ -703,6 +706,7 @@ enum Admit {
 impl Model {
     pub fn new(env: &Env, config: MConfig, owner: &str, now: u64, height: u64) -> Model {
         Model {
+            forced_touch: false,
             now,
             height,
             bonded_denom: env.bonded_denom.clone(),
@@ -1341,15 +1345,19 @@ impl Model {
         }
     }
 
-    /// Converts the pools of the positions a message settles.
-    pub fn convert_touched(&mut self, keys: &[(String, String)], obs: Option<&Observed>) {
+    /// Converts the pools of the positions a message settles (an unbond leaves its pool as
+    /// it is); whether any converted.
+    pub fn convert_touched(&mut self, keys: &[(String, String)], obs: Option<&Observed>) -> bool {
+        let mut any = false;
         for k in keys {
             if let Some(id) = self.positions.get(k).map(|p| p.pool) {
                 if self.pools.contains_key(&id) && self.convertible(id) {
                     self.convert(id, obs);
+                    any = true;
                 }
             }
         }
+        any
     }
 
     /// Completes a forced opt-out: the pool's bonded stake joins the plain pool and stops
@@ -2228,15 +2236,22 @@ impl Model {
                     !payable && !funds.is_empty(),
                     "this message does not accept funds",
                 );
-                let keys = self.touched_keys(sender, msg);
+                let keys = match msg {
+                    ExecuteMsg::Unbond { .. } => vec![],
+                    _ => self.touched_keys(sender, msg),
+                };
                 let converts = keys.iter().any(|k| {
                     self.positions.get(k).is_some_and(|p| {
                         self.pools.contains_key(&p.pool) && self.convertible(p.pool)
                     })
                 });
-                if converts {
+                let lazy = keys
+                    .iter()
+                    .any(|k| self.positions.get(k).is_some_and(|p| p.lazy));
+                if converts || lazy {
                     let mut m = self.clone();
                     m.convert_touched(&keys, None);
+                    m.forced_touch = true;
                     m.hub_refusals(&mut r, sender, msg, funds);
                 } else {
                     self.hub_refusals(&mut r, sender, msg, funds);
@@ -2586,7 +2601,23 @@ impl Model {
                         .iter()
                         .filter(|(s, at)| **at <= self.now && !self.holds(&v, &[**s], **at))
                         .count();
-                    r.must(done == 0, "nothing to complete");
+                    r.must(done == 0 && !self.forced_touch, "nothing to complete");
+                    if done > 0 && !self.forced_touch {
+                        // the set left after the exit needs a pool: an exit waits for room
+                        let mut to = p.services.clone();
+                        for (s, at) in &p.pending {
+                            if *at <= self.now && !self.holds(&v, &[*s], *at) {
+                                to.remove(s);
+                            }
+                        }
+                        let mut m = self.clone();
+                        let full = match m.move_position(sender, &v, to, Move::Exit, None) {
+                            Ok(()) => Tri::No,
+                            Err(e) if e.contains("exposure groups") => Tri::Yes,
+                            Err(_) => Tri::Maybe,
+                        };
+                        r.tri(full, "exposure groups");
+                    }
                 }
             }
             ExecuteMsg::Unbond { validator, amount } => {
@@ -3063,7 +3094,12 @@ impl Model {
         // messages that settle the sender's positions complete their pools' forced opt-outs;
         // those that write them convert them out of an evicted pool
         let touched = self.touched_keys(sender, msg);
-        self.convert_touched(&touched, Some(obs));
+        let lazy = touched
+            .iter()
+            .any(|k| self.positions.get(k).is_some_and(|p| p.lazy));
+        let converted =
+            !matches!(msg, ExecuteMsg::Unbond { .. }) && self.convert_touched(&touched, Some(obs));
+        let forced = converted || lazy;
         if !matches!(msg, ExecuteMsg::Vote { .. }) {
             for k in touched {
                 if let Some(p) = self.positions.get_mut(&k) {
@@ -3161,6 +3197,8 @@ impl Model {
                         .insert(*id, at);
                 }
             }
+            // the position's pool completed its forced opt-out: nothing more to do
+            ExecuteMsg::CompleteOptOut { .. } if forced => {}
             ExecuteMsg::CompleteOptOut { validator } => {
                 let v = canon(validator).unwrap();
                 let key = (sender.to_string(), v.clone());
@@ -3177,7 +3215,7 @@ impl Model {
                     pm.pending.remove(s);
                     to.remove(s);
                 }
-                // an exit never waits for a slot; with none to be had it leaves every service
+                // an exit that finds no room is refused (see the refusals)
                 self.move_position(sender, &v, to, Move::Exit, Some(obs))?;
             }
             ExecuteMsg::Unbond { validator, amount } => {

@@ -3690,3 +3690,56 @@ fn regression_replay_evicted_pool_redirects_to_a_deleted_plain_pool() {
         },
     ]);
 }
+
+/// The model's first run after eviction became a forced opt-out: a junk staker whose pool was
+/// evicted (ready at once) completes the forced opt-out with `complete_opt_out`.
+#[test]
+fn regression_replay_complete_opt_out_completes_a_forced_opt_out() {
+    replay(&[
+        Op::Junk {
+            val: 0,
+            n: 3,
+            stake: 1000,
+            keep: 1,
+        },
+        Op::CompleteOptOut {
+            target: Target::Held(0),
+        },
+        Op::Deposit {
+            target: Target::Held(0),
+            amount: Amt::Small(0),
+            funds: Funds::Bonded,
+        },
+    ]);
+}
+
+/// A junk staker's evicted pool is due for conversion when everybody leaves: its unbond of
+/// what the position query shows (the unconverted value) must go through, so an unbond
+/// leaves the pool as it is instead of converting it first (conversion rounds down).
+#[test]
+fn regression_replay_unbond_takes_what_the_query_shows_in_a_due_evicted_pool() {
+    replay(&[
+        Op::Deposit {
+            target: Target::Raw(1, 1),
+            amount: Amt::Normal(1282276),
+            funds: Funds::Bonded,
+        },
+        Op::Deposit {
+            target: Target::Raw(0, 3),
+            amount: Amt::Normal(1000),
+            funds: Funds::Bonded,
+        },
+        Op::Deposit {
+            target: Target::Held(2),
+            amount: Amt::Normal(3707529),
+            funds: Funds::Bonded,
+        },
+        Op::ChainSlashBp { val: 1, bp: 3333 },
+        Op::Junk {
+            val: 1,
+            n: 6,
+            stake: 1311,
+            keep: 3,
+        },
+    ]);
+}

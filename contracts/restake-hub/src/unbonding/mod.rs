@@ -53,7 +53,7 @@ pub fn unbond(
     }
     let (mut actions, _) = books.harvest_and_sync(&chain, vid)?;
     let (mut position, mut pool) = books
-        .settled_position(&staker, vid)?
+        .settled_position_in_place(&staker, vid)?
         .ok_or_else(no_position)?;
     let bonded = position_value(&position, &pool);
     if amount > bonded {
