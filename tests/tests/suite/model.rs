@@ -1332,6 +1332,7 @@ impl Model {
             | ExecuteMsg::OptIn { validator, .. }
             | ExecuteMsg::OptOut { validator, .. }
             | ExecuteMsg::CompleteOptOut { validator }
+            | ExecuteMsg::WithdrawShares { validator, .. }
             | ExecuteMsg::Unbond { validator, .. } => canon(validator)
                 .map(|v| vec![(sender.to_string(), v)])
                 .unwrap_or_default(),
@@ -1562,6 +1563,7 @@ impl Model {
         match msg {
             ExecuteMsg::Deposit { validator }
             | ExecuteMsg::Unbond { validator, .. }
+            | ExecuteMsg::WithdrawShares { validator, .. }
             | ExecuteMsg::SyncValidator { validator } => {
                 must.extend(canon(validator));
             }
@@ -2355,6 +2357,26 @@ impl Model {
         );
     }
 
+    /// Whether `amount` is above what the position is worth once the hub has synced its
+    /// validator (certainly, maybe, not).
+    fn above_value(&self, p: &MPos, v: &str, amount: u128) -> Tri {
+        let keep = self.val(v).pending_chain.unwrap_or(Hp::one());
+        let value = if self.pools.get(&p.pool).is_some_and(|x| x.wiped) {
+            Hp::zero()
+        } else {
+            p.amt.mul(keep)
+        };
+        let tol = Hp::int(p.tol + 3);
+        let a = Hp::int(amount);
+        if a > value.add(tol) {
+            Tri::Yes
+        } else if a.add(tol) > value {
+            Tri::Maybe
+        } else {
+            Tri::No
+        }
+    }
+
     fn hub_refusals(&self, r: &mut Reasons, sender: &str, msg: &ExecuteMsg, funds: &[Coin]) {
         let cfg = &self.config;
         let check_ids = |r: &mut Reasons, ids: &[u64]| {
@@ -2379,9 +2401,26 @@ impl Model {
                     "only a delegator proxy of the hub runs proxy messages",
                 );
             }
-            // (not generated: x/liquid is not on this chain)
-            ExecuteMsg::WithdrawShares { .. } => {
-                r.must(true, "liquid staking");
+            ExecuteMsg::WithdrawShares { validator, amount } => {
+                r.must(amount.is_zero(), "amount must be greater than zero");
+                let Some(v) = canon(validator) else {
+                    r.must(true, "invalid validator");
+                    return;
+                };
+                match self.positions.get(&(sender.to_string(), v.clone())) {
+                    None => r.must(true, "you have no position on validator"),
+                    Some(p) => {
+                        // only stake that secures nothing leaves as shares
+                        r.must(
+                            !p.services.is_empty(),
+                            "withdraw_shares is for stake that secures no service",
+                        );
+                        r.tri(
+                            self.above_value(p, &v, amount.u128()),
+                            "exceeds your bonded",
+                        );
+                    }
+                }
             }
             ExecuteMsg::Vote {
                 option, weighted, ..
@@ -2432,6 +2471,24 @@ impl Model {
                         amount = c.amount.u128();
                         r.must(
                             c.amount.u128() < cfg.min_deposit,
+                            "is below the minimum deposit",
+                        );
+                    } else if let Some((of, _)) = c.denom.rsplit_once('/').filter(|(of, id)| {
+                        // x/liquid's `{valoper}/{record id}`
+                        of.contains("valoper1")
+                            && !id.is_empty()
+                            && id.bytes().all(|b| b.is_ascii_digit())
+                    }) {
+                        // tokenized shares (x/liquid) of the validator, worth their tokens
+                        // (the world tokenizes only on validators the chain never slashed)
+                        r.must(
+                            canon(of) != canon(validator),
+                            "are tokenized shares of another validator",
+                        );
+                        r.must(c.amount.is_zero(), "shares must be greater than zero");
+                        amount = c.amount.u128();
+                        r.must(
+                            amount < cfg.min_deposit && !c.amount.is_zero(),
                             "is below the minimum deposit",
                         );
                     } else {
@@ -2629,22 +2686,10 @@ impl Model {
                 match self.positions.get(&(sender.to_string(), v.clone())) {
                     None => r.must(true, "you have no position on validator"),
                     Some(p) => {
-                        let keep = self.val(&v).pending_chain.unwrap_or(Hp::one());
-                        let value = if self.pools.get(&p.pool).is_some_and(|x| x.wiped) {
-                            Hp::zero()
-                        } else {
-                            p.amt.mul(keep)
-                        };
-                        let tol = Hp::int(p.tol + 3);
-                        let a = Hp::int(amount.u128());
-                        let above = if a > value.add(tol) {
-                            Tri::Yes
-                        } else if a.add(tol) > value {
-                            Tri::Maybe
-                        } else {
-                            Tri::No
-                        };
-                        r.tri(above, "exceeds your bonded");
+                        r.tri(
+                            self.above_value(p, &v, amount.u128()),
+                            "exceeds your bonded",
+                        );
                     }
                 }
             }
@@ -3049,9 +3094,15 @@ impl Model {
                     .chain(may.intersection(&obs.synced))
                     .cloned()
                     .collect();
+                // (the listing after a slash tells nothing of the pools before it: the slash
+                // may empty them)
+                let slashes = matches!(
+                    msg,
+                    ExecuteMsg::Slash { .. } | ExecuteMsg::ExecuteSlash { .. }
+                );
                 for v in &synced {
                     self.sync(v);
-                    self.refresh_validator(v, Some(obs));
+                    self.refresh_validator(v, (!slashes).then_some(obs));
                 }
                 self.apply_hub(sender, msg, funds, obs)?;
                 self.untaint();
@@ -3108,9 +3159,24 @@ impl Model {
             }
         }
         match msg {
-            ExecuteMsg::Proxy { .. }
-            | ExecuteMsg::WithdrawShares { .. }
-            | ExecuteMsg::Vote { .. } => {}
+            ExecuteMsg::Proxy { .. } | ExecuteMsg::Vote { .. } => {}
+            ExecuteMsg::WithdrawShares { validator, amount } => {
+                // the stake leaves the hub's delegation at once, as shares for the staker
+                let v = canon(validator).unwrap();
+                let key = (sender.to_string(), v.clone());
+                let pool = self.positions[&key].pool;
+                self.touch_pool(pool, Some(&key));
+                let dirty = self.pools.get(&pool).is_some_and(|x| x.dirty);
+                let p = self.positions.get_mut(&key).unwrap();
+                p.amt = p.amt.sub(Hp::int(amount.u128()));
+                if dirty {
+                    p.tol += 1;
+                }
+                if p.amt.is_zero() {
+                    self.positions.remove(&key);
+                }
+                self.refresh(pool, Some(obs));
+            }
             ExecuteMsg::Deposit { validator } => {
                 let v = canon(validator).unwrap();
                 let amount = Hp::int(funds[0].amount.u128());
