@@ -257,7 +257,16 @@ impl Books<'_> {
                 None => pool.services.clone(),
             };
             self.store_pool(pool)?;
-            pool = self.pool_for(vid, &services, amount + carried, Move::Exit, now)?;
+            pool = match self.pool_for(vid, &services, amount + carried, Move::Exit, now) {
+                // A deposit never waits for room: with none, the deposit (and the dust left
+                // of the wiped-out position) starts in the plain pool.
+                Err(ContractError::ExitWaitsForRoom { .. }) => {
+                    self.pool_for(vid, &[], amount + carried, Move::Join, now)?
+                }
+                found => found?,
+            };
+            let kept = pool.services.clone();
+            position.opt_outs.retain(|(s, _)| kept.contains(s));
             self.shift_services(vid, &services, &pool.services, carried)?;
             position.pool = pool.id;
             position.marks = pool.rps.clone();

@@ -15,8 +15,9 @@
 //! still leaving hold; so holding a slot against a newcomer costs more stake than the
 //! newcomer brings. Eviction is a forced opt-out: the evicted pool stays listed, securing
 //! its services, until their opt-out delay has passed (see [`Books::convert`]). Exits
-//! (completed opt-outs) never evict: they may open pools beyond the slots while the
-//! validator lists fewer than [`EXIT_LIST_FACTOR`] × the cap, and otherwise wait.
+//! (completed opt-outs) may also open pools beyond the slots, up to [`EXIT_SLOT_FACTOR`] ×
+//! the cap, and evict like joins past that; otherwise they wait. Evicted pools still
+//! leaving and converted pools with unbondings in flight are bounded too ([`TAIL_FACTOR`]).
 
 use cosmwasm_std::{Decimal256, Order, Storage, Uint128};
 use restake_types::math::{accrue, per_share, MathError, ShareGroup};
@@ -68,12 +69,14 @@ pub fn add<K: PartialEq + Clone, V: Amount>(
     Ok(())
 }
 
-/// A join may open a pool while the validator lists fewer than this many times
-/// `max_pools_per_validator` pools (slotted, evicted and converted with unbondings in flight).
-const JOIN_LIST_FACTOR: usize = 2;
-/// An exit may open a pool while the list holds fewer than this many times
-/// `max_pools_per_validator`: a slash or a chain sync reads at most that many pools.
-pub const EXIT_LIST_FACTOR: u32 = 3;
+/// Exits (completed opt-outs) may hold up to this many times `max_pools_per_validator`
+/// slotted pools (joins: one times).
+pub const EXIT_SLOT_FACTOR: u32 = 2;
+/// Evictions stop while this many times `max_pools_per_validator` pools are leaving (evicted,
+/// not converted yet) or converted with unbondings in flight. With the slotted pools, a slash
+/// or a chain sync reads at most `EXIT_SLOT_FACTOR + TAIL_FACTOR` times the cap (+ the plain
+/// pool).
+const TAIL_FACTOR: usize = 2;
 
 /// How a position comes to a pool: admission differs (see the module docs).
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -324,7 +327,7 @@ impl Books<'_> {
                 },
                 Move::Exit => ContractError::ExitWaitsForRoom {
                     validator,
-                    max: max as u32 * EXIT_LIST_FACTOR,
+                    max: max as u32 * EXIT_SLOT_FACTOR,
                 },
             });
         }
@@ -337,8 +340,10 @@ impl Books<'_> {
 
     /// Whether a new pool may open on a validator whose list holds at least
     /// `max_pools_per_validator` pools (see the module docs). Converts the evicted pools
-    /// that are ready first, then counts: a join needs a free slot or a smaller pool to
-    /// evict; an exit takes a free slot or room beyond the slots.
+    /// that are ready first, then counts: a join takes a free slot, an exit a free slot or
+    /// room beyond the slots ([`EXIT_SLOT_FACTOR`] × the cap); otherwise either evicts the
+    /// smallest slotted pool if it brings more than that pool and every pool still leaving,
+    /// while fewer than [`TAIL_FACTOR`] × the cap pools are leaving or converted.
     fn admit(
         &mut self,
         vid: u32,
@@ -348,11 +353,14 @@ impl Books<'_> {
     ) -> Result<bool, ContractError> {
         let max = self.config.max_pools_per_validator as usize;
         let mut slotted = 0usize;
+        let mut tail = 0usize;
         let mut leaving = Uint128::zero();
         let mut smallest: Option<(Uint128, u64)> = None;
         for id in self.validator_pools(vid)?.clone() {
             let mut pool = self.load_pool(id)?;
             if pool.leaving.is_some_and(|ready| ready <= now) && self.convert(&mut pool)? {
+                // (listed while its unbondings are in flight)
+                tail += usize::from(!pool.batches.is_empty());
                 self.store_pool(pool)?;
                 continue;
             }
@@ -362,24 +370,31 @@ impl Books<'_> {
                 if smallest.is_none_or(|(t, _)| tokens < t) {
                     smallest = Some((tokens, id));
                 }
-            } else if pool.redirect.is_none() {
-                leaving = leaving.checked_add(tokens)?;
+            } else {
+                tail += 1;
+                if pool.redirect.is_none() {
+                    leaving = leaving.checked_add(tokens)?;
+                }
             }
         }
-        let listed = self.validator_pools(vid)?.len();
-        Ok(match how {
-            Move::Exit => slotted < max || listed < max * EXIT_LIST_FACTOR as usize,
-            Move::Join if listed >= max * JOIN_LIST_FACTOR => false,
-            Move::Join if slotted < max => true,
-            Move::Join => match smallest {
-                // The newcomer must bring more than the pool it displaces and every pool
-                // still leaving: holding slots against it costs more stake than it brings.
-                Some((tokens, victim)) if tokens.checked_add(leaving)? < joining => {
-                    self.evict(vid, victim, now)?;
-                    true
-                }
-                _ => false,
-            },
+        let slots = match how {
+            Move::Join => max,
+            Move::Exit => max * EXIT_SLOT_FACTOR as usize,
+        };
+        if slotted < slots {
+            return Ok(true);
+        }
+        if tail >= max * TAIL_FACTOR {
+            return Ok(false);
+        }
+        Ok(match smallest {
+            // The mover must bring more than the pool it displaces and every pool still
+            // leaving: holding slots against it costs more stake than it brings.
+            Some((tokens, victim)) if tokens.checked_add(leaving)? < joining => {
+                self.evict(vid, victim, now)?;
+                true
+            }
+            _ => false,
         })
     }
 
@@ -516,7 +531,7 @@ impl Books<'_> {
         mut position: Position,
         mut pool: Pool,
     ) -> Result<(), ContractError> {
-        self.leave_redirect(staker, vid)?;
+        self.leave_redirect(staker, vid, &mut pool)?;
         if !position_value(&position, &pool).is_zero() {
             self.put_position(staker, vid, Some(position))?;
             self.store_pool(pool)?;
@@ -544,28 +559,44 @@ impl Books<'_> {
 
     /// When the stored position is still in a converted pool, takes its shares out of the
     /// pool's redirect (the position being saved holds their plain-pool equivalent, see
-    /// [`Books::settled_position`]).
-    fn leave_redirect(&mut self, staker: &[u8], vid: u32) -> Result<(), ContractError> {
+    /// [`Books::settled_position`]). `held` is the pool the caller saves with the position:
+    /// when it is that converted pool, it is updated in place (the caller stores it).
+    pub fn leave_redirect(
+        &mut self,
+        staker: &[u8],
+        vid: u32,
+        held: &mut Pool,
+    ) -> Result<(), ContractError> {
         let Some(stored) = self.position(staker, vid)?.cloned() else {
             return Ok(());
         };
         if stored.pool == 0 {
             return Ok(());
         }
-        // (a pool the position left earlier in this message may be gone already)
-        let Ok(old) = self.pool(stored.pool) else {
-            return Ok(());
+        let in_hand = stored.pool == held.id;
+        let mut old = if in_hand {
+            held.clone()
+        } else {
+            // (a pool the position left earlier in this message may be gone already)
+            match self.pool(stored.pool) {
+                Ok(p) => p.clone(),
+                Err(_) => return Ok(()),
+            }
         };
         let Some(mut r) = old.redirect.clone() else {
             return Ok(());
         };
-        let mut old = old.clone();
         let shares = converted_shares(&r, stored.shares);
         r.shares_left -= shares;
         r.from_left = r.from_left.saturating_sub(stored.shares);
         old.bonded.shares = old.bonded.shares.saturating_sub(stored.shares);
         old.redirect = Some(r);
-        self.store_pool(old)
+        if in_hand {
+            *held = old;
+            Ok(())
+        } else {
+            self.store_pool(old)
+        }
     }
 
     /// A new position of the staker on the validator, in `pool` (settled).

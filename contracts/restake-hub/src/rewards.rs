@@ -210,7 +210,8 @@ pub fn claim_rewards(
     if collected.amounts.is_empty() {
         return Err(ContractError::NoRewards);
     }
-    for (vid, position, pool) in collected.positions {
+    for (vid, position, mut pool) in collected.positions {
+        books.leave_redirect(&staker, vid, &mut pool)?;
         books.put_position(&staker, vid, Some(position))?;
         books.store_pool(pool)?;
     }

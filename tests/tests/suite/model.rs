@@ -1264,6 +1264,7 @@ impl Model {
             .iter()
             .filter(|id| !self.pools[id].evicted && self.pools[id].leaving.is_none())
             .count();
+        let tail = listed.len() - slotted;
         let mut leaving = Approx::default();
         for id in &listed {
             let p = &self.pools[id];
@@ -1272,17 +1273,23 @@ impl Model {
                 leaving.add(b.v, b.tol);
             }
         }
-        Ok(match how {
-            Move::Exit if slotted < max || listed.len() < 3 * max => Admit::New { evict: None },
-            Move::Exit => Admit::Refused,
-            Move::Join if listed.len() >= 2 * max => Admit::Refused,
-            Move::Join if slotted < max => Admit::New { evict: None },
-            Move::Join => match self.evictable(v, joining, leaving)? {
-                Some(victim) => Admit::New {
-                    evict: Some(victim),
-                },
-                None => Admit::Refused,
+        // joins take a free slot, exits also room beyond the slots (2 × the cap); past that
+        // both evict a smaller pool while fewer than 2 × the cap are leaving or converted
+        let slots = match how {
+            Move::Join => max,
+            Move::Exit => 2 * max,
+        };
+        if slotted < slots {
+            return Ok(Admit::New { evict: None });
+        }
+        if tail >= 2 * max {
+            return Ok(Admit::Refused);
+        }
+        Ok(match self.evictable(v, joining, leaving)? {
+            Some(victim) => Admit::New {
+                evict: Some(victim),
             },
+            None => Admit::Refused,
         })
     }
 
@@ -1426,7 +1433,8 @@ impl Model {
                         .filter(|id| !self.pools[id].evicted && self.pools[id].leaving.is_none())
                         .collect();
                     let max = self.config.max_pools_per_validator as usize;
-                    let victim = (slotted.len() >= max)
+                    let slots = if how == Move::Exit { 2 * max } else { max };
+                    let victim = (slotted.len() >= slots)
                         .then(|| {
                             slotted.iter().copied().min_by(|a, b| {
                                 self.pool_bonded(*a)
