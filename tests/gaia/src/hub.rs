@@ -19,6 +19,11 @@ pub fn hub_wasm() -> PathBuf {
     workspace_root().join("artifacts/restake_hub.wasm")
 }
 
+/// `artifacts/restake_vault.wasm` (built by `scripts/build-wasm.sh vault` or `all`).
+pub fn vault_wasm() -> PathBuf {
+    workspace_root().join("artifacts/restake_vault.wasm")
+}
+
 pub fn read_wasm(path: &Path) -> Vec<u8> {
     std::fs::read(path).unwrap_or_else(|e| {
         panic!(
