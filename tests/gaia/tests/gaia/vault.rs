@@ -295,7 +295,9 @@ async fn vault_gaiad_journey() {
         .await["amount"]);
     assert!(bob_value <= num(&s["nav"]), "{bob_value} {s}");
     assert!(bob_value > 4 * ATOM, "{bob_value}");
-    let cons = hub.conservation(&[vault.addr.clone()], &[v.clone()]).await;
+    let cons = hub
+        .conservation(std::slice::from_ref(&vault.addr), std::slice::from_ref(&v))
+        .await;
     assert!(cons.surplus() >= 0, "{cons:?}");
 
     gas.save("vault_gaiad_journey");
