@@ -3,8 +3,9 @@
 //! invariants checked after every step:
 //!
 //! - conservation: the vault holds in its bank at least what its books say is there
-//!   (idle tokens and tokens owed to exit batches), so its assets cover every holder's and
-//!   every exit's claim; in every reward asset, what holders are owed is covered by the
+//!   (idle tokens and tokens owed to exit batches), and what the hub and the bank show the
+//!   vault owns (positions, unbondings and rewards at the hub, its balance) covers every
+//!   holder's shares at the exit price, the open exit batch and what sent batches still owe; in every reward asset, what holders are owed is covered by the
 //!   vault's balance plus what accrued to it at the hub;
 //! - a deposit (of tokens, or of tokenized shares through the Suite's x/liquid) or an exit
 //!   never moves the share price against the holders who stay (beyond one unit of
@@ -428,8 +429,8 @@ fn owed_rewards(s: &VaultSuite) -> BTreeMap<&'static str, Vec<u128>> {
     out
 }
 
-fn every_matured_exit_complete(s: &VaultSuite) -> Result<(), String> {
-    let hub = s.suite.unbondings(s.vault.as_str()).unwrap();
+/// Every exit batch, page by page.
+fn all_batches(s: &VaultSuite) -> Vec<restake_vault::msg::BatchResponse> {
     let batches: restake_vault::msg::BatchesResponse = s.vq(json!({"batches": {"limit": 30}}));
     let mut start = None;
     let mut all = batches.batches;
@@ -442,6 +443,12 @@ fn every_matured_exit_complete(s: &VaultSuite) -> Result<(), String> {
         }
         all.extend(more.batches);
     }
+    all
+}
+
+fn every_matured_exit_complete(s: &VaultSuite) -> Result<(), String> {
+    let hub = s.suite.unbondings(s.vault.as_str()).unwrap();
+    let all = all_batches(s);
     let st = s.state();
     for b in all {
         if b.status != BatchStatus::Unbonding {
@@ -565,6 +572,47 @@ fn check(m: &Model, full: bool) -> Result<(), String> {
     Ok(())
 }
 
+/// Assets ≥ claims, the assets as the hub and the bank show them (not the vault's books):
+/// positions, unbondings and bonded-denom rewards at the hub, and the vault's balance, cover
+/// every holder's shares at the exit price, the open exit batch and what sent batches still
+/// owe. (The costliest check: every eighth step and at the end.)
+fn assets_cover_claims(s: &VaultSuite) -> Result<(), String> {
+    let st = s.state();
+    let bank = s.uatom(s.vault.as_str());
+    let vault = s.vault.as_str();
+    let assets = (0..3)
+        .map(|v| s.suite.bonded_of(vault, &s.validator(v)))
+        .sum::<u128>()
+        + s.suite
+            .unbondings(vault)
+            .unwrap()
+            .iter()
+            .map(|u| u.amount.u128())
+            .sum::<u128>()
+        + s.suite.pending_native(vault, "uatom")
+        + bank;
+    let holders: u128 = HOLDERS.iter().map(|h| s.value(h)).sum();
+    let open = if st.open_exit_shares.is_zero() {
+        0
+    } else {
+        s.preview_exit(st.open_exit_shares.u128())
+    };
+    let sent: u128 = all_batches(s)
+        .iter()
+        .filter(|b| b.status != BatchStatus::Open)
+        .map(|b| (b.unbonding + b.received - b.paid).u128())
+        .sum();
+    let claims = holders + open + sent + st.exit_top_ups.u128();
+    if claims > assets {
+        return Err(format!(
+            "claims {claims} (holders {holders}, open batch {open}, sent batches {sent}, \
+             top-ups {}) exceed the vault's assets at the hub and in its bank {assets}",
+            st.exit_top_ups
+        ));
+    }
+    Ok(())
+}
+
 /// Everybody leaves: requests resolve, exits are sent and mature, everyone claims.
 fn wind_down(m: &mut Model) -> Result<(), String> {
     let s = &mut m.s;
@@ -628,13 +676,18 @@ fn run(ops: &[Op]) -> Result<(), String> {
                     | Op::DepositShares(..)
             );
         check(&m, full).map_err(|e| format!("after step {i} {op:?}: {e}"))?;
+        if i % 8 == 7 {
+            assets_cover_claims(&m.s).map_err(|e| format!("after step {i} {op:?}: {e}"))?;
+        }
         tc += t.elapsed();
     }
     if std::env::var_os("MODEL_TIMING").is_some() {
         eprintln!("{} steps: apply {ta:?}, check {tc:?}", ops.len());
     }
+    assets_cover_claims(&m.s).map_err(|e| format!("before the wind-down: {e}"))?;
     wind_down(&mut m)?;
-    check(&m, true).map_err(|e| format!("after the wind-down: {e}"))
+    check(&m, true).map_err(|e| format!("after the wind-down: {e}"))?;
+    assets_cover_claims(&m.s).map_err(|e| format!("after the wind-down: {e}"))
 }
 
 #[test]
@@ -674,6 +727,7 @@ fn replay(ops: &[Op]) {
         let r = apply(&mut m, op);
         eprintln!("{i} {op:?}: {r:?}\n  state {:?}", m.s.state());
         check(&m, true).unwrap();
+        assets_cover_claims(&m.s).unwrap();
     }
     let r = wind_down(&mut m);
     eprintln!("wind-down: {r:?}");
