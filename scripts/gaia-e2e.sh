@@ -14,8 +14,9 @@
 # wait for blocks, unbonding and voting periods); what must not overlap takes a lock
 # (tests/gaia/src/lock.rs). GAIA_E2E_THREADS=1 runs them one at a time.
 #
-# Wasm files: artifacts/restake_hub.wasm and artifacts/restake_migrate_v0_1.wasm
-# (scripts/build-wasm.sh, rebuilt when a contract source is newer), and restake-hub v0.1
+# Wasm files: artifacts/restake_hub.wasm, artifacts/restake_migrate_v0_1.wasm and
+# artifacts/restake_vault.wasm (scripts/build-wasm.sh, rebuilt when a contract source is
+# newer; the vault's journey stores both the hub and the vault), and restake-hub v0.1
 # from commit a1d8858 for the migration test (scripts/build-wasm-v0_1.sh, cached outside
 # the repository like gaiad).
 #
@@ -68,6 +69,11 @@ if stale artifacts/restake_migrate_v0_1.wasm "${hub_sources[@]}" contracts/resta
   ./scripts/build-wasm.sh migrator
 else
   echo "artifacts/restake_migrate_v0_1.wasm is up to date"
+fi
+if stale artifacts/restake_vault.wasm contracts/restake-vault packages/restake-types; then
+  ./scripts/build-wasm.sh vault
+else
+  echo "artifacts/restake_vault.wasm is up to date ($(stat -c %s artifacts/restake_vault.wasm) bytes)"
 fi
 # The migration test needs v0.1's sources (commit a1d8858): a shallow clone lacks them.
 skip=()

@@ -30,9 +30,10 @@ cargo build --locked -p restake-cli
 target="${CARGO_TARGET_DIR:-target}"
 case "$target" in /*) ;; *) target="$PWD/$target" ;; esac
 
-step "hub wasm (artifacts/restake_hub.wasm)"
+step "hub and vault wasm (artifacts/restake_hub.wasm, artifacts/restake_vault.wasm)"
 [ -f artifacts/restake_hub.wasm ] || ./scripts/build-wasm.sh
-ls -l artifacts/restake_hub.wasm
+[ -f artifacts/restake_vault.wasm ] || ./scripts/build-wasm.sh vault
+ls -l artifacts/restake_hub.wasm artifacts/restake_vault.wasm
 
 step "gaiad v25.1.1 (cached, or built from the Go module proxy)"
 ./scripts/gaia-node.sh build

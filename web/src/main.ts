@@ -11,6 +11,7 @@ import { Lcd, LcdError } from "./lcd";
 import { overviewPage } from "./pages/overview";
 import { servicePage } from "./pages/service";
 import { stakerPage } from "./pages/staker";
+import { vaultPage } from "./pages/vault";
 import { registry, resolveDenom } from "./registry";
 import "./style.css";
 import type { Page } from "./ui";
@@ -141,14 +142,20 @@ function errorPanel(kind: string, message: string, detail = ""): Html {
   </div>`;
 }
 
-type Route = { name: "overview" } | { name: "staker"; address: string } | { name: "service"; id: number } | { name: "missing"; path: string };
+type Route =
+  | { name: "overview" }
+  | { name: "staker"; address: string }
+  | { name: "service"; id: number }
+  | { name: "vault"; address: string; holder?: string }
+  | { name: "missing"; path: string };
 
 function route(): Route {
   const h = decodeURIComponent(location.hash.replace(/^#\/?/, ""));
-  const [head, arg] = h.split("/");
+  const [head, arg, third] = h.split("/");
   if (!head) return { name: "overview" };
   if (head === "staker" && arg) return { name: "staker", address: arg.trim() };
   if (head === "service" && arg && /^\d+$/.test(arg)) return { name: "service", id: Number(arg) };
+  if (head === "vault" && arg) return { name: "vault", address: arg.trim(), holder: third?.trim() || undefined };
   return { name: "missing", path: h };
 }
 
@@ -161,7 +168,8 @@ async function render(opts: { keepResult?: boolean } = {}): Promise<void> {
   for (const a of document.querySelectorAll<HTMLAnchorElement>("[data-nav]")) {
     a.classList.toggle("active", r.name === a.dataset.nav);
   }
-  const what = r.name === "staker" ? `staker ${shortAddr(r.address)}` : r.name === "service" ? `service #${r.id}` : "the hub";
+  const what =
+    r.name === "staker" ? `staker ${shortAddr(r.address)}` : r.name === "service" ? `service #${r.id}` : r.name === "vault" ? `vault ${shortAddr(r.address)}` : "the hub";
   // A refresh after a transaction keeps the page in place until the new answers are in.
   if (!opts.keepResult) app.innerHTML = html`<div class="loading" data-testid="loading" aria-busy="true"><span class="spinner"></span> Loading ${what}…</div>`.s;
   let ctx: Ctx | null = null;
@@ -174,6 +182,7 @@ async function render(opts: { keepResult?: boolean } = {}): Promise<void> {
     if (r.name === "overview") page = await overviewPage(ctx);
     else if (r.name === "staker") page = await stakerPage(ctx, r.address, { fresh: !opts.keepResult, rerender: () => render({ keepResult: true }) });
     else if (r.name === "service") page = await servicePage(ctx, r.id);
+    else if (r.name === "vault") page = await vaultPage(ctx, r.address, r.holder);
     else throw new NotFound(`Nothing lives at #/${r.path}.`);
     if (mine !== generation) return;
     app.innerHTML = page.body.s;

@@ -597,6 +597,82 @@ describe("fixtures/frozen.yaml: a pending slash request freezes a matured unbond
 
 // ================================================================== sixty days of history
 
+describe("vault.yaml: a restake-vault's page (#/vault/<address>/<holder>)", () => {
+  let server;
+  let c;
+  let vault;
+  let bob;
+  before(async () => {
+    server = await serve("scenarios/vault.yaml");
+    c = chain(server);
+    const sc = await c.get("/restake/v1/scenario");
+    vault = sc.vaults.find((v) => v.name === "rst").address;
+    bob = sc.stakers.find((s) => s.name === "bob").address;
+  });
+  after(() => stop(server));
+
+  test("allocation, price, strategy, cranks and a holder's shares match the vault's queries", async () => {
+    const page = await newPage();
+    await open(page, dashboardUrl(server, `#/vault/${vault}/${bob}`), "[data-testid=vault-title]");
+    const [state, strategy, cranks, token, holder] = await Promise.all([
+      c.smart({ state: {} }, vault),
+      c.smart({ strategy: {} }, vault),
+      c.smart({ cranks: {} }, vault),
+      c.smart({ token_info: {} }, vault),
+      c.smart({ holder: { address: bob } }, vault),
+    ]);
+    const atom = (raw) => `${units(raw, 6)} ATOM`;
+    assert.match(await text(page, "[data-testid=vault-title]"), new RegExp(`${token.name}\\s+${token.symbol}`));
+    for (const [id, raw, shown] of [
+      ["vault-nav", state.nav, atom(state.nav)],
+      ["vault-bonded", state.bonded, atom(state.bonded)],
+      ["vault-losses", state.expected_losses, atom(state.expected_losses)],
+      ["vault-supply", state.supply, `${units(state.supply, token.decimals)} ${token.symbol}`],
+      ["vault-price", state.price, state.price],
+      ["vault-exposure", state.max_position_exposure, pct(state.max_position_exposure)],
+      ["vault-holder-shares", holder.shares, `${units(holder.shares, token.decimals)} ${token.symbol}`],
+      ["vault-holder-value", holder.value, atom(holder.value)],
+    ]) {
+      assert.equal(await page.locator(`[data-testid=${id}]`).getAttribute("data-raw"), raw, id);
+      assert.equal(await cardValue(page, id), shown, id);
+    }
+    // the scenario's story: bob's 1.5 ATOM after the slash, the vault holds exactly that
+    assert.equal(holder.value, "1475000");
+    assert.equal(state.bonded, "1475000");
+    // one row per validator, as the vault reports its positions at the hub
+    assert.equal(await page.locator("[data-testid=vault-allocation] tbody tr").count(), state.validators.length);
+    for (const v of state.validators) {
+      const row = page.locator(`[data-testid=vault-allocation] tr[data-validator="${v.validator}"]`);
+      assert.equal(await row.locator("[data-col=bonded]").getAttribute("data-raw"), v.bonded);
+      assert.equal((await row.locator("[data-col=bonded]").innerText()).trim(), atom(v.bonded));
+      const services = v.services.length ? v.services.map((x) => `#${x}`).join(", ") : "none";
+      assert.equal((await row.locator("[data-col=services]").innerText()).trim(), services);
+      assert.equal(await row.locator("[data-testid=vault-frozen]").count(), v.frozen ? 1 : 0);
+    }
+    assert.equal(await text(page, "[data-testid=vault-risk-budget]"), `${pct(strategy.active.risk_budget)} (Σ max slash of one position's services)`);
+    assert.equal(await text(page, "[data-testid=vault-timelock]"), dur(strategy.active.timelock));
+    assert.equal(await page.locator("[data-testid=vault-pending]").count(), strategy.pending ? 1 : 0);
+    // each crank: its work lines, or "nothing to do"
+    for (const name of ["process_exits", "rebalance", "harvest"]) {
+      const cell = (await page.locator(`[data-testid=vault-cranks] tr[data-crank=${name}] td`).nth(1).innerText()).trim();
+      assert.equal(cell, cranks[name].length ? cranks[name].join("\n") : "nothing to do", name);
+    }
+    // bob never exited; the deposit command names the vault and the bonded denom
+    assert.equal(await page.locator("[data-testid=vault-no-exits]").count(), holder.exits.length ? 0 : 1);
+    assert.match(await text(page, "[data-testid=cmd-deposit]"), new RegExp(`tx wasm execute ${vault} '\\{"deposit":\\{\\}\\}' --amount 1000000uatom`));
+    // the vault is named as the scenario names it on the hub's pages too
+    await shot(page, "vault.png");
+    await page.context().close();
+  });
+
+  test("an address that is not a vault shows the vault's query error", async () => {
+    const page = await newPage();
+    await open(page, dashboardUrl(server, `#/vault/${server.hub}`), "[data-testid=error]");
+    assert.equal(await page.locator("[data-testid=error]").getAttribute("data-kind"), "query");
+    await page.context().close();
+  });
+});
+
 describe("fixtures/history.yaml: charts over 30 and 90 days, yields over 7 and 30", () => {
   let server;
   let c;

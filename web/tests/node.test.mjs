@@ -18,7 +18,7 @@ import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 
 import { startNode, UNTRACED_IBC } from "./lib/gaia.mjs";
-import { deployHub, exec, execMany, Node, readEnv, until } from "./lib/chain.mjs";
+import { deployHub, deployVault, exec, execMany, Node, readEnv, until } from "./lib/chain.mjs";
 import { atom, decimalAtoms, pct, registryMeta, units } from "./lib/expect.mjs";
 import { serveDist, serveHttps } from "./lib/servers.mjs";
 import { installWallet } from "./lib/wallet.mjs";
@@ -627,5 +627,52 @@ describe("services: metadata, yields and history from the node", () => {
       if (name) await p.screenshot({ path: path.join(SHOTS, name), fullPage: true });
     }
     await phone.close();
+  });
+});
+
+describe("a restake-vault on the node: its page reads what the vault answers", () => {
+  let vault;
+  let dave;
+  before(async () => {
+    vault = await deployVault(node, ROOT, hub, node.env.GAIA_VALIDATOR, services.keeper.id);
+    dave = (await node.account("dave")).address;
+    await exec(node, "dave", vault, { deposit: {} }, [{ denom: node.denom, amount: "5000000" }]);
+  });
+
+  test("the vault page: allocation at the hub, price, strategy, cranks and a holder", async () => {
+    const context = await newContext();
+    const page = await context.newPage();
+    await open(page, `#/vault/${vault}/${dave}`, "[data-testid=vault-title]");
+    const [state, holder, token, cranks] = await Promise.all([
+      node.smart(vault, { state: {} }),
+      node.smart(vault, { holder: { address: dave } }),
+      node.smart(vault, { token_info: {} }),
+      node.smart(vault, { cranks: {} }),
+    ]);
+    // the deposit is the vault's position at the hub, securing the strategy's service
+    const pos = await position(vault, node.env.GAIA_VALIDATOR);
+    assert.equal(pos.amount, "5000000");
+    assert.deepEqual(pos.service_ids, [services.keeper.id]);
+    assert.equal(state.bonded, "5000000");
+    for (const [id, raw, shown] of [
+      ["vault-bonded", state.bonded, atom(state.bonded)],
+      ["vault-supply", state.supply, `${units(state.supply, token.decimals)} ${token.symbol}`],
+      ["vault-holder-shares", holder.shares, `${units(holder.shares, token.decimals)} ${token.symbol}`],
+    ]) {
+      assert.equal(await page.getAttribute(`[data-testid=${id}]`, "data-raw"), raw, id);
+      assert.equal(await text(page, `[data-testid=${id}] .card-value`), shown, id);
+    }
+    // native rewards accrue every block: the NAV the page shows is the one it read
+    assert.ok(BigInt(await page.getAttribute("[data-testid=vault-nav]", "data-raw")) >= 5_000_000n - 1n);
+    const row = page.locator(`[data-testid=vault-allocation] tr[data-validator="${node.env.GAIA_VALIDATOR}"]`);
+    assert.equal(await row.locator("[data-col=bonded]").getAttribute("data-raw"), "5000000");
+    assert.equal((await row.locator("[data-col=services]").innerText()).trim(), `#${services.keeper.id}`);
+    assert.equal(await text(page, "[data-testid=vault-risk-budget]"), `${pct("0.1")} (Σ max slash of one position's services)`);
+    // nothing to exit or rebalance on a fresh vault; rewards wait at the hub to compound
+    assert.deepEqual(cranks.process_exits, []);
+    assert.equal(await text(page, "[data-testid=vault-cranks] tr[data-crank=process_exits] td:nth-child(2)"), "nothing to do");
+    assert.match(await text(page, "[data-testid=vault-cranks] tr[data-crank=harvest] td:nth-child(2)"), /of rewards at the hub to compound|nothing to do/);
+    await page.screenshot({ path: path.join(SHOTS, "local-node-vault.png"), fullPage: true });
+    await context.close();
   });
 });

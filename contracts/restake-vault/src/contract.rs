@@ -321,6 +321,7 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractErro
         QueryMsg::Batches { start_after, limit } => {
             to_json_binary(&query::batches(deps, env, start_after, limit)?)?
         }
+        QueryMsg::Cranks {} => to_json_binary(&cranks::status(deps, env)?)?,
         QueryMsg::RewardAssets {} => to_json_binary(&query::reward_assets(deps)?)?,
         QueryMsg::Ownership {} => to_json_binary(&cw_ownable::get_ownership(deps.storage)?)?,
         QueryMsg::Balance { address } => {

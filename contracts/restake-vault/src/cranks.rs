@@ -12,6 +12,7 @@ use crate::deposit::{deposit_msgs, route};
 use crate::error::{nonpayable, ContractError};
 use crate::exit::{self, cover_top_ups, DRAIN_UNBOND_REPLY};
 use crate::hub::{self, Hub};
+use crate::msg::CranksResponse;
 use crate::rewards::{self, checkpoint, hub_pending, supply, take_payouts};
 use crate::state::*;
 use crate::strategy::{self, check_rules, mark_left, plan, prune_validators, save_watches};
@@ -174,7 +175,7 @@ pub fn rebalance(
 
     // 3. Positions toward the strategy; validators it dropped are drained.
     let budget = ACTIVE.load(deps.storage)?.strategy.risk_budget;
-    let (m, drains) = plan(deps.storage, &env, &config, &view, budget)?;
+    let (m, drains, _) = plan(deps.storage, &env, &config, &view, budget)?;
     msgs.extend(m);
     for (validator, amount) in &drains {
         msgs.push(SubMsg::reply_always(
@@ -435,4 +436,92 @@ pub fn on_harvest(deps: DepsMut, env: Env, reply: Reply) -> Result<Response, Con
 /// Idle bonded tokens of the vault, for queries.
 pub fn idle(store: &dyn Storage) -> StdResult<Uint128> {
     Ok(TOTALS.load(store)?.idle)
+}
+
+/// `cranks`: what `rebalance`, `harvest` and `process_exits` would do now, one line per piece
+/// of work (an empty list: that crank has nothing to do). Decided by the same functions the
+/// cranks run, so a keeper never has to guess, and never sends a crank with nothing to do.
+pub fn status(deps: Deps, env: Env) -> Result<CranksResponse, ContractError> {
+    let config = CONFIG.load(deps.storage)?;
+    let view = View::load(deps, &env)?;
+    let totals = TOTALS.load(deps.storage)?;
+
+    let mut rebalance = vec![];
+    if let Some(p) = strategy::due(deps.storage, &env)? {
+        rebalance.push(format!(
+            "the strategy proposed at {} may apply (timelock passed at {})",
+            p.proposed_at.seconds(),
+            p.effective_at.seconds()
+        ));
+    }
+    let (leaving, _) = check_rules(deps, &env, &config)?;
+    for (id, reason) in &leaving {
+        rebalance.push(format!("leave service {id}: {reason}"));
+    }
+    let budget = ACTIVE.load(deps.storage)?.strategy.risk_budget;
+    let (_, _, why) = plan(deps.storage, &env, &config, &view, budget)?;
+    rebalance.extend(why);
+    let owed = totals.top_up_total();
+    if !owed.is_zero() && !totals.idle.is_zero() {
+        rebalance.push(format!(
+            "pay {} idle tokens to exit batches owed {owed}",
+            owed.min(totals.idle)
+        ));
+    }
+    let idle = totals.idle.saturating_sub(owed);
+    if !idle.is_zero() {
+        if let Ok(hub_config) = Hub::new(deps, &config.hub, &env.contract.address).config() {
+            if !hub_config.paused && idle >= hub_config.min_deposit.max(Uint128::one()) {
+                if let Ok(target) = route(deps, &view, idle) {
+                    rebalance.push(format!(
+                        "re-deposit {idle} idle tokens on {}",
+                        target.validator
+                    ));
+                }
+            }
+        }
+    }
+
+    let mut harvest = vec![];
+    if !view.pending_bonded.is_zero() {
+        harvest.push(format!(
+            "{}{} of rewards at the hub to compound",
+            view.pending_bonded, config.bonded_denom
+        ));
+    }
+    for (asset, amount) in view.pending_other.iter().filter(|(_, a)| !a.is_zero()) {
+        harvest.push(format!("{amount}{asset} of rewards at the hub for holders"));
+    }
+
+    let mut process_exits = vec![];
+    if exit::batch_due(deps.storage, &env)? {
+        let batch = BATCHES.load(deps.storage, totals.open_batch)?;
+        process_exits.push(format!(
+            "exit batch {} ({} shares) is due to be sent",
+            batch.id, batch.shares
+        ));
+    }
+    if !owed.is_zero() && !view.pending_bonded.is_zero() {
+        process_exits.push(format!(
+            "exit batches are owed {owed}: rewards at the hub pay them"
+        ));
+    }
+    let matured: Vec<String> = view
+        .entries
+        .iter()
+        .filter(|e| e.matured && !e.frozen)
+        .map(|e| e.id.to_string())
+        .collect();
+    if !matured.is_empty() {
+        process_exits.push(format!(
+            "hub unbondings {} have matured: collect them",
+            matured.join(",")
+        ));
+    }
+    Ok(CranksResponse {
+        rebalance,
+        harvest,
+        process_exits,
+        pending_bonded_rewards: view.pending_bonded,
+    })
 }

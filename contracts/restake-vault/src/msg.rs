@@ -222,6 +222,10 @@ pub enum QueryMsg {
         start_after: Option<u64>,
         limit: Option<u32>,
     },
+    /// What the cranks anyone may call (`rebalance`, `harvest`, `process_exits`) would do
+    /// now, and why: a keeper sends a crank only when its list is not empty.
+    #[returns(CranksResponse)]
+    Cranks {},
     /// Reward assets the vault credits to holders, with their totals.
     #[returns(RewardAssetsResponse)]
     RewardAssets {},
@@ -376,6 +380,21 @@ pub struct ExitData {
 #[cw_serde]
 pub struct PaidData {
     pub paid: Vec<RewardAmount>,
+}
+
+/// The work each crank has now, one line per piece (an empty list: nothing to do).
+#[cw_serde]
+pub struct CranksResponse {
+    /// A strategy due, services to leave by rule, opt-ins and opt-outs toward the strategy,
+    /// validators to drain, idle tokens to pay exit batches or to re-deposit.
+    pub rebalance: Vec<String>,
+    /// Rewards waiting at the hub: the bonded denom to compound, other assets for holders.
+    pub harvest: Vec<String>,
+    /// An exit batch due to be sent, matured hub unbondings to collect, top-ups to pay.
+    pub process_exits: Vec<String>,
+    /// Bonded-denom rewards waiting at the hub (what `harvest` would compound), so a keeper
+    /// can wait until a harvest is worth its fee.
+    pub pending_bonded_rewards: Uint128,
 }
 
 #[cw_serde]

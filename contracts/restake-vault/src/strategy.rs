@@ -520,17 +520,19 @@ fn exposure(store: &dyn Storage, services: &[u64]) -> StdResult<Decimal> {
 /// complete the opt-outs that are ready, opt into the wanted ones as far as the risk budget
 /// allows with everything the position still secures (pending opt-outs included), and
 /// drain validators the strategy dropped. Every message is tolerant: a refusal (a pending
-/// slash request, a pool cap) waits for the next `rebalance`.
+/// slash request, a pool cap) waits for the next `rebalance`. The third list says why each
+/// message is there (the `cranks` query shows it to keepers).
 pub fn plan(
     store: &dyn Storage,
     env: &Env,
     config: &Config,
     view: &View,
     budget: Decimal,
-) -> Result<(Vec<SubMsg>, Drains), ContractError> {
+) -> Result<(Vec<SubMsg>, Drains, Vec<String>), ContractError> {
     let now = env.block.time.seconds();
     let mut msgs = vec![];
     let mut drains = vec![];
+    let mut why = vec![];
     for v in &view.vals {
         if v.bonded.is_zero() {
             continue;
@@ -544,6 +546,10 @@ pub fn plan(
                 .any(|e| e.validator == v.validator && e.owner == Some(EntryOwner::Vault));
             let amount = v.unbondable();
             if !amount.is_zero() && !draining {
+                why.push(format!(
+                    "drain {amount} from {}: the strategy dropped it",
+                    v.validator
+                ));
                 drains.push((v.validator.clone(), amount));
             }
             continue;
@@ -556,6 +562,10 @@ pub fn plan(
             .filter(|s| !v.target.contains(s) && !pending.contains(s))
             .collect();
         if !out.is_empty() {
+            why.push(format!(
+                "opt {} out of services {out:?}: the strategy no longer wants them there",
+                v.validator
+            ));
             msgs.push(tolerant(hub::msg(
                 &config.hub,
                 &HubMsg::OptOut {
@@ -569,6 +579,7 @@ pub fn plan(
             .iter()
             .any(|(s, at)| *at <= now && !v.target.contains(s))
         {
+            why.push(format!("complete {}'s ready opt-outs", v.validator));
             msgs.push(tolerant(hub::msg(
                 &config.hub,
                 &HubMsg::CompleteOptOut {
@@ -579,6 +590,10 @@ pub fn plan(
         }
         let wanted = opt_ins(store, v, budget)?;
         if !wanted.is_empty() {
+            why.push(format!(
+                "opt {} into services {wanted:?}: the strategy wants them there",
+                v.validator
+            ));
             msgs.push(tolerant(hub::msg(
                 &config.hub,
                 &HubMsg::OptIn {
@@ -589,7 +604,7 @@ pub fn plan(
             )?));
         }
     }
-    Ok((msgs, drains))
+    Ok((msgs, drains, why))
 }
 
 /// The services to opt `v` into now: wanted ones it does not secure (or is leaving), in

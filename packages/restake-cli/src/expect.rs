@@ -209,12 +209,24 @@ impl Sim<'_> {
                 }
             }
             Subject::Query => {
-                let resolve = |n: &str| Some(self.address(n));
+                let resolve = |n: &str| Some(self.reference(n));
                 let q =
                     substitute(&e.query.clone().unwrap_or_default(), &resolve).unwrap_or_default();
                 let want =
                     substitute(&e.result.clone().unwrap_or_default(), &resolve).unwrap_or_default();
-                match self.suite.query_json(&q.to_string()) {
+                let answer = match &e.contract {
+                    Some(c) => {
+                        let request = cosmwasm_std::QueryRequest::<cosmwasm_std::Empty>::Wasm(
+                            cosmwasm_std::WasmQuery::Smart {
+                                contract_addr: self.address(&c.value),
+                                msg: cosmwasm_std::Binary::new(q.to_string().into_bytes()),
+                            },
+                        );
+                        self.suite.app.wrap().query::<serde_json::Value>(&request)
+                    }
+                    None => self.suite.query_json(&q.to_string()),
+                };
+                match answer {
                     Ok(actual) => json_match("result", &want, &actual, &mut c),
                     Err(err) => c.error(format!("query {q} failed: {err}")),
                 }

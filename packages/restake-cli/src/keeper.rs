@@ -11,7 +11,14 @@
 //!    waits for settlement), or when slashed tokens wait to be routed again;
 //! 3. `harvest {validators}` every `--harvest-every`, for the validators whose accumulated
 //!    rewards reach `--min-rewards` (validators synced or sent this pass are harvested by
-//!    those messages already).
+//!    those messages already);
+//! 4. for each `--vault` (restake-vault), the cranks its `cranks` query lists work for:
+//!    `process_exits` (an exit batch due, matured unbondings to collect), `rebalance` (a
+//!    strategy due, a service to leave by rule, opt-ins and opt-outs toward the strategy, idle
+//!    tokens to re-deposit) and, every `--harvest-every`, `harvest` (bonded-denom rewards of
+//!    at least `--min-rewards` to compound, or other reward assets waiting at the hub). The
+//!    vault decides what is work with the same functions its cranks run; the keeper logs
+//!    its reasons.
 //!
 //! Every decision is one log line (sent, skipped or failed, and why). Transactions are
 //! simulated first, so a crank the chain would refuse costs no fee. A crank that fails does not
@@ -73,6 +80,11 @@ pub struct KeeperArgs {
     /// Only these validators (comma-separated; default: every validator the hub delegates to)
     #[arg(long, value_delimiter = ',')]
     pub validators: Vec<String>,
+    /// restake-vault contracts on this hub whose cranks (`rebalance`, `harvest`,
+    /// `process_exits`) to send too, when their `cranks` query lists work (comma-separated
+    /// or repeated)
+    #[arg(long = "vault", value_name = "ADDR", value_delimiter = ',')]
+    pub vaults: Vec<String>,
     /// First wait after a failed pass; doubled after each further failure
     #[arg(long, default_value = "10s", value_parser = humantime::parse_duration)]
     pub retry_after: Duration,
@@ -130,6 +142,42 @@ pub struct Facts {
     /// Slashed tokens the destination refused, retried by `process_unbondings`.
     pub unrouted: u128,
     pub validators: Vec<ValidatorFacts>,
+    /// The `--vault` contracts' `cranks` answers.
+    pub vaults: Vec<VaultFacts>,
+}
+
+/// A restake-vault's `cranks` query: the work each crank has now, one line per piece (the
+/// vault's `CranksResponse`; read as JSON so the CLI does not link the contract).
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Deserialize)]
+pub struct VaultFacts {
+    /// Filled in by the keeper (not in the answer).
+    #[serde(default)]
+    pub vault: String,
+    pub rebalance: Vec<String>,
+    pub harvest: Vec<String>,
+    pub process_exits: Vec<String>,
+    /// Bonded-denom rewards waiting at the hub for the vault.
+    #[serde(with = "u128_string")]
+    pub pending_bonded_rewards: u128,
+}
+
+/// `Uint128` travels as a decimal string.
+mod u128_string {
+    use serde::{Deserialize, Deserializer};
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<u128, D::Error> {
+        String::deserialize(d)?
+            .parse()
+            .map_err(serde::de::Error::custom)
+    }
+}
+
+/// A restake-vault crank.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VaultCrank {
+    Rebalance,
+    Harvest,
+    ProcessExits,
 }
 
 /// A crank to send.
@@ -138,6 +186,8 @@ pub enum Crank {
     SyncValidator(String),
     ProcessUnbondings,
     Harvest(Vec<String>),
+    /// A crank of the vault at this address.
+    Vault(String, VaultCrank),
 }
 
 impl Crank {
@@ -146,6 +196,17 @@ impl Crank {
             Crank::SyncValidator(_) => "sync_validator",
             Crank::ProcessUnbondings => "process_unbondings",
             Crank::Harvest(_) => "harvest",
+            Crank::Vault(_, VaultCrank::Rebalance) => "vault rebalance",
+            Crank::Vault(_, VaultCrank::Harvest) => "vault harvest",
+            Crank::Vault(_, VaultCrank::ProcessExits) => "vault process_exits",
+        }
+    }
+
+    /// The contract the crank goes to: the hub, or a vault.
+    pub fn contract<'a>(&'a self, hub: &'a str) -> &'a str {
+        match self {
+            Crank::Vault(vault, _) => vault,
+            _ => hub,
         }
     }
 
@@ -155,6 +216,9 @@ impl Crank {
             Crank::SyncValidator(v) => json!({"sync_validator": {"validator": v}}),
             Crank::ProcessUnbondings => json!({"process_unbondings": {}}),
             Crank::Harvest(vs) => json!({"harvest": {"validators": vs}}),
+            Crank::Vault(_, VaultCrank::Rebalance) => json!({"rebalance": {}}),
+            Crank::Vault(_, VaultCrank::Harvest) => json!({"harvest": {}}),
+            Crank::Vault(_, VaultCrank::ProcessExits) => json!({"process_exits": {}}),
         }
         .to_string()
     }
@@ -251,13 +315,77 @@ pub fn decide(facts: &Facts, harvest: HarvestPolicy) -> Vec<Decision> {
     }
 
     // 3. native rewards
-    if !harvest.due {
+    if harvest.due {
+        decide_harvest(facts, harvest, &touched, &mut out);
+    } else {
         out.push(Decision {
             crank: None,
             why: "harvest: not due yet (--harvest-every)".to_string(),
         });
-        return out;
     }
+
+    // 4. the vaults
+    for v in &facts.vaults {
+        decide_vault(v, harvest, &mut out);
+    }
+    out
+}
+
+/// A vault's cranks: exits first (they never wait on anything else), then `rebalance`,
+/// then `harvest` when due and worth it.
+pub fn decide_vault(v: &VaultFacts, harvest: HarvestPolicy, out: &mut Vec<Decision>) {
+    let mut one = |crank: VaultCrank, name: &str, work: &[String]| {
+        out.push(if work.is_empty() {
+            Decision {
+                crank: None,
+                why: format!("vault {} {name}: nothing to do", v.vault),
+            }
+        } else {
+            Decision {
+                crank: Some(Crank::Vault(v.vault.clone(), crank)),
+                why: format!("vault {}: {}", v.vault, work.join("; ")),
+            }
+        });
+    };
+    one(VaultCrank::ProcessExits, "process_exits", &v.process_exits);
+    one(VaultCrank::Rebalance, "rebalance", &v.rebalance);
+    // The bonded denom's line is the first when there is one; the others are other assets,
+    // which are worth bringing in whatever their amount (holders are credited by index).
+    let others = v
+        .harvest
+        .len()
+        .saturating_sub(usize::from(v.pending_bonded_rewards > 0));
+    let why = if !harvest.due {
+        Some("not due yet (--harvest-every)".to_string())
+    } else if v.harvest.is_empty() {
+        Some("nothing to do".to_string())
+    } else if others == 0 && v.pending_bonded_rewards < harvest.min_rewards {
+        Some(format!(
+            "{} in rewards, below --min-rewards {}",
+            v.pending_bonded_rewards, harvest.min_rewards
+        ))
+    } else {
+        None
+    };
+    out.push(match why {
+        Some(why) => Decision {
+            crank: None,
+            why: format!("vault {} harvest: {why}", v.vault),
+        },
+        None => Decision {
+            crank: Some(Crank::Vault(v.vault.clone(), VaultCrank::Harvest)),
+            why: format!("vault {}: {}", v.vault, v.harvest.join("; ")),
+        },
+    });
+}
+
+/// The hub's harvests: validators whose rewards reach the minimum, in chunks.
+fn decide_harvest(
+    facts: &Facts,
+    harvest: HarvestPolicy,
+    touched: &BTreeSet<&str>,
+    out: &mut Vec<Decision>,
+) {
     let ready: Vec<&ValidatorFacts> = facts
         .validators
         .iter()
@@ -286,7 +414,6 @@ pub fn decide(facts: &Facts, harvest: HarvestPolicy) -> Vec<Decision> {
             ),
         });
     }
-    out
 }
 
 // ---------------------------------------------------------------------------- the chain
@@ -297,6 +424,8 @@ pub struct Keeper {
     pub key: Key,
     pub hub: String,
     pub denom: String,
+    /// `--vault` contracts.
+    pub vaults: Vec<String>,
     /// Validators to look at besides the bonded set (every one the hub was seen on).
     known: BTreeSet<String>,
     only: Vec<String>,
@@ -356,6 +485,7 @@ impl Keeper {
             key,
             hub: args.hub.clone(),
             denom: config.bonded_denom,
+            vaults: args.vaults.clone(),
             known: BTreeSet::new(),
             only: args.validators.clone(),
             scanned_all: false,
@@ -438,11 +568,24 @@ impl Keeper {
                 rewards,
             });
         }
+        let mut vaults = vec![];
+        for vault in &self.vaults {
+            let answer = self
+                .client
+                .query_smart(vault, r#"{"cranks":{}}"#)
+                .await
+                .with_context(|| format!("vault {vault}: the cranks query"))?;
+            let mut v: VaultFacts = serde_json::from_value(answer)
+                .with_context(|| format!("vault {vault}: the answer to the cranks query"))?;
+            v.vault = vault.clone();
+            vaults.push(v);
+        }
         Ok(Facts {
             now: u64::try_from(block.time).unwrap_or(0),
             unbonding_epoch: config.unbonding_epoch,
             unrouted: num(stats.slashed_unrouted),
             validators,
+            vaults,
         })
     }
 
@@ -450,7 +593,13 @@ impl Keeper {
     pub async fn send(&self, crank: &Crank) -> Result<String> {
         let out = self
             .client
-            .execute(&self.key, &self.hub, &crank.msg(), &[], Gas::Simulate)
+            .execute(
+                &self.key,
+                crank.contract(&self.hub),
+                &crank.msg(),
+                &[],
+                Gas::Simulate,
+            )
             .await
             .with_context(|| format!("sending {}", crank.name()))?;
         if !out.is_ok() {
@@ -470,6 +619,13 @@ impl Keeper {
                     "shortfall",
                     "harvested",
                     "rewards",
+                    // the vault's
+                    "left_service",
+                    "strategy_applied",
+                    "redeposited",
+                    "arrived",
+                    "collecting",
+                    "batch_id",
                 ];
                 if wanted.contains(&k.as_str()) && !v.is_empty() {
                     attrs.push(format!("{k}={v}"));
@@ -553,9 +709,14 @@ pub fn run(args: &KeeperArgs, stop: &AtomicBool) -> Result<()> {
     rt.block_on(async {
         let mut keeper = Keeper::connect(args).await?;
         log(&format!(
-            "keeper {} for hub {} on {} (every {}, harvest every {})",
+            "keeper {} for hub {}{} on {} (every {}, harvest every {})",
             keeper.key.address(),
             keeper.hub,
+            if keeper.vaults.is_empty() {
+                String::new()
+            } else {
+                format!(" and vaults {}", keeper.vaults.join(", "))
+            },
             keeper.client.config().chain_id,
             humantime::format_duration(args.interval),
             humantime::format_duration(args.harvest_every),
@@ -632,6 +793,7 @@ mod tests {
             unbonding_epoch: 3 * 86_400,
             unrouted: 0,
             validators,
+            vaults: vec![],
         }
     }
 
@@ -826,6 +988,149 @@ mod tests {
         assert!(a.once);
         assert_eq!(a.validators, vec!["v1", "v2"]);
         assert!(KeeperArgs::parse_from(["--rpc", "u", "--hub", "h"]).is_err());
+    }
+
+    fn vault(rebalance: &[&str], harvest: &[&str], exits: &[&str], bonded: u128) -> VaultFacts {
+        let lines = |l: &[&str]| l.iter().map(|s| s.to_string()).collect();
+        VaultFacts {
+            vault: "cosmos1vault".into(),
+            rebalance: lines(rebalance),
+            harvest: lines(harvest),
+            process_exits: lines(exits),
+            pending_bonded_rewards: bonded,
+        }
+    }
+
+    fn vault_cranks(ds: &[Decision]) -> Vec<VaultCrank> {
+        sent(ds)
+            .into_iter()
+            .filter_map(|c| match c {
+                Crank::Vault(_, k) => Some(k),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn an_idle_vault_gets_nothing_and_the_log_says_why() {
+        let mut f = facts(vec![]);
+        f.vaults = vec![vault(&[], &[], &[], 0)];
+        let ds = decide(&f, HARVEST);
+        assert_eq!(sent(&ds), vec![]);
+        for crank in ["process_exits", "rebalance", "harvest"] {
+            let line = format!("vault cosmos1vault {crank}: nothing to do");
+            assert!(ds.iter().any(|d| d.why == line), "{line}: {ds:?}");
+        }
+    }
+
+    #[test]
+    fn a_vault_crank_is_sent_only_with_work_and_its_reasons() {
+        let mut f = facts(vec![]);
+        f.vaults = vec![vault(
+            &["leave service 1: the service is paused"],
+            &[],
+            &["exit batch 2 (1000 shares) is due to be sent"],
+            0,
+        )];
+        let ds = decide(&f, HARVEST);
+        assert_eq!(
+            vault_cranks(&ds),
+            vec![VaultCrank::ProcessExits, VaultCrank::Rebalance]
+        );
+        let d = ds
+            .iter()
+            .find(|d| d.crank == Some(Crank::Vault("cosmos1vault".into(), VaultCrank::Rebalance)))
+            .unwrap();
+        assert_eq!(
+            d.why,
+            "vault cosmos1vault: leave service 1: the service is paused"
+        );
+        let c = Crank::Vault("cosmos1vault".into(), VaultCrank::Rebalance);
+        assert_eq!(c.contract("cosmos1hub"), "cosmos1vault");
+        assert_eq!(
+            Crank::ProcessUnbondings.contract("cosmos1hub"),
+            "cosmos1hub"
+        );
+    }
+
+    #[test]
+    fn a_vault_harvest_waits_for_the_minimum_unless_other_assets_wait() {
+        let mut f = facts(vec![]);
+        // 99 of the bonded denom, the minimum is 100: not worth the fee yet
+        f.vaults = vec![vault(
+            &[],
+            &["99uatom of rewards at the hub to compound"],
+            &[],
+            99,
+        )];
+        let ds = decide(&f, HARVEST);
+        assert_eq!(vault_cranks(&ds), vec![]);
+        assert!(ds.iter().any(|d| d.why.contains("below --min-rewards 100")));
+        f.vaults[0].pending_bonded_rewards = 100;
+        assert_eq!(
+            vault_cranks(&decide(&f, HARVEST)),
+            vec![VaultCrank::Harvest]
+        );
+        // not due: nothing, whatever waits
+        let not_due = HarvestPolicy {
+            due: false,
+            ..HARVEST
+        };
+        assert_eq!(vault_cranks(&decide(&f, not_due)), vec![]);
+        // another asset waits: sent even with a little of the bonded denom
+        f.vaults = vec![vault(
+            &[],
+            &[
+                "5uatom of rewards at the hub to compound",
+                "7uosmo of rewards at the hub for holders",
+            ],
+            &[],
+            5,
+        )];
+        assert_eq!(
+            vault_cranks(&decide(&f, HARVEST)),
+            vec![VaultCrank::Harvest]
+        );
+        f.vaults = vec![vault(
+            &[],
+            &["7uosmo of rewards at the hub for holders"],
+            &[],
+            0,
+        )];
+        assert_eq!(
+            vault_cranks(&decide(&f, HARVEST)),
+            vec![VaultCrank::Harvest]
+        );
+    }
+
+    #[test]
+    fn the_vaults_cranks_query_answer_is_read() {
+        let answer = json!({"rebalance": ["re-deposit 5000 idle tokens on v"], "harvest": [],
+                            "process_exits": [], "pending_bonded_rewards": "12"});
+        let v: VaultFacts = serde_json::from_value(answer).unwrap();
+        assert_eq!(v.rebalance, vec!["re-deposit 5000 idle tokens on v"]);
+        assert_eq!(v.pending_bonded_rewards, 12);
+        for (c, msg) in [
+            (VaultCrank::Rebalance, r#"{"rebalance":{}}"#),
+            (VaultCrank::Harvest, r#"{"harvest":{}}"#),
+            (VaultCrank::ProcessExits, r#"{"process_exits":{}}"#),
+        ] {
+            assert_eq!(Crank::Vault("v".into(), c).msg(), msg);
+        }
+        let a = KeeperArgs::parse_from([
+            "--rpc",
+            "u",
+            "--key-env",
+            "K",
+            "--hub",
+            "h",
+            "--vault",
+            "v1",
+            "--vault",
+            "v2,v3",
+        ])
+        .unwrap();
+        assert_eq!(a.vaults, vec!["v1", "v2", "v3"]);
     }
 
     #[test]

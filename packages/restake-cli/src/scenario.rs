@@ -55,6 +55,12 @@ pub struct Scenario {
     /// Services, registered in this order (the first gets id 1).
     #[serde(default)]
     pub services: Ordered<ServiceDef>,
+    /// restake-vault contracts on the hub: name → the vault's instantiate message as JSON
+    /// (`hub` defaults to the hub; `"@val1"` is that validator's operator address). Steps
+    /// reach a vault with `execute: {contract: NAME, ...}` and `expect: {query, contract}`;
+    /// `"@NAME"` is its address.
+    #[serde(default)]
+    pub vaults: Ordered<serde_json::Map<String, serde_json::Value>>,
     pub steps: Vec<Spanned<StepItem>>,
 }
 
@@ -558,7 +564,9 @@ pub struct StatusArgs {
 pub struct ExecuteArgs {
     /// Account name or address (default: the hub's owner).
     pub sender: Option<Name>,
-    /// The hub's execute message as JSON, sent byte for byte.
+    /// A vault of `vaults:` (default: the hub).
+    pub contract: Option<Name>,
+    /// The contract's execute message as JSON, sent byte for byte.
     pub msg: serde_json::Value,
     #[serde(default)]
     pub funds: Option<Spanned<Coins>>,
@@ -586,6 +594,8 @@ pub struct Expect {
     pub stats: Option<BTreeMap<String, serde_json::Value>>,
     /// A raw query (JSON) and the part of its answer that must match.
     pub query: Option<serde_json::Value>,
+    /// The contract `query` goes to: a vault of `vaults:` (default: the hub).
+    pub contract: Option<Name>,
     pub result: Option<serde_json::Value>,
 
     // staker (with `validator`: that position)

@@ -171,6 +171,10 @@ pub fn play(file: &Path, web_dir: Option<&Path>) -> Result<(Served, Outcome), St
             accounts.push(named(h));
         }
     }
+    // vaults of `vaults:` are named like accounts (the dashboard shows their names)
+    for (name, addr) in &sim.vaults {
+        accounts.push(json!({"name": name, "address": addr}));
+    }
     let (ok, failure) = match &outcome {
         Outcome::Passed { .. } => (true, Value::Null),
         Outcome::Stopped(f) => (false, Value::String(f.clone())),
@@ -196,6 +200,8 @@ pub fn play(file: &Path, web_dir: Option<&Path>) -> Result<(Served, Outcome), St
         })).collect::<Vec<_>>(),
         "tokens": sim.world.token_addrs.iter()
             .map(|(sym, a)| json!({"symbol": sym, "address": a})).collect::<Vec<_>>(),
+        "vaults": sim.vaults.iter()
+            .map(|(n, a)| json!({"name": n, "address": a})).collect::<Vec<_>>(),
     });
     let suite = sim.suite;
     Ok((

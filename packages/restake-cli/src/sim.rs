@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use cosmwasm_std::{coin, Addr, Coin, Decimal, Timestamp, Uint128};
-use restake_multitest::{attr, err_text, ServiceSpec, Suite, SuiteBuilder};
+use restake_multitest::{attr, err_text, Executor, ServiceSpec, Suite, SuiteBuilder};
 use restake_types::{ExecuteMsg, InstantiateMsg};
 use serde::Serialize;
 use serde_saphyr::Spanned;
@@ -122,6 +122,8 @@ pub struct Sim<'a> {
     /// Validators the chain slashed that the hub has not synced yet, with the step that
     /// slashed them: until the hub syncs, its books exceed the delegation by design.
     unsynced: Vec<(String, String, Loc)>,
+    /// The vaults of `vaults:`, by name.
+    pub vaults: BTreeMap<String, Addr>,
 }
 
 /// Merges `overrides` into the JSON of `base` and reads it back as an `InstantiateMsg`.
@@ -317,8 +319,57 @@ impl<'a> Sim<'a> {
                 ));
             }
         }
+        let mut vaults = BTreeMap::new();
+        if !sc.vaults.0.is_empty() {
+            let code_id = suite.store_code(Box::new(
+                restake_multitest::ContractWrapper::new(
+                    restake_vault::contract::execute,
+                    restake_vault::contract::instantiate,
+                    restake_vault::contract::query,
+                )
+                .with_reply(restake_vault::contract::reply),
+            ));
+            for (name, msg) in &sc.vaults.0 {
+                let resolve = |n: &str| match world.validators.iter().find(|(v, _)| v == n) {
+                    Some((_, valoper)) => Some(valoper.clone()),
+                    None if n == "hub" => Some(suite.hub.to_string()),
+                    None => Some(suite.addr(n).to_string()),
+                };
+                let mut json = substitute(&serde_json::Value::Object(msg.value.clone()), &resolve)
+                    .map_err(|m| src.error(Loc::of(msg), format!("vault {}: {m}", name.value)))?;
+                if let Some(m) = json.as_object_mut() {
+                    m.entry("hub")
+                        .or_insert_with(|| serde_json::Value::String(suite.hub.to_string()));
+                }
+                let owner = suite.owner.clone();
+                let addr = suite
+                    .app
+                    .instantiate_contract(
+                        code_id,
+                        owner.clone(),
+                        &json,
+                        &[],
+                        format!("vault {}", name.value),
+                        Some(owner.to_string()),
+                    )
+                    .map_err(|e| {
+                        src.error(
+                            Loc::of(msg),
+                            format!(
+                                "vault `{}` refused its instantiate message: {}",
+                                name.value,
+                                err_text(&e)
+                            ),
+                        )
+                    })?;
+                // the hub's invariants walk every staker the Suite knows: the vault is one
+                suite.known.insert(addr.clone());
+                vaults.insert(name.value.clone(), addr);
+            }
+        }
         let start = suite.now();
         Ok(Sim {
+            vaults,
             src,
             suite,
             world,
@@ -718,8 +769,19 @@ impl<'a> Sim<'a> {
         let name = name.strip_prefix('@').unwrap_or(name);
         if name == "hub" {
             self.suite.hub.to_string()
+        } else if let Some(vault) = self.vaults.get(name) {
+            vault.to_string()
         } else {
             name.to_string()
+        }
+    }
+
+    /// What `"@name"` stands for in raw JSON: a validator's operator address, or an
+    /// account's (a vault's, the hub's) address.
+    pub(crate) fn reference(&self, name: &str) -> String {
+        match self.world.validators.iter().find(|(v, _)| v == name) {
+            Some((_, valoper)) => valoper.clone(),
+            None => self.address(name),
         }
     }
 
@@ -1207,10 +1269,25 @@ impl<'a> Sim<'a> {
                     self.ensure_funds(&sender, &c.denom, c.amount.u128())?;
                 }
                 let msg =
-                    substitute(&x.msg, &|n| Some(self.address(n))).map_err(anyhow::Error::msg)?;
+                    substitute(&x.msg, &|n| Some(self.reference(n))).map_err(anyhow::Error::msg)?;
                 let json = serde_json::to_string(&msg)?;
-                self.suite.execute_json(&sender, &json, &funds)?;
-                Ok(format!("{sender} sends {json}"))
+                match &x.contract {
+                    Some(c) if self.who(&c.value) != self.suite.hub.as_str() => {
+                        let contract = self.who(&c.value);
+                        let exec = cosmwasm_std::WasmMsg::Execute {
+                            contract_addr: contract,
+                            msg: cosmwasm_std::Binary::new(json.clone().into_bytes()),
+                            funds: funds.clone(),
+                        };
+                        let from = self.suite.addr(&sender);
+                        Executor::execute(&mut self.suite.app, from, exec.into())?;
+                        Ok(format!("{sender} sends {json} to {}", c.value))
+                    }
+                    _ => {
+                        self.suite.execute_json(&sender, &json, &funds)?;
+                        Ok(format!("{sender} sends {json}"))
+                    }
+                }
             }
             Action::Note(n) => Ok(n.clone()),
             Action::Dashboard => Ok("dashboard".into()),

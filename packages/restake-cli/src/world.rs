@@ -40,6 +40,8 @@ pub struct World {
     pub token_addrs: BTreeMap<String, Addr>,
     /// Other names that hold something (token holders).
     pub holders: Vec<String>,
+    /// restake-vault contracts of `vaults:`.
+    pub vaults: Vec<String>,
 }
 
 fn names_of<'a>(it: impl IntoIterator<Item = &'a String>) -> String {
@@ -200,6 +202,26 @@ impl World {
                 }
             }
         }
+        for (name, _) in &sc.vaults.0 {
+            if w.is_account(&name.value) || name.value == "hub" {
+                return Err(src.error(
+                    Loc::of(name),
+                    format!("vault `{}` has the name of an account", name.value),
+                ));
+            }
+            w.vaults.push(name.value.clone());
+        }
+        for (name, msg) in &sc.vaults.0 {
+            w.check_refs(
+                src,
+                &serde_json::Value::Object(msg.value.clone()),
+                Loc::of(msg),
+            )
+            .map_err(|e| FileError {
+                message: format!("vault {}: {}", name.value, e.message),
+                ..e
+            })?;
+        }
         Ok(w)
     }
 
@@ -327,7 +349,24 @@ impl World {
                 s.admin == name || s.slasher == name || s.resolver.as_deref() == Some(name)
             })
             || self.validators.iter().any(|(_, a)| a == name)
+            || self.vaults.iter().any(|v| v == name)
             || MockApiCheck::is_address(name)
+    }
+
+    /// A contract a step may address: a vault of `vaults:`, or the hub.
+    pub fn contract(&self, src: &Source, name: &Name) -> Result<(), FileError> {
+        let plain = name.value.strip_prefix('@').unwrap_or(&name.value);
+        if plain == "hub" || self.vaults.iter().any(|v| v == plain) {
+            return Ok(());
+        }
+        Err(src.error(
+            Loc::of(name),
+            format!(
+                "unknown contract `{}`{}; use `hub` or a vault of `vaults:`",
+                name.value,
+                suggest(&name.value, self.vaults.iter().map(|s| s.as_str()))
+            ),
+        ))
     }
 
     pub fn account(&self, src: &Source, name: &Name) -> Result<String, FileError> {
@@ -365,9 +404,12 @@ impl World {
 
     /// Checks the `@name` references of a JSON value.
     fn check_refs(&self, src: &Source, v: &serde_json::Value, loc: Loc) -> Result<(), FileError> {
-        substitute(v, &|n| self.is_account(n).then(|| n.to_string()))
-            .map(|_| ())
-            .map_err(|m| src.error(loc, m))
+        substitute(v, &|n| {
+            (self.is_account(n) || self.validators.iter().any(|(name, _)| name == n))
+                .then(|| n.to_string())
+        })
+        .map(|_| ())
+        .map_err(|m| src.error(loc, m))
     }
 
     /// An asset name of an expectation map: a token symbol or a native denom.
@@ -481,6 +523,9 @@ impl World {
                     if let Some(s) = &a.sender {
                         self.account(src, s)?;
                     }
+                    if let Some(c) = &a.contract {
+                        self.contract(src, c)?;
+                    }
                     if let Some(f) = &a.funds {
                         self.check_coins(src, &f.value, Loc::of(f), true)?;
                     }
@@ -558,7 +603,7 @@ impl World {
             Subject::Account => &["balance"],
             Subject::Validator => &["bonded", "delegation", "books", "queued", "dust", "pools"],
             Subject::Stats => &[],
-            Subject::Query => &["result"],
+            Subject::Query => &["result", "contract"],
             Subject::None => {
                 return Err(src.error(loc, "expect: say what to check: staker, service, slash, account, validator, stats or query"));
             }
@@ -647,6 +692,9 @@ impl World {
         }
         for v in [&e.query, &e.result].into_iter().flatten() {
             self.check_refs(src, v, loc)?;
+        }
+        if let Some(c) = &e.contract {
+            self.contract(src, c)?;
         }
         if subject == Subject::Query && e.result.is_none() {
             return Err(src.error(loc, "expect: a `query` needs a `result` to compare with"));
@@ -787,7 +835,8 @@ impl Expect {
             queued,
             dust,
             pools,
-            result
+            result,
+            contract
         );
         // Secondary subjects given alongside the primary one.
         if self.validator.is_some() && subject != Subject::Validator {

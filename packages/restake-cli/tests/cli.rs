@@ -181,6 +181,12 @@ const BROKEN: &[(&str, u8, &str, &str)] = &[
         "insufficient funds: alice holds 1,000 uatom, needs 5,000",
     ),
     (
+        "steps:\n  - execute: {contract: rts, msg: {rebalance: {}}}\n",
+        EXIT_INVALID,
+        ":2:25:",
+        "unknown contract `rts`; use `hub` or a vault of `vaults:`",
+    ),
+    (
         "{\"steps\": [\n  {\"advance\": \"1d\"},\n  {\"advance\": \"5x\"}\n]}\n",
         EXIT_INVALID,
         ":3:15:",

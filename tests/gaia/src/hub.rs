@@ -19,6 +19,11 @@ pub fn hub_wasm() -> PathBuf {
     workspace_root().join("artifacts/restake_hub.wasm")
 }
 
+/// `artifacts/restake_vault.wasm` (built by `scripts/build-wasm.sh vault` or `all`).
+pub fn vault_wasm() -> PathBuf {
+    workspace_root().join("artifacts/restake_vault.wasm")
+}
+
 pub fn read_wasm(path: &Path) -> Vec<u8> {
     std::fs::read(path).unwrap_or_else(|e| {
         panic!(
@@ -293,6 +298,52 @@ impl<'a> Hub<'a> {
             .unwrap_or(0);
         Conservation { chain, owed, dust }
     }
+}
+
+/// A restake-vault on `hub` (`artifacts/restake_vault.wasm`, stored once per process):
+/// one validator with weight 1 securing `service`, risk budget 0.1, timelock 60 s and the
+/// smallest exit epoch the vault takes (1 hour; the first batch goes out at once anyway).
+/// Returned as a [`Hub`]: the same raw-JSON handle serves any contract.
+pub async fn new_vault<'a>(
+    net: &'a Net,
+    owner: &Key,
+    hub: &str,
+    curator: &str,
+    validator: &str,
+    service: u64,
+    gas: &mut GasTable,
+) -> Hub<'a> {
+    let code_id = store_once(net, &vault_wasm(), gas).await;
+    let init = json!({
+        "hub": hub,
+        "curator": curator,
+        "name": "Restaked ATOM",
+        "symbol": "rstATOM",
+        "strategy": {
+            "validators": [{"validator": validator, "weight": 1, "services": [service]}],
+            "services": [{"service_id": service, "max_share": "1"}],
+            "risk_budget": "0.1",
+            "slash_limit": {"max_fraction": "0.5", "window": 3600},
+            "timelock": 60
+        },
+        "min_timelock": 60,
+        "exit_epoch": 3600
+    });
+    let (addr, out) = net
+        .client
+        .instantiate(
+            owner,
+            code_id,
+            &init.to_string(),
+            "restake-vault",
+            Some(&owner.address()),
+            &[],
+            Gas::Simulate,
+        )
+        .await
+        .unwrap_or_else(|e| panic!("instantiate the vault {init}: {e}"));
+    gas.record("vault instantiate", "reads the hub's config", &out);
+    Hub { net, addr, code_id }
 }
 
 /// The fee a transaction paid (the limit × the gas price).

@@ -96,6 +96,35 @@ export async function deployHub(node, root) {
   return { hub: contractAddress, codeId, unbonding };
 }
 
+/**
+ * Stores artifacts/restake_vault.wasm (scripts/build-wasm.sh vault) and instantiates a vault
+ * on `hub` whose strategy puts everything on `validator`, securing `serviceId`.
+ */
+export async function deployVault(node, root, hub, validator, serviceId) {
+  const owner = await node.account("owner");
+  const wasm = readFileSync(path.join(root, "artifacts/restake_vault.wasm"));
+  const { codeId } = await owner.client.upload(owner.address, wasm, "auto");
+  const init = {
+    hub,
+    curator: owner.address,
+    name: "Restaked ATOM",
+    symbol: "rstATOM",
+    strategy: {
+      validators: [{ validator, weight: 1, services: [serviceId] }],
+      services: [{ service_id: serviceId, max_share: "1" }],
+      risk_budget: "0.1",
+      slash_limit: { max_fraction: "0.5", window: 3600 },
+      timelock: 60,
+    },
+    min_timelock: 60,
+    exit_epoch: 3600,
+  };
+  const { contractAddress } = await owner.client.instantiate(owner.address, codeId, init, "restake-vault (web tests)", "auto", {
+    admin: owner.address,
+  });
+  return contractAddress;
+}
+
 /** Executes several hub messages as one transaction from `who`. */
 export async function execMany(node, who, hub, msgs) {
   const a = await node.account(who);

@@ -3,6 +3,7 @@ mod meter;
 mod test_audit;
 mod test_chain_slash;
 mod test_core;
+mod test_cranks;
 mod test_docs;
 mod test_exits;
 mod test_gas;

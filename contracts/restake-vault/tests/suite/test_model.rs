@@ -3,13 +3,17 @@
 //! invariants checked after every step:
 //!
 //! - conservation: the vault holds in its bank at least what its books say is there
-//!   (idle tokens and tokens owed to exit batches), so its assets cover every holder's and
-//!   every exit's claim; in every reward asset, what holders are owed is covered by the
+//!   (idle tokens and tokens owed to exit batches), and what the hub and the bank show the
+//!   vault owns (positions, unbondings and rewards at the hub, its balance) covers every
+//!   holder's shares at the exit price, the open exit batch and what sent batches still owe; in every reward asset, what holders are owed is covered by the
 //!   vault's balance plus what accrued to it at the hub;
-//! - a deposit or an exit never moves the share price against the holders who stay (beyond
-//!   one unit of rounding);
+//! - a deposit (of tokens, or of tokenized shares through the Suite's x/liquid) or an exit
+//!   never moves the share price against the holders who stay (beyond one unit of
+//!   rounding); a share deposit the vault or the hub refuses leaves the shares with their
+//!   owner and the vault as it was;
 //! - no reward is double-counted across transfers: what holders were paid and are owed
-//!   never exceeds what the services paid;
+//!   never exceeds what the services paid, and a transfer moves no reward from sender to
+//!   recipient (the recipient's pending rewards and the holders' total stay as they were);
 //! - every matured exit is claimable: after `process_exits`, a batch whose unbondings have
 //!   all matured at the hub, no pending slash request holds and no top-up is owed, is
 //!   complete;
@@ -35,6 +39,8 @@ const HOLDERS: [&str; 4] = ["h0", "h1", "h2", "h3"];
 #[derive(Clone, Debug)]
 enum Op {
     Deposit(usize, u128),
+    /// Delegate natively to validator v, tokenize it all, deposit the shares in the vault.
+    DepositShares(usize, usize, u128),
     Transfer(usize, usize, u8),
     Exit(usize, u8),
     Claim(usize),
@@ -54,6 +60,8 @@ fn op() -> impl Strategy<Value = Op> {
     let h = 0..HOLDERS.len();
     prop_oneof![
         20 => (h.clone(), prop_oneof![3 => 1u128..5_000_000, 1 => 1u128..2_000]).prop_map(|(h, a)| Op::Deposit(h, a)),
+        6 => (h.clone(), 0usize..3, prop_oneof![3 => 1u128..3_000_000, 1 => 1u128..2_000])
+            .prop_map(|(h, v, a)| Op::DepositShares(h, v, a)),
         8 => (h.clone(), h.clone(), 1u8..=100).prop_map(|(a, b, p)| Op::Transfer(a, b, p)),
         12 => (h.clone(), 1u8..=100).prop_map(|(a, p)| Op::Exit(a, p)),
         6 => h.clone().prop_map(Op::Claim),
@@ -209,11 +217,83 @@ fn apply(m: &mut Model, op: &Op) -> Result<(), String> {
                 }
             }
         }
+        Op::DepositShares(h, v, amount) => {
+            let holder = HOLDERS[*h];
+            let val = s.validator(*v);
+            s.suite
+                .delegate_native(holder, &val, *amount)
+                .map_err(|e| format!("delegate: {e:?}"))?;
+            let shares = s
+                .suite
+                .tokenize_shares(holder, &val, *amount, holder)
+                .map_err(|e| format!("tokenize: {e:?}"))?;
+            let before = price_parts(s);
+            let supply = s.state().supply;
+            let r = s.vx(
+                holder,
+                json!({"deposit": {}}),
+                std::slice::from_ref(&shares),
+            );
+            let took = match r {
+                Ok(_) => true,
+                Err(e) => match e.downcast::<ContractError>() {
+                    Ok(c) if expected(&c) || matches!(c, ContractError::SharesNotTaken { .. }) => {
+                        false
+                    }
+                    Ok(c) => return Err(format!("share deposit: unexpected refusal {c:?}")),
+                    // the hub or x/liquid refused (the chain returns the funds): fine, as
+                    // long as nothing moved
+                    Err(_) => false,
+                },
+            };
+            let after = price_parts(s);
+            if took {
+                if !price_kept(before, after) {
+                    return Err(format!(
+                        "share deposit moved the price: {before:?} -> {after:?}"
+                    ));
+                }
+                if s.suite.balance(holder, &shares.denom) != 0 {
+                    return Err("shares left with the depositor after a deposit".into());
+                }
+            } else {
+                if s.suite.balance(holder, &shares.denom) != shares.amount.u128() {
+                    return Err(format!("a refused share deposit lost {shares}"));
+                }
+                if after != before || s.state().supply != supply {
+                    return Err(format!(
+                        "a refused share deposit moved the vault: {before:?} -> {after:?}"
+                    ));
+                }
+                // the staker takes the delegation back (the model's holders hold no shares)
+                s.suite
+                    .redeem_shares(holder, shares)
+                    .map_err(|e| format!("redeem: {e:?}"))?;
+            }
+        }
         Op::Transfer(a, b, pct) => {
             let amount = s.shares(HOLDERS[*a]) * *pct as u128 / 100;
             if amount > 0 {
+                let before = owed_rewards(s);
                 s.transfer(HOLDERS[*a], HOLDERS[*b], amount)
                     .map_err(|e| format!("transfer: {e:?}"))?;
+                let after = owed_rewards(s);
+                for (key, by_holder) in &after {
+                    let was = &before[key];
+                    if *a != *b && by_holder[*b] != was[*b] {
+                        return Err(format!(
+                            "{key}: the transfer moved rewards to the recipient: {} -> {}",
+                            was[*b], by_holder[*b]
+                        ));
+                    }
+                    let (sum_was, sum_now) =
+                        (was.iter().sum::<u128>(), by_holder.iter().sum::<u128>());
+                    if sum_now != sum_was {
+                        return Err(format!(
+                            "{key}: holders' rewards {sum_was} became {sum_now} by a transfer"
+                        ));
+                    }
+                }
             }
         }
         Op::Exit(h, pct) => {
@@ -323,8 +403,34 @@ fn apply(m: &mut Model, op: &Op) -> Result<(), String> {
     Ok(())
 }
 
-fn every_matured_exit_complete(s: &VaultSuite) -> Result<(), String> {
-    let hub = s.suite.unbondings(s.vault.as_str()).unwrap();
+/// Each holder's pending rewards (the `rewards` query) per asset key.
+fn owed_rewards(s: &VaultSuite) -> BTreeMap<&'static str, Vec<u128>> {
+    let mut out: BTreeMap<&'static str, Vec<u128>> = BTreeMap::new();
+    for h in HOLDERS {
+        let a = s.suite.addr(h).to_string();
+        let r: restake_vault::msg::RewardsResponse = s.vq(json!({"rewards": {"address": a}}));
+        for (key, denom) in [
+            ("uosmo", Some("uosmo")),
+            ("untrn", Some("untrn")),
+            ("token", None),
+        ] {
+            let amount = r
+                .rewards
+                .iter()
+                .find(|r| match denom {
+                    Some(d) => r.denom.as_deref() == Some(d),
+                    None => r.cw20.is_some(),
+                })
+                .map(|r| r.amount.u128())
+                .unwrap_or_default();
+            out.entry(key).or_default().push(amount);
+        }
+    }
+    out
+}
+
+/// Every exit batch, page by page.
+fn all_batches(s: &VaultSuite) -> Vec<restake_vault::msg::BatchResponse> {
     let batches: restake_vault::msg::BatchesResponse = s.vq(json!({"batches": {"limit": 30}}));
     let mut start = None;
     let mut all = batches.batches;
@@ -337,6 +443,12 @@ fn every_matured_exit_complete(s: &VaultSuite) -> Result<(), String> {
         }
         all.extend(more.batches);
     }
+    all
+}
+
+fn every_matured_exit_complete(s: &VaultSuite) -> Result<(), String> {
+    let hub = s.suite.unbondings(s.vault.as_str()).unwrap();
+    let all = all_batches(s);
     let st = s.state();
     for b in all {
         if b.status != BatchStatus::Unbonding {
@@ -460,6 +572,47 @@ fn check(m: &Model, full: bool) -> Result<(), String> {
     Ok(())
 }
 
+/// Assets ≥ claims, the assets as the hub and the bank show them (not the vault's books):
+/// positions, unbondings and bonded-denom rewards at the hub, and the vault's balance, cover
+/// every holder's shares at the exit price, the open exit batch and what sent batches still
+/// owe. (The costliest check: every eighth step and at the end.)
+fn assets_cover_claims(s: &VaultSuite) -> Result<(), String> {
+    let st = s.state();
+    let bank = s.uatom(s.vault.as_str());
+    let vault = s.vault.as_str();
+    let assets = (0..3)
+        .map(|v| s.suite.bonded_of(vault, &s.validator(v)))
+        .sum::<u128>()
+        + s.suite
+            .unbondings(vault)
+            .unwrap()
+            .iter()
+            .map(|u| u.amount.u128())
+            .sum::<u128>()
+        + s.suite.pending_native(vault, "uatom")
+        + bank;
+    let holders: u128 = HOLDERS.iter().map(|h| s.value(h)).sum();
+    let open = if st.open_exit_shares.is_zero() {
+        0
+    } else {
+        s.preview_exit(st.open_exit_shares.u128())
+    };
+    let sent: u128 = all_batches(s)
+        .iter()
+        .filter(|b| b.status != BatchStatus::Open)
+        .map(|b| (b.unbonding + b.received - b.paid).u128())
+        .sum();
+    let claims = holders + open + sent + st.exit_top_ups.u128();
+    if claims > assets {
+        return Err(format!(
+            "claims {claims} (holders {holders}, open batch {open}, sent batches {sent}, \
+             top-ups {}) exceed the vault's assets at the hub and in its bank {assets}",
+            st.exit_top_ups
+        ));
+    }
+    Ok(())
+}
+
 /// Everybody leaves: requests resolve, exits are sent and mature, everyone claims.
 fn wind_down(m: &mut Model) -> Result<(), String> {
     let s = &mut m.s;
@@ -516,16 +669,25 @@ fn run(ops: &[Op]) -> Result<(), String> {
         let full = i % 4 == 3
             || matches!(
                 op,
-                Op::Pay(..) | Op::Transfer(..) | Op::ClaimRewards(_) | Op::Harvest
+                Op::Pay(..)
+                    | Op::Transfer(..)
+                    | Op::ClaimRewards(_)
+                    | Op::Harvest
+                    | Op::DepositShares(..)
             );
         check(&m, full).map_err(|e| format!("after step {i} {op:?}: {e}"))?;
+        if i % 8 == 7 {
+            assets_cover_claims(&m.s).map_err(|e| format!("after step {i} {op:?}: {e}"))?;
+        }
         tc += t.elapsed();
     }
     if std::env::var_os("MODEL_TIMING").is_some() {
         eprintln!("{} steps: apply {ta:?}, check {tc:?}", ops.len());
     }
+    assets_cover_claims(&m.s).map_err(|e| format!("before the wind-down: {e}"))?;
     wind_down(&mut m)?;
-    check(&m, true).map_err(|e| format!("after the wind-down: {e}"))
+    check(&m, true).map_err(|e| format!("after the wind-down: {e}"))?;
+    assets_cover_claims(&m.s).map_err(|e| format!("after the wind-down: {e}"))
 }
 
 #[test]
@@ -565,6 +727,7 @@ fn replay(ops: &[Op]) {
         let r = apply(&mut m, op);
         eprintln!("{i} {op:?}: {r:?}\n  state {:?}", m.s.state());
         check(&m, true).unwrap();
+        assets_cover_claims(&m.s).unwrap();
     }
     let r = wind_down(&mut m);
     eprintln!("wind-down: {r:?}");

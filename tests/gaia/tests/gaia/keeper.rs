@@ -6,7 +6,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-use restake_cli::keeper::{pass, Crank, HarvestPolicy, Keeper, KeeperArgs};
+use restake_cli::keeper::{pass, Crank, HarvestPolicy, Keeper, KeeperArgs, VaultCrank};
 use restake_gaia::*;
 use serde_json::{json, Value};
 
@@ -246,5 +246,163 @@ async fn keeper_sends_each_crank_only_when_it_has_work() {
         names(&sent),
         Vec::<&str>::new(),
         "synced: nothing left to do"
+    );
+}
+
+/// `restake keeper --vault ADDR`: the vault's cranks go out only when the vault's `cranks`
+/// query lists work — nothing on an idle vault, `harvest` once rewards wait at the hub,
+/// `rebalance` when a service the vault secures is paused (the vault leaves it by rule),
+/// `process_exits` when the hub's unbonding of an exit batch has matured — and nothing once
+/// the work is done. A `--vault` that is not a vault fails the pass (the loop backs off).
+#[tokio::test]
+#[ignore = "needs the gaiad node: scripts/gaia-e2e.sh runs it"]
+async fn keeper_sends_the_vaults_cranks_only_when_they_have_work() {
+    let _time = TestTimer::start("keeper_sends_the_vaults_cranks_only_when_they_have_work");
+    let net = Net::connect().await;
+    let c = &net.client;
+    let v = net.validator.clone();
+    let mut gas = GasTable::default();
+    let [owner, alice, admin, slasher]: [Key; 4] = net
+        .fund_new_accounts(4, 1_000 * ATOM)
+        .await
+        .try_into()
+        .expect("4 keys");
+    let (keeper_key, mnemonic) = Key::random(&net.prefix).expect("key");
+    c.bank_send(&owner, &keeper_key.address(), &[net.coin(100 * ATOM)])
+        .await
+        .expect("fund keeper");
+
+    let hub = Hub::new(&net, &owner, &mut gas, json!({})).await;
+    // an opt-out delay longer than the test's passes: leaving the service is one rebalance
+    let out = hub
+        .exec(
+            &admin,
+            json!({"register_service": {"name": "oracle", "slasher": slasher.address(),
+                   "max_slash": "0.1", "veto_period": 6, "opt_out_delay": 3600,
+                   "reward_denoms": [net.denom]}}),
+            &[],
+        )
+        .await;
+    let service: u64 = wasm_attrs(&out)["service_id"].parse().expect("service id");
+    let vault = restake_gaia::hub::new_vault(
+        &net,
+        &owner,
+        &hub.addr,
+        &owner.address(),
+        &v,
+        service,
+        &mut gas,
+    )
+    .await;
+    let args = |vault: &str| {
+        KeeperArgs::parse_from([
+            "--rpc",
+            &net.env["GAIA_RPC"],
+            "--key-env",
+            "RESTAKE_KEEPER_TEST_UNUSED",
+            "--hub",
+            &hub.addr,
+            "--vault",
+            vault,
+            "--gas-price",
+            &net.env["GAIA_GAS_PRICE"],
+        ])
+        .expect("args")
+    };
+    let mut keeper = Keeper::with_mnemonic(&args(&vault.addr), &mnemonic)
+        .await
+        .expect("keeper connects");
+    let crank = |k: VaultCrank| Crank::Vault(vault.addr.clone(), k);
+
+    // an idle vault on an idle hub: nothing, harvest due or not
+    let sent = pass(&mut keeper, policy(true), false).await.expect("pass");
+    assert_eq!(names(&sent), Vec::<&str>::new());
+
+    // a deposit; native rewards accrue at the hub for the vault every block: a due pass
+    // harvests the hub's validator and the vault, then nothing
+    vault
+        .exec(&alice, json!({"deposit": {}}), &[net.coin(10 * ATOM)])
+        .await;
+    c.wait_blocks(2).await.expect("blocks");
+    let sent = pass(&mut keeper, policy(true), false).await.expect("pass");
+    assert!(sent.contains(&crank(VaultCrank::Harvest)), "{sent:?}");
+    assert!(!sent.contains(&crank(VaultCrank::Rebalance)), "{sent:?}");
+    assert!(!sent.contains(&crank(VaultCrank::ProcessExits)), "{sent:?}");
+    let sent = pass(&mut keeper, policy(false), false).await.expect("pass");
+    assert_eq!(names(&sent), Vec::<&str>::new(), "harvest not due");
+
+    // the hub's owner pauses the service: the vault must leave it by rule
+    hub.exec(
+        &owner,
+        json!({"set_service_status": {"service_id": service, "status": "paused"}}),
+        &[],
+    )
+    .await;
+    let work = vault.query(json!({"cranks": {}})).await;
+    assert_eq!(
+        work["rebalance"],
+        json!([format!("leave service {service}: the service is paused")]),
+        "{work}"
+    );
+    let sent = pass(&mut keeper, policy(false), false).await.expect("pass");
+    assert_eq!(sent, vec![crank(VaultCrank::Rebalance)]);
+    let s = vault.query(json!({"strategy": {}})).await;
+    assert_eq!(s["left"][0]["service_id"], service, "{s}");
+    let sent = pass(&mut keeper, policy(false), false).await.expect("pass");
+    assert_eq!(names(&sent), Vec::<&str>::new(), "left: nothing to do");
+
+    // an exit: the first batch goes to the hub at once; the keeper does the rest
+    let shares = num(&vault
+        .query(json!({"balance": {"address": alice.address()}}))
+        .await["balance"]);
+    let out = vault
+        .exec(
+            &alice,
+            json!({"exit": {"shares": (shares / 2).to_string()}}),
+            &[],
+        )
+        .await;
+    let batch_id: u64 = wasm_attrs(&out)["batch_id"].parse().expect("batch id");
+    let sent = pass(&mut keeper, policy(false), false).await.expect("pass");
+    assert_eq!(names(&sent), Vec::<&str>::new(), "the unbonding is young");
+    let mut all = vec![];
+    let deadline = Duration::from_secs(net.unbonding_seconds * 3 + 120);
+    let start = std::time::Instant::now();
+    loop {
+        let b = vault.query(json!({"batch": {"id": batch_id}})).await;
+        if b["status"] == "complete" {
+            break;
+        }
+        assert!(
+            start.elapsed() < deadline,
+            "the keeper did not complete the exit batch: {b}, sent {all:?}"
+        );
+        all.extend(pass(&mut keeper, policy(false), false).await.expect("pass"));
+        c.wait_blocks(2).await.expect("blocks");
+    }
+    assert!(all.contains(&crank(VaultCrank::ProcessExits)), "{all:?}");
+    assert!(all.contains(&Crank::ProcessUnbondings), "{all:?}");
+    let work = vault.query(json!({"cranks": {}})).await;
+    assert_eq!(work["process_exits"], json!([]), "{work}");
+    let sent = pass(&mut keeper, policy(false), false).await.expect("pass");
+    assert!(
+        !sent.iter().any(|c| matches!(c, Crank::Vault(..))),
+        "collected: nothing left for the vault {sent:?}"
+    );
+    let before = net.balance(&alice.address()).await;
+    let out = vault.exec(&alice, json!({"claim": {}}), &[]).await;
+    assert!(net.balance(&alice.address()).await + restake_gaia::hub::fee(&net, &out) > before);
+
+    // a --vault that is not a vault: the pass fails, naming it (the loop then backs off)
+    let mut wrong = Keeper::with_mnemonic(&args(&hub.addr), &mnemonic)
+        .await
+        .expect("keeper connects");
+    let err = pass(&mut wrong, policy(false), false)
+        .await
+        .expect_err("the hub answers no cranks query");
+    let words = format!("{err:#}");
+    assert!(
+        words.contains(&format!("vault {}: the cranks query", hub.addr)),
+        "{words}"
     );
 }

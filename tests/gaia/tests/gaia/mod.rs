@@ -5,6 +5,7 @@ mod hub;
 mod keeper;
 mod liquid;
 mod migrate;
+mod vault;
 
 /// 1 ATOM in uatom.
 pub const ATOM: u128 = 1_000_000;
