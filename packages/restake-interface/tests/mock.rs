@@ -1,13 +1,18 @@
 //! An integrator's first script, on cw-orch's `MockBech32` (cw-multi-test with bech32
 //! addresses and its staking and distribution modules): upload and instantiate the hub,
 //! register a service, deposit, opt in, pay and claim a reward, all through the typed methods
-//! cw-orch derives from the hub's messages.
+//! cw-orch derives from the hub's messages; then the vault as a staker of the hub.
 
 use cosmwasm_std::{coin, coins, from_json, Decimal, Uint128, Validator};
 use cw_orch::mock::cw_multi_test::{MockApiBech32, StakingInfo};
 use cw_orch::prelude::*;
-use restake_hub_interface::{ExecuteMsgFns, QueryMsgFns, RestakeHub};
+use restake_hub_interface::vault::InstantiateMsg as VaultInstantiateMsg;
+use restake_hub_interface::{
+    ExecuteMsgFns, QueryMsgFns, RestakeHub, RestakeVault, VaultExecuteMsgFns as _,
+    VaultQueryMsgFns as _,
+};
 use restake_types::{InstantiateMsg, RegisterServiceMsg, RegisterServiceResponse, RewardAmount};
+use restake_vault::msg::{ServiceLimit, SlashLimit, Strategy, ValidatorTarget};
 
 const DENOM: &str = "uatom";
 const UNBONDING: u64 = 21 * 24 * 3600;
@@ -46,6 +51,36 @@ fn chain_with_validator() -> anyhow::Result<(MockBech32, String)> {
     Ok((mock, valoper))
 }
 
+fn hub_config() -> InstantiateMsg {
+    InstantiateMsg {
+        owner: None,
+        unbonding_period: UNBONDING,
+        min_deposit: Some(Uint128::new(1_000)),
+        max_services_per_position: None,
+        max_veto_period: None,
+        max_reward_assets: None,
+        slash_destination: None,
+        max_pools_per_validator: None,
+        unbonding_epoch: None,
+        max_open_votes: None,
+        delegator_for: None,
+    }
+}
+
+fn oracle_service(slasher: &Addr) -> RegisterServiceMsg {
+    RegisterServiceMsg {
+        name: "oracle".into(),
+        slasher: slasher.to_string(),
+        resolver: None,
+        max_slash: Decimal::percent(10),
+        veto_period: 3600,
+        opt_out_delay: 7 * 24 * 3600,
+        reward_denoms: Some(vec!["uusdc".into()]),
+        reward_tokens: None,
+        metadata_uri: None,
+    }
+}
+
 #[test]
 fn deploy_register_deposit_reward_and_claim() -> anyhow::Result<()> {
     let (mock, valoper) = chain_with_validator()?;
@@ -58,23 +93,7 @@ fn deploy_register_deposit_reward_and_claim() -> anyhow::Result<()> {
     // deploy
     let hub = RestakeHub::new(mock.clone());
     hub.upload()?;
-    hub.instantiate(
-        &InstantiateMsg {
-            owner: None,
-            unbonding_period: UNBONDING,
-            min_deposit: Some(Uint128::new(1_000)),
-            max_services_per_position: None,
-            max_veto_period: None,
-            max_reward_assets: None,
-            slash_destination: None,
-            max_pools_per_validator: None,
-            unbonding_epoch: None,
-            max_open_votes: None,
-            delegator_for: None,
-        },
-        Some(&owner),
-        &[],
-    )?;
+    hub.instantiate(&hub_config(), Some(&owner), &[])?;
     let config = hub.config()?;
     assert_eq!(config.bonded_denom, DENOM);
     assert_eq!(hub.ownership()?.owner, Some(owner.to_string()));
@@ -82,17 +101,7 @@ fn deploy_register_deposit_reward_and_claim() -> anyhow::Result<()> {
     // a service registers; its id comes back in the response data
     let res = hub
         .call_as(&service_admin)
-        .register_service(RegisterServiceMsg {
-            name: "oracle".into(),
-            slasher: slasher.to_string(),
-            resolver: None,
-            max_slash: Decimal::percent(10),
-            veto_period: 3600,
-            opt_out_delay: 7 * 24 * 3600,
-            reward_denoms: Some(vec!["uusdc".into()]),
-            reward_tokens: None,
-            metadata_uri: None,
-        })?;
+        .register_service(oracle_service(&slasher))?;
     let RegisterServiceResponse { service_id } =
         from_json(res.data.expect("register_service answers with data"))?;
     assert_eq!(service_id, 1);
@@ -144,5 +153,69 @@ fn deploy_register_deposit_reward_and_claim() -> anyhow::Result<()> {
     hub.call_as(&staker).claim_rewards()?;
     assert_eq!(mock.query_balance(&staker, "uusdc")?, Uint128::new(1_000));
     assert!(hub.pending_rewards(staker.to_string())?.rewards.is_empty());
+    Ok(())
+}
+
+/// The vault on the hub through the same interface crate: its deposit goes to the hub as the
+/// vault's own position, opted into the strategy's service.
+#[test]
+fn vault_deposits_through_the_hub() -> anyhow::Result<()> {
+    let (mock, valoper) = chain_with_validator()?;
+    let owner = mock.sender_addr();
+    let curator = mock.addr_make("curator");
+    let holder = mock.addr_make_with_balance("holder", coins(5_000_000, DENOM))?;
+
+    let hub = RestakeHub::new(mock.clone());
+    hub.upload()?;
+    hub.instantiate(&hub_config(), Some(&owner), &[])?;
+    hub.register_service(oracle_service(&mock.addr_make("slasher")))?;
+
+    let vault = RestakeVault::new(mock.clone());
+    vault.upload()?;
+    vault.instantiate(
+        &VaultInstantiateMsg {
+            hub: hub.address()?.to_string(),
+            curator: Some(curator.to_string()),
+            name: "Restaked ATOM".into(),
+            symbol: "rstATOM".into(),
+            strategy: Strategy {
+                validators: vec![ValidatorTarget {
+                    validator: valoper.clone(),
+                    weight: 1,
+                    services: vec![1],
+                }],
+                services: vec![ServiceLimit {
+                    service_id: 1,
+                    max_share: Decimal::one(),
+                }],
+                risk_budget: Decimal::percent(10),
+                slash_limit: SlashLimit {
+                    max_fraction: Decimal::percent(50),
+                    window: 24 * 3600,
+                },
+                timelock: 24 * 3600,
+            },
+            min_timelock: None,
+            exit_epoch: None,
+            min_deposit: None,
+            max_validators: None,
+            max_services: None,
+            max_reward_assets: None,
+        },
+        Some(&owner),
+        &[],
+    )?;
+
+    // the vault's deposit is payable and takes no other argument
+    vault.call_as(&holder).deposit(&coins(2_000_000, DENOM))?;
+    let held = vault.holder(holder.to_string())?;
+    // about 1,000 shares per uatom (the vault's 1,000 virtual shares on 1 virtual uatom),
+    // every rounding against the holder
+    assert_eq!(held.shares, Uint128::new(1_999_999_000));
+    assert_eq!(held.value, Uint128::new(1_999_999));
+
+    let position = hub.position(vault.address()?.to_string(), valoper)?;
+    assert_eq!(position.amount, Uint128::new(2_000_000));
+    assert_eq!(position.service_ids, vec![1]);
     Ok(())
 }
