@@ -92,11 +92,13 @@ pub struct InstantiateMsg {
 
 #[cw_serde]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "interface", derive(cw_orch::ExecuteFns))]
 pub enum ExecuteMsg {
     // ---------------------------------------------------------------- holders
     /// Deposit the bonded denom (attached) and receive vault shares at the price that holds
     /// if every pending slash request executes. The vault delegates it through the hub to
     /// its most underweight validator that no pending slash request freezes.
+    #[cfg_attr(feature = "interface", cw_orch(payable))]
     Deposit {},
     /// Burn `shares` of the sender's and queue their value for unbonding in the open exit
     /// batch. The batch is sent to the hub once per `exit_epoch` (by this message when due,
@@ -182,6 +184,7 @@ pub enum ExecuteMsg {
 #[cw_serde]
 #[serde(deny_unknown_fields)]
 #[derive(QueryResponses)]
+#[cfg_attr(feature = "interface", derive(cw_orch::QueryFns))]
 pub enum QueryMsg {
     /// The vault's fixed settings.
     #[returns(ConfigResponse)]

@@ -99,6 +99,7 @@ pub struct InstantiateMsg {
 
 #[cw_serde]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "interface", derive(cw_orch::ExecuteFns))]
 pub enum ExecuteMsg {
     // ---------------------------------------------------------------- stakers
     /// Delegate the attached bonded-denom funds to `validator` and add them to the sender's
@@ -106,6 +107,7 @@ pub enum ExecuteMsg {
     /// their services. On chains with Gaia's `x/liquid` the funds may instead be tokenized
     /// shares of `validator` (one denom, `{valoper}/{record_id}`): the hub redeems them into
     /// its delegation and credits the tokens the redemption produced.
+    #[cfg_attr(feature = "interface", cw_orch(payable))]
     Deposit { validator: String },
     /// The whole position on `validator` starts securing (and earning from) these services.
     /// Re-opting into a service with a pending opt-out cancels the opt-out.
@@ -162,6 +164,7 @@ pub enum ExecuteMsg {
     },
     /// Split the attached native funds (each in the service's `reward_denoms`) pro rata over
     /// the stake opted into the service now.
+    #[cfg_attr(feature = "interface", cw_orch(payable))]
     DistributeRewards { service_id: u64 },
     /// cw20 entry point: a token listed in the service's `reward_tokens` sends
     /// `{"distribute_rewards":{"service_id":N}}` as the hook message.
@@ -204,6 +207,7 @@ pub enum ExecuteMsg {
     // ---------------------------------------------------------------- internal
     /// Internal: what a delegator proxy runs for the hub that instantiated it. Refused from
     /// anyone else, and by a hub.
+    #[cfg_attr(feature = "interface", cw_orch(payable))]
     Proxy { actions: Vec<ProxyAction> },
 }
 
@@ -388,6 +392,7 @@ pub enum ReceiveMsg {
 #[cw_serde]
 #[serde(deny_unknown_fields)]
 #[derive(QueryResponses)]
+#[cfg_attr(feature = "interface", derive(cw_orch::QueryFns))]
 pub enum QueryMsg {
     #[returns(ConfigResponse)]
     Config {},
