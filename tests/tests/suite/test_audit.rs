@@ -126,7 +126,6 @@ fn as_v0_1_validators(s: &mut Suite, validators: &[String]) {
 /// Alice (1,000,000 on v0) votes Yes; a stranger with 10 on v1 votes No; the chain then
 /// counts the hub's 1,000,010 as No.
 #[test]
-#[ignore = "audit: on v0.1 validators (hub-delegated) each validator's cast overwrites the hub's single chain vote"]
 fn audit_legacy_validators_share_one_chain_vote() {
     use cosmwasm_std::Uint128;
     let mut s = SuiteBuilder::new()
