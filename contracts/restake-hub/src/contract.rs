@@ -12,7 +12,7 @@ use crate::owner::destination;
 use crate::state::books::save;
 use crate::state::{
     keys, Config, Destination, Totals, BONDED_ASSET, PAYOUT_REPLY_ID, PROXY_CREATED_REPLY_ID,
-    SHARES_DEPOSITED_REPLY_ID, TOKENIZED_REPLY_ID, VOTE_RECAST_REPLY_ID,
+    SHARES_DEPOSITED_REPLY_ID, TOKENIZED_REPLY_ID, VOTE_PROBE_REPLY_ID, VOTE_RECAST_REPLY_ID,
 };
 use crate::{
     deposit, gov, history, liquid, opt, owner, proxy, query, rewards, routing, services, slashing,
@@ -223,6 +223,7 @@ pub fn reply(deps: DepsMut, env: Env, msg: Reply) -> Result<Response, ContractEr
         SHARES_DEPOSITED_REPLY_ID => liquid::deposited_reply(deps, env, &msg),
         TOKENIZED_REPLY_ID => liquid::liquid_reply(&msg),
         VOTE_RECAST_REPLY_ID => gov::recast_reply(deps, &env, &msg),
+        VOTE_PROBE_REPLY_ID => gov::probe_reply(deps, &env, &msg),
         PAYOUT_REPLY_ID => rewards::payout_reply(deps, &env, &msg),
         _ => routing::route_reply(deps.storage, &env, &msg),
     }

@@ -13,7 +13,16 @@
 //! share withdrawal on a validator updates its counted stake there and re-casts that
 //! validator's votes. Slashes change stake without the staker: their effect shows at the
 //! staker's next vote or stake change. The hub cannot ask the chain whether a proposal is
-//! still open; a re-cast the chain refuses marks the proposal closed.
+//! still open (the Cosmos Hub answers no gov query from contracts); a re-cast the chain
+//! refuses marks the proposal closed. So a vote that finds the staker at the cap first asks
+//! the chain by acting: it re-sends each open vote's last cast unchanged, and those the chain
+//! refuses close (`probe_reply`); the vote is refused only if the cap still holds. At most
+//! `max_open_votes` re-casts, and only at the cap.
+//!
+//! Validators of a v0.1 hub are delegated from the hub's own account (`Delegator::Hub`), and
+//! the chain keeps one vote per delegator for all its delegations. So those validators share
+//! one tally (`keys::account_tally`), kept beside their own tallies at O(1) per change, and
+//! the hub account casts its mix once per message.
 
 use cosmwasm_std::{
     to_json_binary, Addr, Decimal, DepsMut, Env, GovMsg, MessageInfo, Reply, Response, SubMsg,
@@ -24,7 +33,7 @@ use restake_types::{ProxyAction, VoteOption, WeightedVote};
 use crate::chain::Chain;
 use crate::error::{nonpayable, ContractError};
 use crate::state::books::Books;
-use crate::state::{keys, Ballot, Delegator, Tally, VOTE_RECAST_REPLY_ID};
+use crate::state::{keys, Ballot, Delegator, Tally, VOTE_PROBE_REPLY_ID, VOTE_RECAST_REPLY_ID};
 use crate::validate;
 
 fn index(o: VoteOption) -> u8 {
@@ -172,6 +181,78 @@ impl Books<'_> {
             .cloned())
     }
 
+    /// Whether the validator's delegation is held by the hub's own account (a validator of a
+    /// v0.1 hub, see `legacy`), whose one chain vote serves all such validators.
+    fn on_hub_account(&mut self, vid: u32) -> Result<bool, ContractError> {
+        Ok(self.delegator(vid)?.1 == Delegator::Hub)
+    }
+
+    fn account_tally(&mut self, proposal: u64) -> Result<Tally, ContractError> {
+        Ok(self.record::<Tally>(keys::account_tally(proposal))?.clone())
+    }
+
+    /// Moves `stake` voting `weights` into (`plus`) or out of the validator's tally, and, when
+    /// the hub's own account delegates to it, out of or into that account's shared tally too:
+    /// the chain counts one vote per delegator, so the account votes the mix of the voters of
+    /// all its validators together, kept up to date here at O(1).
+    fn count(
+        &mut self,
+        proposal: u64,
+        vid: u32,
+        weights: &[(u8, Decimal)],
+        stake: Uint128,
+        plus: bool,
+    ) -> Result<(), ContractError> {
+        let mut t = self.tally(proposal, Some(vid))?;
+        add(&mut t, weights, stake, plus);
+        self.write(keys::tally(proposal, Some(vid)), &t)?;
+        if self.on_hub_account(vid)? {
+            let mut account = self.account_tally(proposal)?;
+            add(&mut account, weights, stake, plus);
+            self.write(keys::account_tally(proposal), &account)?;
+        }
+        Ok(())
+    }
+
+    /// The weights the validator's delegator last sent to the chain for `proposal` (the hub
+    /// account's shared vote for a v0.1 validator); empty if it has sent none.
+    fn last_cast(&mut self, proposal: u64, vid: u32) -> Result<Vec<(u8, Decimal)>, ContractError> {
+        Ok(match self.delegator(vid)?.1 {
+            Delegator::Pending => vec![],
+            Delegator::Hub => self.account_tally(proposal)?.cast,
+            Delegator::Proxy(_) => self.tally(proposal, Some(vid))?.cast,
+        })
+    }
+
+    /// A probe of whether `proposal` is still in its voting period: the vote one of the
+    /// staker's validators' delegators last cast on it, sent again unchanged. The chain takes
+    /// it again (changing nothing) while the voting period lasts and refuses it after. None
+    /// when no delegator of the staker's ballot has cast on it.
+    fn probe(
+        &mut self,
+        chain: &Chain,
+        proposal: u64,
+        staker: &[u8],
+    ) -> Result<Option<SubMsg>, ContractError> {
+        let Some(ballot) = self.ballot(proposal, staker)? else {
+            return Ok(None);
+        };
+        for (vid, _) in &ballot.counted {
+            let weights = self.last_cast(proposal, *vid)?;
+            if weights.is_empty() {
+                continue;
+            }
+            let action = ProxyAction::Vote {
+                proposal_id: proposal,
+                options: weighted(&weights),
+            };
+            if let Some(sub) = self.calls(chain, *vid, vec![action], vec![])?.pop() {
+                return Ok(Some(sub));
+            }
+        }
+        Ok(None)
+    }
+
     fn open_votes(&mut self, staker: &[u8]) -> Result<Vec<u64>, ContractError> {
         Ok(self.record::<Vec<u64>>(keys::staker_votes(staker))?.clone())
     }
@@ -206,12 +287,10 @@ impl Books<'_> {
             if before == now {
                 continue;
             }
-            let mut t = self.tally(proposal, Some(*vid))?;
-            add(&mut t, &ballot.weights, before, false);
-            add(&mut t, &ballot.weights, now, true);
+            self.count(proposal, *vid, &ballot.weights, before, false)?;
+            self.count(proposal, *vid, &ballot.weights, now, true)?;
             add(&mut hub, &ballot.weights, before, false);
             add(&mut hub, &ballot.weights, now, true);
-            self.write(keys::tally(proposal, Some(*vid)), &t)?;
             ballot.counted.retain(|(v, _)| v != vid);
             if !now.is_zero() {
                 ballot.counted.push((*vid, now));
@@ -223,20 +302,26 @@ impl Books<'_> {
     }
 
     /// The vote a validator's delegator casts now for `proposal` (none while none of its
-    /// stakers has voted, or while its proxy is being created).
+    /// stakers has voted, or while its proxy is being created). A v0.1 validator's delegator
+    /// is the hub's own account, which casts the mix of the voters of all such validators.
     fn cast(
         &mut self,
         chain: &Chain,
         proposal: u64,
         vid: u32,
     ) -> Result<Option<SubMsg>, ContractError> {
-        let mut t = self.tally(proposal, Some(vid))?;
+        let key = match self.delegator(vid)?.1 {
+            Delegator::Pending => return Ok(None),
+            Delegator::Hub => keys::account_tally(proposal),
+            Delegator::Proxy(_) => keys::tally(proposal, Some(vid)),
+        };
+        let mut t = self.record::<Tally>(key.clone())?.clone();
         let weights = mix(&t);
-        if weights.is_empty() || self.delegator(vid)?.1 == Delegator::Pending {
+        if weights.is_empty() {
             return Ok(None);
         }
         t.cast = weights.clone();
-        self.write(keys::tally(proposal, Some(vid)), &t)?;
+        self.write(key, &t)?;
         let options = weighted(&weights);
         let mut calls = self.calls(
             chain,
@@ -365,11 +450,26 @@ pub fn vote(
         }
     }
     let mut open = kept;
+    let mut probes = vec![];
     if !open.contains(&proposal_id) {
-        if open.len() >= books.config.max_open_votes as usize {
-            return Err(ContractError::TooManyOpenVotes {
-                max: books.config.max_open_votes,
-            });
+        let max = books.config.max_open_votes;
+        if open.len() >= max as usize {
+            // At the cap, votes on proposals that have ended must not count, but a contract on
+            // the Cosmos Hub cannot ask x/gov which proposals are still in their voting period.
+            // So the chain is asked by acting: each open vote's last cast is sent again,
+            // unchanged; those the chain refuses close in the hub (`probe_reply`), and the
+            // last reply refuses this vote if the cap still holds. At most max_open_votes
+            // messages, only when the cap is reached.
+            let mut unprobed = 0usize;
+            for p in &open {
+                match books.probe(&chain, *p, &staker)? {
+                    Some(sub) => probes.push((*p, sub)),
+                    None => unprobed += 1,
+                }
+            }
+            if probes.is_empty() || unprobed >= max as usize {
+                return Err(ContractError::TooManyOpenVotes { max });
+            }
         }
         open.push(proposal_id);
     }
@@ -379,10 +479,8 @@ pub fn vote(
     let old_vids: Vec<u32> = ballot.counted.iter().map(|(v, _)| *v).collect();
     let mut hub = books.tally(proposal_id, None)?;
     for (vid, s) in ballot.counted.clone() {
-        let mut t = books.tally(proposal_id, Some(vid))?;
-        add(&mut t, &ballot.weights, s, false);
+        books.count(proposal_id, vid, &ballot.weights, s, false)?;
         add(&mut hub, &ballot.weights, s, false);
-        books.write(keys::tally(proposal_id, Some(vid)), &t)?;
     }
     books.write(keys::tally(proposal_id, None), &hub)?;
     ballot = Ballot {
@@ -399,8 +497,16 @@ pub fn vote(
     books.write(keys::ballot(proposal_id, &staker), &ballot)?;
     // Every touched validator's delegator casts its new mix. A refusal (the proposal is not
     // in its voting period) fails the message with the chain's reason.
+    // The hub's own account casts once for all its (v0.1) validators.
     let mut msgs = vec![];
+    let mut account_cast = false;
     for vid in &touched {
+        if books.on_hub_account(*vid)? {
+            if account_cast {
+                continue;
+            }
+            account_cast = true;
+        }
         if let Some(sub) = books.cast(&chain, proposal_id, *vid)? {
             msgs.push(sub);
         }
@@ -416,13 +522,79 @@ pub fn vote(
         });
     }
     books.finish()?;
+    let checked = probes.len();
+    let last = probes.len().saturating_sub(1);
+    let mut checks = vec![];
+    for (i, (proposal, sub)) in probes.into_iter().enumerate() {
+        let check = (i == last).then(|| info.sender.clone());
+        let sub = if check.is_some() {
+            SubMsg::reply_always(sub.msg, VOTE_PROBE_REPLY_ID)
+        } else {
+            SubMsg::reply_on_error(sub.msg, VOTE_PROBE_REPLY_ID)
+        };
+        checks.push(sub.with_payload(to_json_binary(&Probe {
+            proposal,
+            staker: check,
+        })?));
+    }
     Ok(Response::new()
+        .add_submessages(checks)
         .add_submessages(msgs)
         .add_attribute("action", "vote")
         .add_attribute("staker", info.sender)
         .add_attribute("proposal_id", proposal_id.to_string())
         .add_attribute("stake", stake)
-        .add_attribute("validators", touched.len().to_string()))
+        .add_attribute("validators", touched.len().to_string())
+        .add_attribute("open_votes_checked", checked.to_string()))
+}
+
+/// The payload of a probe: the proposal it re-casts on; on the last probe of a vote, the
+/// staker whose open votes must fit under the cap once every probe has answered.
+#[cosmwasm_schema::cw_serde]
+struct Probe {
+    proposal: u64,
+    staker: Option<Addr>,
+}
+
+/// A probe's answer. A refusal means the proposal is no longer in its voting period (the
+/// only vote x/gov refuses from a delegator that voted on it before): it closes in the hub
+/// for every staker. After the last probe, the voter's open votes must fit under the cap.
+pub fn probe_reply(deps: DepsMut, env: &Env, reply: &Reply) -> Result<Response, ContractError> {
+    let probe: Probe =
+        cosmwasm_std::from_json(&reply.payload).map_err(|_| ContractError::BadReply {
+            what: "a check of an open vote".into(),
+            missing: "its proposal".into(),
+        })?;
+    let staker = match &probe.staker {
+        Some(addr) => Some(validate::canonical(deps.api, addr)?),
+        None => None,
+    };
+    let mut books = Books::open(deps.storage, env)?;
+    let mut response = Response::new();
+    if let SubMsgResult::Err(error) = &reply.result {
+        let mut hub = books.tally(probe.proposal, None)?;
+        hub.closed = true;
+        books.write(keys::tally(probe.proposal, None), &hub)?;
+        response = response
+            .add_attribute("action", "proposal_closed")
+            .add_attribute("proposal_id", probe.proposal.to_string())
+            .add_attribute("error", error);
+    }
+    if let Some(staker) = staker {
+        let mut open = vec![];
+        for p in books.open_votes(&staker)? {
+            if !books.tally(p, None)?.closed {
+                open.push(p);
+            }
+        }
+        let max = books.config.max_open_votes;
+        if open.len() > max as usize {
+            return Err(ContractError::TooManyOpenVotes { max });
+        }
+        books.write(keys::staker_votes(&staker), &open)?;
+    }
+    books.finish()?;
+    Ok(response)
 }
 
 /// A re-cast the chain refused: the proposal's voting period is over.
@@ -456,35 +628,38 @@ pub fn proposal_votes(
     use restake_types::{OptionStake, ValidatorCast};
     let mut books = Books::read(deps.storage)?;
     let hub = books.tally(proposal_id, None)?;
+    let account_cast = books.account_tally(proposal_id)?.cast;
     let mut by_validator = vec![];
     let mut weighted_sum: Vec<cosmwasm_std::Uint256> = vec![cosmwasm_std::Uint256::zero(); 4];
     let mut delegated_total = cosmwasm_std::Uint256::zero();
-    for (k, v) in books.range(
-        &keys::tally_prefix(proposal_id),
-        None,
-        usize::MAX,
-        cosmwasm_std::Order::Ascending,
-    ) {
-        if k.is_empty() {
+    let mut hub_bonded = Uint128::zero();
+    for vid in 0..books.totals()?.next_validator {
+        hub_bonded += books.validator(vid)?.bonded;
+        let own = books
+            .existing::<Tally>(keys::tally(proposal_id, Some(vid)))?
+            .cloned();
+        // What the chain counts for the validator's delegation: its delegator's vote (the
+        // hub account's shared one for a v0.1 validator, its voters or not).
+        let cast = if books.on_hub_account(vid)? {
+            account_cast.clone()
+        } else {
+            own.as_ref().map(|t| t.cast.clone()).unwrap_or_default()
+        };
+        if own.is_none() && cast.is_empty() {
             continue;
         }
-        let vid_plus = crate::state::codec::read_uint(&mut k.as_slice())?;
-        let Some(vid) = vid_plus.checked_sub(1).and_then(|v| u32::try_from(v).ok()) else {
-            continue;
-        };
-        let t: Tally = crate::state::codec::from_bytes(&v)?;
         let delegation = books.validator(vid)?.expected_delegation();
-        if !t.cast.is_empty() {
+        if !cast.is_empty() {
             delegated_total += cosmwasm_std::Uint256::from(delegation);
-            for (o, w) in &t.cast {
+            for (o, w) in &cast {
                 weighted_sum[usize::from(*o)] += cosmwasm_std::Uint256::from(delegation)
                     * cosmwasm_std::Uint256::from(w.atomics());
             }
         }
         by_validator.push(ValidatorCast {
             validator: books.valoper(vid)?,
-            weights: weighted(&t.cast),
-            voters_stake: t.voters,
+            weights: weighted(&cast),
+            voters_stake: own.map(|t| t.voters).unwrap_or_default(),
             delegation,
         });
     }
@@ -507,10 +682,6 @@ pub fn proposal_votes(
             b.1 += Decimal::one() - sum.min(Decimal::one());
         }
         cast = weighted(&parts);
-    }
-    let mut hub_bonded = Uint128::zero();
-    for vid in 0..books.totals()?.next_validator {
-        hub_bonded += books.validator(vid)?.bonded;
     }
     let _ = env;
     let options = if hub.options.len() < 4 {

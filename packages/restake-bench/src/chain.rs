@@ -92,6 +92,9 @@ pub struct Chain {
     /// in the hub if ever non-zero: those rewards would be nobody's on its books).
     pub silently_withdrawn: u128,
     pub queries: QueryStats,
+    /// x/gov: each proposal's voting end, and each voter's last vote (as weights).
+    proposals: BTreeMap<u64, Timestamp>,
+    pub votes: BTreeMap<(u64, String), Vec<cosmwasm_std::WeightedVoteOption>>,
 }
 
 impl Chain {
@@ -114,6 +117,34 @@ impl Chain {
             burned: 0,
             silently_withdrawn: 0,
             queries: QueryStats::default(),
+            proposals: BTreeMap::new(),
+            votes: BTreeMap::new(),
+        }
+    }
+
+    /// Opens a proposal in its voting period for `voting_period` seconds from now; returns
+    /// its id (from 1).
+    pub fn open_proposal(&mut self, voting_period: u64) -> u64 {
+        let id = self.proposals.len() as u64 + 1;
+        self.proposals
+            .insert(id, self.time.plus_seconds(voting_period));
+        id
+    }
+
+    /// x/gov's `AddVote`: only a proposal in its voting period takes a vote; a voter's later
+    /// vote replaces its earlier one.
+    fn vote(
+        &mut self,
+        voter: &str,
+        proposal_id: u64,
+        options: Vec<cosmwasm_std::WeightedVoteOption>,
+    ) -> Result<(), String> {
+        match self.proposals.get(&proposal_id) {
+            Some(end) if self.time < *end => {
+                self.votes.insert((proposal_id, voter.to_string()), options);
+                Ok(())
+            }
+            _ => Err(format!("{proposal_id}: inactive proposal")),
         }
     }
 
@@ -371,6 +402,21 @@ impl Chain {
                     other => return Err(format!("unsupported cw20 message {other:?}")),
                 }
             }
+            CosmosMsg::Gov(cosmwasm_std::GovMsg::Vote {
+                proposal_id,
+                option,
+            }) => self.vote(
+                &hub,
+                *proposal_id,
+                vec![cosmwasm_std::WeightedVoteOption {
+                    option: option.clone(),
+                    weight: cosmwasm_std::Decimal::one(),
+                }],
+            )?,
+            CosmosMsg::Gov(cosmwasm_std::GovMsg::VoteWeighted {
+                proposal_id,
+                options,
+            }) => self.vote(&hub, *proposal_id, options.clone())?,
             other => return Err(format!("the mock chain does not handle {other:?}")),
         }
         Ok(())

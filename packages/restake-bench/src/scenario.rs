@@ -8,7 +8,8 @@
 //! ```text
 //! t0        deposit (new), opt_in 4, deposit (existing); claim subjects set up;
 //!           P payments to each of services 1-16; distribute (native 1 and 3 denoms, cw20);
-//!           harvest; claim_rewards ×6; opt_out
+//!           harvest; claim_rewards ×6; opt_out; a new staker votes (option), changes its
+//!           vote (weighted), then deposits again (its open vote follows)
 //! t0+2d     complete_opt_out; chain slash + sync_validator; unbond (sends a batch);
 //!           unbond (queued); slash (opened, 1 day veto window)
 //! t0+3d     execute_slash
@@ -16,13 +17,17 @@
 //! t0+23d    process_unbondings (settle); claim_unbonded
 //! t0+26d    the slashed batch settles; its staker claims
 //! ```
+//!
+//! Every background staker also votes on one proposal that stays in its voting period for
+//! the whole run, so the measured votes meet as many voters on the proposal and on the
+//! validator as there are stakers.
 
 use std::collections::BTreeMap;
 
 use cosmwasm_std::{coin, to_json_binary, Addr, Coin, Decimal, Uint128};
 use restake_types::{
     Cw20ReceiveMsg, ExecuteMsg, InstantiateMsg, QueryMsg, ReceiveMsg, RegisterServiceMsg,
-    SlashDestination,
+    SlashDestination, VoteOption, WeightedVote,
 };
 use serde::Serialize;
 use serde_json::Value;
@@ -149,8 +154,35 @@ pub struct World {
     round: u32,
     extra_services: u64,
     pool_validators: Vec<String>,
+    /// The proposal every staker votes on (in its voting period for the whole run).
+    proposal: u64,
     pub rows: Vec<Row>,
     pub executions: u64,
+}
+
+/// A vote on the background proposal: one option, or a weighted 0.7 / 0.3 split.
+fn vote_msg(proposal_id: u64, option: VoteOption, split: Option<VoteOption>) -> ExecuteMsg {
+    match split {
+        None => ExecuteMsg::Vote {
+            proposal_id,
+            option: Some(option),
+            weighted: None,
+        },
+        Some(other) => ExecuteMsg::Vote {
+            proposal_id,
+            option: None,
+            weighted: Some(vec![
+                WeightedVote {
+                    option,
+                    weight: Decimal::percent(70),
+                },
+                WeightedVote {
+                    option: other,
+                    weight: Decimal::percent(30),
+                },
+            ]),
+        },
+    }
 }
 
 fn services_of(k: u64, denoms: usize) -> Vec<u64> {
@@ -197,6 +229,7 @@ impl World {
         let token = hub.addr("reward-token");
         hub.chain().add_contract(token.as_str());
         let slasher = hub.addr("slasher");
+        let proposal = hub.chain().open_proposal(100 * 365 * DAY);
         let mut world = World {
             main,
             slasher: slasher.clone(),
@@ -207,6 +240,7 @@ impl World {
             round: 0,
             extra_services: 0,
             pool_validators: vec![],
+            proposal,
             rows: vec![],
             executions: 0,
         };
@@ -419,6 +453,30 @@ impl World {
             let staker = self.hub.addr(&format!("staker-{}", self.background));
             self.deposit(&staker, &main, 1_000_000 + self.background as u128)?;
             self.opt_in(&staker, &main, BACKGROUND_SET.to_vec())?;
+            // Voters of every kind: one option, two, all four (the first staker, so that the
+            // validator's mix holds all four options at every level: a cast's cost grows with
+            // the options in the mix, at most four, not with the voters).
+            let i = self.background;
+            let at = |k: u64| VoteOption::ALL[((i + k) % 4) as usize];
+            let msg = match i % 3 {
+                0 => ExecuteMsg::Vote {
+                    proposal_id: self.proposal,
+                    option: None,
+                    weighted: Some(
+                        [40, 30, 20, 10]
+                            .iter()
+                            .zip(0..)
+                            .map(|(p, k)| WeightedVote {
+                                option: at(k),
+                                weight: Decimal::percent(*p),
+                            })
+                            .collect(),
+                    ),
+                },
+                1 => vote_msg(self.proposal, at(0), None),
+                _ => vote_msg(self.proposal, at(0), Some(at(1))),
+            };
+            self.exec(&staker, &msg, &[])?;
             self.background += 1;
             if self.background.is_multiple_of(1_000) {
                 progress(&format!("  {} stakers", self.background));
@@ -593,6 +651,40 @@ impl World {
             },
             &[],
         )?;
+        let voter = self.hub.addr(&format!("r{r}-voter"));
+        self.deposit(&voter, vm, 1_000_000)?;
+        let proposal = self.proposal;
+        let c = self.measure(
+            &ctx,
+            vm,
+            "vote",
+            "option",
+            &voter,
+            &vote_msg(proposal, VoteOption::Yes, None),
+            &[],
+        )?;
+        expect_attr(&c, "validators", |x| x == "1")?;
+        self.measure(
+            &ctx,
+            vm,
+            "vote",
+            "weighted_change",
+            &voter,
+            &vote_msg(proposal, VoteOption::No, Some(VoteOption::Yes)),
+            &[],
+        )?;
+        let c = self.measure(
+            &ctx,
+            vm,
+            "deposit",
+            "existing_position_1_open_vote",
+            &voter,
+            &deposit,
+            &[coin(1_000_000, BONDED)],
+        )?;
+        if c.messages < 2 {
+            return Err("a deposit with an open vote did not re-cast it".into());
+        }
 
         // ------------------------------------------------------------ t0 + 2 days
         self.hub.advance(OPT_OUT_DELAY);

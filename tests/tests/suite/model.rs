@@ -2457,17 +2457,14 @@ impl Model {
                     }
                     _ => r.must(true, "give exactly one of option and weighted"),
                 }
-                // The Suite's governance module has no proposal open in these runs: a vote
-                // with stake behind it reaches the chain through a proxy and the chain refuses
-                // it ("inactive proposal"), so the hub never records a ballot here (see
-                // `Model::vote_stake`). A split the hub can tell rounds to nothing on every
-                // validator is refused before it is sent.
+                // Proposals, the open-votes cap and the chain's refusals are the governance
+                // model's (`model_gov::GovRef::expect_vote`). A split the hub can tell rounds
+                // to nothing on every validator is refused before it is sent.
                 let stake = self.vote_stake(sender);
                 r.tri(stake.not(), "no bonded stake in the hub to vote with");
                 if weighted.as_ref().is_some_and(|l| l.len() > 1) && stake != Tri::No {
                     r.tri(Tri::Maybe, "counts for nothing on the chain");
                 }
-                r.tri(stake, "inactive proposal");
             }
             ExecuteMsg::Deposit { validator } => {
                 r.must(cfg.paused, "paused");

@@ -126,7 +126,6 @@ fn as_v0_1_validators(s: &mut Suite, validators: &[String]) {
 /// Alice (1,000,000 on v0) votes Yes; a stranger with 10 on v1 votes No; the chain then
 /// counts the hub's 1,000,010 as No.
 #[test]
-#[ignore = "audit: on v0.1 validators (hub-delegated) each validator's cast overwrites the hub's single chain vote"]
 fn audit_legacy_validators_share_one_chain_vote() {
     use cosmwasm_std::Uint128;
     let mut s = SuiteBuilder::new()
@@ -167,6 +166,72 @@ fn audit_legacy_validators_share_one_chain_vote() {
         tally.yes >= Uint128::new(1_000_000) && tally.no <= Uint128::new(10),
         "the chain counts alice's 1,000,000 on v0 as the stranger's choice on v1: {tally:?}"
     );
+}
+
+/// After the fix of finding 3, next to a v0.2 validator: the hub's own account votes the
+/// stake-weighted mix of the voters of *all* its (v0.1) validators, a stake change on one of
+/// them re-casts that shared mix, `proposal_votes` reports the account's weights for each of
+/// them, and a proxy-held validator still votes the mix of its own voters.
+#[test]
+fn legacy_validators_vote_one_shared_mix_beside_proxies() {
+    let mut s = SuiteBuilder::new()
+        .with_validators(3)
+        .with_apr(Decimal::zero())
+        .build();
+    let (v0, v1, v2) = (s.validator(0), s.validator(1), s.validator(2));
+    as_v0_1_validators(&mut s, &[v0.clone(), v1.clone()]);
+    s.deposit("alice", &v0, 1_000_000).unwrap();
+    s.deposit("bob", &v1, 3_000_000).unwrap();
+    s.deposit("carol", &v2, 2_000_000).unwrap();
+    let id = s.open_proposal(7 * 86_400);
+    let vote = |s: &mut Suite, who: &str, option: &str| {
+        s.execute_json(
+            who,
+            &serde_json::json!({"vote": {"proposal_id": id, "option": option}}).to_string(),
+            &[],
+        )
+        .unwrap();
+    };
+    vote(&mut s, "alice", "yes");
+    vote(&mut s, "bob", "no");
+    vote(&mut s, "carol", "abstain");
+    let t = s.gov_tally(id);
+    assert_eq!(
+        (t.yes, t.no, t.abstain),
+        (
+            Uint128::new(1_000_000),
+            Uint128::new(3_000_000),
+            Uint128::new(2_000_000)
+        ),
+        "{t:?}"
+    );
+    // bob's stake change on v1 re-casts the account's shared mix: 1,000,000 each way
+    s.unbond("bob", &v1, 2_000_000).unwrap();
+    let t = s.gov_tally(id);
+    assert_eq!(
+        (t.yes, t.no, t.abstain),
+        (
+            Uint128::new(1_000_000),
+            Uint128::new(1_000_000),
+            Uint128::new(2_000_000)
+        ),
+        "{t:?}"
+    );
+    let r = s
+        .query_json(&serde_json::json!({"proposal_votes": {"proposal_id": id}}).to_string())
+        .unwrap();
+    let half =
+        serde_json::json!([{"option": "yes", "weight": "0.5"}, {"option": "no", "weight": "0.5"}]);
+    assert_eq!(r["by_validator"][0]["weights"], half, "{r}");
+    assert_eq!(r["by_validator"][1]["weights"], half, "{r}");
+    assert_eq!(
+        r["by_validator"][2]["weights"],
+        serde_json::json!([{"option": "abstain", "weight": "1"}]),
+        "{r}"
+    );
+    assert_eq!(r["by_validator"][0]["voters_stake"], "1000000");
+    assert_eq!(r["by_validator"][1]["voters_stake"], "1000000");
+    s.assert_invariants();
 }
 
 /// Finding 4 (medium, escape from slashing / lock-out by a stranger). When no slot can be had

@@ -655,8 +655,10 @@ fn the_last_voter_leaving_leaves_the_proxys_vote_on_the_chain() {
 /// until some stake change of its own makes the chain refuse a re-cast: nothing else ever
 /// closes a proposal in the hub. With the default `max_open_votes` (8), a staker who votes on
 /// every Cosmos Hub proposal and never moves its stake is locked out after eight.
+///
+/// Fixed: at the cap, the vote re-sends each open vote's last cast unchanged; the chain
+/// refuses those whose voting period is over, which closes them in the hub.
 #[test]
-#[ignore = "hub bug: ended proposals stay open votes until a stake change (see the test's doc)"]
 fn ended_proposals_do_not_hold_a_stakers_open_votes() {
     let mut s = SuiteBuilder::new()
         .with_apr(Decimal::zero())
@@ -672,6 +674,52 @@ fn ended_proposals_do_not_hold_a_stakers_open_votes() {
     // both are over on the chain; a new proposal opens
     let third = s.open_proposal(WEEK);
     vote(&mut s, "alice", third, "yes").expect("alice votes on a new proposal");
+}
+
+/// The cap still holds for proposals that are genuinely in their voting period: at the cap,
+/// the ended one frees its place (and closes for everyone), the open ones do not, and a vote
+/// that finds every place taken by an open proposal is refused with nothing changed on the
+/// hub or on the chain (the checks' re-casts are undone with it).
+#[test]
+fn the_cap_holds_for_proposals_still_in_their_voting_period() {
+    let mut s = SuiteBuilder::new()
+        .with_apr(Decimal::zero())
+        .with_hub(|m| m.max_open_votes = Some(2))
+        .build();
+    let v = s.validator(0);
+    deposit(&mut s, "alice", &v, 1_000_000);
+    let ended = s.open_proposal(100);
+    let open = s.open_proposal(WEEK);
+    vote(&mut s, "alice", ended, "yes").unwrap();
+    vote(&mut s, "alice", open, "no").unwrap();
+    s.advance(200);
+    let third = s.open_proposal(WEEK);
+    let fourth = s.open_proposal(WEEK);
+    // the ended proposal's place is freed
+    vote(&mut s, "alice", third, "abstain").unwrap();
+    let votes = |s: &Suite, p: u64| {
+        s.query_json(&json!({"proposal_votes": {"proposal_id": p}}).to_string())
+            .unwrap()
+    };
+    assert_eq!(votes(&s, ended)["closed"], json!(true));
+    assert_eq!(votes(&s, open)["closed"], json!(false));
+    // `open` and `third` are both in their voting period: no place for a fourth
+    let err = refused(&mut s, fourth, |s| vote(s, "alice", fourth, "yes"));
+    // (refused by the reply to the last check: cw-multi-test hands a reply's error on as
+    // text, so the variant is named by its text)
+    assert_eq!(
+        err.root_cause().to_string(),
+        ContractError::TooManyOpenVotes { max: 2 }.to_string()
+    );
+    assert_eq!(votes(&s, open)["closed"], json!(false));
+    assert_eq!(votes(&s, third)["closed"], json!(false));
+    assert_eq!(cast(&s, &v, open), Some(vec![w(VoteOption::No, "1")]));
+    assert_eq!(cast(&s, &v, third), Some(vec![w(VoteOption::Abstain, "1")]));
+    // changing a vote on an open proposal is not a new vote
+    vote(&mut s, "alice", open, "yes").unwrap();
+    // bob, with no open votes, is not held by alice's
+    deposit(&mut s, "bob", &v, 1_000);
+    vote(&mut s, "bob", fourth, "no").unwrap();
 }
 
 /// A stranger must not be able to close a proposal for every staker of the hub before it

@@ -70,9 +70,9 @@ use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestError, TestRng, TestRunner};
 use restake_multitest::{err_text, Suite, SuiteBuilder, HUB_UNBONDING};
 use restake_types::{
-    ExecuteMsg, ProposalVotesResponse, QueryMsg, ReceiveMsg, RegisterServiceMsg, ServiceStatus,
-    SlashDestination, SlashRequestsResponse, SlashStatus, StakerOverviewResponse,
-    StakerVoteResponse, UnbondingStatus, VoteOption, WeightedVote,
+    ExecuteMsg, QueryMsg, ReceiveMsg, RegisterServiceMsg, ServiceStatus, SlashDestination,
+    SlashRequestsResponse, SlashStatus, StakerOverviewResponse, UnbondingStatus, VoteOption,
+    WeightedVote,
 };
 use serde_json::json;
 
@@ -82,6 +82,7 @@ mod findings;
 mod hostile;
 
 use super::model::{canon, within, Action, AssetKey, Env, Expect, Hp, MConfig, Model, Observed};
+use super::model_gov::GovRef;
 
 macro_rules! ensure {
     ($cond:expr, $($arg:tt)*) => {
@@ -121,6 +122,8 @@ struct World {
     /// amount paid and every settlement rule at each step).
     light: bool,
     log: Vec<String>,
+    /// Governance: proposals, ballots and tallies (`model_gov`).
+    gov: GovRef,
 }
 
 fn addr(s: &Suite, name: &str) -> String {
@@ -135,6 +138,7 @@ impl World {
             .with_hub(|m| {
                 m.min_deposit = Some(Uint128::new(MIN_DEPOSIT));
                 m.max_pools_per_validator = Some(POOL_CAP);
+                m.max_open_votes = Some(MAX_OPEN_VOTES as u32);
             })
             .build();
         let token = suite
@@ -180,6 +184,7 @@ impl World {
             final_requests: Default::default(),
             light: false,
             log: vec![],
+            gov: GovRef::new(MAX_OPEN_VOTES),
         };
         // 1: no veto window, pays uosmo and the token; 2: a veto window and a resolver;
         // 3: a large max_slash, pays in the bonded denom, untrn and the hostile token
@@ -358,7 +363,7 @@ impl World {
     /// Runs one action on the chain and in the model, and compares everything.
     fn step(&mut self, a: &Action) -> Result<(), String> {
         self.log.push(format!("{a:?}"));
-        let expect = self.model.expect(a);
+        let expect = self.gov_expect(a, self.model.expect(a));
         let dump = self.suite.app.dump_wasm_raw(&self.suite.hub);
         let hub_before = self.hub_balances();
         let rewards_before: Vec<(String, u128)> = self
@@ -565,6 +570,7 @@ impl World {
                 .unwrap_or(0);
         }
         self.model.apply(a, &obs)?;
+        self.gov_apply(a)?;
         for v in self.suite.validators.clone() {
             let r = self.suite.chain_rewards(&v);
             let zero = self.bonded_zero(&v);
@@ -781,53 +787,62 @@ fn cap(m: &Model, services: &[u64]) -> Hp {
 }
 
 impl World {
-    /// Governance (issue 19). The Suite's chain has no gov module (`GovFailingModule`): a
-    /// vote with stake behind it reaches the chain through a validator's proxy and is
-    /// refused, so the hub records nothing and the model's tally stays empty. What the
-    /// hub's queries must show then: no votes, no cast, `hub_bonded` = the bonded books. One
-    /// proposal and one staker per step. (With a gov module, branch `mt`, the model needs
-    /// ballots: a validator's cast = the stake-weighted mix of its voters' choices.)
+    /// Governance (issue 19): the hub's tallies, the stakers' votes and the chain's tally
+    /// against the governance model (`model_gov`), for the newest proposals.
     fn compare_gov(&self) -> Result<(), String> {
-        let s = &self.suite;
-        let step = self.log.len();
-        let proposal_id = 1 + step as u64 % PROPOSALS;
-        let v: ProposalVotesResponse = s
-            .query(&QueryMsg::ProposalVotes { proposal_id })
-            .map_err(|x| format!("query at line {}: {x}", line!()))?;
-        let st = s
-            .stats()
-            .map_err(|x| format!("query at line {}: {x}", line!()))?;
-        ensure!(
-            v.proposal_id == proposal_id
-                && v.tally.len() == 4
-                && v.tally.iter().all(|o| o.stake.is_zero())
-                && v.voters_stake.is_zero()
-                && v.cast.is_empty()
-                && v.by_validator.is_empty()
-                && !v.closed,
-            "proposal {proposal_id}: the hub shows votes the chain refused: {v:?}"
-        );
-        ensure!(
-            v.hub_bonded == st.total_bonded,
-            "proposal {proposal_id}: hub_bonded {} ≠ stats.total_bonded {}",
-            v.hub_bonded,
-            st.total_bonded
-        );
-        let staker = addr(s, STAKERS[step % 4]);
-        let sv: StakerVoteResponse = s
-            .query(&QueryMsg::StakerVote {
-                proposal_id,
-                staker: staker.clone(),
-            })
-            .map_err(|x| format!("query at line {}: {x}", line!()))?;
-        ensure!(
-            sv.staker.as_str() == staker
-                && sv.option.is_none()
-                && sv.weighted.is_none()
-                && sv.stake.is_zero(),
-            "{staker} on proposal {proposal_id}: a vote the chain refused shows: {sv:?}"
-        );
-        Ok(())
+        self.gov.compare(&self.suite, &STAKERS[..4])
+    }
+
+    /// The governance model's part of a vote's expectation (proposals, the cap).
+    fn gov_expect(&self, a: &Action, base: Expect) -> Expect {
+        match a {
+            Action::Hub {
+                sender,
+                msg: ExecuteMsg::Vote { proposal_id, .. },
+                ..
+            } => self
+                .gov
+                .expect_vote(self.model.now, sender, *proposal_id, base),
+            _ => base,
+        }
+    }
+
+    /// After a successful step: a vote enters the governance model; a deposit or unbond
+    /// moves its staker's open votes; the hub's closed marks are checked and followed.
+    fn gov_apply(&mut self, a: &Action) -> Result<(), String> {
+        if let Action::Hub { sender, msg, .. } = a {
+            match msg {
+                ExecuteMsg::Vote {
+                    proposal_id,
+                    option,
+                    weighted,
+                } => {
+                    let index =
+                        |o: &VoteOption| VoteOption::ALL.iter().position(|x| x == o).unwrap_or(0);
+                    let weights = match (option, weighted) {
+                        (Some(o), _) => vec![(index(o), Decimal::one())],
+                        (None, Some(list)) => {
+                            list.iter().map(|w| (index(&w.option), w.weight)).collect()
+                        }
+                        (None, None) => vec![],
+                    };
+                    self.gov.apply_vote(
+                        &self.model,
+                        sender,
+                        *proposal_id,
+                        weights,
+                        option.is_some(),
+                    );
+                }
+                ExecuteMsg::Deposit { validator } | ExecuteMsg::Unbond { validator, .. } => {
+                    if let Some(v) = canon(validator) {
+                        self.gov.follow(&self.model, sender, &v);
+                    }
+                }
+                _ => {}
+            }
+        }
+        self.gov.adopt_closed(&self.suite, self.model.now)
     }
 
     fn compare(&self) -> Result<(), String> {
@@ -1565,8 +1580,13 @@ pub enum VoteHow {
     Neither,
 }
 
-/// Proposals the generator votes on (none exists on the Suite's chain, see `compare_gov`).
+/// How far back from the newest proposal a generated vote aims (past the oldest: a proposal
+/// the chain has not opened).
 const PROPOSALS: u64 = 3;
+/// A staker's open votes (small, so that the generator meets the cap).
+const MAX_OPEN_VOTES: usize = 3;
+/// Voting periods of the proposals the generator opens.
+const VOTING_PERIODS: [u64; 4] = [3_600, 86_400, 7 * 86_400, 14 * 86_400];
 
 /// Which position a staker's message is about.
 #[derive(Clone, Debug)]
@@ -1772,11 +1792,16 @@ pub enum Op {
         gap: u64,
         permille: u16,
     },
-    /// A staker votes on a proposal through the hub.
+    /// A staker votes on a proposal through the hub (`proposal`: 1 the newest, 2 the one
+    /// before, ...).
     Vote {
         who: usize,
         proposal: u64,
         how: VoteHow,
+    },
+    /// The chain opens a proposal (voting period `VOTING_PERIODS[period % 4]`).
+    OpenProposal {
+        period: u8,
     },
 }
 
@@ -2066,7 +2091,8 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (who(), proptest::bool::weighted(0.7)).prop_map(|(who, unpause)| Op::Pause { who, unpause }),
         1 => (who(), 0..4u8).prop_map(|(who, kind)| Op::Ownership { who, kind }),
         1 => (st.clone(), 0..7u8).prop_map(|(who, kind)| Op::WithFunds { who, kind }),
-        3 => (st, 1..=PROPOSALS, vote_how()).prop_map(|(who, proposal, how)| Op::Vote { who, proposal, how }),
+        4 => (st, 1..=PROPOSALS, vote_how()).prop_map(|(who, proposal, how)| Op::Vote { who, proposal, how }),
+        2 => (0..4u8).prop_map(|period| Op::OpenProposal { period }),
     ]
 }
 
@@ -2949,11 +2975,16 @@ impl World {
                     VoteHow::Neither => (None, None),
                 };
                 let msg = ExecuteMsg::Vote {
-                    proposal_id: proposal,
+                    proposal_id: self.gov.target(proposal),
                     option,
                     weighted,
                 };
                 self.hub(STAKERS[who], msg, vec![])
+            }
+            Op::OpenProposal { period } => {
+                let secs = VOTING_PERIODS[usize::from(period) % VOTING_PERIODS.len()];
+                self.gov.open_proposal(&mut self.suite, secs);
+                return None;
             }
             Op::WithFunds { who, kind } => {
                 let v = self.val(0);
@@ -3831,5 +3862,53 @@ fn regression_replay_a_slash_empties_a_pool_of_uncertain_stake() {
             fraction: Frac::OfMax(1),
             long_evidence: false,
         },
+    ]);
+}
+
+/// Governance in the model (issue 19), one sequence through every path: votes on open
+/// proposals (one option, weighted, changed), stake changes of voters during voting (the
+/// tallies follow), proposals that end, the cap of `MAX_OPEN_VOTES` met with ended proposals
+/// (which close) and with open ones (refused), and votes on proposals not open yet.
+#[test]
+fn model_governance_paths() {
+    let vote = |who, proposal, how| Op::Vote { who, proposal, how };
+    let deposit = |who, val, n| Op::Deposit {
+        target: Target::Raw(who, val),
+        amount: Amt::Normal(n),
+        funds: Funds::Bonded,
+    };
+    replay(&[
+        deposit(0, 0, 3_000_000),
+        deposit(0, 1, 1_000_000),
+        deposit(1, 0, 2_000_000),
+        deposit(2, 1, 500_000),
+        vote(0, 1, VoteHow::Option(0)), // no proposal yet: refused by the chain
+        Op::OpenProposal { period: 0 }, // 1: an hour
+        vote(0, 1, VoteHow::Option(0)),
+        vote(1, 1, VoteHow::Split(1, 2, 700)),
+        deposit(0, 0, 1_000_000), // alice's vote follows her stake
+        Op::Unbond {
+            target: Target::Raw(1, 0),
+            amount: UAmt::Permille(400),
+        },
+        vote(0, 1, VoteHow::Split(0, 3, 250)), // alice changes her vote
+        Op::OpenProposal { period: 2 },        // 2: a week
+        Op::OpenProposal { period: 2 },        // 3: a week
+        vote(0, 1, VoteHow::Option(1)),        // on 3
+        vote(0, 2, VoteHow::Option(2)),        // on 2: alice's open votes are 1, 3, 2 (the cap)
+        Op::Advance(7_200),                    // proposal 1 ends
+        Op::OpenProposal { period: 1 },        // 4: a day
+        vote(0, 1, VoteHow::Option(3)),        // on 4, at the cap: proposal 1 ended and closes
+        Op::OpenProposal { period: 1 },        // 5: a day
+        vote(0, 1, VoteHow::Option(0)),        // on 5: 3, 2 and 4 are open, refused
+        vote(2, 5, VoteHow::Option(0)),        // on 1: closed for everyone
+        vote(2, 1, VoteHow::Option(1)),        // on 5
+        Op::Unbond {
+            target: Target::Raw(0, 1),
+            amount: UAmt::Permille(1_000),
+        },
+        Op::Advance(2 * 86_400),        // 4 and 5 end
+        deposit(0, 0, 1_000_000),       // the re-cast on 4 is refused: it closes
+        vote(0, 1, VoteHow::Option(1)), // on 5, ended: refused by the chain
     ]);
 }

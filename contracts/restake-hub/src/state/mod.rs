@@ -68,6 +68,8 @@ pub const PROXY_CREATED_REPLY_ID: u64 = 3;
 pub const SHARES_DEPOSITED_REPLY_ID: u64 = 4;
 pub const TOKENIZED_REPLY_ID: u64 = 5;
 pub const VOTE_RECAST_REPLY_ID: u64 = 6;
+/// A vote's check of a staker's open votes at `max_open_votes` (see `gov::probe`).
+pub const VOTE_PROBE_REPLY_ID: u64 = 19;
 
 /// Seconds in a day: history points are per UTC day (`time / DAY`).
 pub const DAY: u64 = 86_400;
@@ -941,6 +943,12 @@ pub mod keys {
             None => k.0,
             Some(v) => k.uint(u64::from(v) + 1).0,
         }
+    }
+    /// The voters' stake on a proposal over every validator the hub's own account delegates
+    /// to (v0.1 validators, `Delegator::Hub`): that account casts one vote for all of them.
+    /// Under the tally prefix, after every validator's key (no `vid + 1` reaches it).
+    pub fn account_tally(proposal: u64) -> Vec<u8> {
+        Key::new(ns::TALLY).uint(proposal).uint(u64::MAX).0
     }
     pub fn tally_prefix(proposal: u64) -> Vec<u8> {
         Key::new(ns::TALLY).uint(proposal).0
