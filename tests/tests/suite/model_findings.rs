@@ -16,10 +16,11 @@ const EPOCH: u64 = HUB_UNBONDING.div_ceil(7);
 /// crank after alice's batch came due waits a block (nothing explains the shortfall); the
 /// next crank comes after carol's batch is due too. The hub then judges alice's batch alone,
 /// presuming carol's not paid out yet, finds enough tokens in the proxy for it and settles it
-/// in full: alice receives 1,000,000 and carol 500,000 — carol pays for alice's loss.
-/// (Settled together, pro rata would give each 750,000; apart, 500,000 and 1,000,000.)
+/// in full: alice received 1,000,000 and carol 500,000 — carol paid for alice's loss.
+/// (Settled together, pro rata gives each 750,000; apart, 500,000 and 1,000,000.) Now a set
+/// whose latest batches may or may not be paid out waits a block and is judged together.
 #[test]
-#[ignore = "contract bug: a short batch judged alone is paid in full by the next batch"]
+
 fn regression_a_short_batch_judged_alone_is_paid_in_full_by_the_next() {
     let mut s = SuiteBuilder::new().with_apr(Decimal::zero()).build();
     let v = s.validator(0);
@@ -38,9 +39,13 @@ fn regression_a_short_batch_judged_alone_is_paid_in_full_by_the_next() {
     s.advance(5);
     s.process_unbondings().unwrap();
     let _ = s.claim_unbonded("carol");
+    let _ = s.claim_unbonded("alice");
+    // The hub cannot tell which batch the chain slashed (it had nothing delegated there to
+    // see the slash), so the batches judged together share the shortfall pro rata; carol no
+    // longer pays for all of alice's loss.
     assert_eq!(
         (s.balance("alice", "uatom"), s.balance("carol", "uatom")),
-        (500_000, 1_000_000)
+        (750_000, 750_000)
     );
 }
 

@@ -16,8 +16,10 @@
 //! 3. a shortfall no detected slash explains (a validator the hub no longer delegates to, so
 //!    nothing could show) is accepted once the chain has certainly paid the batches out — a
 //!    strictly earlier block was past their completion — and shared pro rata by them;
-//! 4. otherwise the latest batches are presumed not paid out yet (the chain pays at the end
-//!    of the block) and wait for the next message.
+//! 4. otherwise the latest batches may not be paid out yet (the chain pays at the end of the
+//!    block), and what arrived cannot be told apart between them and the earlier ones: the
+//!    set waits for a later block (settling the earlier ones alone let a short batch take a
+//!    later batch's tokens).
 //!
 //! No plausibility limit applies: a 50 % chain slash of a batch in flight settles at 50 %.
 //! Every due batch settles within two blocks of its completion time if anyone calls the
@@ -241,81 +243,82 @@ impl Books<'_> {
     fn decide(
         &mut self,
         chain: &Chain,
-        mut set: Vec<(u64, u64)>,
+        set: Vec<(u64, u64)>,
         arrived: Uint128,
         harvests: &mut Vec<(u32, Vec<ProxyAction>)>,
     ) -> Result<Option<Decision>, ContractError> {
         let certain_until = self.totals()?.earlier_time;
-        while let Some(&(_, latest)) = set.last() {
-            let ids: Vec<u64> = set.iter().map(|(id, _)| *id).collect();
-            let mut expected_each = vec![];
-            for id in &ids {
-                expected_each.push(self.batch(*id)?.expected);
-            }
-            let expected: Uint128 = expected_each.iter().copied().sum();
-            if arrived >= expected {
-                // Everything due arrived: each batch gets what it expected. Anything more
-                // stays in the account: a batch the chain returned before the hub's
-                // completion time must find its tokens when it comes due.
-                return Ok(Some(Decision {
-                    batches: ids,
-                    returns: expected_each,
-                    leftover: Uint128::zero(),
-                }));
-            }
-            // A shortfall is shared only once every batch's validator has been synced since
-            // the batch came due: a slash of an entry in flight shows there, and nowhere else.
-            for id in &ids {
-                if self.batch(*id)?.checked {
-                    continue;
-                }
-                let vid = self.batch(*id)?.vid;
-                if !self.harvested.contains(&vid) {
-                    if self.harvested.len() >= MAX_BATCHES_PER_MESSAGE {
-                        continue;
-                    }
-                    let (actions, _) = self.harvest_and_sync(chain, vid)?;
-                    if !actions.is_empty() {
-                        harvests.push((vid, actions));
-                    }
-                }
-                self.batch(*id)?.checked = true;
-            }
-            for id in &ids {
-                if !self.batch(*id)?.checked {
-                    // More validators to sync than one message may: the next call goes on.
-                    return Ok(None);
-                }
-            }
-            let suspected = self.suspected_losses(&ids)?;
-            let shortfall = expected - arrived;
-            // Of the batches a detected slash may have hit, charge those whose losses explain
-            // what is missing (a slash after a batch was paid out did not touch it).
-            let weights: Vec<Uint128> = explaining_suspects(&suspected, shortfall)
-                .into_iter()
-                .zip(&suspected)
-                .map(|(hit, w)| if hit { *w } else { Uint128::zero() })
-                .collect();
-            // The detected slashes explain the shortfall only if the losses they imply cover
-            // it (to a few units of rounding per batch): anything more missing is tokens the
-            // chain has not paid out yet, never a loss to book on the suspects.
-            let implied: Uint128 = weights.iter().copied().sum();
-            let slack = Uint128::from(EXPLAINED_SLACK_PER_BATCH * ids.len() as u128);
-            let explained = !implied.is_zero() && shortfall <= implied + slack;
-            if !(explained || latest <= certain_until) {
-                // Presume the latest batches have not been paid out yet.
-                set.retain(|(_, secs)| *secs < latest);
-                continue;
-            }
-            let returns = attribute_return(&expected_each, &weights, arrived, expected);
-            let leftover = arrived - returns.iter().copied().sum::<Uint128>();
+        let Some(&(_, latest)) = set.last() else {
+            return Ok(None);
+        };
+        let ids: Vec<u64> = set.iter().map(|(id, _)| *id).collect();
+        let mut expected_each = vec![];
+        for id in &ids {
+            expected_each.push(self.batch(*id)?.expected);
+        }
+        let expected: Uint128 = expected_each.iter().copied().sum();
+        if arrived >= expected {
+            // Everything due arrived: each batch gets what it expected. Anything more
+            // stays in the account: a batch the chain returned before the hub's
+            // completion time must find its tokens when it comes due.
             return Ok(Some(Decision {
                 batches: ids,
-                returns,
-                leftover,
+                returns: expected_each,
+                leftover: Uint128::zero(),
             }));
         }
-        Ok(None)
+        // A shortfall is shared only once every batch's validator has been synced since
+        // the batch came due: a slash of an entry in flight shows there, and nowhere else.
+        for id in &ids {
+            if self.batch(*id)?.checked {
+                continue;
+            }
+            let vid = self.batch(*id)?.vid;
+            if !self.harvested.contains(&vid) {
+                if self.harvested.len() >= MAX_BATCHES_PER_MESSAGE {
+                    continue;
+                }
+                let (actions, _) = self.harvest_and_sync(chain, vid)?;
+                if !actions.is_empty() {
+                    harvests.push((vid, actions));
+                }
+            }
+            self.batch(*id)?.checked = true;
+        }
+        for id in &ids {
+            if !self.batch(*id)?.checked {
+                // More validators to sync than one message may: the next call goes on.
+                return Ok(None);
+            }
+        }
+        let suspected = self.suspected_losses(&ids)?;
+        let shortfall = expected - arrived;
+        // Of the batches a detected slash may have hit, charge those whose losses explain
+        // what is missing (a slash after a batch was paid out did not touch it).
+        let weights: Vec<Uint128> = explaining_suspects(&suspected, shortfall)
+            .into_iter()
+            .zip(&suspected)
+            .map(|(hit, w)| if hit { *w } else { Uint128::zero() })
+            .collect();
+        // The detected slashes explain the shortfall only if the losses they imply cover
+        // it (to a few units of rounding per batch): anything more missing is tokens the
+        // chain has not paid out yet, never a loss to book on the suspects.
+        let implied: Uint128 = weights.iter().copied().sum();
+        let slack = Uint128::from(EXPLAINED_SLACK_PER_BATCH * ids.len() as u128);
+        let explained = !implied.is_zero() && shortfall <= implied + slack;
+        if !(explained || latest <= certain_until) {
+            // The latest batches may not have been paid out yet, or may have been: the
+            // account cannot tell the earlier batches' returns apart from theirs, so the
+            // whole set waits (one block: then the chain has certainly paid them).
+            return Ok(None);
+        }
+        let returns = attribute_return(&expected_each, &weights, arrived, expected);
+        let leftover = arrived - returns.iter().copied().sum::<Uint128>();
+        Ok(Some(Decision {
+            batches: ids,
+            returns,
+            leftover,
+        }))
     }
 
     /// For each batch, the loss the chain slashes detected on its validator imply for it: a
