@@ -20,7 +20,7 @@ use restake_types::ProxyAction;
 
 use crate::chain::Chain;
 use crate::error::{nonpayable, ContractError};
-use crate::pools::{position_value, Move};
+use crate::pools::Move;
 use crate::state::books::Books;
 use crate::state::{Delegator, SHARES_DEPOSITED_REPLY_ID, TOKENIZED_REPLY_ID};
 use crate::validate;
@@ -400,31 +400,16 @@ pub fn withdraw_shares(
         env: &env,
     };
     let mut books = Books::open(deps.storage, &env)?;
-    let no_position = || ContractError::NoPosition {
-        validator: validator.clone(),
-    };
-    let vid = books.vid(&validator)?.ok_or_else(no_position)?;
-    if books.position(&staker, vid)?.is_none() {
-        return Err(no_position());
-    }
-    let (mut actions, _) = books.harvest_and_sync(&chain, vid)?;
-    let (mut position, mut pool) = books
-        .settled_position(&staker, vid)?
-        .ok_or_else(no_position)?;
-    if !pool.services.is_empty() {
-        return Err(ContractError::SharesNeedPlainStake {
-            validator,
-            service_ids: crate::events::join_ids(&pool.services),
-        });
-    }
-    let bonded = position_value(&position, &pool);
-    if amount > bonded {
-        return Err(ContractError::AmountExceedsBonded {
-            amount,
-            bonded,
-            validator,
-        });
-    }
+    let (vid, mut actions, mut position, mut pool) =
+        books.position_to_take_from(&chain, &staker, &validator, amount, true, |pool| {
+            if pool.services.is_empty() {
+                return Ok(());
+            }
+            Err(ContractError::SharesNeedPlainStake {
+                validator: validator.clone(),
+                service_ids: crate::events::join_ids(&pool.services),
+            })
+        })?;
     let burned = pool.bonded.leave_tokens(amount, position.shares, 0)?;
     position.shares -= burned;
     books.bonded_removed(&pool, amount)?;

@@ -20,8 +20,11 @@
 //! leaving and converted pools with unbondings in flight are bounded too ([`TAIL_FACTOR`]).
 
 use cosmwasm_std::{Decimal256, Order, Storage, Uint128};
+use restake_types::ProxyAction;
+
 use restake_types::math::{accrue, per_share, MathError, ShareGroup};
 
+use crate::chain::Chain;
 use crate::error::ContractError;
 use crate::state::books::Books;
 use crate::state::{keys, Pool, Position, Redirect};
@@ -484,6 +487,45 @@ impl Books<'_> {
         vid: u32,
     ) -> Result<Option<(Position, Pool)>, ContractError> {
         self.settled_position_with(staker, vid, false)
+    }
+
+    /// The first steps of a message that takes `amount` of bonded stake out of the staker's
+    /// position on `validator` (`unbond`, `withdraw_shares`): the validator harvested and
+    /// synced (a chain slash is shared before the amount is judged), the position settled
+    /// (`convert`: completing a due forced opt-out first, see
+    /// [`Books::settled_position_in_place`]), `check` passed, and the amount within its
+    /// value. Returns the validator's id, the proxy actions of the harvest, the position and
+    /// its pool.
+    pub fn position_to_take_from(
+        &mut self,
+        chain: &Chain,
+        staker: &[u8],
+        validator: &str,
+        amount: Uint128,
+        convert: bool,
+        check: impl FnOnce(&Pool) -> Result<(), ContractError>,
+    ) -> Result<(u32, Vec<ProxyAction>, Position, Pool), ContractError> {
+        let no_position = || ContractError::NoPosition {
+            validator: validator.to_string(),
+        };
+        let vid = self.vid(validator)?.ok_or_else(no_position)?;
+        if self.position(staker, vid)?.is_none() {
+            return Err(no_position());
+        }
+        let (actions, _) = self.harvest_and_sync(chain, vid)?;
+        let (position, pool) = self
+            .settled_position_with(staker, vid, convert)?
+            .ok_or_else(no_position)?;
+        check(&pool)?;
+        let bonded = position_value(&position, &pool);
+        if amount > bonded {
+            return Err(ContractError::AmountExceedsBonded {
+                amount,
+                bonded,
+                validator: validator.to_string(),
+            });
+        }
+        Ok((vid, actions, position, pool))
     }
 
     fn settled_position_with(

@@ -17,7 +17,6 @@ use restake_types::math::floor_ratio;
 use crate::chain::{coin_of, Chain};
 use crate::error::{nonpayable, ContractError};
 use crate::events::service_attrs;
-use crate::pools::position_value;
 use crate::state::books::Books;
 use crate::state::codec::read_uint;
 use crate::state::{keys, BatchStatus, Merged, Pool, Unbonding, UnbondingGroup, BONDED_ASSET};
@@ -44,25 +43,9 @@ pub fn unbond(
         env: &env,
     };
     let mut books = Books::open(deps.storage, &env)?;
-    let no_position = || ContractError::NoPosition {
-        validator: validator.clone(),
-    };
-    let vid = books.vid(&validator)?.ok_or_else(no_position)?;
-    if books.position(&staker, vid)?.is_none() {
-        return Err(no_position());
-    }
-    let (mut actions, _) = books.harvest_and_sync(&chain, vid)?;
-    let (mut position, mut pool) = books
-        .settled_position_in_place(&staker, vid)?
-        .ok_or_else(no_position)?;
-    let bonded = position_value(&position, &pool);
-    if amount > bonded {
-        return Err(ContractError::AmountExceedsBonded {
-            amount,
-            bonded,
-            validator,
-        });
-    }
+    // (an unbond takes stake from an evicted pool as it is: what the queries show)
+    let (vid, mut actions, mut position, mut pool) =
+        books.position_to_take_from(&chain, &staker, &validator, amount, false, |_| Ok(()))?;
     let burned = pool.bonded.leave_tokens(amount, position.shares, 0)?;
     position.shares -= burned;
     books.bonded_removed(&pool, amount)?;
