@@ -1,8 +1,7 @@
 //! Contract bugs the extended model test found, each as the smallest hand-written scenario
 //! that shows it (the shrunk random sequences are the `regression_replay_*` tests of
-//! `test_model.rs`). Each asserts the behaviour the v0.2 rules ask for and is `#[ignore]`d
-//! while the contract fails it: run them with
-//! `cargo test -p restake-tests findings -- --ignored`.
+//! `test_model.rs`). Each asserts the behaviour the v0.2 rules ask for; a new one is
+//! `#[ignore]`d while the contract fails it (none is now).
 
 use cosmwasm_std::Decimal;
 use restake_multitest::{ServiceSpec, SuiteBuilder, HUB_UNBONDING};
