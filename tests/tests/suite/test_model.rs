@@ -2548,6 +2548,13 @@ impl World {
             Op::Unbond { target, amount } | Op::WithdrawShares { target, amount } => {
                 let shares = matches!(op, Op::WithdrawShares { .. });
                 let (name, v) = self.target(&target);
+                // cw-multi-test's staking module loses track of a delegator when the Suite's
+                // x/liquid moves a delegation on a validator it slashed (its panic "all
+                // stakers in validator_info should exist"): tokenize only where the chain
+                // never slashed (gaiad's e2e covers shares of slashed validators)
+                if shares && self.chain_slashed.contains(&v.to_lowercase()) {
+                    return None;
+                }
                 let staker = addr(s, name);
                 let shown = s.bonded_of(&staker, &v);
                 let a = match amount {
@@ -3910,5 +3917,39 @@ fn model_governance_paths() {
         Op::Advance(2 * 86_400),        // 4 and 5 end
         deposit(0, 0, 1_000_000),       // the re-cast on 4 is refused: it closes
         vote(0, 1, VoteHow::Option(1)), // on 5, ended: refused by the chain
+    ]);
+}
+
+/// The long run's first sequence with `withdraw_shares` on a validator the chain had slashed
+/// (cw-multi-test's staking module then panics, see `World::resolve`): the world no longer
+/// tokenizes there, and the sequence runs.
+#[test]
+fn regression_replay_withdraw_shares_after_a_chain_slash() {
+    replay(&[
+        Op::LeaveValidator { val: 0 },
+        Op::Deposit {
+            target: Target::Raw(0, 3),
+            amount: Amt::Normal(1000),
+            funds: Funds::Bonded,
+        },
+        Op::Unbond {
+            target: Target::Held(1),
+            amount: UAmt::All,
+        },
+        Op::ChainSlashBp { val: 3, bp: 1 },
+        Op::WithdrawShares {
+            target: Target::Held(2),
+            amount: UAmt::Permille(1),
+        },
+        Op::Unbond {
+            target: Target::Held(6),
+            amount: UAmt::All,
+        },
+        Op::Advance(1814400),
+        Op::Deposit {
+            target: Target::Raw(0, 3),
+            amount: Amt::Normal(1000),
+            funds: Funds::Bonded,
+        },
     ]);
 }
