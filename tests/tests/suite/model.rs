@@ -527,6 +527,8 @@ pub struct Observed {
     pub pools: BTreeMap<String, Vec<u64>>,
     /// The pool of the sender's position on the action's validator, after the action.
     pub actor_pool: Option<u64>,
+    /// Pools the contract has evicted and not converted yet, after the action.
+    pub leaving: BTreeSet<u64>,
 }
 
 pub struct Env {
@@ -1434,16 +1436,20 @@ impl Model {
                         .collect();
                     let max = self.config.max_pools_per_validator as usize;
                     let slots = if how == Move::Exit { 2 * max } else { max };
-                    let victim = (slotted.len() >= slots)
-                        .then(|| {
-                            slotted.iter().copied().min_by(|a, b| {
-                                self.pool_bonded(*a)
-                                    .v
-                                    .cmp(&self.pool_bonded(*b).v)
-                                    .then(a.cmp(b))
+                    // the one the contract evicted, if the model cannot tell which
+                    let evicted = slotted.iter().copied().find(|id| o.leaving.contains(id));
+                    let victim = evicted.or_else(|| {
+                        (slotted.len() >= slots)
+                            .then(|| {
+                                slotted.iter().copied().min_by(|a, b| {
+                                    self.pool_bonded(*a)
+                                        .v
+                                        .cmp(&self.pool_bonded(*b).v)
+                                        .then(a.cmp(b))
+                                })
                             })
-                        })
-                        .flatten();
+                            .flatten()
+                    });
                     Admit::New { evict: victim }
                 }
             }
