@@ -1061,3 +1061,43 @@ pub fn load(path: &str) -> Result<(Source, Scenario), FileError> {
     let sc = src.parse()?;
     Ok((src, sc))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The parser counts columns in characters and annotate-snippets takes byte spans: past
+    /// a non-ASCII character the caret must still sit under the character meant (as the
+    /// hand-drawn snippet had it).
+    #[test]
+    fn the_caret_counts_characters() {
+        let src = Source {
+            file: "s.yaml".into(),
+            text: "name: x\nsteps: [é, bad]\n".into(),
+        };
+        let snippet = src.snippet(Loc { line: 2, col: 12 });
+        let lines: Vec<&str> = snippet.lines().collect();
+        let at = lines.iter().position(|l| l.contains("[é, bad]")).unwrap();
+        let chars_before = |l: &str, i: usize| l[..i].chars().count();
+        let want = chars_before(lines[at], lines[at].find("bad").unwrap());
+        let caret = lines[at + 1];
+        assert_eq!(
+            caret.find('^').map(|i| chars_before(caret, i)),
+            Some(want),
+            "{snippet}"
+        );
+        assert_eq!(src.snippet(Loc { line: 9, col: 1 }), "");
+    }
+
+    /// strsim's Levenshtein counts characters, as the hand-written one did: a
+    /// transposition costs two and the threshold is at least two.
+    #[test]
+    fn suggestions() {
+        assert_eq!(
+            suggest("alcie", ["alice", "bob"]),
+            " (did you mean `alice`?)"
+        );
+        assert_eq!(suggest("bób", ["bob"]), " (did you mean `bob`?)");
+        assert_eq!(suggest("zzz", ["alice", "bob"]), "");
+    }
+}

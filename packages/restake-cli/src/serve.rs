@@ -225,8 +225,20 @@ fn decode_base64(s: &str) -> Option<Vec<u8>> {
     .find_map(|e| e.decode(s).ok())
 }
 
-/// `%2B` → `+` (a path segment; `+` stays `+`). `None` when the bytes are not UTF-8.
+/// `%2B` → `+` (a path segment; `+` stays `+`). `None` when the bytes are not UTF-8 or a
+/// `%` is not followed by two hex digits: percent-encoding passes such a `%` through as
+/// text, and the gateway (like the hand-written decoder this replaced) refuses it.
 fn percent_decode(s: &str) -> Option<String> {
+    let b = s.as_bytes();
+    let malformed = b.iter().enumerate().any(|(i, &c)| {
+        c == b'%'
+            && !b
+                .get(i + 1..i + 3)
+                .is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit))
+    });
+    if malformed {
+        return None;
+    }
     percent_encoding::percent_decode_str(s)
         .decode_utf8()
         .ok()
@@ -767,6 +779,26 @@ mod tests {
             );
             assert_eq!(body(&r)["data"]["name"], "oracle", "{enc}");
         }
+    }
+
+    #[test]
+    fn percent_decoding_refuses_what_it_cannot_read() {
+        assert_eq!(percent_decode("a%2Bb+c").as_deref(), Some("a+b+c"));
+        assert_eq!(percent_decode("%E2%82%ac").as_deref(), Some("€"));
+        assert_eq!(percent_decode("100%"), None);
+        assert_eq!(percent_decode("%2"), None);
+        assert_eq!(percent_decode("%zz"), None);
+        assert_eq!(percent_decode("%ff"), None);
+        let s = served();
+        let r = s.handle(
+            "GET",
+            &format!(
+                "/cosmwasm/wasm/v1/contract/%zz/smart/{}",
+                b64(r#"{"stats":{}}"#)
+            ),
+        );
+        assert_eq!(r.status, 400);
+        assert_eq!(body(&r)["message"], "invalid address encoding");
     }
 
     #[test]

@@ -1,23 +1,168 @@
 //! The invariants of docs/design.md, checked against the chain's own bank and staking state.
 
 use std::collections::BTreeMap;
+use std::fmt;
 
 use cosmwasm_std::Addr;
+use restake_types::Asset;
 
 use crate::suite::Suite;
 
-/// What `check_invariants` found.
-#[derive(Debug, Default)]
-pub struct InvariantReport {
-    /// One line per violated invariant; empty when all hold.
-    pub violations: Vec<String>,
+/// What an invariant is about.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Subject {
+    /// The hub as a whole (its `stats`, its unbondings on the chain).
+    Hub,
+    /// One validator, by operator address.
+    Validator(String),
+    /// One service, by id.
+    Service(u64),
+    /// One asset the hub holds.
+    Asset(Asset),
 }
 
-impl InvariantReport {
-    fn check(&mut self, ok: bool, what: impl FnOnce() -> String) {
-        if !ok {
-            self.violations.push(what());
+/// Which invariant broke. For a comparison, `expected` is the value the invariant ties the
+/// finding to (the sum it must equal, or the bound it must stay within) and `actual` what
+/// was found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ViolationKind {
+    /// A query the check needs failed (`Hub`: `stats`, `Validator`: its books); `expected`
+    /// and `actual` are 0.
+    QueryFailed { error: String },
+    /// Σ of a validator's `positions` positions (`actual`) is above its books' bonded
+    /// (`expected`) or below it by more than one unit per position.
+    PositionsVsBonded { positions: u128 },
+    /// Σ of a validator's pools (`actual`) ≠ its books' bonded (`expected`).
+    PoolsVsBonded,
+    /// A validator's books (`actual`) exceed the chain's delegation (`expected`).
+    BooksAboveDelegation,
+    /// Σ of the validators' bonded (`actual`) ≠ `stats.total_bonded` (`expected`).
+    BondedVsStats,
+    /// Σ of the unbondings (`actual`) exceed `stats.total_unbonding` (`expected`).
+    UnbondingsAboveStats,
+    /// Σ of a service's per-validator stake (`actual`) ≠ its total (`expected`).
+    ServiceValidatorsVsTotal,
+    /// Σ of the `positions` positions opted into a service (`actual`) is above its total
+    /// (`expected`) or below it by more than one unit per position.
+    OptedVsServiceTotal { positions: u128 },
+    /// Σ of the service totals (`actual`) ≠ `stats.total_restaked` (`expected`).
+    RestakedVsStats,
+    /// The chain unbonds more for the hub (`actual`) than it undelegated (`expected`).
+    ChainUnbondingAboveInFlight,
+    /// In the bonded denom the hub holds (`actual`: bank + delegated + in flight + chain
+    /// rewards) less than it owes (`expected`).
+    HeldBelowOwed {
+        bank: u128,
+        delegated: u128,
+        in_flight: u128,
+        chain_rewards: u128,
+    },
+    /// The hub holds less of a reward asset (`actual`) than the rewards pending in it
+    /// (`expected`).
+    BankBelowPendingRewards,
+}
+
+/// One broken invariant. `Display` gives the line `assert_invariants` prints.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Violation {
+    pub kind: ViolationKind,
+    pub subject: Subject,
+    pub expected: u128,
+    pub actual: u128,
+}
+
+impl fmt::Display for Subject {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Subject::Hub => f.write_str("hub"),
+            Subject::Validator(v) => f.write_str(v),
+            Subject::Service(id) => write!(f, "service {id}"),
+            Subject::Asset(a) => write!(f, "{a}"),
         }
+    }
+}
+
+impl fmt::Display for Violation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use ViolationKind::*;
+        let Violation {
+            kind,
+            subject: s,
+            expected: e,
+            actual: a,
+        } = self;
+        match kind {
+            QueryFailed { error } => match s {
+                Subject::Validator(_) => write!(f, "validator query failed: {error}"),
+                _ => write!(f, "stats query failed: {error}"),
+            },
+            PositionsVsBonded { positions } => write!(
+                f,
+                "{s}: Σ of {positions} positions {a} ≠ books bonded {e} (±1 per position)"
+            ),
+            PoolsVsBonded => write!(f, "{s}: Σ pools {a} ≠ books bonded {e}"),
+            BooksAboveDelegation => {
+                write!(f, "{s}: books {a} exceed the chain's delegation {e}")
+            }
+            BondedVsStats => write!(f, "Σ validators bonded {a} ≠ stats {e}"),
+            UnbondingsAboveStats => {
+                write!(f, "Σ unbondings {a} exceed stats total_unbonding {e}")
+            }
+            ServiceValidatorsVsTotal => write!(f, "{s}: Σ per validator {a} ≠ total {e}"),
+            OptedVsServiceTotal { positions } => write!(
+                f,
+                "{s}: Σ of {positions} opted positions {a} ≠ total {e} (±1 per position)"
+            ),
+            RestakedVsStats => write!(f, "Σ service totals {a} ≠ stats total_restaked {e}"),
+            ChainUnbondingAboveInFlight => write!(
+                f,
+                "the chain unbonds {a} for the hub, more than the {e} it undelegated"
+            ),
+            HeldBelowOwed {
+                bank,
+                delegated,
+                in_flight,
+                chain_rewards,
+            } => write!(
+                f,
+                "{s}: held {a} (bank {bank}, delegated {delegated}, in flight {in_flight}, chain rewards {chain_rewards}) < owed {e}"
+            ),
+            BankBelowPendingRewards => {
+                write!(f, "{s}: the hub holds {a} < pending rewards {e}")
+            }
+        }
+    }
+}
+
+/// Collects the violations of one check.
+#[derive(Default)]
+struct Found(Vec<Violation>);
+
+impl Found {
+    /// Records a violation of `kind` about `subject` unless `ok`.
+    fn check(
+        &mut self,
+        ok: bool,
+        kind: ViolationKind,
+        subject: Subject,
+        expected: u128,
+        actual: u128,
+    ) {
+        if !ok {
+            self.0.push(Violation {
+                kind,
+                subject,
+                expected,
+                actual,
+            });
+        }
+    }
+
+    fn query_failed(&mut self, subject: Subject, error: impl fmt::Display) {
+        let kind = ViolationKind::QueryFailed {
+            error: error.to_string(),
+        };
+        self.check(false, kind, subject, 0, 0);
     }
 }
 
@@ -36,13 +181,14 @@ impl Suite {
     ///
     /// The hub learns of chain slashing through `sync_validator` (or any message touching
     /// the validator) and of slashed unbondings when they return: check after those.
-    pub fn check_invariants(&self) -> InvariantReport {
-        let mut r = InvariantReport::default();
+    pub fn check_invariants(&self) -> Vec<Violation> {
+        use ViolationKind::*;
+        let mut r = Found::default();
         let stats = match self.stats() {
             Ok(s) => s,
             Err(e) => {
-                r.violations.push(format!("stats query failed: {e}"));
-                return r;
+                r.query_failed(Subject::Hub, e);
+                return r.0;
             }
         };
         let stakers: Vec<Addr> = self.known.iter().cloned().collect();
@@ -50,7 +196,8 @@ impl Suite {
         // hold up to one unit per position that no single position shows yet.
         let mut per_validator: BTreeMap<String, (u128, u128)> = BTreeMap::new();
         let mut per_service: BTreeMap<u64, (u128, u128)> = BTreeMap::new();
-        let mut pending: BTreeMap<String, u128> = BTreeMap::new();
+        // Keyed by the asset's text, which orders the findings as before they were typed.
+        let mut pending: BTreeMap<String, (Asset, u128)> = BTreeMap::new();
         let mut unbonding = 0u128;
         for s in &stakers {
             for p in self.positions(s.as_str()).unwrap_or_default() {
@@ -64,12 +211,13 @@ impl Suite {
                 }
             }
             for reward in self.pending_rewards(s.as_str()).unwrap_or_default() {
-                let key = match (&reward.denom, &reward.cw20) {
-                    (Some(d), _) => d.clone(),
-                    (_, Some(c)) => format!("cw20:{c}"),
+                let asset = match (&reward.denom, &reward.cw20) {
+                    (Some(d), _) => Asset::Native(d.clone()),
+                    (_, Some(c)) => Asset::Cw20(c.clone()),
                     _ => continue,
                 };
-                *pending.entry(key).or_default() += reward.amount.u128();
+                let e = pending.entry(asset.to_string()).or_insert((asset, 0));
+                e.1 += reward.amount.u128();
             }
             for u in self.unbondings(s.as_str()).unwrap_or_default() {
                 unbonding += u.amount.u128();
@@ -83,19 +231,18 @@ impl Suite {
             let books = match self.validator_books(v) {
                 Ok(b) => b,
                 Err(e) => {
-                    r.violations.push(format!("validator query failed: {e}"));
+                    r.query_failed(Subject::Validator(v.clone()), e);
                     continue;
                 }
             };
+            let subject = || Subject::Validator(v.clone());
             let (positions, count) = per_validator.get(v).copied().unwrap_or_default();
             r.check(
                 positions <= books.bonded.u128() && books.bonded.u128() - positions <= count,
-                || {
-                    format!(
-                        "{v}: Σ of {count} positions {positions} ≠ books bonded {} (±1 per position)",
-                        books.bonded
-                    )
-                },
+                PositionsVsBonded { positions: count },
+                subject(),
+                books.bonded.u128(),
+                positions,
             );
             let pools: u128 = self
                 .pools(v)
@@ -103,33 +250,40 @@ impl Suite {
                 .iter()
                 .map(|p| p.bonded.u128())
                 .sum();
-            r.check(pools == books.bonded.u128(), || {
-                format!("{v}: Σ pools {pools} ≠ books bonded {}", books.bonded)
-            });
+            r.check(
+                pools == books.bonded.u128(),
+                PoolsVsBonded,
+                subject(),
+                books.bonded.u128(),
+                pools,
+            );
             let chain = self.delegation(v);
-            r.check(books.books.u128() <= chain, || {
-                format!(
-                    "{v}: books {} exceed the chain's delegation {chain}",
-                    books.books
-                )
-            });
+            r.check(
+                books.books.u128() <= chain,
+                BooksAboveDelegation,
+                subject(),
+                chain,
+                books.books.u128(),
+            );
             bonded_sum += books.bonded.u128();
             delegated += chain;
             in_flight += books.unbonding_in_flight.u128();
             chain_rewards += self.chain_rewards(v);
         }
-        r.check(bonded_sum == stats.total_bonded.u128(), || {
-            format!(
-                "Σ validators bonded {bonded_sum} ≠ stats {}",
-                stats.total_bonded
-            )
-        });
-        r.check(unbonding <= stats.total_unbonding.u128(), || {
-            format!(
-                "Σ unbondings {unbonding} exceed stats total_unbonding {}",
-                stats.total_unbonding
-            )
-        });
+        r.check(
+            bonded_sum == stats.total_bonded.u128(),
+            BondedVsStats,
+            Subject::Hub,
+            stats.total_bonded.u128(),
+            bonded_sum,
+        );
+        r.check(
+            unbonding <= stats.total_unbonding.u128(),
+            UnbondingsAboveStats,
+            Subject::Hub,
+            stats.total_unbonding.u128(),
+            unbonding,
+        );
         let mut restaked = 0u128;
         let mut start_after = None;
         loop {
@@ -141,20 +295,19 @@ impl Suite {
                     .map(|st| st.validators.iter().map(|v| v.amount.u128()).sum())
                     .unwrap_or_default();
                 let (opted, count) = per_service.get(&s.id).copied().unwrap_or_default();
-                r.check(by_validator == s.total_stake.u128(), || {
-                    format!(
-                        "service {}: Σ per validator {by_validator} ≠ total {}",
-                        s.id, s.total_stake
-                    )
-                });
+                r.check(
+                    by_validator == s.total_stake.u128(),
+                    ServiceValidatorsVsTotal,
+                    Subject::Service(s.id),
+                    s.total_stake.u128(),
+                    by_validator,
+                );
                 r.check(
                     opted <= s.total_stake.u128() && s.total_stake.u128() - opted <= count,
-                    || {
-                        format!(
-                            "service {}: Σ of {count} opted positions {opted} ≠ total {} (±1 per position)",
-                            s.id, s.total_stake
-                        )
-                    },
+                    OptedVsServiceTotal { positions: count },
+                    Subject::Service(s.id),
+                    s.total_stake.u128(),
+                    opted,
                 );
                 restaked += s.total_stake.u128();
             }
@@ -163,18 +316,23 @@ impl Suite {
             }
             start_after = services.last().map(|s| s.id);
         }
-        r.check(restaked == stats.total_restaked.u128(), || {
-            format!(
-                "Σ service totals {restaked} ≠ stats total_restaked {}",
-                stats.total_restaked
-            )
-        });
+        r.check(
+            restaked == stats.total_restaked.u128(),
+            RestakedVsStats,
+            Subject::Hub,
+            stats.total_restaked.u128(),
+            restaked,
+        );
         // In-flight unbondings count as the hub undelegated them: a chain slash of an
         // unbonding entry is only visible when it returns (and then shared by its batch).
         let chain_unbonding = self.chain_unbonding();
-        r.check(chain_unbonding <= in_flight, || {
-            format!("the chain unbonds {chain_unbonding} for the hub, more than the {in_flight} it undelegated")
-        });
+        r.check(
+            chain_unbonding <= in_flight,
+            ChainUnbondingAboveInFlight,
+            Subject::Hub,
+            in_flight,
+            chain_unbonding,
+        );
         // Returned unbondings wait in the validators' delegator proxies until settled.
         let bank = self.hub_balance(&self.denom) + self.proxies_balance(&self.denom);
         let held = bank + delegated + in_flight + chain_rewards;
@@ -182,35 +340,144 @@ impl Suite {
             + stats.total_unbonding.u128()
             + stats.slashed_pending_routing.u128()
             + stats.slashed_unrouted.u128()
-            + pending.get(&self.denom).copied().unwrap_or_default();
-        r.check(held >= owed, || {
-            format!(
-                "{}: held {held} (bank {bank}, delegated {delegated}, in flight {in_flight}, chain rewards {chain_rewards}) < owed {owed}",
-                self.denom
-            )
-        });
-        for (asset, amount) in &pending {
-            if *asset == self.denom {
-                continue;
-            }
-            let have = match asset.strip_prefix("cw20:") {
-                Some(token) => self.cw20_balance(&Addr::unchecked(token), self.hub.as_str()),
-                None => self.hub_balance(asset),
+            + pending.get(&self.denom).map_or(0, |(_, a)| *a);
+        r.check(
+            held >= owed,
+            HeldBelowOwed {
+                bank,
+                delegated,
+                in_flight,
+                chain_rewards,
+            },
+            Subject::Asset(Asset::native(&self.denom)),
+            owed,
+            held,
+        );
+        for (asset, amount) in pending.into_values() {
+            let have = match &asset {
+                Asset::Native(d) if *d == self.denom => continue,
+                Asset::Native(d) => self.hub_balance(d),
+                Asset::Cw20(token) => self.cw20_balance(token, self.hub.as_str()),
             };
-            r.check(have >= *amount, || {
-                format!("{asset}: the hub holds {have} < pending rewards {amount}")
-            });
+            r.check(
+                have >= amount,
+                BankBelowPendingRewards,
+                Subject::Asset(asset),
+                amount,
+                have,
+            );
         }
-        r
+        r.0
     }
 
     /// Panics with every violation found by `check_invariants`.
     pub fn assert_invariants(&self) {
-        let report = self.check_invariants();
+        let violations = self.check_invariants();
         assert!(
-            report.violations.is_empty(),
+            violations.is_empty(),
             "invariants violated:\n  {}",
-            report.violations.join("\n  ")
+            violations
+                .iter()
+                .map(Violation::to_string)
+                .collect::<Vec<_>>()
+                .join("\n  ")
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(kind: ViolationKind, subject: Subject, expected: u128, actual: u128) -> String {
+        Violation {
+            kind,
+            subject,
+            expected,
+            actual,
+        }
+        .to_string()
+    }
+
+    /// The lines users read (the CLI's failure details, `assert_invariants`) are the
+    /// ones the checker printed before its findings were typed.
+    #[test]
+    fn display_keeps_the_old_lines() {
+        use ViolationKind::*;
+        let val = || Subject::Validator("val1".into());
+        let err = || QueryFailed {
+            error: "boom".into(),
+        };
+        let cases = [
+            (v(err(), Subject::Hub, 0, 0), "stats query failed: boom"),
+            (v(err(), val(), 0, 0), "validator query failed: boom"),
+            (
+                v(PositionsVsBonded { positions: 3 }, val(), 10, 7),
+                "val1: Σ of 3 positions 7 ≠ books bonded 10 (±1 per position)",
+            ),
+            (
+                v(PoolsVsBonded, val(), 10, 9),
+                "val1: Σ pools 9 ≠ books bonded 10",
+            ),
+            (
+                v(BooksAboveDelegation, val(), 5, 6),
+                "val1: books 6 exceed the chain's delegation 5",
+            ),
+            (
+                v(BondedVsStats, Subject::Hub, 4, 3),
+                "Σ validators bonded 3 ≠ stats 4",
+            ),
+            (
+                v(UnbondingsAboveStats, Subject::Hub, 4, 5),
+                "Σ unbondings 5 exceed stats total_unbonding 4",
+            ),
+            (
+                v(ServiceValidatorsVsTotal, Subject::Service(2), 8, 7),
+                "service 2: Σ per validator 7 ≠ total 8",
+            ),
+            (
+                v(
+                    OptedVsServiceTotal { positions: 2 },
+                    Subject::Service(2),
+                    8,
+                    5,
+                ),
+                "service 2: Σ of 2 opted positions 5 ≠ total 8 (±1 per position)",
+            ),
+            (
+                v(RestakedVsStats, Subject::Hub, 8, 9),
+                "Σ service totals 9 ≠ stats total_restaked 8",
+            ),
+            (
+                v(ChainUnbondingAboveInFlight, Subject::Hub, 1, 2),
+                "the chain unbonds 2 for the hub, more than the 1 it undelegated",
+            ),
+            (
+                v(
+                    HeldBelowOwed {
+                        bank: 1,
+                        delegated: 2,
+                        in_flight: 3,
+                        chain_rewards: 4,
+                    },
+                    Subject::Asset(Asset::native("ustake")),
+                    11,
+                    10,
+                ),
+                "ustake: held 10 (bank 1, delegated 2, in flight 3, chain rewards 4) < owed 11",
+            ),
+            (
+                v(
+                    BankBelowPendingRewards,
+                    Subject::Asset(Asset::Cw20(Addr::unchecked("tok"))),
+                    8,
+                    4,
+                ),
+                "cw20:tok: the hub holds 4 < pending rewards 8",
+            ),
+        ];
+        for (got, want) in cases {
+            assert_eq!(got, want);
+        }
     }
 }

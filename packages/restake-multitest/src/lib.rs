@@ -18,7 +18,7 @@ pub use cw_multi_test;
 pub use cw_multi_test::{AppResponse, Contract, ContractWrapper, Executor};
 pub use distribution::{CommunityPoolDistribution, CommunityPoolStargate};
 pub use gov::SuiteGov;
-pub use invariants::InvariantReport;
+pub use invariants::{Subject, Violation, ViolationKind};
 pub use liquid::{Liquid, LiquidParams, ShareRecord};
 pub use staking::{jailed_key, tokens_per_share, JailingStaking};
 pub use stargate::{ChainError, SuiteStargate};

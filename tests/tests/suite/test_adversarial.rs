@@ -15,8 +15,12 @@ use cosmwasm_std::{
     StdError, StdResult, Uint128, WasmMsg,
 };
 use cw_multi_test::{ContractWrapper, Executor, IntoBech32};
-use restake_multitest::{err_text, ServiceSpec, Suite, SuiteBuilder, HUB_UNBONDING};
-use restake_types::{ExecuteMsg, ReceiveMsg, RegisterServiceMsg, ServiceStatus, UpdateServiceMsg};
+use restake_multitest::{
+    err_text, ServiceSpec, Subject, Suite, SuiteBuilder, ViolationKind, HUB_UNBONDING,
+};
+use restake_types::{
+    Asset, ExecuteMsg, ReceiveMsg, RegisterServiceMsg, ServiceStatus, UpdateServiceMsg,
+};
 use serde_json::{json, Value};
 
 use super::helpers::{dump, refused};
@@ -333,9 +337,13 @@ fn a_lying_token_can_only_misreport_its_own_payments() {
     assert_eq!(token_balance(&s, &token, &hub), 4_000);
     assert_eq!(s.pending_cw20("alice", &token), 2_000);
     assert_eq!(s.pending_cw20("bob", &token), 6_000);
-    let report = s.check_invariants();
-    assert_eq!(report.violations.len(), 1, "{:?}", report.violations);
-    assert!(report.violations[0].contains(&format!("cw20:{token}")));
+    let violations = s.check_invariants();
+    assert_eq!(violations.len(), 1, "{violations:?}");
+    assert_eq!(violations[0].kind, ViolationKind::BankBelowPendingRewards);
+    assert_eq!(
+        violations[0].subject,
+        Subject::Asset(Asset::Cw20(token.clone()))
+    );
     // uosmo and the bonded stake are untouched
     assert_eq!(s.pending_native("alice", "uosmo"), 1_000);
     assert_eq!(s.pending_native("bob", "uosmo"), 3_000);

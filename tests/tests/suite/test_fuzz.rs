@@ -572,9 +572,9 @@ impl World {
             }
             Ok(_) => {
                 count(true);
-                let report = self.suite.check_invariants();
-                if !report.violations.is_empty() {
-                    return Err(format!("after {shown}: {:?}", report.violations));
+                let violations = self.suite.check_invariants();
+                if !violations.is_empty() {
+                    return Err(format!("after {shown}: {violations:?}"));
                 }
             }
         }

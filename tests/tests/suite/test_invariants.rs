@@ -192,13 +192,13 @@ fn check_sequence(ops: &[Op]) -> Result<(), TestCaseError> {
     };
     for (i, op) in ops.iter().enumerate() {
         apply(&mut s, op, &mut run);
-        let report = s.check_invariants();
+        let violations = s.check_invariants();
         prop_assert!(
-            report.violations.is_empty(),
+            violations.is_empty(),
             "after step {} {:?}: {:?}",
             i,
             op,
-            report.violations
+            violations
         );
     }
     // Everybody can always leave: veto what is pending, unbond all, wait, claim.

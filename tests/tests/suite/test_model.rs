@@ -1492,16 +1492,12 @@ impl World {
             return Ok(());
         }
         let t = std::time::Instant::now();
-        let report = s.check_invariants();
+        let violations = s.check_invariants();
         INV_NANOS.fetch_add(
             t.elapsed().as_nanos() as u64,
             std::sync::atomic::Ordering::Relaxed,
         );
-        ensure!(
-            report.violations.is_empty(),
-            "invariants: {:?}",
-            report.violations
-        );
+        ensure!(violations.is_empty(), "invariants: {violations:?}");
         Ok(())
     }
 }

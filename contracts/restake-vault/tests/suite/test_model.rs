@@ -483,9 +483,9 @@ fn check(m: &Model, full: bool) -> Result<(), String> {
         s.suite.validator_books(&val).unwrap().books.u128() <= s.suite.delegation(&val)
     });
     if synced && full {
-        let report = s.suite.check_invariants();
-        if !report.violations.is_empty() {
-            return Err(format!("hub invariants: {:?}", report.violations));
+        let violations = s.suite.check_invariants();
+        if !violations.is_empty() {
+            return Err(format!("hub invariants: {violations:?}"));
         }
     }
     // conservation in the bonded denom
