@@ -195,9 +195,8 @@ fn submit(
 
 /// Slash reply: stores the hub's `slash_id` on the proposal.
 pub fn on_slash(deps: DepsMut, _env: Env, reply: Reply) -> Result<Response, ContractError> {
-    let config = CONFIG.load(deps.storage)?;
     let proposal_id = reply.id;
-    let slash_id = hub::reply_id(reply, &config.hub, "slash_id")?;
+    let restake_types::SlashResponse { slash_id } = hub::reply_data(reply, "slash")?;
     let mut proposal = PROPOSALS.load(deps.storage, proposal_id)?;
     proposal.slash_id = Some(slash_id);
     PROPOSALS.save(deps.storage, proposal_id, &proposal)?;

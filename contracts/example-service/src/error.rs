@@ -71,8 +71,8 @@ pub enum ContractError {
     #[error("service {service_id} is {status}; fees can be withdrawn only after it is retired")]
     NotRetired { service_id: u64, status: String },
 
-    #[error("the hub's reply carries no {key} attribute")]
-    MissingReplyAttribute { key: String },
+    #[error("the hub's reply to {what} carries no response data")]
+    MissingReplyData { what: String },
 
     #[error("cannot migrate from contract {found}; this is {expected}")]
     WrongContract { expected: String, found: String },

@@ -1,11 +1,15 @@
-//! Talking to the hub: the messages a service sends, the query it reads, and the
-//! attributes it reads back from the hub's events in a reply.
+//! Talking to the hub: the messages a service sends, the query it reads, and the typed
+//! response data it reads back in a reply (new ids, as `cw_utils` unwraps them).
 
 use cosmwasm_std::{
-    to_json_binary, Addr, Coin, CosmosMsg, Deps, DepsMut, Env, Event, Reply, Response, StdResult,
-    WasmMsg,
+    from_json, to_json_binary, Addr, Coin, CosmosMsg, Deps, DepsMut, Env, Reply, Response,
+    StdResult, WasmMsg,
 };
-use restake_types::{ExecuteMsg as HubExecuteMsg, QueryMsg as HubQueryMsg, ServiceResponse};
+use cw_utils::parse_execute_response_data;
+use restake_types::{
+    ExecuteMsg as HubExecuteMsg, QueryMsg as HubQueryMsg, RegisterServiceResponse, ServiceResponse,
+};
+use serde::de::DeserializeOwned;
 
 use crate::error::ContractError;
 use crate::state::{CONFIG, SERVICE_ID};
@@ -31,38 +35,32 @@ pub fn service(deps: Deps, hub: &Addr, service_id: u64) -> StdResult<ServiceResp
         .query_wasm_smart(hub, &HubQueryMsg::Service { service_id })
 }
 
-/// The value of attribute `key` in the hub's own `wasm` event among a submessage's events
-/// (the submessage may have produced events of other contracts and modules too).
-pub fn hub_attribute(events: &[Event], hub: &Addr, key: &str) -> Option<String> {
-    events
-        .iter()
-        .filter(|e| {
-            e.ty == "wasm"
-                && e.attributes
-                    .iter()
-                    .any(|a| a.key == "_contract_address" && a.value == hub.as_str())
-        })
-        .flat_map(|e| e.attributes.iter())
-        .find(|a| a.key == key)
-        .map(|a| a.value.clone())
-}
-
-/// Reads `key` as a u64 from the hub's event in a successful reply.
-pub fn reply_id(reply: Reply, hub: &Addr, key: &str) -> Result<u64, ContractError> {
-    let missing = || ContractError::MissingReplyAttribute {
-        key: key.to_string(),
+/// The hub's typed response data (`RegisterServiceResponse`, `SlashResponse`) in a
+/// successful reply: the `MsgExecuteContractResponse` the chain wraps it in (in
+/// `msg_responses` on CosmWasm 2 chains, in the deprecated `data` before), unwrapped with
+/// cw-utils. `what` names the message in the error.
+pub fn reply_data<T: DeserializeOwned>(reply: Reply, what: &str) -> Result<T, ContractError> {
+    let missing = || ContractError::MissingReplyData {
+        what: what.to_string(),
     };
     // reply_on_success: an error never reaches the reply entry point.
     let response = reply.result.into_result().map_err(|_| missing())?;
-    hub_attribute(&response.events, hub, key)
-        .and_then(|v| v.parse().ok())
-        .ok_or_else(missing)
+    #[allow(deprecated)]
+    let wrapped = match response.msg_responses.first() {
+        Some(r) => r.value.clone(),
+        None => response.data.ok_or_else(missing)?,
+    };
+    let data = parse_execute_response_data(&wrapped)
+        .map_err(|_| missing())?
+        .data
+        .ok_or_else(missing)?;
+    from_json(&data).map_err(|_| missing())
 }
 
 /// Registration reply: stores the hub's new `service_id`.
 pub fn on_register(deps: DepsMut, _env: Env, reply: Reply) -> Result<Response, ContractError> {
     let config = CONFIG.load(deps.storage)?;
-    let service_id = reply_id(reply, &config.hub, "service_id")?;
+    let RegisterServiceResponse { service_id } = reply_data(reply, "register_service")?;
     SERVICE_ID.save(deps.storage, &service_id)?;
     Ok(Response::new()
         .add_attribute("action", "registered")
@@ -73,52 +71,52 @@ pub fn on_register(deps: DepsMut, _env: Env, reply: Reply) -> Result<Response, C
 #[cfg(test)]
 mod tests {
     use super::*;
-    use cosmwasm_std::{Binary, SubMsgResponse, SubMsgResult};
+    use cosmwasm_std::{to_json_binary, Binary, MsgResponse, SubMsgResponse, SubMsgResult};
 
-    fn wasm_event(contract: &str, attrs: &[(&str, &str)]) -> Event {
-        Event::new("wasm")
-            .add_attribute("_contract_address", contract)
-            .add_attributes(attrs.iter().map(|(k, v)| (k.to_string(), v.to_string())))
+    /// `MsgExecuteContractResponse { data }` as protobuf (field 1, bytes).
+    fn wrap(data: &[u8]) -> Binary {
+        let mut out = vec![0x0a, data.len() as u8];
+        out.extend_from_slice(data);
+        Binary::from(out)
     }
 
     #[allow(deprecated)]
-    fn reply(events: Vec<Event>) -> Reply {
+    fn reply(data: Option<Binary>, msg_responses: Vec<MsgResponse>) -> Reply {
         Reply {
             id: REGISTER_REPLY,
             payload: Binary::default(),
             gas_used: 0,
             result: SubMsgResult::Ok(SubMsgResponse {
-                events,
-                data: None,
-                msg_responses: vec![],
+                events: vec![],
+                data,
+                msg_responses,
             }),
         }
     }
 
     #[test]
-    fn reads_the_hubs_attribute_and_ignores_other_contracts() {
-        let hub = Addr::unchecked("hub");
-        let events = vec![
-            Event::new("execute").add_attribute("_contract_address", "hub"),
-            // a contract the hub called, with an attribute of the same name
-            wasm_event("token", &[("service_id", "99")]),
-            wasm_event(
-                "hub",
-                &[("action", "register_service"), ("service_id", "7")],
-            ),
-        ];
-        assert_eq!(
-            hub_attribute(&events, &hub, "service_id").as_deref(),
-            Some("7")
+    fn reads_the_hubs_typed_data_on_cosmwasm_1_and_2_chains() {
+        let data = to_json_binary(&RegisterServiceResponse { service_id: 7 }).unwrap();
+        // CosmWasm 2: the wrapped response in msg_responses
+        let v2 = reply(
+            None,
+            vec![MsgResponse {
+                type_url: "/cosmwasm.wasm.v1.MsgExecuteContractResponse".into(),
+                value: wrap(&data),
+            }],
         );
-        assert_eq!(reply_id(reply(events.clone()), &hub, "service_id"), Ok(7));
+        let got: RegisterServiceResponse = reply_data(v2, "register_service").unwrap();
+        assert_eq!(got.service_id, 7);
+        // before: the deprecated data field
+        let v1 = reply(Some(wrap(&data)), vec![]);
+        let got: RegisterServiceResponse = reply_data(v1, "register_service").unwrap();
+        assert_eq!(got.service_id, 7);
+        // no data: a clear error
         assert_eq!(
-            reply_id(reply(events), &hub, "slash_id"),
-            Err(ContractError::MissingReplyAttribute {
-                key: "slash_id".into()
+            reply_data::<RegisterServiceResponse>(reply(None, vec![]), "slash"),
+            Err(ContractError::MissingReplyData {
+                what: "slash".into()
             })
         );
-        let not_a_number = vec![wasm_event("hub", &[("service_id", "x")])];
-        assert!(reply_id(reply(not_a_number), &hub, "service_id").is_err());
     }
 }
