@@ -2371,6 +2371,25 @@ impl Model {
         );
     }
 
+    /// Takes `a` out of the sender's position on `v` (an unbond, a share withdrawal): the
+    /// pool's members round when its rate is not 1; a position left with nothing closes.
+    /// Returns the pool it was in.
+    fn take_from_position(&mut self, sender: &str, v: &str, a: Hp) -> u64 {
+        let key = (sender.to_string(), v.to_string());
+        let pool = self.positions[&key].pool;
+        self.touch_pool(pool, Some(&key));
+        let dirty = self.pools.get(&pool).is_some_and(|x| x.dirty);
+        let p = self.positions.get_mut(&key).unwrap();
+        p.amt = p.amt.sub(a);
+        if dirty {
+            p.tol += 1;
+        }
+        if p.amt.is_zero() {
+            self.positions.remove(&key);
+        }
+        pool
+    }
+
     /// Whether `amount` is above what the position is worth once the hub has synced its
     /// validator (certainly, maybe, not).
     fn above_value(&self, p: &MPos, v: &str, amount: u128) -> Tri {
@@ -2414,27 +2433,6 @@ impl Model {
                     true,
                     "only a delegator proxy of the hub runs proxy messages",
                 );
-            }
-            ExecuteMsg::WithdrawShares { validator, amount } => {
-                r.must(amount.is_zero(), "amount must be greater than zero");
-                let Some(v) = canon(validator) else {
-                    r.must(true, "invalid validator");
-                    return;
-                };
-                match self.positions.get(&(sender.to_string(), v.clone())) {
-                    None => r.must(true, "you have no position on validator"),
-                    Some(p) => {
-                        // only stake that secures nothing leaves as shares
-                        r.must(
-                            !p.services.is_empty(),
-                            "withdraw_shares is for stake that secures no service",
-                        );
-                        r.tri(
-                            self.above_value(p, &v, amount.u128()),
-                            "exceeds your bonded",
-                        );
-                    }
-                }
             }
             ExecuteMsg::Vote {
                 option, weighted, ..
@@ -2688,7 +2686,8 @@ impl Model {
                     }
                 }
             }
-            ExecuteMsg::Unbond { validator, amount } => {
+            ExecuteMsg::Unbond { validator, amount }
+            | ExecuteMsg::WithdrawShares { validator, amount } => {
                 r.must(amount.is_zero(), "amount must be greater than zero");
                 let Some(v) = canon(validator) else {
                     r.must(true, "invalid validator");
@@ -2697,6 +2696,12 @@ impl Model {
                 match self.positions.get(&(sender.to_string(), v.clone())) {
                     None => r.must(true, "you have no position on validator"),
                     Some(p) => {
+                        // only stake that secures nothing leaves as shares
+                        r.must(
+                            matches!(msg, ExecuteMsg::WithdrawShares { .. })
+                                && !p.services.is_empty(),
+                            "withdraw_shares is for stake that secures no service",
+                        );
                         r.tri(
                             self.above_value(p, &v, amount.u128()),
                             "exceeds your bonded",
@@ -3174,18 +3179,7 @@ impl Model {
             ExecuteMsg::WithdrawShares { validator, amount } => {
                 // the stake leaves the hub's delegation at once, as shares for the staker
                 let v = canon(validator).unwrap();
-                let key = (sender.to_string(), v.clone());
-                let pool = self.positions[&key].pool;
-                self.touch_pool(pool, Some(&key));
-                let dirty = self.pools.get(&pool).is_some_and(|x| x.dirty);
-                let p = self.positions.get_mut(&key).unwrap();
-                p.amt = p.amt.sub(Hp::int(amount.u128()));
-                if dirty {
-                    p.tol += 1;
-                }
-                if p.amt.is_zero() {
-                    self.positions.remove(&key);
-                }
+                let pool = self.take_from_position(sender, &v, Hp::int(amount.u128()));
                 self.refresh(pool, Some(obs));
             }
             ExecuteMsg::Deposit { validator } => {
@@ -3298,19 +3292,9 @@ impl Model {
             ExecuteMsg::Unbond { validator, amount } => {
                 let v = canon(validator).unwrap();
                 let key = (sender.to_string(), v.clone());
-                let pool = self.positions[&key].pool;
                 let set = set_vec(&self.positions[&key].services);
-                self.touch_pool(pool, Some(&key));
                 let a = Hp::int(amount.u128());
-                let dirty = self.pools.get(&pool).is_some_and(|x| x.dirty);
-                let p = self.positions.get_mut(&key).unwrap();
-                p.amt = p.amt.sub(a);
-                if dirty {
-                    p.tol += 1;
-                }
-                if p.amt.is_zero() {
-                    self.positions.remove(&key);
-                }
+                let pool = self.take_from_position(sender, &v, a);
                 let bid = self.queued_batch(&v);
                 let mut tol = 0;
                 if self.batches[&bid].dirty.contains(&pool) {

@@ -5,7 +5,8 @@ use super::helpers::*;
 use cosmwasm_std::{Decimal, Uint128};
 use restake_multitest::{ServiceSpec, Suite, SuiteBuilder};
 
-fn suite_with_slots(slots: u32) -> Suite {
+/// One validator, no staking rewards, `slots` pool slots (shared with `test_audit2`).
+pub(super) fn suite_with_slots(slots: u32) -> Suite {
     SuiteBuilder::new()
         .with_validators(1)
         .with_apr(Decimal::zero())

@@ -4,15 +4,9 @@
 use super::helpers::*;
 
 use cosmwasm_std::{coin, Decimal};
-use restake_multitest::{err_text, ServiceSpec, Suite, SuiteBuilder};
+use restake_multitest::{err_text, ServiceSpec, Suite};
 
-fn suite_with_slots(slots: u32) -> Suite {
-    SuiteBuilder::new()
-        .with_validators(1)
-        .with_apr(Decimal::zero())
-        .with_hub(|m| m.max_pools_per_validator = Some(slots))
-        .build()
-}
+use super::test_audit::suite_with_slots;
 
 /// The stranger's part of findings 1-3: six addresses with 2 units each join one pool of
 /// {a, b, c} (an existing pool: no admission), then five of them complete opt-outs into five
