@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
+use num_format::{Locale, ToFormattedString};
 use serde::Serialize;
 
 use crate::gas;
@@ -215,16 +216,9 @@ pub fn build(
     })
 }
 
+/// `1234567` → `1,234,567`.
 pub fn fmt_int(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    n.to_formatted_string(&Locale::en)
 }
 
 /// Mesh Security's mesh-vault, measured once (issue "Lean hub"): (message, the hub's

@@ -8,6 +8,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use cosmwasm_std::{Decimal, Decimal256};
+use num_format::{Locale, ToFormattedString};
 use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use serde::Deserialize;
 
@@ -302,15 +303,7 @@ pub fn fmt_duration(secs: u64) -> String {
 
 /// `1234567` → `1,234,567`: the one thousands separator of the CLI's text.
 pub fn group(n: u128) -> String {
-    let s = n.to_string();
-    let mut out = String::with_capacity(s.len() + s.len() / 3);
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    n.to_formatted_string(&Locale::en)
 }
 
 /// `1 validator`, `2 validators`, `1 batch`, `3 batches`.
@@ -666,5 +659,9 @@ mod tests {
         assert_eq!(group(999), "999");
         assert_eq!(group(1000), "1,000");
         assert_eq!(group(1234567), "1,234,567");
+        assert_eq!(
+            group(u128::MAX),
+            "340,282,366,920,938,463,463,374,607,431,768,211,455"
+        );
     }
 }
