@@ -576,6 +576,8 @@ mod tests {
         assert_eq!(fmt_duration(86_400 + 90), "1d1m30s");
         // as people write them (humantime)
         assert_eq!(parse_duration("3 days"), Ok(3 * 86_400));
+        assert_eq!(parse_duration("3days"), Ok(3 * 86_400));
+        assert_eq!(parse_duration("1h 30m"), Ok(5400));
         assert_eq!(parse_duration("21d"), Ok(21 * 86_400));
         assert_eq!(parse_duration("1 day 12 hours"), Ok(86_400 + 12 * 3600));
         assert_eq!(parse_duration("1_000s"), Ok(1000));

@@ -421,6 +421,7 @@ steps:
   - deposit: {staker: alice, amount: 1_000_000}
   - unbond: {staker: alice, amount: 1_000_000}
   - advance: 20 days
+  - advance: 1h 30m
   - claim_unbonded: alice
     expect_error: nothing to claim
   - advance: {time: 1 day, crank: 12 hours}
