@@ -11,6 +11,7 @@ pub mod realchain;
 pub mod report;
 pub mod scenario;
 pub mod storage;
+pub mod table;
 pub mod vault;
 pub mod vm;
 

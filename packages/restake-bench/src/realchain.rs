@@ -82,18 +82,19 @@ impl ChainGas {
              the contract, and the staking, distribution and bank messages the hub emits), \
              recorded by the end-to-end tests (`{}`, see [e2e.md](e2e.md) and \
              [gaia.md](gaia.md)); this is the number users pay. The VM estimate above is the \
-             contract's share of it.\n\n\
-             | message | scenario | gas_used |\n|---|---|--:|\n",
+             contract's share of it.\n\n",
             self.label, self.chain, self.command
         );
+        let mut t = crate::table::Table::new();
+        t.left("message").left("scenario").right("gas_used");
         for step in &self.steps {
-            s.push_str(&format!(
-                "| {} | {} | {} |\n",
-                step.message,
-                step.scenario,
-                crate::report::fmt_int(step.gas_used)
-            ));
+            t.row([
+                step.message.clone(),
+                step.scenario.clone(),
+                crate::report::fmt_int(step.gas_used),
+            ]);
         }
+        s.push_str(&t.render());
         s
     }
 }

@@ -9,6 +9,7 @@ use serde::Serialize;
 use crate::gas;
 use crate::scenario::{Mode, Row};
 use crate::storage::KeyTally;
+use crate::table::Table;
 
 /// A message is flat when its storage operations are identical at both ends of the curve
 /// and its gas grows by at most this factor (numbers get longer as totals grow).
@@ -304,40 +305,53 @@ impl Report {
     }
 
     pub fn summary_table(&self, chains: &[crate::realchain::ChainGas]) -> String {
-        let mut s = String::new();
-        let _ = writeln!(
-            s,
-            "| message | scenario | VM gas | SDK gas (est.) |{} reads | writes | deletes | bytes read | bytes written | iterations | queries | minimal reads / writes | ops vs floor | re-reads | unchanged writes |",
-            chain_headers(chains, "measured on", "range, whole tx")
-        );
-        let _ = writeln!(
-            s,
-            "|---|---|--:|--:|{}--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
-            "--:|".repeat(chains.len())
-        );
+        let mut t = Table::new();
+        t.left("message")
+            .left("scenario")
+            .right("VM gas")
+            .right("SDK gas (est.)");
+        for c in chains {
+            t.right(format!("measured on {} (range, whole tx)", c.label));
+        }
+        for name in [
+            "reads",
+            "writes",
+            "deletes",
+            "bytes read",
+            "bytes written",
+            "iterations",
+            "queries",
+            "minimal reads / writes",
+            "ops vs floor",
+            "re-reads",
+            "unchanged writes",
+        ] {
+            t.right(name);
+        }
         for r in self.headline() {
-            let _ = writeln!(
-                s,
-                "| {} | {} | {} | {} |{} {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
-                r.message,
-                r.scenario,
+            let mut cells = vec![
+                r.message.clone(),
+                r.scenario.clone(),
                 fmt_int(r.vm_gas),
                 fmt_int(r.sdk_gas_estimate),
-                chain_cells(chains, &r.message),
-                r.reads,
-                r.writes,
-                r.removes,
+            ];
+            cells.extend(chains.iter().map(|c| c.range_text(&r.message)));
+            cells.extend([
+                r.reads.to_string(),
+                r.writes.to_string(),
+                r.removes.to_string(),
                 fmt_int(r.bytes_read),
                 fmt_int(r.bytes_written),
-                r.iterations,
-                r.queries,
+                r.iterations.to_string(),
+                r.queries.to_string(),
                 fmt_min(r),
                 fmt_floor(r),
-                r.repeated_reads,
-                r.unchanged_writes
-            );
+                r.repeated_reads.to_string(),
+                r.unchanged_writes.to_string(),
+            ]);
+            t.row(cells);
         }
-        s
+        t.render()
     }
 
     /// The hub beside Mesh Security's `mesh-vault` on the messages both have (see
@@ -352,11 +366,13 @@ impl Report {
              hub's here with the most stakers of this run.\n",
             fmt_int(crate::gas::INSTANCE_COST)
         );
-        let _ = writeln!(
-            s,
-            "| message | hub scenario | hub | Mesh Security | hub / Mesh | target |"
-        );
-        let _ = writeln!(s, "|---|---|--:|--:|--:|--:|");
+        let mut t = Table::new();
+        t.left("message")
+            .left("hub scenario")
+            .right("hub")
+            .right("Mesh Security")
+            .right("hub / Mesh")
+            .right("target");
         let headline = self.headline();
         for (message, scenario, mesh, target) in MESH_SECURITY {
             let Some(r) = headline
@@ -366,20 +382,20 @@ impl Report {
                 continue;
             };
             let hub = r.sdk_gas_estimate.saturating_sub(r.sdk.instance);
-            let _ = writeln!(
-                s,
-                "| {message} | {scenario} | {} | {} | {:.2} | ≤ {} |",
+            t.row([
+                message.to_string(),
+                scenario.to_string(),
                 fmt_int(hub),
                 fmt_int(*mesh),
-                hub as f64 / *mesh as f64,
-                fmt_int(*target)
-            );
+                format!("{:.2}", hub as f64 / *mesh as f64),
+                format!("≤ {}", fmt_int(*target)),
+            ]);
         }
+        s.push_str(&t.render());
         s
     }
 
     fn curve_table(&self, against: &str) -> String {
-        let mut s = String::new();
         // The curve's rows, the varying size of a row, and the rows held fixed: the fewest
         // payments along the staker curve, the most stakers along the payment curve.
         let curve = if against == "pools" {
@@ -410,30 +426,21 @@ impl Report {
             "payments" => &self.payment_ratios,
             _ => &self.pool_curve,
         };
-        let head: Vec<String> = levels
-            .iter()
-            .map(|l| {
-                if against == "pools" {
-                    format!("VM (SDK) gas @ {l} pools")
-                } else {
-                    format!("VM gas @ {}", fmt_int(*l))
-                }
-            })
-            .collect();
-        let step = match levels.as_slice() {
+        let mut t = Table::new();
+        t.left("message").left("scenario");
+        for l in &levels {
+            t.right(if against == "pools" {
+                format!("VM (SDK) gas @ {l} pools")
+            } else {
+                format!("VM gas @ {}", fmt_int(*l))
+            });
+        }
+        t.right("storage ops").right("ratio VM").right("ratio SDK");
+        t.right(match levels.as_slice() {
             [.., a, b] => format!("VM ratio {}→{}", fmt_int(*a), fmt_int(*b)),
             _ => "VM ratio last step".to_string(),
-        };
-        let _ = writeln!(
-            s,
-            "| message | scenario | {} | storage ops | ratio VM | ratio SDK | {step} | flat |",
-            head.join(" | ")
-        );
-        let _ = writeln!(
-            s,
-            "|---|---|{}--:|--:|--:|--:|:-:|",
-            "--:|".repeat(levels.len())
-        );
+        });
+        t.center("flat");
         for ratio in ratios {
             let at: Vec<Option<&Row>> = levels
                 .iter()
@@ -474,20 +481,18 @@ impl Report {
             } else {
                 "**NO**".to_string()
             };
-            let _ = writeln!(
-                s,
-                "| {} | {} | {} | {} | {:.3} | {:.3} | {} | {} |",
-                ratio.message,
-                ratio.scenario,
-                cells.join(" | "),
+            let mut row = vec![ratio.message.clone(), ratio.scenario.clone()];
+            row.extend(cells);
+            row.extend([
                 ops,
-                ratio.vm_gas_ratio,
-                ratio.sdk_gas_ratio,
+                format!("{:.3}", ratio.vm_gas_ratio),
+                format!("{:.3}", ratio.sdk_gas_ratio),
                 last_step,
-                flat
-            );
+                flat,
+            ]);
+            t.row(row);
         }
-        s
+        t.render()
     }
 
     pub fn ratios_text(&self) -> String {
@@ -531,28 +536,30 @@ impl Report {
     /// A compact table for the README: every message at the largest size, with the real
     /// chain's measurements beside the estimate.
     pub fn readme_table(&self, chains: &[crate::realchain::ChainGas]) -> String {
-        let mut s = String::new();
         let n_max = self.headline().first().map(|r| r.stakers).unwrap_or(0);
-        let _ = writeln!(
-            s,
-            "| message | scenario | SDK gas, VM estimate at {} stakers |{} reads / writes |",
-            fmt_int(n_max),
-            chain_headers(chains, "gas_used on", "whole tx, range over the e2e tests")
-        );
-        let _ = writeln!(s, "|---|---|--:|{}--:|", "--:|".repeat(chains.len()));
-        for r in self.headline() {
-            let _ = writeln!(
-                s,
-                "| {} | {} | {} |{} {} / {} |",
-                r.message,
-                r.scenario,
-                fmt_int(r.sdk_gas_estimate),
-                chain_cells(chains, &r.message),
-                r.reads,
-                r.writes + r.removes
-            );
+        let mut t = Table::new();
+        t.left("message").left("scenario").right(format!(
+            "SDK gas, VM estimate at {} stakers",
+            fmt_int(n_max)
+        ));
+        for c in chains {
+            t.right(format!(
+                "gas_used on {} (whole tx, range over the e2e tests)",
+                c.label
+            ));
         }
-        s
+        t.right("reads / writes");
+        for r in self.headline() {
+            let mut cells = vec![
+                r.message.clone(),
+                r.scenario.clone(),
+                fmt_int(r.sdk_gas_estimate),
+            ];
+            cells.extend(chains.iter().map(|c| c.range_text(&r.message)));
+            cells.push(format!("{} / {}", r.reads, r.writes + r.removes));
+            t.row(cells);
+        }
+        t.render()
     }
 
     pub fn to_markdown(&self, command: &str, chains: &[crate::realchain::ChainGas]) -> String {
@@ -679,11 +686,14 @@ impl Report {
              excess lies.\n",
             fmt_int(n_max)
         );
-        let _ = writeln!(
-            s,
-            "| message | scenario | reads (min) | writes + deletes (min) | re-reads | unchanged | avoidable SDK gas |"
-        );
-        let _ = writeln!(s, "|---|---|--:|--:|--:|--:|--:|");
+        let mut t = Table::new();
+        t.left("message")
+            .left("scenario")
+            .right("reads (min)")
+            .right("writes + deletes (min)")
+            .right("re-reads")
+            .right("unchanged")
+            .right("avoidable SDK gas");
         let k_max = self
             .rows
             .iter()
@@ -701,42 +711,34 @@ impl Report {
             if !(extra_reads || extra_writes || r.repeated_reads > 0 || r.unchanged_writes > 0) {
                 continue;
             }
-            let _ = writeln!(
-                s,
-                "| {} | {}{} | {} ({}) | {} ({}) | {} | {} | {} |",
-                r.message,
-                r.scenario,
+            let min = |m: Option<u64>| m.map_or("–".into(), |m| m.to_string());
+            t.row([
+                r.message.clone(),
                 if r.curve == "pools" {
-                    format!(", {} pools", r.pools)
+                    format!("{}, {} pools", r.scenario, r.pools)
                 } else {
-                    String::new()
+                    r.scenario.clone()
                 },
-                r.reads,
-                r.minimal_reads.map_or("–".into(), |m| m.to_string()),
-                r.writes + r.removes,
-                r.minimal_writes.map_or("–".into(), |m| m.to_string()),
-                r.repeated_reads,
-                r.unchanged_writes,
-                fmt_int(r.avoidable_sdk_gas)
-            );
+                format!("{} ({})", r.reads, min(r.minimal_reads)),
+                format!("{} ({})", r.writes + r.removes, min(r.minimal_writes)),
+                r.repeated_reads.to_string(),
+                r.unchanged_writes.to_string(),
+                fmt_int(r.avoidable_sdk_gas),
+            ]);
         }
+        s.push_str(&t.render());
         let _ = writeln!(
             s,
             "\n## Storage keys touched (at {} stakers)\n\n`r` reads, `w` writes, `d` deletes, \
              `i` iterated items, by cw-storage-plus namespace.\n",
             fmt_int(n_max)
         );
-        let _ = writeln!(s, "| message | scenario | keys |");
-        let _ = writeln!(s, "|---|---|---|");
+        let mut t = Table::new();
+        t.left("message").left("scenario").left("keys");
         for r in &headline {
-            let _ = writeln!(
-                s,
-                "| {} | {} | {} |",
-                r.message,
-                r.scenario,
-                keys_summary(&r.keys)
-            );
+            t.row([r.message.clone(), r.scenario.clone(), keys_summary(&r.keys)]);
         }
+        s.push_str(&t.render());
         s.push_str(MINIMAL);
         s
     }
@@ -850,19 +852,3 @@ services of the hit pools, `b` / `g` = unbonding batches / groups that lose stak
 | execute_slash | config, totals, request, service, validator, stats, p pools, D states, D stakes, b batches, g groups | all but config and the p − h pools not hit | 6 + p + 2D + b + g / 5 + h + 2D + b + g |
 | sync_validator | config, totals, validator, stats, p pools, D states, D stakes (D over all pools), the queued batch and its g groups | all but config | 4 + p + 2D + b + g / 3 + p + 2D + b + g |
 "#;
-
-/// One header cell per real chain: " {before} {label} ({after}) |".
-fn chain_headers(chains: &[crate::realchain::ChainGas], before: &str, after: &str) -> String {
-    chains
-        .iter()
-        .map(|c| format!(" {before} {} ({after}) |", c.label))
-        .collect()
-}
-
-/// One cell per real chain: the message's range of `gas_used` there (— when not measured).
-fn chain_cells(chains: &[crate::realchain::ChainGas], message: &str) -> String {
-    chains
-        .iter()
-        .map(|c| format!(" {} |", c.range_text(message)))
-        .collect()
-}

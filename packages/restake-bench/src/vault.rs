@@ -519,15 +519,13 @@ pub fn run(levels: &[usize]) -> Result<Vec<VaultRow>, String> {
 
 /// A markdown table: one row per message, the holder counts side by side.
 pub fn table(rows: &[VaultRow], levels: &[usize]) -> String {
-    let mut s = String::from("| message |");
+    let mut t = crate::table::Table::new();
+    t.left("message");
     for n in levels {
-        s.push_str(&format!(" SDK gas, {n} holders | VM gas, {n} holders |"));
+        t.right(format!("SDK gas, {n} holders"))
+            .right(format!("VM gas, {n} holders"));
     }
-    s.push_str(" reads / writes | queries |\n|---|");
-    for _ in levels {
-        s.push_str("--:|--:|");
-    }
-    s.push_str("--:|--:|\n");
+    t.right("reads / writes").right("queries");
     let mut messages: Vec<&str> = vec![];
     for r in rows {
         if !messages.contains(&r.message.as_str()) {
@@ -536,18 +534,51 @@ pub fn table(rows: &[VaultRow], levels: &[usize]) -> String {
     }
     for m in messages {
         let of = |n: usize| rows.iter().find(|r| r.message == m && r.holders == n);
-        s.push_str(&format!("| {m} |"));
+        let mut cells = vec![m.to_string()];
         for &n in levels {
             match of(n) {
-                Some(r) => s.push_str(&format!(" {} | {} |", r.sdk_gas.total, r.vm_gas)),
-                None => s.push_str(" — | — |"),
+                Some(r) => cells.extend([r.sdk_gas.total.to_string(), r.vm_gas.to_string()]),
+                None => cells.extend(["—".to_string(), "—".to_string()]),
             }
         }
-        let last = of(*levels.last().unwrap_or(&0));
-        match last {
-            Some(r) => s.push_str(&format!(" {} / {} | {} |\n", r.reads, r.writes, r.queries)),
-            None => s.push_str(" — | — |\n"),
+        match of(*levels.last().unwrap_or(&0)) {
+            Some(r) => cells.extend([format!("{} / {}", r.reads, r.writes), r.queries.to_string()]),
+            None => cells.extend(["—".to_string(), "—".to_string()]),
         }
+        t.row(cells);
     }
-    s
+    t.render()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_has_the_holder_counts_side_by_side() {
+        let row = |message: &str, holders, total, vm_gas| VaultRow {
+            message: message.into(),
+            holders,
+            vm_gas,
+            reads: 3,
+            writes: 2,
+            queries: 1,
+            sdk_gas: SdkGas {
+                total,
+                ..SdkGas::default()
+            },
+        };
+        let rows = [
+            row("deposit", 1, 10, 20),
+            row("deposit", 1000, 30, 40),
+            row("claim", 1, 5, 6),
+        ];
+        assert_eq!(
+            table(&rows, &[1, 1000]),
+            "| message | SDK gas, 1 holders | VM gas, 1 holders | SDK gas, 1000 holders | VM gas, 1000 holders | reads / writes | queries |\n\
+             |---|--:|--:|--:|--:|--:|--:|\n\
+             | deposit | 10 | 20 | 30 | 40 | 3 / 2 | 1 |\n\
+             | claim | 5 | 6 | — | — | — | — |\n"
+        );
+    }
 }
