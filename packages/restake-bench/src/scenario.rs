@@ -26,11 +26,11 @@ use std::collections::BTreeMap;
 
 use cosmwasm_std::{coin, to_json_binary, Addr, Coin, Decimal, Uint128};
 use restake_types::{
-    Cw20ReceiveMsg, ExecuteMsg, InstantiateMsg, QueryMsg, ReceiveMsg, RegisterServiceMsg,
-    SlashDestination, VoteOption, WeightedVote,
+    Cw20ReceiveMsg, ExecuteMsg, InstantiateMsg, PoolsResponse, QueryMsg, ReceiveMsg,
+    RegisterServiceMsg, SlashDestination, StatsResponse, ValidatorResponse, VoteOption,
+    WeightedVote,
 };
 use serde::Serialize;
-use serde_json::Value;
 
 use crate::gas::{avoidable, estimate, minimal, SdkGas, Shape};
 use crate::storage::KeyTally;
@@ -299,17 +299,15 @@ impl World {
 
     /// `stats.stakers`: addresses with at least one position.
     fn stakers_in_hub(&mut self) -> Result<u64, String> {
-        let stats: Value = self.hub.query(&QueryMsg::Stats {})?;
-        stats["stakers"]
-            .as_u64()
-            .ok_or_else(|| "stats query without stakers".to_string())
+        let stats: StatsResponse = self.hub.query(&QueryMsg::Stats {})?;
+        Ok(stats.stakers)
     }
 
     fn pools_on(&mut self, validator: &str) -> Result<u32, String> {
-        let v: Value = self.hub.query(&QueryMsg::Validator {
+        let v: ValidatorResponse = self.hub.query(&QueryMsg::Validator {
             validator: validator.to_string(),
         })?;
-        Ok(v["pools"].as_u64().ok_or("validator query without pools")? as u32)
+        Ok(v.pools)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -328,31 +326,18 @@ impl World {
 
     /// What a slash of `hint.service` (a chain sync when `None`) must touch on `validator`.
     fn shape(&mut self, validator: &str, hint: Hint) -> Result<Shape, String> {
-        // (pool id, its services), from the pools query (read as JSON, so that the bench
-        // does not depend on the exact response types).
+        // (pool id, its services), from the pools query
         let mut pools: Vec<(u64, Vec<u64>)> = vec![];
         loop {
-            let page: Value = self.hub.query(&QueryMsg::Pools {
+            let page: PoolsResponse = self.hub.query(&QueryMsg::Pools {
                 validator: validator.to_string(),
                 start_after: pools.last().map(|p| p.0),
                 limit: Some(30),
             })?;
-            let items = page["pools"]
-                .as_array()
-                .ok_or("pools query without pools")?;
-            if items.is_empty() {
+            if page.pools.is_empty() {
                 break;
             }
-            for p in items {
-                let id = p["id"].as_u64().ok_or("pool without id")?;
-                let services = p["service_ids"]
-                    .as_array()
-                    .ok_or("pool without service_ids")?
-                    .iter()
-                    .filter_map(Value::as_u64)
-                    .collect();
-                pools.push((id, services));
-            }
+            pools.extend(page.pools.into_iter().map(|p| (p.id, p.service_ids)));
         }
         let hit: Vec<_> = pools
             .iter()
@@ -995,13 +980,10 @@ impl World {
             if delegated == 0 {
                 continue;
             }
-            let books: Value = self.hub.query(&QueryMsg::Validator {
+            let books: ValidatorResponse = self.hub.query(&QueryMsg::Validator {
                 validator: v.clone(),
             })?;
-            let books: u128 = books["books"]
-                .as_str()
-                .and_then(|b| b.parse().ok())
-                .ok_or("validator query without books")?;
+            let books = books.books.u128();
             if books > delegated {
                 return Err(format!(
                     "books of {v} ({books}) exceed the chain's delegation ({delegated})"

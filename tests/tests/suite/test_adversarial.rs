@@ -19,7 +19,8 @@ use restake_multitest::{
     err_text, ServiceSpec, Subject, Suite, SuiteBuilder, ViolationKind, HUB_UNBONDING,
 };
 use restake_types::{
-    Asset, ExecuteMsg, ReceiveMsg, RegisterServiceMsg, ServiceStatus, UpdateServiceMsg,
+    Asset, ExecuteMsg, ReceiveMsg, RegisterServiceMsg, ServiceStatus, ServicesResponse,
+    SlashRequestsResponse, UpdateServiceMsg,
 };
 use serde_json::{json, Value};
 
@@ -203,13 +204,13 @@ fn hostile_token(s: &mut Suite, balances: &[(&str, u128)]) -> Addr {
 }
 
 fn token_balance(s: &Suite, token: &Addr, who: &str) -> u128 {
-    let r: Value = s
+    let r: cw20::BalanceResponse = s
         .query_contract(
             token,
             &json!({"balance": {"address": s.addr(who).to_string()}}),
         )
         .unwrap();
-    r["balance"].as_str().unwrap().parse().unwrap()
+    r.balance.u128()
 }
 
 fn set_mode(s: &mut Suite, token: &Addr, mode: &str, service_id: u64) {
@@ -626,10 +627,10 @@ fn u128_max_in_amount_fields_never_panics() {
         assert!(e.contains("Error parsing into type"), "{json}: {e}");
     }
     // queries with u32::MAX limits stay bounded
-    let services: Value = s
-        .query_json(r#"{"services":{"limit":4294967295}}"#)
+    let services: ServicesResponse = s
+        .query_contract(&s.hub, &json!({"services": {"limit": u32::MAX}}))
         .unwrap();
-    assert_eq!(services["services"].as_array().unwrap().len(), 1);
+    assert_eq!(services.services.len(), 1);
     let _ = token;
 }
 
@@ -1071,10 +1072,10 @@ fn ten_thousand_services_stay_paginated_and_cheap() {
         .unwrap_err()
         .to_string()
         .contains("service 10001 not found"));
-    let requests: Value = s
-        .query_json(r#"{"slash_requests":{"limit":1000}}"#)
+    let requests: SlashRequestsResponse = s
+        .query_contract(&s.hub, &json!({"slash_requests": {"limit": 1000}}))
         .unwrap();
-    assert!(requests["slash_requests"].as_array().unwrap().len() <= 30);
+    assert!(requests.slash_requests.len() <= 30);
 
     let big = staker_round(&mut s, "carol", 10_000);
     println!("10,000 registrations in {registration:?}");

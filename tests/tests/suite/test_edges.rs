@@ -367,14 +367,14 @@ fn a_default_app_runs_the_hub() {
         .into(),
     )
     .unwrap();
-    let position: Value = app
+    let position: restake_types::PositionResponse = app
         .wrap()
         .query_wasm_smart(
             &hub,
             &json!({"position": {"staker": alice, "validator": valoper}}),
         )
         .unwrap();
-    assert_eq!(position["amount"], json!("1000000"));
+    assert_eq!(position.amount.u128(), 1_000_000);
     app.execute(
         alice.clone(),
         cosmwasm_std::WasmMsg::Execute {
