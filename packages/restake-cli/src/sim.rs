@@ -142,22 +142,6 @@ fn merge_instantiate(
     serde_json::from_value(v).map_err(|e| format!("hub: {e}"))
 }
 
-fn base_instantiate(unbonding: u64) -> InstantiateMsg {
-    InstantiateMsg {
-        owner: None,
-        unbonding_period: unbonding,
-        min_deposit: None,
-        max_services_per_position: None,
-        max_veto_period: None,
-        max_reward_assets: None,
-        slash_destination: None,
-        max_pools_per_validator: None,
-        unbonding_epoch: None,
-        max_open_votes: None,
-        delegator_for: None,
-    }
-}
-
 /// Adds coins to a balance list, merging equal denoms and leaving out zeros.
 fn add_coin(list: &mut Vec<Coin>, amount: u128, denom: &str) {
     if amount == 0 {
@@ -197,7 +181,7 @@ impl<'a> Sim<'a> {
                 })
                 .map_err(|m| src.error(Loc::of(o), format!("hub: {m}")))?;
                 let map = resolved.as_object().cloned().unwrap_or_default();
-                merge_instantiate(&base_instantiate(unbonding), &map)
+                merge_instantiate(&InstantiateMsg::new(unbonding), &map)
                     .map_err(|m| src.error(Loc::of(o), m))?;
                 Some(map)
             }

@@ -53,17 +53,8 @@ fn chain_with_validator() -> anyhow::Result<(MockBech32, String)> {
 
 fn hub_config() -> InstantiateMsg {
     InstantiateMsg {
-        owner: None,
-        unbonding_period: UNBONDING,
         min_deposit: Some(Uint128::new(1_000)),
-        max_services_per_position: None,
-        max_veto_period: None,
-        max_reward_assets: None,
-        slash_destination: None,
-        max_pools_per_validator: None,
-        unbonding_epoch: None,
-        max_open_votes: None,
-        delegator_for: None,
+        ..InstantiateMsg::new(UNBONDING)
     }
 }
 

@@ -97,6 +97,27 @@ pub struct InstantiateMsg {
     pub delegator_for: Option<String>,
 }
 
+impl InstantiateMsg {
+    /// A hub with every default but the unbonding period (the chain's). Deploy scripts,
+    /// the simulator and tests set what they need on top:
+    /// `InstantiateMsg { min_deposit: Some(..), ..InstantiateMsg::new(seconds) }`.
+    pub fn new(unbonding_period: u64) -> InstantiateMsg {
+        InstantiateMsg {
+            owner: None,
+            unbonding_period,
+            min_deposit: None,
+            max_services_per_position: None,
+            max_veto_period: None,
+            max_reward_assets: None,
+            slash_destination: None,
+            max_pools_per_validator: None,
+            unbonding_epoch: None,
+            max_open_votes: None,
+            delegator_for: None,
+        }
+    }
+}
+
 #[cw_serde]
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "interface", derive(cw_orch::ExecuteFns))]

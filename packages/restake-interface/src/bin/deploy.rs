@@ -130,17 +130,8 @@ fn main() -> anyhow::Result<()> {
     let unbonding_period: u64 = s.get("GAIA_UNBONDING_SECONDS")?.parse()?;
     let instantiated = hub.instantiate(
         &InstantiateMsg {
-            owner: None,
-            unbonding_period,
             min_deposit: Some(Uint128::new(1_000)),
-            max_services_per_position: None,
-            max_veto_period: None,
-            max_reward_assets: None,
-            slash_destination: None,
-            max_pools_per_validator: None,
-            unbonding_epoch: None,
-            max_open_votes: None,
-            delegator_for: None,
+            ..InstantiateMsg::new(unbonding_period)
         },
         Some(&owner.sender_addr()),
         &[],
