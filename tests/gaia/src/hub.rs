@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 use tokio::sync::Mutex;
 
@@ -87,6 +88,29 @@ impl Conservation {
     }
 }
 
+/// Instantiates `code_id` with `init` (raw JSON) under `label`, `owner` as the contract's
+/// admin: (its address, the transaction).
+async fn instantiate_code(
+    net: &Net,
+    owner: &Key,
+    code_id: u64,
+    init: &Value,
+    label: &str,
+) -> (String, TxOutcome) {
+    net.client
+        .instantiate(
+            owner,
+            code_id,
+            &init.to_string(),
+            label,
+            Some(&owner.address()),
+            &[],
+            Gas::Simulate,
+        )
+        .await
+        .unwrap_or_else(|e| panic!("instantiate {label} {init}: {e}"))
+}
+
 impl<'a> Hub<'a> {
     /// Instantiates `code_id` with `init` (raw JSON), `owner` as the contract's admin.
     pub async fn instantiate(
@@ -96,19 +120,7 @@ impl<'a> Hub<'a> {
         init: Value,
         gas: &mut GasTable,
     ) -> Hub<'a> {
-        let (addr, out) = net
-            .client
-            .instantiate(
-                owner,
-                code_id,
-                &init.to_string(),
-                "restake-hub",
-                Some(&owner.address()),
-                &[],
-                Gas::Simulate,
-            )
-            .await
-            .unwrap_or_else(|e| panic!("instantiate {init}: {e}"));
+        let (addr, out) = instantiate_code(net, owner, code_id, &init, "restake-hub").await;
         gas.record("instantiate", "bonded denom read from the chain", &out);
         Hub { net, addr, code_id }
     }
@@ -123,6 +135,31 @@ impl<'a> Hub<'a> {
             m.extend(extra.clone());
         }
         Hub::instantiate(net, owner, code_id, init, gas).await
+    }
+
+    /// Registers the tests' service `oracle`: `slasher` may slash up to 10 %, the chain's
+    /// denom is its reward denom, with the given veto window and opt-out delay (seconds).
+    /// Returns its id and the transaction.
+    pub async fn register_oracle(
+        &self,
+        admin: &Key,
+        slasher: &Key,
+        veto_period: u64,
+        opt_out_delay: u64,
+    ) -> (u64, TxOutcome) {
+        let out = self
+            .exec(
+                admin,
+                json!({"register_service": {"name": "oracle", "slasher": slasher.address(),
+                       "max_slash": "0.1", "veto_period": veto_period,
+                       "opt_out_delay": opt_out_delay, "reward_denoms": [self.net.denom]}}),
+                &[],
+            )
+            .await;
+        let id = crate::wasm_attrs(&out)["service_id"]
+            .parse()
+            .expect("service id");
+        (id, out)
     }
 
     /// Executes `msg` (simulated gas); panics with the chain's reason on a refusal.
@@ -184,6 +221,12 @@ impl<'a> Hub<'a> {
             .query_smart(&self.addr, &msg.to_string())
             .await
             .unwrap_or_else(|e| panic!("{msg}: {e}"))
+    }
+
+    /// `query`, read as its typed response (restake-types' `*Response`).
+    pub async fn query_as<T: DeserializeOwned>(&self, msg: Value) -> T {
+        let v = self.query(msg.clone()).await;
+        serde_json::from_value(v.clone()).unwrap_or_else(|e| panic!("{msg} answered {v}: {e}"))
     }
 
     /// The account holding the hub's delegation on `validator`: its delegator proxy, or
@@ -329,19 +372,7 @@ pub async fn new_vault<'a>(
         "min_timelock": 60,
         "exit_epoch": 3600
     });
-    let (addr, out) = net
-        .client
-        .instantiate(
-            owner,
-            code_id,
-            &init.to_string(),
-            "restake-vault",
-            Some(&owner.address()),
-            &[],
-            Gas::Simulate,
-        )
-        .await
-        .unwrap_or_else(|e| panic!("instantiate the vault {init}: {e}"));
+    let (addr, out) = instantiate_code(net, owner, code_id, &init, "restake-vault").await;
     gas.record("vault instantiate", "reads the hub's config", &out);
     Hub { net, addr, code_id }
 }

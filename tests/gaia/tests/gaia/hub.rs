@@ -74,17 +74,8 @@ async fn hub_smoke_journey() {
     assert_eq!(num(&pos["amount"]), 12 * ATOM);
 
     // ------------------------------------------------------------------ service, opt in
-    let out = hub
-        .exec(
-            &admin,
-            json!({"register_service": {"name": "oracle", "slasher": slasher.address(),
-                   "max_slash": "0.1", "veto_period": 0, "opt_out_delay": 0,
-                   "reward_denoms": [net.denom]}}),
-            &[],
-        )
-        .await;
+    let (service, out) = hub.register_oracle(&admin, &slasher, 0, 0).await;
     gas.record("register_service", "one reward denom", &out);
-    let service: u64 = wasm_attrs(&out)["service_id"].parse().expect("service id");
     let out = hub
         .exec(
             &alice,

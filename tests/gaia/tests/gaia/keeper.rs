@@ -3,28 +3,14 @@
 //! batch's epoch has passed and again when a batch matures on the chain, `sync_validator`
 //! after the chain slashes a validator the hub delegates to — and nothing on the pass after.
 
-use std::path::Path;
 use std::time::Duration;
 
 use restake_cli::keeper::{pass, Crank, HarvestPolicy, Keeper, KeeperArgs, VaultCrank};
 use restake_gaia::*;
-use serde_json::{json, Value};
+use restake_types::{UnbondingStatus, UnbondingsResponse, ValidatorResponse};
+use serde_json::json;
 
 use super::ATOM;
-
-async fn exec(net: &Net, hub: &str, key: &Key, msg: Value, funds: &[Coin]) -> TxOutcome {
-    net.client
-        .execute(key, hub, &msg.to_string(), funds, Gas::Simulate)
-        .await
-        .unwrap_or_else(|e| panic!("{msg}: {e}"))
-}
-
-async fn query(net: &Net, hub: &str, msg: Value) -> Value {
-    net.client
-        .query_smart(hub, &msg.to_string())
-        .await
-        .unwrap_or_else(|e| panic!("{msg}: {e}"))
-}
 
 fn policy(due: bool) -> HarvestPolicy {
     HarvestPolicy {
@@ -56,28 +42,9 @@ async fn keeper_sends_each_crank_only_when_it_has_work() {
         .expect("fund keeper");
 
     // a fresh hub; an epoch of 12 s so a queued batch waits a little
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../artifacts/restake_hub.wasm");
-    let wasm = std::fs::read(&path)
-        .unwrap_or_else(|e| panic!("{}: {e}. Build it: scripts/build-wasm.sh", path.display()));
-    let (code_id, _) = c
-        .store_code(&owner, &wasm, Gas::Simulate)
-        .await
-        .expect("store");
     let epoch = 12u64.max(net.unbonding_seconds.div_ceil(7));
-    let init = json!({"unbonding_period": net.unbonding_seconds, "unbonding_epoch": epoch,
-                      "min_deposit": "1000", "slash_destination": {"community_pool": {}}});
-    let (hub, _) = c
-        .instantiate(
-            &owner,
-            code_id,
-            &init.to_string(),
-            "restake-hub",
-            None,
-            &[],
-            Gas::Simulate,
-        )
-        .await
-        .expect("instantiate");
+    let mut gas = GasTable::default();
+    let hub = Hub::new(&net, &owner, &mut gas, json!({"unbonding_epoch": epoch})).await;
 
     let args = KeeperArgs::parse_from([
         "--rpc",
@@ -85,7 +52,7 @@ async fn keeper_sends_each_crank_only_when_it_has_work() {
         "--key-env",
         "RESTAKE_KEEPER_TEST_UNUSED",
         "--hub",
-        &hub,
+        &hub.addr,
         "--gas-price",
         &net.env["GAIA_GAS_PRICE"],
     ])
@@ -100,9 +67,7 @@ async fn keeper_sends_each_crank_only_when_it_has_work() {
     assert_eq!(names(&sent), Vec::<&str>::new());
 
     // a deposit; rewards accrue every block, so a due harvest is sent, and only once
-    exec(
-        &net,
-        &hub,
+    hub.exec(
         &alice,
         json!({"deposit": {"validator": v}}),
         &[net.coin(10 * ATOM)],
@@ -115,43 +80,35 @@ async fn keeper_sends_each_crank_only_when_it_has_work() {
     assert_eq!(names(&sent), Vec::<&str>::new(), "harvest not due");
 
     // the validator's first unbond goes out at once; the second waits in the queued batch
-    exec(
-        &net,
-        &hub,
+    hub.exec(
         &alice,
         json!({"unbond": {"validator": v, "amount": (2 * ATOM).to_string()}}),
         &[],
     )
     .await;
-    exec(
-        &net,
-        &hub,
+    hub.exec(
         &alice,
         json!({"unbond": {"validator": v, "amount": ATOM.to_string()}}),
         &[],
     )
     .await;
-    let books = query(&net, &hub, json!({"validator": {"validator": v}})).await;
-    assert_eq!(num(&books["queued"]), ATOM, "{books}");
-    assert_eq!(books["batches_in_flight"], 1, "{books}");
+    let books: ValidatorResponse = hub.query_as(json!({"validator": {"validator": v}})).await;
+    assert_eq!(books.queued.u128(), ATOM, "{books:?}");
+    assert_eq!(books.batches_in_flight, 1, "{books:?}");
     let sent = pass(&mut keeper, policy(false), false).await.expect("pass");
     assert_eq!(names(&sent), Vec::<&str>::new(), "the epoch has not passed");
 
     // once the epoch has passed, the keeper sends the queued batch
-    let last = books["last_undelegation"]
-        .as_str()
-        .expect("last undelegation")
-        .parse::<u128>()
-        .expect("nanos");
-    let ready = (last / 1_000_000_000) as i64 + epoch as i64 + 1;
+    let last = books.last_undelegation.expect("last undelegation");
+    let ready = last.seconds() as i64 + epoch as i64 + 1;
     c.wait_for_time(ready, Duration::from_secs(epoch + 30))
         .await
         .expect("epoch");
     let sent = pass(&mut keeper, policy(false), false).await.expect("pass");
     assert_eq!(sent, vec![Crank::ProcessUnbondings]);
-    let books = query(&net, &hub, json!({"validator": {"validator": v}})).await;
-    assert_eq!(num(&books["queued"]), 0, "{books}");
-    assert_eq!(books["batches_in_flight"], 2, "{books}");
+    let books: ValidatorResponse = hub.query_as(json!({"validator": {"validator": v}})).await;
+    assert_eq!(books.queued.u128(), 0, "{books:?}");
+    assert_eq!(books.batches_in_flight, 2, "{books:?}");
     let sent = pass(&mut keeper, policy(false), false).await.expect("pass");
     assert_eq!(
         names(&sent),
@@ -160,7 +117,7 @@ async fn keeper_sends_each_crank_only_when_it_has_work() {
     );
 
     // each batch matures on the chain in turn: the keeper settles it
-    let delegator = books["delegator"].as_str().expect("delegator").to_string();
+    let delegator = books.delegator.expect("delegator").to_string();
     for in_flight_after in [1u64, 0] {
         poll(
             "a batch to mature",
@@ -177,8 +134,9 @@ async fn keeper_sends_each_crank_only_when_it_has_work() {
             // a batch that came back short waits one more block; the keeper sends again
             let sent = pass(&mut keeper, policy(false), false).await.expect("pass");
             assert_eq!(sent, vec![Crank::ProcessUnbondings]);
-            let books = query(&net, &hub, json!({"validator": {"validator": v}})).await;
-            if books["batches_in_flight"].as_u64() == Some(in_flight_after) {
+            let books: ValidatorResponse =
+                hub.query_as(json!({"validator": {"validator": v}})).await;
+            if u64::from(books.batches_in_flight) == in_flight_after {
                 settled = true;
                 break;
             }
@@ -192,27 +150,20 @@ async fn keeper_sends_each_crank_only_when_it_has_work() {
             "settled: nothing left to do"
         );
     }
-    let unb = query(
-        &net,
-        &hub,
-        json!({"unbondings": {"staker": alice.address()}}),
-    )
-    .await;
+    let unb: UnbondingsResponse = hub
+        .query_as(json!({"unbondings": {"staker": alice.address()}}))
+        .await;
     assert!(
-        unb["unbondings"]
-            .as_array()
-            .expect("unbondings")
+        unb.unbondings
             .iter()
-            .any(|u| u["status"] == "claimable"),
-        "{unb}"
+            .any(|u| u.status == UnbondingStatus::Claimable),
+        "{unb:?}"
     );
 
     // a chain slash: a validator that never signs is slashed for downtime; the keeper syncs it
     let _params = lock::SLASHING_PARAMS.read().await;
     let (_, silent, _, created) = net.add_silent_validator(10 * ATOM).await;
-    exec(
-        &net,
-        &hub,
+    hub.exec(
         &alice,
         json!({"deposit": {"validator": silent}}),
         &[net.coin(5 * ATOM)],
@@ -224,22 +175,20 @@ async fn keeper_sends_each_crank_only_when_it_has_work() {
     )
     .await
     .expect("slash height");
-    let silent_proxy = query(&net, &hub, json!({"validator": {"validator": silent}})).await
-        ["delegator"]
-        .as_str()
-        .expect("delegator")
-        .to_string();
+    let silent_proxy = hub.delegator(&silent).await;
     poll("the downtime slash", Duration::from_secs(60), || async {
         (net.delegated(&silent_proxy, &silent).await < 5 * ATOM).then_some(())
     })
     .await;
     let sent = pass(&mut keeper, policy(false), false).await.expect("pass");
     assert_eq!(sent, vec![Crank::SyncValidator(silent.clone())]);
-    let books = query(&net, &hub, json!({"validator": {"validator": silent}})).await;
+    let books: ValidatorResponse = hub
+        .query_as(json!({"validator": {"validator": silent}}))
+        .await;
     assert_eq!(
-        num(&books["books"]),
+        books.books.u128(),
         net.delegated(&silent_proxy, &silent).await,
-        "{books}"
+        "{books:?}"
     );
     let sent = pass(&mut keeper, policy(false), false).await.expect("pass");
     assert_eq!(
@@ -274,16 +223,7 @@ async fn keeper_sends_the_vaults_cranks_only_when_they_have_work() {
 
     let hub = Hub::new(&net, &owner, &mut gas, json!({})).await;
     // an opt-out delay longer than the test's passes: leaving the service is one rebalance
-    let out = hub
-        .exec(
-            &admin,
-            json!({"register_service": {"name": "oracle", "slasher": slasher.address(),
-                   "max_slash": "0.1", "veto_period": 6, "opt_out_delay": 3600,
-                   "reward_denoms": [net.denom]}}),
-            &[],
-        )
-        .await;
-    let service: u64 = wasm_attrs(&out)["service_id"].parse().expect("service id");
+    let (service, _) = hub.register_oracle(&admin, &slasher, 6, 3600).await;
     let vault = restake_gaia::hub::new_vault(
         &net,
         &owner,

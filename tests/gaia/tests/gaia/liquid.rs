@@ -103,21 +103,12 @@ async fn hub_liquid_journey() {
         .try_into()
         .expect("5 keys");
     let hub = Hub::new(&net, &owner, &mut gas, json!({})).await;
-    let out = hub
-        .exec(
-            &admin,
-            json!({"register_service": {"name": "oracle", "slasher": slasher.address(),
-                   "max_slash": "0.1", "veto_period": 6, "opt_out_delay": 6,
-                   "reward_denoms": [net.denom]}}),
-            &[],
-        )
-        .await;
+    let (service, out) = hub.register_oracle(&admin, &slasher, 6, 6).await;
     gas.record(
         "register_service",
         "one reward denom, veto window 6 s",
         &out,
     );
-    let service: u64 = wasm_attrs(&out)["service_id"].parse().expect("service id");
 
     // a validator the chain will slash for downtime (it never signs)
     let (op, v, _, created) = net.add_silent_validator(5 * ATOM).await;

@@ -40,16 +40,7 @@ async fn vault_gaiad_journey() {
 
     // ------------------------------------------------------------------ hub, service, vault
     let hub = Hub::new(&net, &owner, &mut gas, json!({})).await;
-    let out = hub
-        .exec(
-            &admin,
-            json!({"register_service": {"name": "oracle", "slasher": slasher.address(),
-                   "max_slash": "0.1", "veto_period": 6, "opt_out_delay": 6,
-                   "reward_denoms": [net.denom]}}),
-            &[],
-        )
-        .await;
-    let service: u64 = wasm_attrs(&out)["service_id"].parse().expect("service id");
+    let (service, _) = hub.register_oracle(&admin, &slasher, 6, 6).await;
     let vault = new_vault(
         &net,
         &owner,
