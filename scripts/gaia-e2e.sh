@@ -124,7 +124,7 @@ grep -E '^test time: ' "$log" | sed 's/^test time: /  /' || true
 if [ -d "$gas_dir" ]; then
   json="$PWD/$GAIA_HOME/gas-chain-gaiad.json"
   md="$PWD/$GAIA_HOME/gas.md"
-  GAIA_GAS_PRICE="${GAIA_GAS_PRICE:-0.005}" target/debug/gaia-gas-report "$gas_dir" "$json" "$md"
+  GAIA_GAS_PRICE="${GAIA_GAS_PRICE:-0.005}" "${CARGO_TARGET_DIR:-target}/debug/gaia-gas-report" "$gas_dir" "$json" "$md"
   echo
   echo "restake-hub gas_used on gaiad:"
   cat "$md"
