@@ -497,38 +497,25 @@ impl Report {
 
     pub fn ratios_text(&self) -> String {
         let mut s = String::new();
-        for r in &self.staker_ratios {
-            let _ = writeln!(
-                s,
-                "{:<20} {:<30} gas({} stakers)/gas({}) = {:.3} (SDK {:.3}){}",
-                r.message,
-                r.scenario,
-                r.to,
-                r.from,
-                r.vm_gas_ratio,
-                r.sdk_gas_ratio,
-                if r.flat { "" } else { "  NOT FLAT" }
-            );
-        }
-        for r in &self.payment_ratios {
-            let _ = writeln!(
-                s,
-                "{:<20} {:<30} gas({} payments)/gas({}) = {:.3} (SDK {:.3}){}",
-                r.message,
-                r.scenario,
-                r.to,
-                r.from,
-                r.vm_gas_ratio,
-                r.sdk_gas_ratio,
-                if r.flat { "" } else { "  NOT FLAT" }
-            );
-        }
-        for r in &self.pool_curve {
-            let _ = writeln!(
-                s,
-                "{:<20} {:<30} gas({} pools)/gas({}) = {:.3} (SDK {:.3})",
-                r.message, r.scenario, r.to, r.from, r.vm_gas_ratio, r.sdk_gas_ratio
-            );
+        let curves = [
+            (&self.staker_ratios, "stakers"),
+            (&self.payment_ratios, "payments"),
+            (&self.pool_curve, "pools"),
+        ];
+        for (ratios, size) in curves {
+            for r in ratios {
+                // the pool curve is linear by design: flatness is not asked of it
+                let verdict = if r.flat || size == "pools" {
+                    ""
+                } else {
+                    "  NOT FLAT"
+                };
+                let _ = writeln!(
+                    s,
+                    "{:<20} {:<30} gas({} {size})/gas({}) = {:.3} (SDK {:.3}){verdict}",
+                    r.message, r.scenario, r.to, r.from, r.vm_gas_ratio, r.sdk_gas_ratio
+                );
+            }
         }
         s
     }
