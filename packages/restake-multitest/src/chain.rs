@@ -11,7 +11,7 @@ use cw_multi_test::{AppResponse, Executor};
 use crate::gov::{self, Proposal};
 use crate::liquid::{self, LiquidParams, ShareRecord};
 use crate::proto;
-use crate::step::{Step, OPEN_PROPOSAL_EVENT};
+use crate::step::{opened_proposal, Step};
 use crate::suite::Suite;
 
 /// The chain's tally of a proposal (delegators' votes only, see [`crate::gov`]).
@@ -197,6 +197,12 @@ impl Suite {
         liquid::records(self.app.storage())
     }
 
+    /// The id x/liquid gives the next record, so a harness can name the share tokens
+    /// (`{valoper}/{id}`) of a tokenization it has not applied yet.
+    pub fn next_share_record_id(&self) -> u64 {
+        liquid::last_record_id(self.app.storage()) + 1
+    }
+
     /// One tokenize-share record.
     pub fn share_record(&self, id: u64) -> Option<ShareRecord> {
         liquid::record(self.app.storage(), id)
@@ -237,12 +243,7 @@ impl Suite {
         let res = self
             .apply(&Step::OpenProposal { voting_period })
             .expect("open proposal");
-        res.events
-            .iter()
-            .filter(|e| e.ty == OPEN_PROPOSAL_EVENT)
-            .flat_map(|e| e.attributes.iter())
-            .find_map(|a| a.value.parse().ok())
-            .expect("proposal_id of the opened proposal")
+        opened_proposal(&res).expect("proposal_id of the opened proposal")
     }
 
     /// A proposal with every vote cast on it.

@@ -23,5 +23,5 @@ pub use invariants::{Subject, Violation, ViolationKind};
 pub use liquid::{Liquid, LiquidParams, ShareRecord};
 pub use staking::{jailed_key, tokens_per_share, JailingStaking};
 pub use stargate::{ChainError, SuiteStargate};
-pub use step::{Step, OPEN_PROPOSAL_EVENT};
+pub use step::{opened_proposal, Step, OPEN_PROPOSAL_EVENT};
 pub use suite::*;

@@ -108,6 +108,16 @@ pub enum Step {
     },
 }
 
+/// The id of the proposal a [`Step::OpenProposal`] opened, read from its response.
+pub fn opened_proposal(res: &AppResponse) -> Option<u64> {
+    res.events
+        .iter()
+        .filter(|e| e.ty == OPEN_PROPOSAL_EVENT)
+        .flat_map(|e| e.attributes.iter())
+        .find(|a| a.key == "proposal_id")
+        .and_then(|a| a.value.parse().ok())
+}
+
 impl Step {
     /// A message to the hub.
     pub fn hub(sender: &str, msg: ExecuteMsg, funds: Vec<Coin>) -> Step {
@@ -353,16 +363,21 @@ fn coins_text(coins: &[Coin]) -> String {
         .join(" + ")
 }
 
+/// ` with 100uatom + 5uosmo`, or nothing when no funds go with a message.
+fn with_funds(funds: &[Coin]) -> String {
+    if funds.is_empty() {
+        String::new()
+    } else {
+        format!(" with {}", coins_text(funds))
+    }
+}
+
 impl fmt::Display for Step {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Step::Hub { sender, msg, funds } => {
                 let json = serde_json::to_string(msg).map_err(|_| fmt::Error)?;
-                write!(f, "{sender} → hub {json}")?;
-                if !funds.is_empty() {
-                    write!(f, " with {}", coins_text(funds))?;
-                }
-                Ok(())
+                write!(f, "{sender} → hub {json}{}", with_funds(funds))
             }
             Step::DistributeCw20 {
                 token,
@@ -379,11 +394,8 @@ impl fmt::Display for Step {
                 msg,
                 funds,
             } => {
-                write!(f, "{sender} → {contract} {}", String::from_utf8_lossy(msg))?;
-                if !funds.is_empty() {
-                    write!(f, " with {}", coins_text(funds))?;
-                }
-                Ok(())
+                let text = String::from_utf8_lossy(msg);
+                write!(f, "{sender} → {contract} {text}{}", with_funds(funds))
             }
             Step::Mint { who, coins } => write!(f, "mint {} to {who}", coins_text(coins)),
             Step::TopUp { who, coins } => {
