@@ -396,14 +396,6 @@ impl Action {
             Action::Dashboard => "dashboard",
         }
     }
-
-    /// Whether the action can change the chain (and so deserves a dashboard).
-    pub fn changes_state(&self) -> bool {
-        !matches!(
-            self,
-            Action::Expect(_) | Action::Note(_) | Action::Dashboard | Action::Repeat(_)
-        )
-    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -582,7 +574,7 @@ pub struct RepeatArgs {
 /// An expectation. Its subject is the first of `staker`, `service`, `slash`,
 /// `account`, `validator`, `stats` and `query` present; the other keys are what is
 /// checked.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Expect {
     pub staker: Option<Name>,

@@ -144,7 +144,7 @@ pub fn play(file: &Path, web_dir: Option<&Path>) -> Result<(Served, Outcome), St
     let path = file.to_string_lossy().to_string();
     let (src, sc) = load(&path).map_err(|e| e.to_string())?;
     let mut sim = Sim::new(&src, &sc).map_err(|e| e.to_string())?;
-    let outcome = match sim.run(&sc.steps, &mut |_, _| {}) {
+    let outcome = match sim.run(&mut |_, _| {}) {
         Ok(()) => Outcome::Passed {
             steps: sim.records.len(),
         },
