@@ -25,7 +25,7 @@
 //! the hub account casts its mix once per message.
 
 use cosmwasm_std::{
-    to_json_binary, Addr, Decimal, DepsMut, Env, GovMsg, MessageInfo, Reply, Response, SubMsg,
+    to_json_binary, Addr, Decimal, DepsMut, Env, MessageInfo, Reply, Response, SubMsg,
     SubMsgResult, Uint128,
 };
 use restake_types::{ProxyAction, VoteOption, WeightedVote};
@@ -56,25 +56,6 @@ pub fn weighted(list: &[(u8, Decimal)]) -> Vec<WeightedVote> {
             weight: *w,
         })
         .collect()
-}
-
-/// The chain's message for a weighted vote.
-pub fn vote_msg(proposal_id: u64, options: &[WeightedVote]) -> GovMsg {
-    GovMsg::VoteWeighted {
-        proposal_id,
-        options: options
-            .iter()
-            .map(|w| cosmwasm_std::WeightedVoteOption {
-                option: match w.option {
-                    VoteOption::Yes => cosmwasm_std::VoteOption::Yes,
-                    VoteOption::No => cosmwasm_std::VoteOption::No,
-                    VoteOption::Abstain => cosmwasm_std::VoteOption::Abstain,
-                    VoteOption::NoWithVeto => cosmwasm_std::VoteOption::NoWithVeto,
-                },
-                weight: w.weight,
-            })
-            .collect(),
-    }
 }
 
 /// Checks a vote: exactly one of `option` / `weighted`; weights > 0, options distinct,
