@@ -1,6 +1,9 @@
 //! Cranks anyone may call: `rebalance`, `harvest`, `process_exits` (and `apply_strategy`).
 //! None can move anyone's value: they only carry out what the strategy, the rules and the
 //! exit queue already decided. Each is O(validators × services) in the strategy.
+//!
+//! Why one file: the cranks share one view of the vault (`View`), its balance reads and the
+//! harvest's reply; split apart, each would reach into the others.
 
 use cosmwasm_std::{
     Addr, Deps, DepsMut, Env, MessageInfo, Reply, Response, StdResult, Storage, SubMsg,

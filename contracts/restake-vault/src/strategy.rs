@@ -4,6 +4,10 @@
 //! `strategy` query, so a holder who dislikes it can exit at the old risk: applying a
 //! strategy first sends the open exit batch, whose unbondings keep the services they
 //! secured when they left. Reducing risk needs no wait: `leave_service` and the rules.
+//!
+//! Why one file: a strategy's whole life — checked, proposed, installed, enforced by the rules
+//! and turned into the plan the cranks carry out — works on the same few records, and each
+//! step reads the one before it.
 
 use cosmwasm_std::{
     Addr, Decimal, Deps, DepsMut, Env, MessageInfo, Order, Response, StdResult, Storage, SubMsg,
