@@ -1,5 +1,8 @@
 //! The hub running from its optimized wasm in cosmwasm-vm, one fresh instance per call
 //! (as wasmd does, from an in-memory module cache), with the mock chain behind it.
+//!
+//! Why one file: the VM instance and the storage and querier it runs against are one
+//! harness; each piece is only meaningful with the others.
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;

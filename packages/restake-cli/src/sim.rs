@@ -3,6 +3,9 @@
 //! Two passes: `World::new` + `World::check` resolve every name of the file before the
 //! chain exists (so a typo fails at once, with its line), then `Sim` builds the Suite and
 //! plays the steps, checking the invariants after each one.
+//!
+//! Why one file: playing a scenario is one loop over its steps on one Suite, with the
+//! invariant check and the report after each step; the steps' meaning lives in the Suite.
 
 use std::collections::BTreeMap;
 

@@ -1,6 +1,9 @@
 //! The names of a scenario (validators, stakers, groups, accounts, services, tokens,
 //! slash labels) and the check that every step uses them correctly, before any chain
 //! exists.
+//!
+//! Why one file: the names of a scenario and the check of every step against them are one
+//! pass over the file, before any chain exists.
 
 use std::collections::BTreeMap;
 
