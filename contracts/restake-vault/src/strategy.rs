@@ -16,7 +16,7 @@ use cosmwasm_std::{
 use restake_types::{Asset, ExecuteMsg as HubMsg, ServiceResponse, ServiceStatus, SlashStatus};
 
 use crate::error::{nonpayable, ContractError};
-use crate::hub::{self, Hub};
+use crate::hub::{self, HubView};
 use crate::msg::{PendingStrategy, Strategy};
 use crate::rewards::track_assets;
 use crate::state::*;
@@ -84,7 +84,7 @@ pub fn validate(
             s.timelock, config.min_timelock
         )));
     }
-    let hub = Hub::new(deps, &config.hub, &env.contract.address);
+    let hub = HubView::new(deps, &config.hub, &env.contract.address);
     let hub_config = hub.config()?;
     let mut services: Vec<ServiceResponse> = vec![];
     for (i, limit) in s.services.iter().enumerate() {
@@ -422,7 +422,7 @@ pub fn check_rules(
     config: &Config,
 ) -> Result<(Departures, Vec<(u64, Watch)>), ContractError> {
     let active = ACTIVE.load(deps.storage)?.strategy;
-    let hub = Hub::new(deps, &config.hub, &env.contract.address);
+    let hub = HubView::new(deps, &config.hub, &env.contract.address);
     let now = env.block.time.seconds();
     let window_start = now.saturating_sub(active.slash_limit.window);
     let mut leaving = vec![];
