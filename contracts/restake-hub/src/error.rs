@@ -6,7 +6,7 @@ use restake_types::{ServiceStatus, SlashStatus};
 use thiserror::Error;
 
 mod detail;
-pub use detail::{ClaimWait, ConfigProblem, Guarded, OptOutWait, Role};
+pub use detail::{ClaimWait, ConfigProblem, Guarded, OptOutWait, Role, VoteProblem};
 
 /// Every refusal names the problem in words a user understands, and changes nothing.
 #[derive(Error, Debug, PartialEq)]
@@ -242,7 +242,7 @@ pub enum ContractError {
     },
 
     #[error("invalid vote: {reason}")]
-    InvalidVote { reason: String },
+    InvalidVote { reason: VoteProblem },
 
     #[error("the voting period of proposal {proposal_id} is over (the chain refused the hub's vote on it)")]
     ProposalClosed { proposal_id: u64 },
@@ -375,6 +375,31 @@ mod tests {
             (
                 claim(ClaimWait::NotSettled),
                 "nothing to claim: your unbondings are due but their tokens are not settled yet: claim again in a later block, or after a process_unbondings",
+            ),
+        ] {
+            assert_eq!(err, text);
+        }
+        let vote = |reason| ContractError::InvalidVote { reason }.to_string();
+        for (err, text) in [
+            (
+                vote(VoteProblem::OptionAndWeighted),
+                "invalid vote: give exactly one of option and weighted",
+            ),
+            (
+                vote(VoteProblem::ZeroWeight),
+                "invalid vote: every weight must be greater than 0",
+            ),
+            (
+                vote(VoteProblem::WeightsSum {
+                    sum: Decimal::percent(90),
+                }),
+                "invalid vote: weights must sum to exactly 1, not 0.9",
+            ),
+            (
+                vote(VoteProblem::CountsForNothing {
+                    stake: Uint128::new(1),
+                }),
+                "invalid vote: your stake (1) split this way counts for nothing on the chain; vote one option",
             ),
         ] {
             assert_eq!(err, text);

@@ -2,7 +2,7 @@
 
 use cosmwasm_std::Record;
 use restake_hub::ContractError;
-use restake_multitest::{err_text, Suite};
+use restake_multitest::{err_text, ChainError, Suite};
 
 /// Every key and value of the hub's storage.
 pub fn dump(suite: &Suite) -> Vec<Record> {
@@ -19,6 +19,20 @@ pub fn refused_with<T: std::fmt::Debug>(
     let err = refusal(suite, f);
     err.downcast::<ContractError>()
         .unwrap_or_else(|err| panic!("not a refusal of the hub's ContractError: {err:?}"))
+}
+
+/// The hub's typed error behind an error, for tests that check more than [`refused_with`]
+/// does before they name the variant.
+pub fn hub_error(e: &anyhow::Error) -> &ContractError {
+    e.downcast_ref::<ContractError>()
+        .unwrap_or_else(|| panic!("not a refusal of the hub's ContractError: {e:?}"))
+}
+
+/// The chain module's refusal behind an error (the Suite's gov and x/liquid emulations).
+pub fn chain_error(e: &anyhow::Error) -> &ChainError {
+    e.chain()
+        .find_map(|c| c.downcast_ref::<ChainError>())
+        .unwrap_or_else(|| panic!("not a chain refusal: {e:?}"))
 }
 
 /// Runs `f`, expects it to fail with an error containing `needle`, and checks that the

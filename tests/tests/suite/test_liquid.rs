@@ -10,10 +10,10 @@ use cw_multi_test::{
 use restake_hub::error::OptOutWait;
 use restake_hub::ContractError;
 use restake_multitest::internals::{self, Unbonding};
-use restake_multitest::{attr, ChainError, Suite, SuiteBuilder, HUB_UNBONDING};
+use restake_multitest::{attr, Suite, SuiteBuilder, HUB_UNBONDING};
 use serde_json::{json, Value};
 
-use super::helpers::dump;
+use super::helpers::{chain_error, dump, hub_error};
 
 // ---------------------------------------------------------------------------- helpers
 
@@ -24,19 +24,6 @@ fn exec(
     funds: &[Coin],
 ) -> anyhow::Result<cw_multi_test::AppResponse> {
     s.execute_json(who, &msg.to_string(), funds)
-}
-
-/// The hub's error behind a refusal (through the proxy and reply wrappings).
-fn hub_error(e: &anyhow::Error) -> &ContractError {
-    e.downcast_ref::<ContractError>()
-        .unwrap_or_else(|| panic!("not a hub error: {e:?}"))
-}
-
-/// The chain module's refusal behind an error.
-fn chain_error(e: &anyhow::Error) -> &ChainError {
-    e.chain()
-        .find_map(|c| c.downcast_ref::<ChainError>())
-        .unwrap_or_else(|| panic!("not a chain refusal: {e:?}"))
 }
 
 /// Every bank balance that could move in a refused message: the staker's, the hub's and its

@@ -1,7 +1,7 @@
 //! The typed details some refusals carry: what was tried, who may do it, why nothing could
 //! complete. Tests match on them; their `Display` writes the words users read.
 
-use cosmwasm_std::Timestamp;
+use cosmwasm_std::{Decimal, Timestamp, Uint128};
 
 use crate::events::join_ids;
 
@@ -171,6 +171,41 @@ impl std::fmt::Display for ClaimWait {
             ClaimWait::NotSettled => f.write_str(
                 "your unbondings are due but their tokens are not settled yet: \
                  claim again in a later block, or after a process_unbondings",
+            ),
+        }
+    }
+}
+
+/// What is wrong with a vote (the `reason` of
+/// [`ContractError::InvalidVote`](super::ContractError::InvalidVote)).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VoteProblem {
+    /// Both `option` and `weighted`, or neither.
+    OptionAndWeighted,
+    ZeroWeight,
+    WeightsSum {
+        sum: Decimal,
+    },
+    /// The staker's stake, split this way, rounds to nothing in every validator's mix, so no
+    /// vote would reach the chain.
+    CountsForNothing {
+        stake: Uint128,
+    },
+}
+
+impl std::fmt::Display for VoteProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            VoteProblem::OptionAndWeighted => {
+                f.write_str("give exactly one of option and weighted")
+            }
+            VoteProblem::ZeroWeight => f.write_str("every weight must be greater than 0"),
+            VoteProblem::WeightsSum { sum } => {
+                write!(f, "weights must sum to exactly 1, not {sum}")
+            }
+            VoteProblem::CountsForNothing { stake } => write!(
+                f,
+                "your stake ({stake}) split this way counts for nothing on the chain; vote one option"
             ),
         }
     }

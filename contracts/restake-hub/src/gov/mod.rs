@@ -39,7 +39,7 @@ use cosmwasm_std::{
 use restake_types::{VoteOption, WeightedVote};
 
 use crate::chain::Chain;
-use crate::error::{nonpayable, ContractError};
+use crate::error::{nonpayable, ContractError, VoteProblem};
 use crate::state::books::Books;
 use crate::state::{keys, Ballot, VOTE_PROBE_REPLY_ID};
 use crate::validate;
@@ -148,9 +148,7 @@ pub fn vote(
     // that rounds to nothing in every mix it enters is refused.
     if msgs.is_empty() {
         return Err(ContractError::InvalidVote {
-            reason: format!(
-                "your stake ({stake}) split this way counts for nothing on the chain; vote one option"
-            ),
+            reason: VoteProblem::CountsForNothing { stake },
         });
     }
     books.finish()?;

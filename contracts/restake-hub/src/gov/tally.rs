@@ -5,7 +5,7 @@ use cosmwasm_std::{to_json_binary, Decimal, SubMsg, Uint128};
 use restake_types::{ProxyAction, VoteOption, WeightedVote};
 
 use crate::chain::Chain;
-use crate::error::ContractError;
+use crate::error::{ContractError, VoteProblem};
 use crate::state::books::Books;
 use crate::state::{keys, Ballot, Delegator, Tally, VOTE_RECAST_REPLY_ID};
 
@@ -50,7 +50,7 @@ pub(super) fn choice(
             for w in &list {
                 if w.weight.is_zero() {
                     return Err(ContractError::InvalidVote {
-                        reason: "every weight must be greater than 0".into(),
+                        reason: VoteProblem::ZeroWeight,
                     });
                 }
                 if out.iter().any(|(o, _)| *o == index(w.option)) {
@@ -64,14 +64,14 @@ pub(super) fn choice(
             }
             if sum != Decimal::one() {
                 return Err(ContractError::InvalidVote {
-                    reason: format!("weights must sum to exactly 1, not {sum}"),
+                    reason: VoteProblem::WeightsSum { sum },
                 });
             }
             restake_types::math::sort_small(&mut out);
             Ok((out, false))
         }
         _ => Err(ContractError::InvalidVote {
-            reason: "give exactly one of option and weighted".into(),
+            reason: VoteProblem::OptionAndWeighted,
         }),
     }
 }
