@@ -112,6 +112,22 @@ fn cast(s: &Suite, v: &str, p: u64) -> Option<Vec<WeightedVoteOption>> {
     s.gov_vote(p, proxy.as_str())
 }
 
+/// The hub's `proposal_votes` answer.
+fn proposal_votes(s: &Suite, p: u64) -> Value {
+    s.query_json(&json!({"proposal_votes": {"proposal_id": p}}).to_string())
+        .unwrap()
+}
+
+/// The `tally` of a `proposal_votes` answer: the voters' stake behind each option.
+fn hub_tally(yes: u128, no: u128, abstain: u128, no_with_veto: u128) -> Value {
+    json!([
+        {"option": "yes", "stake": yes.to_string()},
+        {"option": "no", "stake": no.to_string()},
+        {"option": "abstain", "stake": abstain.to_string()},
+        {"option": "no_with_veto", "stake": no_with_veto.to_string()}
+    ])
+}
+
 fn tally(yes: u128, no: u128, abstain: u128, no_with_veto: u128, total: u128) -> GovTally {
     GovTally {
         yes: Uint128::new(yes),
@@ -124,14 +140,31 @@ fn tally(yes: u128, no: u128, abstain: u128, no_with_veto: u128, total: u128) ->
 
 const WEEK: u64 = 7 * 86_400;
 
-/// alice: 3,000,000 on v0 and 1,000,000 on v1; bob: 1,000,000 on v0; carol: 2,000,000 on v1
-/// (carol never votes). One proposal, in its voting period for a week.
-fn setup() -> (Suite, String, String, u64) {
-    let mut s = SuiteBuilder::new()
+/// Two validators and no rewards, so stakes stay round.
+fn two_validators() -> (Suite, String, String) {
+    let s = SuiteBuilder::new()
         .with_validators(2)
         .with_apr(Decimal::zero())
         .build();
     let (v0, v1) = (s.validator(0), s.validator(1));
+    (s, v0, v1)
+}
+
+/// One validator, `max_open_votes` set, alice's 1,000,000 on it.
+fn capped(max_open_votes: u32) -> (Suite, String) {
+    let mut s = SuiteBuilder::new()
+        .with_apr(Decimal::zero())
+        .with_hub(|m| m.max_open_votes = Some(max_open_votes))
+        .build();
+    let v = s.validator(0);
+    deposit(&mut s, "alice", &v, 1_000_000);
+    (s, v)
+}
+
+/// alice: 3,000,000 on v0 and 1,000,000 on v1; bob: 1,000,000 on v0; carol: 2,000,000 on v1
+/// (carol never votes). One proposal, in its voting period for a week.
+fn setup() -> (Suite, String, String, u64) {
+    let (mut s, v0, v1) = two_validators();
     deposit(&mut s, "alice", &v0, 3_000_000);
     deposit(&mut s, "alice", &v1, 1_000_000);
     deposit(&mut s, "bob", &v0, 1_000_000);
@@ -145,11 +178,7 @@ fn setup() -> (Suite, String, String, u64) {
 /// The Suite's gov module on its own, as x/gov takes votes from any account.
 #[test]
 fn the_gov_module_takes_votes_as_x_gov_does() {
-    let mut s = SuiteBuilder::new()
-        .with_validators(2)
-        .with_apr(Decimal::zero())
-        .build();
-    let (v0, v1) = (s.validator(0), s.validator(1));
+    let (mut s, v0, v1) = two_validators();
     s.delegate_native("dave", &v0, 600_000).unwrap();
     s.delegate_native("dave", &v1, 400_000).unwrap();
     let p = s.open_proposal(100);
@@ -255,19 +284,9 @@ fn each_proxy_casts_the_mix_of_its_own_voters() {
     assert_eq!(s.gov_vote(p, "carol"), None);
 
     // the hub's answers, field by field
-    let r = s
-        .query_json(&json!({"proposal_votes": {"proposal_id": p}}).to_string())
-        .unwrap();
+    let r = proposal_votes(&s, p);
     assert_eq!(r["proposal_id"], json!(p));
-    assert_eq!(
-        r["tally"],
-        json!([
-            {"option": "yes", "stake": "4000000"},
-            {"option": "no", "stake": "600000"},
-            {"option": "abstain", "stake": "400000"},
-            {"option": "no_with_veto", "stake": "0"}
-        ])
-    );
+    assert_eq!(r["tally"], hub_tally(4_000_000, 600_000, 400_000, 0));
     assert_eq!(r["voters_stake"], json!("5000000"));
     assert_eq!(r["hub_bonded"], json!("7000000"));
     // the delegation-weighted mean of what the proxies cast: (4 × 0.75 + 3) / 7 yes, ...
@@ -344,18 +363,8 @@ fn a_staker_changes_its_vote() {
         s.gov_tally(p),
         tally(0, 1_000_000, 3_000_000, 3_000_000, 7_000_000)
     );
-    let r = s
-        .query_json(&json!({"proposal_votes": {"proposal_id": p}}).to_string())
-        .unwrap();
-    assert_eq!(
-        r["tally"],
-        json!([
-            {"option": "yes", "stake": "0"},
-            {"option": "no", "stake": "1000000"},
-            {"option": "abstain", "stake": "2000000"},
-            {"option": "no_with_veto", "stake": "2000000"}
-        ])
-    );
+    let r = proposal_votes(&s, p);
+    assert_eq!(r["tally"], hub_tally(0, 1_000_000, 2_000_000, 2_000_000));
     assert_eq!(r["voters_stake"], json!("5000000"));
 }
 
@@ -436,11 +445,7 @@ fn stake_changes_during_voting_recast_the_votes() {
 /// chain never counted that stake.)
 #[test]
 fn a_first_deposit_on_a_new_validator_votes_the_open_proposals() {
-    let mut s = SuiteBuilder::new()
-        .with_validators(2)
-        .with_apr(Decimal::zero())
-        .build();
-    let (v0, v1) = (s.validator(0), s.validator(1));
+    let (mut s, v0, v1) = two_validators();
     deposit(&mut s, "alice", &v0, 1_000_000);
     let p = s.open_proposal(WEEK);
     let ended = s.open_proposal(100);
@@ -453,13 +458,9 @@ fn a_first_deposit_on_a_new_validator_votes_the_open_proposals() {
     deposit(&mut s, "alice", &v1, 2_000_000);
     assert_eq!(s.bonded_of("alice", &v1), 2_000_000);
     assert_eq!(s.gov_vote(ended, s.delegator(&v1).unwrap().as_str()), None);
-    let r = s
-        .query_json(&json!({"proposal_votes": {"proposal_id": ended}}).to_string())
-        .unwrap();
+    let r = proposal_votes(&s, ended);
     assert_eq!(r["closed"], json!(true));
-    let r = s
-        .query_json(&json!({"proposal_votes": {"proposal_id": p}}).to_string())
-        .unwrap();
+    let r = proposal_votes(&s, p);
     assert_eq!(r["voters_stake"], json!("3000000"));
     assert_eq!(
         r["by_validator"][1]["weights"],
@@ -508,9 +509,7 @@ fn a_recast_after_the_period_marks_the_proposal_closed() {
     assert_eq!(s.bonded_of("alice", &v0), 3_500_000);
     // the chain kept the last vote of the voting period
     assert_eq!(cast(&s, &v0, p), Some(vec![w(Yes, "1")]));
-    let r = s
-        .query_json(&json!({"proposal_votes": {"proposal_id": p}}).to_string())
-        .unwrap();
+    let r = proposal_votes(&s, p);
     assert_eq!(r["closed"], json!(true));
     let err = refused(&mut s, p, |s| vote(s, "alice", p, "no"));
     assert_eq!(
@@ -525,12 +524,7 @@ fn a_recast_after_the_period_marks_the_proposal_closed() {
 /// proposal frees its place.
 #[test]
 fn open_votes_are_bounded() {
-    let mut s = SuiteBuilder::new()
-        .with_apr(Decimal::zero())
-        .with_hub(|m| m.max_open_votes = Some(2))
-        .build();
-    let v = s.validator(0);
-    deposit(&mut s, "alice", &v, 1_000_000);
+    let (mut s, v) = capped(2);
     let short = s.open_proposal(100);
     let long = s.open_proposal(WEEK);
     let third = s.open_proposal(WEEK);
@@ -646,9 +640,7 @@ fn the_last_voter_leaving_leaves_the_proxys_vote_on_the_chain() {
     // 4,000,000 (alice's 3,000,000 and bob's 1,000,000)
     assert_eq!(cast(&s, &v1, p), Some(vec![w(Yes, "1")]));
     assert_eq!(s.gov_tally(p).yes, Uint128::new(4_000_000 + 2_000_000));
-    let r = s
-        .query_json(&json!({"proposal_votes": {"proposal_id": p}}).to_string())
-        .unwrap();
+    let r = proposal_votes(&s, p);
     assert_eq!(
         r["by_validator"][1],
         json!({"validator": v1, "weights": [{"option": "yes", "weight": "1"}],
@@ -665,12 +657,7 @@ fn the_last_voter_leaving_leaves_the_proxys_vote_on_the_chain() {
 /// refuses those whose voting period is over, which closes them in the hub.
 #[test]
 fn ended_proposals_do_not_hold_a_stakers_open_votes() {
-    let mut s = SuiteBuilder::new()
-        .with_apr(Decimal::zero())
-        .with_hub(|m| m.max_open_votes = Some(2))
-        .build();
-    let v = s.validator(0);
-    deposit(&mut s, "alice", &v, 1_000_000);
+    let (mut s, _v) = capped(2);
     let first = s.open_proposal(100);
     let second = s.open_proposal(100);
     vote(&mut s, "alice", first, "yes").unwrap();
@@ -687,12 +674,7 @@ fn ended_proposals_do_not_hold_a_stakers_open_votes() {
 /// hub or on the chain (the checks' re-casts are undone with it).
 #[test]
 fn the_cap_holds_for_proposals_still_in_their_voting_period() {
-    let mut s = SuiteBuilder::new()
-        .with_apr(Decimal::zero())
-        .with_hub(|m| m.max_open_votes = Some(2))
-        .build();
-    let v = s.validator(0);
-    deposit(&mut s, "alice", &v, 1_000_000);
+    let (mut s, v) = capped(2);
     let ended = s.open_proposal(100);
     let open = s.open_proposal(WEEK);
     vote(&mut s, "alice", ended, "yes").unwrap();
@@ -702,12 +684,8 @@ fn the_cap_holds_for_proposals_still_in_their_voting_period() {
     let fourth = s.open_proposal(WEEK);
     // the ended proposal's place is freed
     vote(&mut s, "alice", third, "abstain").unwrap();
-    let votes = |s: &Suite, p: u64| {
-        s.query_json(&json!({"proposal_votes": {"proposal_id": p}}).to_string())
-            .unwrap()
-    };
-    assert_eq!(votes(&s, ended)["closed"], json!(true));
-    assert_eq!(votes(&s, open)["closed"], json!(false));
+    assert_eq!(proposal_votes(&s, ended)["closed"], json!(true));
+    assert_eq!(proposal_votes(&s, open)["closed"], json!(false));
     // `open` and `third` are both in their voting period: no place for a fourth
     let err = refused(&mut s, fourth, |s| vote(s, "alice", fourth, "yes"));
     // (refused by the reply to the last check: cw-multi-test hands a reply's error on as
@@ -716,8 +694,8 @@ fn the_cap_holds_for_proposals_still_in_their_voting_period() {
         err.root_cause().to_string(),
         ContractError::TooManyOpenVotes { max: 2 }.to_string()
     );
-    assert_eq!(votes(&s, open)["closed"], json!(false));
-    assert_eq!(votes(&s, third)["closed"], json!(false));
+    assert_eq!(proposal_votes(&s, open)["closed"], json!(false));
+    assert_eq!(proposal_votes(&s, third)["closed"], json!(false));
     assert_eq!(cast(&s, &v, open), Some(vec![w(VoteOption::No, "1")]));
     assert_eq!(cast(&s, &v, third), Some(vec![w(VoteOption::Abstain, "1")]));
     // changing a vote on an open proposal is not a new vote
@@ -755,9 +733,7 @@ fn a_stranger_cannot_close_a_proposal_before_it_opens() {
         );
     }
     deposit(&mut s, "mallory", &v, 1_000);
-    let r = s
-        .query_json(&json!({"proposal_votes": {"proposal_id": next}}).to_string())
-        .unwrap();
+    let r = proposal_votes(&s, next);
     assert_eq!(
         r["closed"],
         json!(false),
@@ -774,12 +750,7 @@ fn a_stranger_cannot_close_a_proposal_before_it_opens() {
 /// freed places take new votes.
 #[test]
 fn an_unbond_with_every_open_vote_ended_succeeds() {
-    let mut s = SuiteBuilder::new()
-        .with_apr(Decimal::zero())
-        .with_hub(|m| m.max_open_votes = Some(4))
-        .build();
-    let v = s.validator(0);
-    deposit(&mut s, "alice", &v, 1_000_000);
+    let (mut s, v) = capped(4);
     let ended: Vec<u64> = (0..4).map(|_| s.open_proposal(100)).collect();
     for p in &ended {
         vote(&mut s, "alice", *p, "yes").unwrap();
@@ -787,9 +758,7 @@ fn an_unbond_with_every_open_vote_ended_succeeds() {
     s.advance(200);
     unbond(&mut s, "alice", &v, 400_000);
     for p in &ended {
-        let r = s
-            .query_json(&json!({"proposal_votes": {"proposal_id": p}}).to_string())
-            .unwrap();
+        let r = proposal_votes(&s, *p);
         assert_eq!(r["closed"], json!(true), "proposal {p}");
         // the chain kept the vote of the voting period
         assert_eq!(cast(&s, &v, *p), Some(vec![w(VoteOption::Yes, "1")]));
