@@ -24,10 +24,10 @@ use restake_types::{
 use serde_json::{json, Value};
 
 use cw_ownable::OwnershipError;
-use restake_hub::error::ConfigProblem;
+use restake_hub::error::{ClaimWait, ConfigProblem};
 use restake_hub::ContractError;
 
-use super::helpers::{dump, refused, refused_with};
+use super::helpers::{dump, hub_error, refused, refused_with};
 
 // ---------------------------------------------------------------------------- a hostile token
 
@@ -297,13 +297,13 @@ fn a_token_calling_back_into_the_hub_from_send_is_refused_as_a_whole() {
     send_token(&mut s, &token, "payer", id, 4_000).unwrap();
     let hub = s.hub.to_string();
     for (mode, error) in [
-        ("reenter_claim", "no rewards to claim"),
-        ("reenter_distribute", "no funds sent"),
+        ("reenter_claim", ContractError::NoRewards),
+        ("reenter_distribute", ContractError::NoFunds),
     ] {
         set_mode(&mut s, &token, mode, id);
         let before = dump(&s);
         let err = send_token(&mut s, &token, "payer", id, 1_000).unwrap_err();
-        assert!(err_text(&err).contains(error), "{mode}: {}", err_text(&err));
+        assert_eq!(*hub_error(&err), error, "{mode}");
         // the payment the hub had accepted inside the failed message is undone with it
         assert!(dump(&s) == before, "{mode}: the hub's storage changed");
         assert_eq!(token_balance(&s, &token, &hub), 4_000);
@@ -439,8 +439,16 @@ fn rewards_in_the_bonded_denom_while_batches_mature() {
     s.claim_rewards("alice").unwrap();
     assert_eq!(s.balance("alice", "uatom"), 300_000 + 7_000 + 700 + 1_400);
     // bob's batch has not returned: nothing to claim yet, and his rewards are exact
-    let err = s.claim_unbonded("bob").unwrap_err();
-    assert!(err_text(&err).contains("no unbonding has matured yet"));
+    let err = refused_with(&mut s, |s| s.claim_unbonded("bob"));
+    assert!(
+        matches!(
+            err,
+            ContractError::NothingToClaim {
+                reason: ClaimWait::NotMatured { .. }
+            }
+        ),
+        "{err:?}"
+    );
     assert_eq!(s.pending_native("bob", "uatom"), 8_000 + 800 + 1_600);
     s.assert_invariants();
 
@@ -559,7 +567,7 @@ fn u128_max_in_amount_fields_never_panics() {
     let owner = s.owner.to_string();
     let outcome = |s: &mut Suite, what: &str, f: &dyn Fn(&mut Suite) -> anyhow::Result<()>| {
         match catch_unwind(AssertUnwindSafe(|| f(s))) {
-            Ok(r) => r.map_err(|e| err_text(&e)),
+            Ok(r) => r,
             Err(_) => panic!("{what}: the contract panicked"),
         }
     };
@@ -567,7 +575,14 @@ fn u128_max_in_amount_fields_never_panics() {
     let r = outcome(&mut s, "unbond MAX", &|s| {
         s.unbond("alice", &v, u128::MAX).map(|_| ())
     });
-    assert!(r.unwrap_err().contains("exceeds your bonded 1000000"));
+    assert_eq!(
+        *hub_error(&r.unwrap_err()),
+        ContractError::AmountExceedsBonded {
+            amount: Uint128::MAX,
+            bonded: Uint128::new(1_000_000),
+            validator: v.clone()
+        }
+    );
     // a payment of u128::MAX over 4,000,000 staked
     s.mint("whale", coins(u128::MAX, "untrn"));
     let r = outcome(&mut s, "pay MAX of an undeclared denom", &|s| {
@@ -578,9 +593,13 @@ fn u128_max_in_amount_fields_never_panics() {
         )
         .map(|_| ())
     });
-    assert!(r
-        .unwrap_err()
-        .contains("untrn is not a reward asset of service 1"));
+    assert_eq!(
+        *hub_error(&r.unwrap_err()),
+        ContractError::UndeclaredRewardAsset {
+            asset: "untrn".into(),
+            service_id: 1
+        }
+    );
     s.mint("whale", coins(u128::MAX, "uosmo"));
     outcome(&mut s, "pay MAX", &|s| {
         s.execute(
@@ -646,8 +665,15 @@ fn u128_max_in_amount_fields_never_panics() {
     let r = outcome(&mut s, "deposit below MAX", &|s| {
         s.deposit("alice", &v, 1_000).map(|_| ())
     });
-    assert!(r.unwrap_err().contains("is below the minimum deposit"));
-    // ids and amounts beyond their JSON types are refused when parsed
+    assert_eq!(
+        *hub_error(&r.unwrap_err()),
+        ContractError::BelowMinDeposit {
+            amount: Uint128::new(1_000),
+            min: Uint128::MAX
+        }
+    );
+    // ids and amounts beyond their JSON types are refused when parsed, before the hub's code
+    // runs: only the parser's text names the refusal
     for json in [
         r#"{"unbond":{"validator":"v","amount":"340282366920938463463374607431768211456"}}"#,
         r#"{"opt_in":{"validator":"v","service_ids":[18446744073709551616]}}"#,
@@ -657,7 +683,7 @@ fn u128_max_in_amount_fields_never_panics() {
         let r = outcome(&mut s, json, &|s| {
             s.execute_json("alice", json, &[]).map(|_| ())
         });
-        let e = r.unwrap_err();
+        let e = err_text(&r.unwrap_err());
         assert!(e.contains("Error parsing into type"), "{json}: {e}");
     }
     // queries with u32::MAX limits stay bounded
@@ -710,10 +736,15 @@ fn huge_durations_are_refused_and_the_longest_allowed_work() {
     let mut s = SuiteBuilder::new().with_apr(Decimal::zero()).build();
     let v = s.validator(0);
     let owner = s.owner.to_string();
-    let err = s
-        .register(ServiceSpec::new("lock").opt_out_delay(u64::MAX))
-        .unwrap_err();
-    assert!(err_text(&err).contains("longer than"), "{}", err_text(&err));
+    assert_eq!(
+        refused_with(&mut s, |s| s
+            .register(ServiceSpec::new("lock").opt_out_delay(u64::MAX))),
+        ContractError::DurationTooLong {
+            field: "opt_out_delay".into(),
+            seconds: u64::MAX,
+            max: CENTURY
+        }
+    );
     let id = s
         .register(ServiceSpec::new("lock").opt_out_delay(CENTURY))
         .unwrap();
@@ -1036,6 +1067,7 @@ fn unknown_fields_are_refused_in_every_message() {
         "{err:?}"
     );
     // and queries
+    // (a query's error reaches the caller as text, wrapped by the querier)
     for q in [
         json!({"position": {"staker": s.addr("alice"), "validator": v, "x": 1}}),
         json!({"stats": {"verbose": true}}),
@@ -1134,11 +1166,12 @@ fn ten_thousand_services_stay_paginated_and_cheap() {
     );
     assert!(s.services(Some(10_000), None).unwrap().is_empty());
     assert_eq!(s.service(10_000).unwrap().name, "svc10000");
+    // (a query's error reaches the caller as text, wrapped by the querier)
     assert!(s
         .service(10_001)
         .unwrap_err()
         .to_string()
-        .contains("service 10001 not found"));
+        .contains(&ContractError::ServiceNotFound { id: 10_001 }.to_string()));
     let requests: Value = s
         .query_json(r#"{"slash_requests":{"limit":1000}}"#)
         .unwrap();
@@ -1236,6 +1269,7 @@ fn malformed_addresses_are_refused_in_every_address_field() {
             json!({"unbondings": {"staker": bad}}),
             json!({"staker_overview": {"staker": bad}}),
         ] {
+            // (a query's error reaches the caller as text, wrapped by the querier)
             let err = s.query_json(&q.to_string()).unwrap_err().to_string();
             assert!(err.contains("invalid staker"), "{q}: {err}");
         }
@@ -1261,11 +1295,7 @@ fn malformed_addresses_are_refused_in_every_address_field() {
                     .into(),
                 )
                 .unwrap_err();
-            assert!(
-                err_text(&err).contains(&format!("invalid {field}")),
-                "{m}: {}",
-                err_text(&err)
-            );
+            assert_invalid_address(hub_error(&err), field, bad);
         }
         // cw-ownable validates new_owner itself: refused, but the error does not name it;
         // its reason is cosmwasm's text
@@ -1451,8 +1481,12 @@ fn validators_outside_the_chain_and_a_tombstoned_validator() {
     s.claim_unbonded("carol").unwrap();
     assert_eq!(s.balance("carol", "uatom"), 400_000);
     // alice's unbonding is frozen until the request is resolved (its veto window is over)
-    let err = s.claim_unbonded("alice").unwrap_err();
-    assert!(err_text(&err).contains("frozen by pending slash requests"));
+    let err = refused_with(&mut s, |s| s.claim_unbonded("alice"));
+    assert!(
+        matches!(&err, ContractError::NothingToClaim { reason: ClaimWait::Frozen { held } }
+            if held.iter().all(|(_, service)| *service == id)),
+        "{err:?}"
+    );
     s.execute_slash("keeper", slash_id).unwrap();
     s.claim_unbonded("alice").unwrap();
     assert_eq!(s.balance("alice", "uatom"), 9_000_000 + 855_000);
@@ -1574,7 +1608,12 @@ fn migration_keeps_a_busy_hub_intact() {
     let err = s
         .migrate_contract(&owner, &hub, &json!({}), new_code)
         .unwrap_err();
-    assert!(err_text(&err).contains("already at version"));
+    assert_eq!(
+        *hub_error(&err),
+        ContractError::AlreadyMigrated {
+            version: env!("CARGO_PKG_VERSION").into()
+        }
+    );
     assert!(dump(&s) == after);
 
     // and the hub carries on: the request resolves, everybody leaves with what they own
