@@ -1385,15 +1385,7 @@ fn validators_outside_the_chain_and_a_tombstoned_validator() {
         .unwrap();
     s.mint("alice", coins(10_000_000, "uatom"));
     assert_eq!(
-        refused_with(&mut s, |s| {
-            s.execute(
-                "alice",
-                &ExecuteMsg::Deposit {
-                    validator: String::new(),
-                },
-                &coins(1_000_000, "uatom"),
-            )
-        }),
+        refused_with(&mut s, |s| s.deposit("alice", "", 1_000_000)),
         ContractError::InvalidValidator {
             validator: String::new(),
             reason: "expected a validator operator address".into()
@@ -1404,15 +1396,7 @@ fn validators_outside_the_chain_and_a_tombstoned_validator() {
         s.addr("alice").to_string(),
     ] {
         assert_eq!(
-            refused_with(&mut s, |s| {
-                s.execute(
-                    "alice",
-                    &ExecuteMsg::Deposit {
-                        validator: validator.clone(),
-                    },
-                    &coins(1_000_000, "uatom"),
-                )
-            }),
+            refused_with(&mut s, |s| s.deposit("alice", &validator, 1_000_000)),
             ContractError::ValidatorNotBonded {
                 validator: validator.clone()
             }
@@ -1438,15 +1422,7 @@ fn validators_outside_the_chain_and_a_tombstoned_validator() {
     s.jail(&v1);
     s.advance(3_600);
     assert_eq!(
-        refused_with(&mut s, |s| {
-            s.execute(
-                "alice",
-                &ExecuteMsg::Deposit {
-                    validator: v1.clone(),
-                },
-                &coins(1_000_000, "uatom"),
-            )
-        }),
+        refused_with(&mut s, |s| s.deposit("alice", &v1, 1_000_000)),
         ContractError::ValidatorNotBonded {
             validator: v1.clone()
         }
