@@ -407,7 +407,7 @@ impl World {
     }
 
     /// The validator a hub message is about (canonical), if any.
-    fn action_validator(step: &Step) -> Option<String> {
+    fn step_validator(step: &Step) -> Option<String> {
         match step.hub_msg()? {
             ExecuteMsg::Deposit { validator }
             | ExecuteMsg::OptIn { validator, .. }
@@ -420,7 +420,7 @@ impl World {
 
     /// Applies one step to the chain and to the model, and compares everything.
     fn step(&mut self, a: &Step) -> Result<(), String> {
-        self.log.push(format!("{a:?}"));
+        self.log.push(a.describe());
         let expect = self.gov_expect(a, self.model.expect(a, self.underfunded(a)));
         let dump = self.suite.app.dump_wasm_raw(&self.suite.hub);
         let hub_before = self.hub_balances();
@@ -468,7 +468,7 @@ impl World {
         }
         record(a, &result);
         if std::env::var("RESTAKE_TRACE").is_ok() {
-            println!("{a:?}\n    -> {result:?} (model: {expect:?})");
+            println!("{a}\n    -> {result:?} (model: {expect:?})");
         }
         if result.is_err() {
             if self.suite.app.dump_wasm_raw(&self.suite.hub) != dump {
@@ -507,7 +507,7 @@ impl World {
                 obs.synced.insert(v.clone());
             }
         }
-        if let (Some(v), Some(p)) = (Self::action_validator(a), &payer) {
+        if let (Some(v), Some(p)) = (Self::step_validator(a), &payer) {
             let id = self.suite.position(p, &v).map(|x| x.pool_id).unwrap_or(0);
             obs.actor_pool = (id != 0).then_some(id);
         }
@@ -3108,7 +3108,7 @@ fn run_ops(ops: &[Op]) -> Result<(), String> {
         for intent in w.expand(op) {
             for step in w.steps(&intent) {
                 if let Err(e) = w.run(&step) {
-                    return Err(format!("step {i} {op:?}\n  action {step:?}\n  {e}"));
+                    return Err(format!("step {i} {op:?}\n  {step}\n  {e}"));
                 }
             }
         }
@@ -3123,7 +3123,7 @@ fn run_ops(ops: &[Op]) -> Result<(), String> {
     }
     left.map_err(|e| {
         let tail = w.log[w.log.len().saturating_sub(3)..].join("\n  ");
-        format!("final exit: {e}\n  last actions:\n  {tail}")
+        format!("final exit: {e}\n  last steps:\n  {tail}")
     })
 }
 
