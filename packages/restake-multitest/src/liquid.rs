@@ -138,7 +138,7 @@ pub fn record(storage: &dyn Storage, id: u64) -> Option<ShareRecord> {
         .and_then(|raw| from_json(&raw).ok())
 }
 
-fn last_record_id(storage: &dyn Storage) -> u64 {
+pub(crate) fn last_record_id(storage: &dyn Storage) -> u64 {
     storage
         .get(LAST_ID_KEY)
         .and_then(|raw| from_json::<u64>(&raw).ok())

@@ -14,6 +14,7 @@ mod test_unbonding;
 // Issue 9: reference model, stateful property test, adversarial inputs, JSON fuzzing.
 mod model;
 mod model_gov;
+mod model_token;
 mod test_adversarial;
 mod test_fuzz;
 mod test_history;
