@@ -325,10 +325,30 @@ impl World {
     /// Applies a step that prepares the next (see `checked`); an opened proposal enters
     /// the governance model.
     fn prepare(&mut self, step: &Step) -> Result<(), String> {
+        // `shares_for` names the share denom before the record exists: check that the
+        // tokenization minted exactly that one, or a wrong name would pass as "underfunded".
+        let minted = match step {
+            Step::TokenizeShares {
+                validator,
+                amount,
+                owner,
+                ..
+            } => {
+                let record = self.suite.next_share_record_id();
+                let denom = format!("{}/{record}", validator.to_lowercase());
+                Some((owner.clone(), denom, *amount))
+            }
+            _ => None,
+        };
         let res = self
             .suite
             .apply(step)
             .map_err(|e| format!("preparing `{step}`: {}", err_text(&e)))?;
+        if let Some((owner, denom, amount)) = minted {
+            if self.suite.balance(&owner, &denom) < amount {
+                return Err(format!("`{step}` did not mint {amount}{denom} to {owner}"));
+            }
+        }
         if let Step::OpenProposal { voting_period } = step {
             let id = opened_proposal(&res).ok_or("an opened proposal without an id")?;
             self.gov
