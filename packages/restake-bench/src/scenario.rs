@@ -21,6 +21,9 @@
 //! Every background staker also votes on one proposal that stays in its voting period for
 //! the whole run, so the measured votes meet as many voters on the proposal and on the
 //! validator as there are stakers.
+//!
+//! Why one file: the benchmark is one timeline, and its rounds, subjects and curve share
+//! the hub, the chain and the clock; it reads top to bottom in the order it runs.
 
 use std::collections::BTreeMap;
 

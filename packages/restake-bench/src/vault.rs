@@ -9,6 +9,9 @@
 //! with the recorded answers: the VM gas, storage operations and SDK-gas estimate are the
 //! vault's own execution. The hub's share — the messages it receives and the queries it
 //! answers — is the hub's bench.
+//!
+//! Why one file: recording the vault's calls and replaying them are two halves of one
+//! mechanism over one record format.
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashSet};

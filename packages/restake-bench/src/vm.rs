@@ -4,6 +4,9 @@
 //! The bench says what it does with restake-multitest's `Step`, the vocabulary the tests,
 //! the model test and the CLI drive the hub with; `Hub::apply` runs a step's hub message
 //! in the VM and maps a chain step onto the mock chain.
+//!
+//! Why one file: the VM instance and the storage and querier it runs against are one
+//! harness; each piece is only meaningful with the others.
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;

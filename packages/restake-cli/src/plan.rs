@@ -10,6 +10,10 @@
 //! resolves it, and which validators hold stake (a `sync` of every validator).
 //!
 //! `expect`, `repeat`, `note` and `dashboard` are the simulator's own items around the steps.
+//!
+//! Why one file: resolving is one match over the file's actions, the single place where a
+//! name of the file becomes what the chain is sent; split by action, a new action would
+//! again be written in several places.
 
 use cosmwasm_std::{coin, Binary, Coin, Decimal};
 use restake_multitest::Step;

@@ -3,6 +3,9 @@
 //! Every node that names something keeps its location (`Spanned`), so a problem found
 //! after parsing (an unknown staker, a failed expectation) still points at a line and a
 //! column of the file.
+//!
+//! Why one file: it is the file format, one type per YAML node with its parser beside it,
+//! so the format reads in one place, as docs/scenarios.md describes it.
 
 use std::collections::BTreeMap;
 use std::fmt;

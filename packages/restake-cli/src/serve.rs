@@ -23,6 +23,9 @@
 //! ignores it) and keeps every HTTP/1.1 connection open, so a client that reads the stream
 //! to its end (the test below does) waits for its own timeout. Closing after one answer is
 //! the behaviour we want, and with httparse doing the parsing it is ~110 lines of code below.
+//!
+//! Why one file: the endpoints, the scenario they answer for and the HTTP serving them are one
+//! small server; its tests drive it over a real socket.
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};

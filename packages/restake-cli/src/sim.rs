@@ -3,6 +3,9 @@
 //! `World::new` reads the file's names, `Sim::new` builds the Suite and resolves every step
 //! into `Step`s (`plan.rs`; a typo fails there, with its line, before any step runs), then
 //! `Sim::run` applies them, checking the invariants after each one.
+//!
+//! Why one file: playing a scenario is one loop over its steps on one Suite, with the
+//! invariant check and the report after each step; the steps' meaning lives in the Suite.
 
 use std::collections::BTreeMap;
 

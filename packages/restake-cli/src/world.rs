@@ -1,6 +1,9 @@
 //! The names of a scenario (validators, stakers, groups, accounts, services, tokens,
 //! vaults) and the lookups that turn a name of the file into what it stands for, or into
 //! an error that points at it (`plan.rs` resolves the steps with them).
+//!
+//! Why one file: the names of a scenario and the checks against them (accounts, coins,
+//! `@name` references, expectations) are one table of what the file declares.
 
 use std::collections::BTreeMap;
 

@@ -38,6 +38,9 @@
 //! [`crate::internals`]), send the tokens from the staking module's account to the new owner
 //! and `Delegate` them from there. Bank balances and supply end exactly where they started;
 //! only the delegations changed.
+//!
+//! Why one file: the module's messages, queries and records are one state machine, read from
+//! one Go file of Gaia; kept whole, it can be compared with its source line by line.
 
 use cosmwasm_std::{
     from_json, Addr, Api, BankMsg, Binary, BlockInfo, Coin, CosmosMsg, CustomMsg, CustomQuery,

@@ -11,6 +11,9 @@
 //! Hub messages are restake-types' [`ExecuteMsg`], never JSON text, so a renamed field is a
 //! compile error in every harness rather than a refusal at run time. Raw bytes remain
 //! possible through [`Step::Wasm`] for the tests that check what the hub does with them.
+//!
+//! Why one file: a step's variant, its constructor, its one-line text and its arm in
+//! `Suite::apply` change together, so a new step is one change in one place.
 
 use std::fmt;
 

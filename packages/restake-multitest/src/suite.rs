@@ -1,3 +1,9 @@
+//! The Suite: the hub on cw-multi-test with real staking, bank, distribution, gov and
+//! x/liquid modules, and one method per thing a test does to it or asks of it.
+//!
+//! Why one file: the Suite is the harness's one object; its methods are short, each a hub
+//! message, a chain event or a query, and tests find them all here.
+
 use std::collections::BTreeSet;
 
 use anyhow::Result as AnyResult;

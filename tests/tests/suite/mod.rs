@@ -5,6 +5,7 @@ mod test_core_flow;
 mod test_docs;
 mod test_invariants;
 mod test_json;
+mod test_layout;
 mod test_refusals;
 mod test_rewards;
 mod test_slashing;

@@ -469,7 +469,7 @@ impl Approx {
     }
 }
 
-/// What the model expects of an action.
+/// What the model expects of a step.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Expect {
     Ok,
@@ -479,7 +479,7 @@ pub enum Expect {
     Either(Vec<String>),
 }
 
-/// What the harness observed of a successful action (the model checks the amounts before
+/// What the harness observed of a successful step (the model checks the amounts before
 /// taking them, and follows the contract where its own rounding leaves a choice open).
 #[derive(Clone, Debug, Default)]
 pub struct Observed {
@@ -487,17 +487,17 @@ pub struct Observed {
     pub paid_rewards: BTreeMap<AssetKey, u128>,
     /// Validators whose rewards the hub withdrew, or whose chain slash it booked.
     pub synced: BTreeSet<String>,
-    /// Per validator, after the action: batches sent and not settled.
+    /// Per validator, after the step: batches sent and not settled.
     pub in_flight: BTreeMap<String, u32>,
-    /// Validators whose queued batch the action sent.
+    /// Validators whose queued batch the step sent.
     pub sent: BTreeSet<String>,
-    /// Per validator, after the action: tokens in the queued batch.
+    /// Per validator, after the step: tokens in the queued batch.
     pub queued: BTreeMap<String, u128>,
-    /// Per validator, after the action: the pools it lists (ids).
+    /// Per validator, after the step: the pools it lists (ids).
     pub pools: BTreeMap<String, Vec<u64>>,
-    /// The pool of the sender's position on the action's validator, after the action.
+    /// The pool of the sender's position on the step's validator, after the step.
     pub actor_pool: Option<u64>,
-    /// Pools the contract has evicted and not converted yet, after the action.
+    /// Pools the contract has evicted and not converted yet, after the step.
     pub leaving: BTreeSet<u64>,
 }
 
@@ -3010,9 +3010,9 @@ impl Model {
 impl Model {
     // ------------------------------------------------------------------ effects
 
-    /// Applies an action the hub accepted. `obs` carries the amounts the hub paid, which the
-    /// model checks against its own before taking them; a difference beyond the tolerance is
-    /// returned as an error.
+    /// Applies a step the chain and the hub accepted. `obs` carries the amounts the hub paid,
+    /// which the model checks against its own before taking them; a difference beyond the
+    /// tolerance is returned as an error.
     pub fn apply(&mut self, step: &Step, obs: &Observed) -> Result<(), String> {
         match step {
             Step::Advance { seconds } => {

@@ -325,10 +325,30 @@ impl World {
     /// Applies a step that prepares the next (see `checked`); an opened proposal enters
     /// the governance model.
     fn prepare(&mut self, step: &Step) -> Result<(), String> {
+        // `shares_for` names the share denom before the record exists: check that the
+        // tokenization minted exactly that one, or a wrong name would pass as "underfunded".
+        let minted = match step {
+            Step::TokenizeShares {
+                validator,
+                amount,
+                owner,
+                ..
+            } => {
+                let record = self.suite.next_share_record_id();
+                let denom = format!("{}/{record}", validator.to_lowercase());
+                Some((owner.clone(), denom, *amount))
+            }
+            _ => None,
+        };
         let res = self
             .suite
             .apply(step)
             .map_err(|e| format!("preparing `{step}`: {}", err_text(&e)))?;
+        if let Some((owner, denom, amount)) = minted {
+            if self.suite.balance(&owner, &denom) < amount {
+                return Err(format!("`{step}` did not mint {amount}{denom} to {owner}"));
+            }
+        }
         if let Step::OpenProposal { voting_period } = step {
             let id = opened_proposal(&res).ok_or("an opened proposal without an id")?;
             self.gov
@@ -407,7 +427,7 @@ impl World {
     }
 
     /// The validator a hub message is about (canonical), if any.
-    fn action_validator(step: &Step) -> Option<String> {
+    fn step_validator(step: &Step) -> Option<String> {
         match step.hub_msg()? {
             ExecuteMsg::Deposit { validator }
             | ExecuteMsg::OptIn { validator, .. }
@@ -420,7 +440,7 @@ impl World {
 
     /// Applies one step to the chain and to the model, and compares everything.
     fn step(&mut self, a: &Step) -> Result<(), String> {
-        self.log.push(format!("{a:?}"));
+        self.log.push(a.describe());
         let expect = self.gov_expect(a, self.model.expect(a, self.underfunded(a)));
         let dump = self.suite.app.dump_wasm_raw(&self.suite.hub);
         let hub_before = self.hub_balances();
@@ -468,7 +488,7 @@ impl World {
         }
         record(a, &result);
         if std::env::var("RESTAKE_TRACE").is_ok() {
-            println!("{a:?}\n    -> {result:?} (model: {expect:?})");
+            println!("{a}\n    -> {result:?} (model: {expect:?})");
         }
         if result.is_err() {
             if self.suite.app.dump_wasm_raw(&self.suite.hub) != dump {
@@ -507,7 +527,7 @@ impl World {
                 obs.synced.insert(v.clone());
             }
         }
-        if let (Some(v), Some(p)) = (Self::action_validator(a), &payer) {
+        if let (Some(v), Some(p)) = (Self::step_validator(a), &payer) {
             let id = self.suite.position(p, &v).map(|x| x.pool_id).unwrap_or(0);
             obs.actor_pool = (id != 0).then_some(id);
         }
@@ -3108,7 +3128,7 @@ fn run_ops(ops: &[Op]) -> Result<(), String> {
         for intent in w.expand(op) {
             for step in w.steps(&intent) {
                 if let Err(e) = w.run(&step) {
-                    return Err(format!("step {i} {op:?}\n  action {step:?}\n  {e}"));
+                    return Err(format!("step {i} {op:?}\n  {step}\n  {e}"));
                 }
             }
         }
@@ -3123,7 +3143,7 @@ fn run_ops(ops: &[Op]) -> Result<(), String> {
     }
     left.map_err(|e| {
         let tail = w.log[w.log.len().saturating_sub(3)..].join("\n  ");
-        format!("final exit: {e}\n  last actions:\n  {tail}")
+        format!("final exit: {e}\n  last steps:\n  {tail}")
     })
 }
 
