@@ -6,13 +6,13 @@
 //! Cosmos Hub refuses every Stargate and gRPC query from contracts.
 
 use cosmwasm_std::{
-    coin, to_json_binary, Addr, BankMsg, Binary, Coin, CosmosMsg, DistributionMsg, Env,
+    coin, to_json_binary, Addr, BankMsg, Binary, Coin, CosmosMsg, DistributionMsg, Env, GovMsg,
     QuerierWrapper, StakingMsg, SubMsg, Uint128, WasmMsg,
 };
-use restake_types::{InstantiateMsg, ProxyAction};
+use restake_types::{InstantiateMsg, ProxyAction, VoteOption, WeightedVote};
 
 use crate::error::ContractError;
-use crate::state::{Delegator, Destination, PROXY_CREATED_REPLY_ID};
+use crate::state::{Delegator, Destination, PROXY_CREATED_REPLY_ID, TOKENIZED_REPLY_ID};
 
 /// `{"proxy":{"actions":[...]}}`, the one `ExecuteMsg` the hub sends (serialized on its own
 /// so the wasm does not carry the serializer of every message).
@@ -87,7 +87,7 @@ pub fn action_msgs(
     actions
         .into_iter()
         .map(|a| {
-            if let Some(sub) = crate::liquid::action_submsg(delegator, validator, &a) {
+            if let Some(sub) = liquid_submsg(delegator, validator, &a) {
                 return sub;
             }
             SubMsg::new(plain_msg(validator, hub, a))
@@ -117,14 +117,14 @@ fn plain_msg(validator: &str, hub: &Addr, a: ProxyAction) -> CosmosMsg {
         }
         .into(),
         // (sent as submessages by `action_msgs`)
-        ProxyAction::RedeemShares { amount } => crate::liquid::redeem_msg(hub, &amount),
+        ProxyAction::RedeemShares { amount } => redeem_msg(hub, &amount),
         ProxyAction::TokenizeShares { amount, owner } => {
-            crate::liquid::tokenize_msg(hub, validator, &amount, &owner)
+            tokenize_msg(hub, validator, &amount, &owner)
         }
         ProxyAction::Vote {
             proposal_id,
             options,
-        } => crate::gov::vote_msg(proposal_id, &options).into(),
+        } => vote_msg(proposal_id, &options).into(),
     }
 }
 
@@ -218,17 +218,14 @@ pub fn coin_of(denom: &str, amount: Uint128) -> Coin {
 
 /// `MsgFundCommunityPool { amount: [coin], depositor }` in protobuf encoding.
 pub fn fund_community_pool_proto(depositor: &Addr, coin: &Coin) -> Vec<u8> {
-    let mut c = vec![];
-    proto_field(&mut c, 1, coin.denom.as_bytes());
-    proto_field(&mut c, 2, coin.amount.to_string().as_bytes());
     let mut msg = vec![];
-    proto_field(&mut msg, 1, &c);
+    proto_field(&mut msg, 1, &coin_proto(coin));
     proto_field(&mut msg, 2, depositor.as_bytes());
     msg
 }
 
 /// Appends a length-delimited protobuf field.
-fn proto_field(out: &mut Vec<u8>, field: u8, bytes: &[u8]) {
+pub fn proto_field(out: &mut Vec<u8>, field: u8, bytes: &[u8]) {
     out.push((field << 3) | 2);
     let mut len = bytes.len();
     while len >= 0x80 {
@@ -237,6 +234,85 @@ fn proto_field(out: &mut Vec<u8>, field: u8, bytes: &[u8]) {
     }
     out.push(len as u8);
     out.extend_from_slice(bytes);
+}
+
+// ------------------------------------------------------------------ x/liquid and x/gov
+
+/// Gaia's `x/liquid` messages (sent as protobuf: CosmWasm has no type for them).
+pub const MSG_TOKENIZE_SHARES: &str = "/gaia.liquid.v1beta1.MsgTokenizeShares";
+pub const MSG_REDEEM_TOKENS_FOR_SHARES: &str = "/gaia.liquid.v1beta1.MsgRedeemTokensForShares";
+
+/// What a delegator proxy (or the hub, for validators it delegates from its own account)
+/// sends for an x/liquid action, as a submessage whose reply `liquid::liquid_reply` reads
+/// (tokenizing asks for one that forwards the shares); `None` for the other actions.
+fn liquid_submsg(delegator: &Addr, validator: &str, action: &ProxyAction) -> Option<SubMsg> {
+    match action {
+        ProxyAction::RedeemShares { amount } => Some(
+            SubMsg::reply_on_error(redeem_msg(delegator, amount), TOKENIZED_REPLY_ID)
+                .with_payload(Binary::default()),
+        ),
+        ProxyAction::TokenizeShares { amount, owner } => Some(
+            SubMsg::reply_always(
+                tokenize_msg(delegator, validator, amount, owner),
+                TOKENIZED_REPLY_ID,
+            )
+            .with_payload(Binary::new(owner.as_bytes().to_vec())),
+        ),
+        _ => None,
+    }
+}
+
+/// `Coin { denom, amount }` in protobuf encoding.
+pub fn coin_proto(c: &Coin) -> Vec<u8> {
+    let mut out = vec![];
+    proto_field(&mut out, 1, c.denom.as_bytes());
+    proto_field(&mut out, 2, c.amount.to_string().as_bytes());
+    out
+}
+
+/// `MsgTokenizeShares { delegator_address, validator_address, amount, tokenized_share_owner }`.
+fn tokenize_msg(delegator: &Addr, validator: &str, amount: &Coin, owner: &str) -> CosmosMsg {
+    let mut v = vec![];
+    proto_field(&mut v, 1, delegator.as_bytes());
+    proto_field(&mut v, 2, validator.as_bytes());
+    proto_field(&mut v, 3, &coin_proto(amount));
+    proto_field(&mut v, 4, owner.as_bytes());
+    #[allow(deprecated)]
+    CosmosMsg::Stargate {
+        type_url: MSG_TOKENIZE_SHARES.into(),
+        value: v.into(),
+    }
+}
+
+/// `MsgRedeemTokensForShares { delegator_address, amount }`.
+fn redeem_msg(delegator: &Addr, amount: &Coin) -> CosmosMsg {
+    let mut v = vec![];
+    proto_field(&mut v, 1, delegator.as_bytes());
+    proto_field(&mut v, 2, &coin_proto(amount));
+    #[allow(deprecated)]
+    CosmosMsg::Stargate {
+        type_url: MSG_REDEEM_TOKENS_FOR_SHARES.into(),
+        value: v.into(),
+    }
+}
+
+/// The chain's message for a weighted vote.
+fn vote_msg(proposal_id: u64, options: &[WeightedVote]) -> GovMsg {
+    GovMsg::VoteWeighted {
+        proposal_id,
+        options: options
+            .iter()
+            .map(|w| cosmwasm_std::WeightedVoteOption {
+                option: match w.option {
+                    VoteOption::Yes => cosmwasm_std::VoteOption::Yes,
+                    VoteOption::No => cosmwasm_std::VoteOption::No,
+                    VoteOption::Abstain => cosmwasm_std::VoteOption::Abstain,
+                    VoteOption::NoWithVeto => cosmwasm_std::VoteOption::NoWithVeto,
+                },
+                weight: w.weight,
+            })
+            .collect(),
+    }
 }
 
 #[cfg(test)]

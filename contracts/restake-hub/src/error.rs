@@ -2,8 +2,11 @@ use cosmwasm_std::{Decimal, OverflowError, StdError, Timestamp, Uint128};
 use cw_ownable::OwnershipError;
 use cw_utils::PaymentError;
 use restake_types::math::MathError;
-use restake_types::ServiceStatus;
+use restake_types::{ServiceStatus, SlashStatus};
 use thiserror::Error;
+
+mod detail;
+pub use detail::{ClaimWait, ConfigProblem, Guarded, OptOutWait, Role, VoteProblem};
 
 /// Every refusal names the problem in words a user understands, and changes nothing.
 #[derive(Error, Debug, PartialEq)]
@@ -27,7 +30,7 @@ pub enum ContractError {
     NonPayable,
 
     #[error("unauthorized: only {allowed} may {action}")]
-    Unauthorized { action: String, allowed: String },
+    Unauthorized { action: Guarded, allowed: Role },
 
     #[error("the hub is paused: deposits and opt-ins are stopped (unbonding, claims and opt-out completions still work)")]
     Paused,
@@ -76,7 +79,10 @@ pub enum ContractError {
     OptOutPending { service_id: u64, validator: String },
 
     #[error("nothing to complete on {validator}: {reason}")]
-    NothingToComplete { validator: String, reason: String },
+    NothingToComplete {
+        validator: String,
+        reason: OptOutWait,
+    },
 
     #[error("{field} must be greater than zero")]
     ZeroAmount { field: String },
@@ -146,7 +152,7 @@ pub enum ContractError {
     SlashNotFound { id: u64 },
 
     #[error("slash request {id} is {status}, not pending")]
-    SlashNotPending { id: u64, status: String },
+    SlashNotPending { id: u64, status: SlashStatus },
 
     #[error("slash request {id} is inside its veto window until {} (unix time)", executable_at.seconds())]
     VetoWindowOpen { id: u64, executable_at: Timestamp },
@@ -158,7 +164,7 @@ pub enum ContractError {
     NothingToSlash { service_id: u64, validator: String },
 
     #[error("nothing to claim: {reason}")]
-    NothingToClaim { reason: String },
+    NothingToClaim { reason: ClaimWait },
 
     #[error("no rewards to claim")]
     NoRewards,
@@ -183,8 +189,11 @@ pub enum ContractError {
         max: u64,
     },
 
-    #[error("invalid {field}: {reason}")]
-    InvalidConfig { field: String, reason: String },
+    #[error("invalid {field}: {problem}")]
+    InvalidConfig {
+        field: &'static str,
+        problem: ConfigProblem,
+    },
 
     #[error("invalid evidence: at most {max} bytes")]
     EvidenceTooLong { max: usize },
@@ -233,7 +242,7 @@ pub enum ContractError {
     },
 
     #[error("invalid vote: {reason}")]
-    InvalidVote { reason: String },
+    InvalidVote { reason: VoteProblem },
 
     #[error("the voting period of proposal {proposal_id} is over (the chain refused the hub's vote on it)")]
     ProposalClosed { proposal_id: u64 },
@@ -268,11 +277,8 @@ pub enum ContractError {
 }
 
 impl ContractError {
-    pub fn unauthorized(action: &str, allowed: &str) -> Self {
-        ContractError::Unauthorized {
-            action: action.to_string(),
-            allowed: allowed.to_string(),
-        }
+    pub fn unauthorized(action: Guarded, allowed: Role) -> Self {
+        ContractError::Unauthorized { action, allowed }
     }
 
     pub fn invalid(field: &str, reason: impl Into<String>) -> Self {
@@ -289,4 +295,135 @@ pub fn nonpayable(info: &cosmwasm_std::MessageInfo) -> Result<(), ContractError>
         PaymentError::NonPayable {} => ContractError::NonPayable,
         other => other.into(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The typed refusals read exactly as the strings they replaced: scenarios, CLI golden
+    /// outputs and docs quote these texts.
+    #[test]
+    fn typed_refusals_keep_their_text() {
+        let unauthorized =
+            |action, allowed| ContractError::unauthorized(action, allowed).to_string();
+        for (err, text) in [
+            (
+                unauthorized(Guarded::UpdateService { id: 1 }, Role::ServiceAdmin),
+                "unauthorized: only the service's admin may update service 1",
+            ),
+            (
+                unauthorized(
+                    Guarded::SetServiceStatus { id: 2 },
+                    Role::HubOwnerOrServiceAdmin,
+                ),
+                "unauthorized: only the hub owner or the service's admin may set the status of service 2",
+            ),
+            (
+                unauthorized(Guarded::ReactivateOwnerPaused { id: 3 }, Role::HubOwner),
+                "unauthorized: only the hub owner may reactivate service 3, which the hub owner paused",
+            ),
+            (
+                unauthorized(
+                    Guarded::OpenSlashRequests { service_id: 4 },
+                    Role::ServiceSlasher,
+                ),
+                "unauthorized: only the service's slasher may open slash requests for service 4",
+            ),
+            (
+                unauthorized(Guarded::VetoSlash { id: 5 }, Role::ServiceResolverOrHubOwner),
+                "unauthorized: only the service's resolver or the hub owner may veto slash request 5",
+            ),
+            (
+                unauthorized(Guarded::RunProxy, Role::ProxyHub),
+                "unauthorized: only the hub that instantiated it may run a delegator proxy",
+            ),
+        ] {
+            assert_eq!(err, text);
+        }
+        let complete = |reason| {
+            ContractError::NothingToComplete {
+                validator: "v".into(),
+                reason,
+            }
+            .to_string()
+        };
+        let claim = |reason| ContractError::NothingToClaim { reason }.to_string();
+        let t = Timestamp::from_seconds(1_700_000_000);
+        for (err, text) in [
+            (
+                complete(OptOutWait::Frozen { service_ids: vec![1, 2] }),
+                "nothing to complete on v: opt-outs of services 1,2 are frozen by pending slash requests",
+            ),
+            (
+                complete(OptOutWait::NotYet { next: t }),
+                "nothing to complete on v: the next opt-out completes at 1700000000 (unix time)",
+            ),
+            (
+                complete(OptOutWait::NonePending),
+                "nothing to complete on v: no opt-out is pending",
+            ),
+            (claim(ClaimWait::NoUnbondings), "nothing to claim: you have no unbondings"),
+            (
+                claim(ClaimWait::Frozen { held: vec![(3, 1), (4, 2)] }),
+                "nothing to claim: unbondings 3 (service 1), 4 (service 2) are frozen by pending slash requests",
+            ),
+            (
+                claim(ClaimWait::NotMatured { next: t }),
+                "nothing to claim: no unbonding has matured yet; the next completes at 1700000000 (unix time)",
+            ),
+            (
+                claim(ClaimWait::NotSettled),
+                "nothing to claim: your unbondings are due but their tokens are not settled yet: claim again in a later block, or after a process_unbondings",
+            ),
+        ] {
+            assert_eq!(err, text);
+        }
+        let vote = |reason| ContractError::InvalidVote { reason }.to_string();
+        for (err, text) in [
+            (
+                vote(VoteProblem::OptionAndWeighted),
+                "invalid vote: give exactly one of option and weighted",
+            ),
+            (
+                vote(VoteProblem::ZeroWeight),
+                "invalid vote: every weight must be greater than 0",
+            ),
+            (
+                vote(VoteProblem::WeightsSum {
+                    sum: Decimal::percent(90),
+                }),
+                "invalid vote: weights must sum to exactly 1, not 0.9",
+            ),
+            (
+                vote(VoteProblem::CountsForNothing {
+                    stake: Uint128::new(1),
+                }),
+                "invalid vote: your stake (1) split this way counts for nothing on the chain; vote one option",
+            ),
+        ] {
+            assert_eq!(err, text);
+        }
+        let config = |field, problem| ContractError::InvalidConfig { field, problem }.to_string();
+        for (err, text) in [
+            (
+                config("unbonding_period", ConfigProblem::Zero),
+                "invalid unbonding_period: must be greater than 0",
+            ),
+            (
+                config("min_deposit", ConfigProblem::BelowOne),
+                "invalid min_deposit: must be at least 1",
+            ),
+            (
+                config("max_open_votes", ConfigProblem::AboveMax { max: 64 }),
+                "invalid max_open_votes: at most 64",
+            ),
+            (
+                config("unbonding_epoch", ConfigProblem::EpochTooShort { min_epoch: 259_200 }),
+                "invalid unbonding_epoch: must be at least unbonding_period / 7 (259200s) so the hub never exceeds 7 unbonding entries per validator",
+            ),
+        ] {
+            assert_eq!(err, text);
+        }
+    }
 }

@@ -10,6 +10,10 @@
 //! The conversion reads and rewrites every record once: its cost grows with the hub's
 //! state, which is why it runs in `migrate` (a governance-gated or admin transaction) and
 //! never again.
+//!
+//! Why one file: the v0.1 layout is frozen and only this one-off conversion reads it. It
+//! reads as one story, from the old records to the new ones; split, a dead layout would be
+//! spread across the tree.
 
 use std::collections::BTreeMap;
 

@@ -13,8 +13,8 @@
 //! words, and nothing is lost (the transaction is reverted).
 
 use cosmwasm_std::{
-    to_json_binary, Addr, BankMsg, Binary, Coin, CosmosMsg, DepsMut, Env, MessageInfo, Reply,
-    Response, SubMsg, SubMsgResult, Uint128,
+    to_json_binary, Addr, BankMsg, Binary, Coin, DepsMut, Env, MessageInfo, Reply, Response,
+    SubMsg, SubMsgResult, Uint128,
 };
 use restake_types::ProxyAction;
 
@@ -22,11 +22,8 @@ use crate::chain::Chain;
 use crate::error::{nonpayable, ContractError};
 use crate::pools::Move;
 use crate::state::books::Books;
-use crate::state::{Delegator, SHARES_DEPOSITED_REPLY_ID, TOKENIZED_REPLY_ID};
+use crate::state::{Delegator, SHARES_DEPOSITED_REPLY_ID};
 use crate::validate;
-
-pub const MSG_TOKENIZE_SHARES: &str = "/gaia.liquid.v1beta1.MsgTokenizeShares";
-pub const MSG_REDEEM_TOKENS_FOR_SHARES: &str = "/gaia.liquid.v1beta1.MsgRedeemTokensForShares";
 
 /// The validator a tokenized-share denom (`{valoper}/{record_id}`) belongs to, if it is one.
 pub fn share_validator(denom: &str) -> Option<&str> {
@@ -35,51 +32,7 @@ pub fn share_validator(denom: &str) -> Option<&str> {
     (is_record && valoper.contains("valoper1")).then_some(valoper)
 }
 
-// ---------------------------------------------------------------------------- protobuf
-
-fn field(out: &mut Vec<u8>, number: u8, bytes: &[u8]) {
-    out.push((number << 3) | 2);
-    let mut len = bytes.len();
-    while len >= 0x80 {
-        out.push((len as u8 & 0x7f) | 0x80);
-        len >>= 7;
-    }
-    out.push(len as u8);
-    out.extend_from_slice(bytes);
-}
-
-fn coin_proto(c: &Coin) -> Vec<u8> {
-    let mut out = vec![];
-    field(&mut out, 1, c.denom.as_bytes());
-    field(&mut out, 2, c.amount.to_string().as_bytes());
-    out
-}
-
-/// `MsgTokenizeShares { delegator_address, validator_address, amount, tokenized_share_owner }`.
-pub fn tokenize_msg(delegator: &Addr, validator: &str, amount: &Coin, owner: &str) -> CosmosMsg {
-    let mut v = vec![];
-    field(&mut v, 1, delegator.as_bytes());
-    field(&mut v, 2, validator.as_bytes());
-    field(&mut v, 3, &coin_proto(amount));
-    field(&mut v, 4, owner.as_bytes());
-    #[allow(deprecated)]
-    CosmosMsg::Stargate {
-        type_url: MSG_TOKENIZE_SHARES.into(),
-        value: v.into(),
-    }
-}
-
-/// `MsgRedeemTokensForShares { delegator_address, amount }`.
-pub fn redeem_msg(delegator: &Addr, amount: &Coin) -> CosmosMsg {
-    let mut v = vec![];
-    field(&mut v, 1, delegator.as_bytes());
-    field(&mut v, 2, &coin_proto(amount));
-    #[allow(deprecated)]
-    CosmosMsg::Stargate {
-        type_url: MSG_REDEEM_TOKENS_FOR_SHARES.into(),
-        value: v.into(),
-    }
-}
+// ------------------------------------------------------------------- reading replies
 
 /// Reads a varint.
 fn varint(b: &mut &[u8]) -> Option<u64> {
@@ -167,25 +120,6 @@ pub fn refusal(error: &str) -> ContractError {
 }
 
 // ---------------------------------------------------------------------------- proxy side
-
-/// What a delegator proxy (or the hub, for validators it delegates from its own account)
-/// sends for an x/liquid action. Tokenizing asks for a reply that forwards the shares.
-pub fn action_submsg(delegator: &Addr, validator: &str, action: &ProxyAction) -> Option<SubMsg> {
-    match action {
-        ProxyAction::RedeemShares { amount } => Some(
-            SubMsg::reply_on_error(redeem_msg(delegator, amount), TOKENIZED_REPLY_ID)
-                .with_payload(Binary::default()),
-        ),
-        ProxyAction::TokenizeShares { amount, owner } => Some(
-            SubMsg::reply_always(
-                tokenize_msg(delegator, validator, amount, owner),
-                TOKENIZED_REPLY_ID,
-            )
-            .with_payload(Binary::new(owner.as_bytes().to_vec())),
-        ),
-        _ => None,
-    }
-}
 
 /// The reply to an x/liquid message a delegator sent: a refusal fails the message in words;
 /// tokenized shares go on to their owner (the chain gives them to the delegator).
@@ -432,6 +366,7 @@ pub fn withdraw_shares(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::chain::{coin_proto, proto_field};
 
     #[test]
     fn share_denoms() {
@@ -448,7 +383,7 @@ mod tests {
     #[test]
     fn response_coins_decode() {
         let mut r = vec![];
-        field(
+        proto_field(
             &mut r,
             1,
             &coin_proto(&Coin::new(4_500_000u128, "cosmosvaloper1x/3")),

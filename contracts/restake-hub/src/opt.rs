@@ -4,7 +4,7 @@
 use cosmwasm_std::{DepsMut, Env, MessageInfo, Response, Timestamp};
 use restake_types::ServiceStatus;
 
-use crate::error::{nonpayable, ContractError};
+use crate::error::{nonpayable, ContractError, OptOutWait};
 use crate::events::{join_ids, service_attrs};
 use crate::pools::{position_value, Move};
 use crate::state::books::Books;
@@ -229,14 +229,13 @@ pub fn complete_opt_out(
     }
     if done.is_empty() {
         let reason = if !frozen.is_empty() {
-            format!(
-                "opt-outs of services {} are frozen by pending slash requests",
-                join_ids(&frozen)
-            )
-        } else if let Some(at) = next {
-            format!("the next opt-out completes at {} (unix time)", at.seconds())
+            OptOutWait::Frozen {
+                service_ids: frozen,
+            }
+        } else if let Some(next) = next {
+            OptOutWait::NotYet { next }
         } else {
-            "no opt-out is pending".to_string()
+            OptOutWait::NonePending
         };
         return Err(ContractError::NothingToComplete { validator, reason });
     }

@@ -16,7 +16,7 @@ use restake_types::ProxyAction;
 
 use crate::chain::{action_msgs, Chain};
 use crate::deposit::NewProxy;
-use crate::error::ContractError;
+use crate::error::{ContractError, Guarded, Role};
 use crate::state::books::{load, save, Books, Store};
 use crate::state::{keys, Delegator, ProxyState};
 
@@ -80,8 +80,8 @@ pub fn execute(
     let state = state(deps.storage)?.ok_or(ContractError::NotAProxy)?;
     if info.sender != state.hub {
         return Err(ContractError::unauthorized(
-            "run a delegator proxy",
-            "the hub that instantiated it",
+            Guarded::RunProxy,
+            Role::ProxyHub,
         ));
     }
     Ok(Response::new()

@@ -8,7 +8,7 @@ use restake_types::{
     Asset, RegisterServiceMsg, RegisterServiceResponse, ServiceStatus, UpdateServiceMsg,
 };
 
-use crate::error::{nonpayable, ContractError};
+use crate::error::{nonpayable, ContractError, Guarded, Role};
 use crate::state::books::Books;
 use crate::state::{RewardIndex, Service, ServiceState};
 use crate::validate;
@@ -186,8 +186,8 @@ pub fn update_service(
     let mut service = books.service_terms(id)?;
     if info.sender != service.admin {
         return Err(ContractError::unauthorized(
-            &format!("update service {id}"),
-            "the service's admin",
+            Guarded::UpdateService { id },
+            Role::ServiceAdmin,
         ));
     }
     let mut changed = vec![];
@@ -283,8 +283,8 @@ pub fn set_service_status(
     let mut service = books.service_terms(service_id)?;
     if !is_owner && info.sender != service.admin {
         return Err(ContractError::unauthorized(
-            &format!("set the status of service {service_id}"),
-            "the hub owner or the service's admin",
+            Guarded::SetServiceStatus { id: service_id },
+            Role::HubOwnerOrServiceAdmin,
         ));
     }
     let state = books
@@ -303,8 +303,8 @@ pub fn set_service_status(
     // An emergency pause by the owner sticks until the owner lifts it.
     if service.owner_paused && !is_owner && status == ServiceStatus::Active {
         return Err(ContractError::unauthorized(
-            &format!("reactivate service {service_id}, which the hub owner paused"),
-            "the hub owner",
+            Guarded::ReactivateOwnerPaused { id: service_id },
+            Role::HubOwner,
         ));
     }
     state.status = status;

@@ -11,7 +11,7 @@ use restake_types::math::split_loss;
 use restake_types::{SlashResponse, SlashStatus};
 
 use crate::chain::Chain;
-use crate::error::{nonpayable, ContractError};
+use crate::error::{nonpayable, ContractError, Guarded, Role};
 use crate::routing::destination_name;
 use crate::state::books::Books;
 use crate::state::{keys, Service, SlashRequest};
@@ -49,7 +49,7 @@ impl Books<'_> {
         if request.status != SlashStatus::Pending {
             return Err(ContractError::SlashNotPending {
                 id: slash_id,
-                status: request.status.to_string(),
+                status: request.status,
             });
         }
         Ok(request)
@@ -184,8 +184,8 @@ pub fn slash(
     let mut service = books.service_terms(service_id)?;
     if info.sender != service.slasher {
         return Err(ContractError::unauthorized(
-            &format!("open slash requests for service {service_id}"),
-            "the service's slasher",
+            Guarded::OpenSlashRequests { service_id },
+            Role::ServiceSlasher,
         ));
     }
     if fraction.is_zero() {
@@ -260,8 +260,8 @@ pub fn veto_slash(
     let is_resolver = service.resolver.as_ref() == Some(&info.sender);
     if !is_resolver && !is_owner {
         return Err(ContractError::unauthorized(
-            &format!("veto slash request {slash_id}"),
-            "the service's resolver or the hub owner",
+            Guarded::VetoSlash { id: slash_id },
+            Role::ServiceResolverOrHubOwner,
         ));
     }
     if env.block.time >= request.executable_at {

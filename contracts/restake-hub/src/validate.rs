@@ -3,7 +3,7 @@
 
 use cosmwasm_std::{Addr, Api, CanonicalAddr};
 
-use crate::error::ContractError;
+use crate::error::{ConfigProblem, ContractError};
 use crate::state::Config;
 
 /// Longest duration accepted anywhere (100 years): times stay far from overflowing.
@@ -87,28 +87,27 @@ pub fn config(c: &Config) -> Result<(), ContractError> {
     duration("unbonding_period", c.unbonding_period)?;
     duration("unbonding_epoch", c.unbonding_epoch)?;
     duration("max_veto_period", c.max_veto_period)?;
-    let invalid = |field: &str, reason: String| ContractError::InvalidConfig {
-        field: field.to_string(),
-        reason,
+    let invalid = |field: &'static str, problem: ConfigProblem| ContractError::InvalidConfig {
+        field,
+        problem,
     };
     if c.unbonding_period == 0 {
-        return Err(invalid("unbonding_period", "must be greater than 0".into()));
+        return Err(invalid("unbonding_period", ConfigProblem::Zero));
     }
     if c.unbonding_epoch == 0 {
-        return Err(invalid("unbonding_epoch", "must be greater than 0".into()));
+        return Err(invalid("unbonding_epoch", ConfigProblem::Zero));
     }
     // Seven batches per unbonding period at most: the chain's entry limit.
     if c.unbonding_epoch.saturating_mul(7) < c.unbonding_period {
         return Err(invalid(
             "unbonding_epoch",
-            format!(
-                "must be at least unbonding_period / 7 ({}s) so the hub never exceeds 7 unbonding entries per validator",
-                c.unbonding_period.div_ceil(7)
-            ),
+            ConfigProblem::EpochTooShort {
+                min_epoch: c.unbonding_period.div_ceil(7),
+            },
         ));
     }
     if c.min_deposit.is_zero() {
-        return Err(invalid("min_deposit", "must be at least 1".into()));
+        return Err(invalid("min_deposit", ConfigProblem::BelowOne));
     }
     for (field, v, max) in [
         ("max_services_per_position", c.max_services_per_position, 32),
@@ -117,10 +116,10 @@ pub fn config(c: &Config) -> Result<(), ContractError> {
         ("max_open_votes", c.max_open_votes, 64),
     ] {
         if v == 0 {
-            return Err(invalid(field, "must be at least 1".into()));
+            return Err(invalid(field, ConfigProblem::BelowOne));
         }
         if v > max {
-            return Err(invalid(field, format!("at most {max}")));
+            return Err(invalid(field, ConfigProblem::AboveMax { max }));
         }
     }
     Ok(())

@@ -1,6 +1,9 @@
 //! Cranks anyone may call: `rebalance`, `harvest`, `process_exits` (and `apply_strategy`).
 //! None can move anyone's value: they only carry out what the strategy, the rules and the
 //! exit queue already decided. Each is O(validators × services) in the strategy.
+//!
+//! Why one file: the cranks share one view of the vault (`View`), its balance reads and the
+//! harvest's reply; split apart, each would reach into the others.
 
 use cosmwasm_std::{
     Addr, Deps, DepsMut, Env, MessageInfo, Reply, Response, StdResult, Storage, SubMsg,
@@ -11,7 +14,7 @@ use restake_types::{Asset, ExecuteMsg as HubMsg, RewardAmount};
 use crate::deposit::{deposit_msgs, route};
 use crate::error::{nonpayable, ContractError};
 use crate::exit::{self, cover_top_ups, DRAIN_UNBOND_REPLY};
-use crate::hub::{self, Hub};
+use crate::hub::{self, HubView};
 use crate::msg::CranksResponse;
 use crate::rewards::{self, checkpoint, hub_pending, supply, take_payouts};
 use crate::state::*;
@@ -84,7 +87,7 @@ fn redeposit(
     view: &View,
 ) -> Result<(Vec<SubMsg>, Uint128), ContractError> {
     let config = CONFIG.load(deps.storage)?;
-    let Ok(hub_config) = Hub::new(deps, &config.hub, &env.contract.address).config() else {
+    let Ok(hub_config) = HubView::new(deps, &config.hub, &env.contract.address).config() else {
         return Ok((vec![], Uint128::zero()));
     };
     let amount = store_totals.idle;
@@ -133,7 +136,7 @@ pub fn rebalance(
                 msgs.extend(m);
                 res = res.add_attributes(attrs);
             }
-            let hub = Hub::new(deps.as_ref(), &config.hub, &env.contract.address);
+            let hub = HubView::new(deps.as_ref(), &config.hub, &env.contract.address);
             let services = pending
                 .strategy
                 .services
@@ -470,7 +473,7 @@ pub fn status(deps: Deps, env: Env) -> Result<CranksResponse, ContractError> {
     }
     let idle = totals.idle.saturating_sub(owed);
     if !idle.is_zero() {
-        if let Ok(hub_config) = Hub::new(deps, &config.hub, &env.contract.address).config() {
+        if let Ok(hub_config) = HubView::new(deps, &config.hub, &env.contract.address).config() {
             if !hub_config.paused && idle >= hub_config.min_deposit.max(Uint128::one()) {
                 if let Ok(target) = route(deps, &view, idle) {
                     rebalance.push(format!(

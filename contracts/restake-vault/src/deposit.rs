@@ -218,7 +218,7 @@ fn deposit_shares(
     let open = BATCHES.load(deps.storage, totals.open_batch)?.shares;
     let nav = view.nav(&totals, false);
     let all_shares = supply(deps.storage)? + open;
-    let before = hub::Hub::new(deps.as_ref(), &config.hub, &env.contract.address)
+    let before = hub::HubView::new(deps.as_ref(), &config.hub, &env.contract.address)
         .position(&validator)
         .map(|p| p.amount)
         .unwrap_or_default();
@@ -272,7 +272,7 @@ pub fn on_shares_deposited(
     let ctx = SHARE_DEPOSIT.load(deps.storage)?;
     SHARE_DEPOSIT.remove(deps.storage);
     let config = CONFIG.load(deps.storage)?;
-    let after = hub::Hub::new(deps.as_ref(), &config.hub, &env.contract.address)
+    let after = hub::HubView::new(deps.as_ref(), &config.hub, &env.contract.address)
         .position(&ctx.validator)?
         .amount;
     let credited = after.checked_sub(ctx.before)?;

@@ -9,6 +9,9 @@
 //! (by a service, or by the chain while they unbond) is theirs, as the hub makes unbonding
 //! stake slashable until it is claimed, and nobody else's. No message iterates holders: a
 //! batch holds one hub unbonding per validator it drew from.
+//!
+//! Why one file: the exit queue is one life cycle over one batch record — queue, send,
+//! the unbond reply, the claim reply, pay — and its functions below run in that order.
 
 use cosmwasm_std::{
     Addr, BankMsg, Coin, Deps, DepsMut, Env, MessageInfo, Order, Reply, Response, StdResult,

@@ -28,15 +28,15 @@ pub fn msg(hub: &Addr, msg: &HubMsg, funds: Vec<Coin>) -> StdResult<CosmosMsg> {
 }
 
 /// Read-only access to the hub and the chain, for the vault's own address.
-pub struct Hub<'a> {
+pub struct HubView<'a> {
     pub deps: Deps<'a>,
     pub hub: &'a Addr,
     pub me: &'a Addr,
 }
 
-impl<'a> Hub<'a> {
+impl<'a> HubView<'a> {
     pub fn new(deps: Deps<'a>, hub: &'a Addr, me: &'a Addr) -> Self {
-        Hub { deps, hub, me }
+        HubView { deps, hub, me }
     }
 
     fn query<T: serde::de::DeserializeOwned>(&self, q: &HubQuery) -> StdResult<T> {

@@ -3,6 +3,9 @@
 //! Every message refuses unknown fields, like the hub's, so a typo in an optional field
 //! never passes silently on a chain CLI. The share token's messages and queries keep cw20's
 //! names and shapes, so wallets and explorers that speak cw20 work unchanged.
+//!
+//! Why one file: it is the vault's whole JSON interface, so whoever writes a message by hand
+//! finds every message and response, with its doc, in one place.
 
 use cosmwasm_schema::{cw_serde, QueryResponses};
 use cosmwasm_std::{Addr, Binary, Decimal, Timestamp, Uint128};

@@ -15,7 +15,7 @@ use cw20::Cw20ExecuteMsg;
 use restake_types::{Asset, RewardAmount};
 
 use crate::error::ContractError;
-use crate::hub::Hub;
+use crate::hub::HubView;
 use crate::state::*;
 
 pub const PAYOUT_REPLY: u64 = 6;
@@ -128,7 +128,7 @@ pub fn before_balance_change(
 /// The vault's pending rewards at the hub, without the bonded denom.
 pub fn hub_pending(deps: Deps, env: &Env) -> Result<Vec<(Asset, Uint128)>, ContractError> {
     let config = CONFIG.load(deps.storage)?;
-    let hub = Hub::new(deps, &config.hub, &env.contract.address);
+    let hub = HubView::new(deps, &config.hub, &env.contract.address);
     Ok(hub
         .pending_rewards()?
         .rewards

@@ -4,6 +4,10 @@
 //! `strategy` query, so a holder who dislikes it can exit at the old risk: applying a
 //! strategy first sends the open exit batch, whose unbondings keep the services they
 //! secured when they left. Reducing risk needs no wait: `leave_service` and the rules.
+//!
+//! Why one file: a strategy's whole life — checked, proposed, installed, enforced by the rules
+//! and turned into the plan the cranks carry out — works on the same few records, and each
+//! step reads the one before it.
 
 use cosmwasm_std::{
     Addr, Decimal, Deps, DepsMut, Env, MessageInfo, Order, Response, StdResult, Storage, SubMsg,
@@ -12,7 +16,7 @@ use cosmwasm_std::{
 use restake_types::{Asset, ExecuteMsg as HubMsg, ServiceResponse, ServiceStatus, SlashStatus};
 
 use crate::error::{nonpayable, ContractError};
-use crate::hub::{self, Hub};
+use crate::hub::{self, HubView};
 use crate::msg::{PendingStrategy, Strategy};
 use crate::rewards::track_assets;
 use crate::state::*;
@@ -80,7 +84,7 @@ pub fn validate(
             s.timelock, config.min_timelock
         )));
     }
-    let hub = Hub::new(deps, &config.hub, &env.contract.address);
+    let hub = HubView::new(deps, &config.hub, &env.contract.address);
     let hub_config = hub.config()?;
     let mut services: Vec<ServiceResponse> = vec![];
     for (i, limit) in s.services.iter().enumerate() {
@@ -418,7 +422,7 @@ pub fn check_rules(
     config: &Config,
 ) -> Result<(Departures, Vec<(u64, Watch)>), ContractError> {
     let active = ACTIVE.load(deps.storage)?.strategy;
-    let hub = Hub::new(deps, &config.hub, &env.contract.address);
+    let hub = HubView::new(deps, &config.hub, &env.contract.address);
     let now = env.block.time.seconds();
     let window_start = now.saturating_sub(active.slash_limit.window);
     let mut leaving = vec![];

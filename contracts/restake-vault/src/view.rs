@@ -11,7 +11,7 @@ use cosmwasm_std::{Decimal256, Deps, Env, Order, StdResult, Uint128};
 use restake_types::{Asset, UnbondingStatus};
 
 use crate::error::ContractError;
-use crate::hub::{Hub, MAX_PENDING_READ};
+use crate::hub::{HubView, MAX_PENDING_READ};
 use crate::math::{loss_factor, mul_ceil256, mul_div_ceil, mul_div_floor, mul_floor256};
 use crate::state::*;
 
@@ -129,7 +129,7 @@ pub fn targets(deps: Deps) -> StdResult<Vec<(String, u32, Vec<u64>)>> {
 impl View {
     pub fn load(deps: Deps, env: &Env) -> Result<View, ContractError> {
         let config = CONFIG.load(deps.storage)?;
-        let hub = Hub::new(deps, &config.hub, &env.contract.address);
+        let hub = HubView::new(deps, &config.hub, &env.contract.address);
         let targets = targets(deps)?;
         let validators = VALIDATORS.load(deps.storage)?;
 

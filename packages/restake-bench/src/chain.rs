@@ -8,6 +8,10 @@
 //! undelegated tokens arrive in the delegator's bank balance when the entry matures, and a
 //! chain slash shrinks the delegations and the entries still unbonding. Delegators are the
 //! hub and its per-validator proxies (see `vm.rs`, which runs the proxies in the VM).
+//!
+//! Why one file: the mock chain is one state (bank, staking, distribution, unbonding
+//! entries) that every message the hub emits changes in more than one place; split by
+//! module, each part would reach into the others' maps.
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -1,4 +1,7 @@
 //! Ratios, the markdown report (`docs/gas.md`) and the machine-readable one (`docs/gas.json`).
+//!
+//! Why one file: both reports are made from the same rows and ratios, and the markdown's
+//! tables mirror the JSON's fields one for one; kept together, a new column is one change.
 
 use std::collections::BTreeMap;
 use std::fmt::Write;

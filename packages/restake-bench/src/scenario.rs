@@ -21,14 +21,17 @@
 //! Every background staker also votes on one proposal that stays in its voting period for
 //! the whole run, so the measured votes meet as many voters on the proposal and on the
 //! validator as there are stakers.
+//!
+//! Why one file: the benchmark is one timeline, and its rounds, subjects and curve share
+//! the hub, the chain and the clock; it reads top to bottom in the order it runs.
 
 use std::collections::BTreeMap;
 
-use cosmwasm_std::{coin, to_json_binary, Addr, Coin, Decimal, Uint128};
+use cosmwasm_std::{coin, Addr, Coin, Decimal, Uint128};
+use restake_multitest::Step;
 use restake_types::{
-    Cw20ReceiveMsg, ExecuteMsg, InstantiateMsg, PoolsResponse, QueryMsg, ReceiveMsg,
-    RegisterServiceMsg, SlashDestination, StatsResponse, ValidatorResponse, VoteOption,
-    WeightedVote,
+    ExecuteMsg, InstantiateMsg, PoolsResponse, QueryMsg, RegisterServiceMsg, SlashDestination,
+    StatsResponse, ValidatorResponse, VoteOption, WeightedVote,
 };
 use serde::Serialize;
 
@@ -253,9 +256,9 @@ impl World {
                 CW20_SERVICE => (vec![], vec![token.to_string()]),
                 _ => (vec![DENOMS[0].into()], vec![]),
             };
-            let cost = world.exec(
-                &admin,
-                &ExecuteMsg::RegisterService(RegisterServiceMsg {
+            let cost = world.exec(&Step::register_service(
+                admin.as_str(),
+                RegisterServiceMsg {
                     name: format!("service {id}"),
                     slasher: slasher.to_string(),
                     resolver: Some(resolver.to_string()),
@@ -265,20 +268,27 @@ impl World {
                     reward_denoms: Some(denoms),
                     reward_tokens: Some(tokens),
                     metadata_uri: None,
-                }),
-                &[],
-            )?;
+                },
+            ))?;
             expect_attr(&cost, "service_id", |v| v == id.to_string())?;
         }
         Ok(world)
     }
 
-    /// Executes with staking rewards accrued on every delegation first (as every block
-    /// does on a chain), so every message that touches a validator meets real rewards.
-    fn exec(&mut self, sender: &Addr, msg: &ExecuteMsg, funds: &[Coin]) -> Result<Cost, String> {
+    /// Executes a step's message with staking rewards accrued on every delegation first
+    /// (as every block does on a chain), so every message that touches a validator meets
+    /// real rewards.
+    fn exec(&mut self, step: &Step) -> Result<Cost, String> {
         self.accrue();
         self.executions += 1;
-        self.hub.execute(sender, msg, funds)
+        self.hub
+            .apply(step)?
+            .ok_or_else(|| format!("`{step}` sends no message to the hub"))
+    }
+
+    /// A chain event (time passing, a chain slash) on the mock chain.
+    fn chain(&mut self, step: Step) -> Result<(), String> {
+        self.hub.apply(&step).map(|_| ())
     }
 
     fn accrue(&mut self) {
@@ -310,18 +320,15 @@ impl World {
         Ok(v.pools)
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn measure(
         &mut self,
         ctx: &Ctx,
         pools_of: &str,
         message: &str,
         scenario: &str,
-        sender: &Addr,
-        msg: &ExecuteMsg,
-        funds: &[Coin],
+        step: &Step,
     ) -> Result<Cost, String> {
-        self.measure_with(ctx, pools_of, None, message, scenario, sender, msg, funds)
+        self.measure_with(ctx, pools_of, None, message, scenario, step)
     }
 
     /// What a slash of `hint.service` (a chain sync when `None`) must touch on `validator`.
@@ -355,7 +362,6 @@ impl World {
         })
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn measure_with(
         &mut self,
         ctx: &Ctx,
@@ -363,16 +369,14 @@ impl World {
         hint: Option<Hint>,
         message: &str,
         scenario: &str,
-        sender: &Addr,
-        msg: &ExecuteMsg,
-        funds: &[Coin],
+        step: &Step,
     ) -> Result<Cost, String> {
         let pools = self.pools_on(pools_of)?;
         let shape = match hint {
             Some(h) => Some(self.shape(pools_of, h)?),
             None => None,
         };
-        let cost = self.exec(sender, msg, funds)?;
+        let cost = self.exec(step)?;
         if ctx.record {
             let sdk = estimate(&cost);
             let min = minimal(message, scenario, shape);
@@ -411,24 +415,15 @@ impl World {
     }
 
     fn deposit(&mut self, staker: &Addr, validator: &str, amount: u128) -> Result<Cost, String> {
-        self.exec(
-            staker,
-            &ExecuteMsg::Deposit {
-                validator: validator.to_string(),
-            },
-            &[coin(amount, BONDED)],
-        )
+        self.exec(&Step::deposit(
+            staker.as_str(),
+            validator,
+            coin(amount, BONDED),
+        ))
     }
 
-    fn opt_in(&mut self, staker: &Addr, validator: &str, ids: Vec<u64>) -> Result<Cost, String> {
-        self.exec(
-            staker,
-            &ExecuteMsg::OptIn {
-                validator: validator.to_string(),
-                service_ids: ids,
-            },
-            &[],
-        )
+    fn opt_in(&mut self, staker: &Addr, validator: &str, ids: &[u64]) -> Result<Cost, String> {
+        self.exec(&Step::opt_in(staker.as_str(), validator, ids))
     }
 
     /// Adds background stakers (a deposit and an opt-in each, executed in the VM) up to `n`.
@@ -437,7 +432,7 @@ impl World {
         while self.background < n {
             let staker = self.hub.addr(&format!("staker-{}", self.background));
             self.deposit(&staker, &main, 1_000_000 + self.background as u128)?;
-            self.opt_in(&staker, &main, BACKGROUND_SET.to_vec())?;
+            self.opt_in(&staker, &main, &BACKGROUND_SET)?;
             // Voters of every kind: one option, two, all four (the first staker, so that the
             // validator's mix holds all four options at every level: a cast's cost grows with
             // the options in the mix, at most four, not with the voters).
@@ -461,7 +456,7 @@ impl World {
                 1 => vote_msg(self.proposal, at(0), None),
                 _ => vote_msg(self.proposal, at(0), Some(at(1))),
             };
-            self.exec(&staker, &msg, &[])?;
+            self.exec(&Step::hub(staker.as_str(), msg, vec![]))?;
             self.background += 1;
             if self.background.is_multiple_of(1_000) {
                 progress(&format!("  {} stakers", self.background));
@@ -480,13 +475,7 @@ impl World {
             _ => DENOMS.iter().map(|d| coin(PAYMENT, *d)).collect(),
         };
         let funder = self.funder.clone();
-        self.exec(
-            &funder,
-            &ExecuteMsg::DistributeRewards {
-                service_id: service,
-            },
-            &funds,
-        )
+        self.exec(&Step::distribute(funder.as_str(), service, funds))
     }
 
     /// One round of every message (see the module docs for the timeline).
@@ -505,9 +494,6 @@ impl World {
         let vm = v.as_str();
         let a = self.hub.addr(&format!("r{r}-a"));
         let anyone = self.hub.addr("cranker");
-        let deposit = ExecuteMsg::Deposit {
-            validator: v.clone(),
-        };
 
         // ------------------------------------------------------------ t0
         let c = self.measure(
@@ -515,9 +501,7 @@ impl World {
             vm,
             "deposit",
             "new_position",
-            &a,
-            &deposit,
-            &[coin(2_000_000, BONDED)],
+            &Step::deposit(a.as_str(), vm, coin(2_000_000, BONDED)),
         )?;
         expect_attr(&c, "amount", |x| x == "2000000")?;
         self.measure(
@@ -525,21 +509,14 @@ impl World {
             vm,
             "opt_in",
             "4_services",
-            &a,
-            &ExecuteMsg::OptIn {
-                validator: v.clone(),
-                service_ids: vec![1, 2, 3, 4],
-            },
-            &[],
+            &Step::opt_in(a.as_str(), vm, &[1, 2, 3, 4]),
         )?;
         self.measure(
             &ctx,
             vm,
             "deposit",
             "existing_position_4_services",
-            &a,
-            &deposit,
-            &[coin(1_000_000, BONDED)],
+            &Step::deposit(a.as_str(), vm, coin(1_000_000, BONDED)),
         )?;
 
         let subjects: Vec<(u64, usize, Addr)> = CLAIMS
@@ -548,7 +525,7 @@ impl World {
             .collect();
         for (k, d, s) in &subjects {
             self.deposit(s, vm, 1_000_000)?;
-            self.opt_in(s, vm, services_of(*k, *d))?;
+            self.opt_in(s, vm, &services_of(*k, *d))?;
         }
         for _ in 0..payments {
             for service in 1..=16 {
@@ -561,9 +538,7 @@ impl World {
             vm,
             "distribute_rewards",
             "native_1_denom",
-            &funder,
-            &ExecuteMsg::DistributeRewards { service_id: 1 },
-            &[coin(PAYMENT, DENOMS[0])],
+            &Step::distribute(funder.as_str(), 1, vec![coin(PAYMENT, DENOMS[0])]),
         )?;
         expect_attr(&c, "amount", nonzero)?;
         self.measure(
@@ -571,27 +546,20 @@ impl World {
             vm,
             "distribute_rewards",
             "native_3_denoms",
-            &funder,
-            &ExecuteMsg::DistributeRewards { service_id: 9 },
-            &DENOMS.iter().map(|d| coin(PAYMENT, *d)).collect::<Vec<_>>(),
+            &Step::distribute(
+                funder.as_str(),
+                9,
+                DENOMS.iter().map(|d| coin(PAYMENT, *d)).collect::<Vec<_>>(),
+            ),
         )?;
         let token = self.token.clone();
-        self.hub.chain().cw20_send_to_hub(token.as_str(), PAYMENT);
+        // the token moves the balance, then calls the hub's `receive`
         let c = self.measure(
             &ctx,
             vm,
             "receive",
             "cw20_distribute_rewards",
-            &token,
-            &ExecuteMsg::Receive(Cw20ReceiveMsg {
-                sender: funder.to_string(),
-                amount: Uint128::new(PAYMENT),
-                msg: to_json_binary(&ReceiveMsg::DistributeRewards {
-                    service_id: CW20_SERVICE,
-                })
-                .map_err(|e| e.to_string())?,
-            }),
-            &[],
+            &Step::distribute_cw20(token.as_str(), funder.as_str(), CW20_SERVICE, PAYMENT),
         )?;
         expect_attr(&c, "cw20", |x| x == token.as_str())?;
         let c = self.measure(
@@ -599,11 +567,7 @@ impl World {
             vm,
             "harvest",
             "1_validator",
-            &anyone,
-            &ExecuteMsg::Harvest {
-                validators: Some(vec![v.clone()]),
-            },
-            &[],
+            &Step::harvest(anyone.as_str(), Some(vec![v.clone()])),
         )?;
         expect_attr(&c, "validators", |x| x == vm)?;
         for (k, d, s) in &subjects {
@@ -612,9 +576,7 @@ impl World {
                 vm,
                 "claim_rewards",
                 &format!("{k}_services_{d}_denoms"),
-                s,
-                &ExecuteMsg::ClaimRewards {},
-                &[],
+                &Step::claim_rewards(s.as_str()),
             )?;
             // Service denoms and the native staking reward are all paid.
             let paid = attr(&c, "amount").unwrap_or_default();
@@ -629,12 +591,7 @@ impl World {
             vm,
             "opt_out",
             "1_service",
-            &a,
-            &ExecuteMsg::OptOut {
-                validator: v.clone(),
-                service_ids: vec![4],
-            },
-            &[],
+            &Step::opt_out(a.as_str(), vm, &[4]),
         )?;
         let voter = self.hub.addr(&format!("r{r}-voter"));
         self.deposit(&voter, vm, 1_000_000)?;
@@ -644,9 +601,11 @@ impl World {
             vm,
             "vote",
             "option",
-            &voter,
-            &vote_msg(proposal, VoteOption::Yes, None),
-            &[],
+            &Step::hub(
+                voter.as_str(),
+                vote_msg(proposal, VoteOption::Yes, None),
+                vec![],
+            ),
         )?;
         expect_attr(&c, "validators", |x| x == "1")?;
         self.measure(
@@ -654,38 +613,34 @@ impl World {
             vm,
             "vote",
             "weighted_change",
-            &voter,
-            &vote_msg(proposal, VoteOption::No, Some(VoteOption::Yes)),
-            &[],
+            &Step::hub(
+                voter.as_str(),
+                vote_msg(proposal, VoteOption::No, Some(VoteOption::Yes)),
+                vec![],
+            ),
         )?;
         let c = self.measure(
             &ctx,
             vm,
             "deposit",
             "existing_position_1_open_vote",
-            &voter,
-            &deposit,
-            &[coin(1_000_000, BONDED)],
+            &Step::deposit(voter.as_str(), vm, coin(1_000_000, BONDED)),
         )?;
         if c.messages < 2 {
             return Err("a deposit with an open vote did not re-cast it".into());
         }
 
         // ------------------------------------------------------------ t0 + 2 days
-        self.hub.advance(OPT_OUT_DELAY);
+        self.chain(Step::advance(OPT_OUT_DELAY))?;
         let c = self.measure(
             &ctx,
             vm,
             "complete_opt_out",
             "1_service",
-            &a,
-            &ExecuteMsg::CompleteOptOut {
-                validator: v.clone(),
-            },
-            &[],
+            &Step::complete_opt_out(a.as_str(), vm),
         )?;
         expect_attr(&c, "services_now", |x| x == "1,2,3")?;
-        self.hub.chain().slash_validator(vm, Decimal::permille(1));
+        self.chain(Step::chain_slash(vm, Decimal::permille(1)))?;
         // No batch holds stake of this validator now: the shortfall hits the pools only.
         let sync_hint = Hint {
             service: None,
@@ -698,11 +653,7 @@ impl World {
             Some(sync_hint),
             "sync_validator",
             "chain_shortfall",
-            &anyone,
-            &ExecuteMsg::SyncValidator {
-                validator: v.clone(),
-            },
-            &[],
+            &Step::sync_validator(anyone.as_str(), &v),
         )?;
         expect_attr(&c, "shortfall", nonzero)?;
         let b = subjects[1].2.clone();
@@ -711,12 +662,7 @@ impl World {
             vm,
             "unbond",
             "sends_batch",
-            &b,
-            &ExecuteMsg::Unbond {
-                validator: v.clone(),
-                amount: Uint128::new(100_000),
-            },
-            &[],
+            &Step::unbond(b.as_str(), vm, 100_000),
         )?;
         if c.messages < 1 || self.hub.chain().entries_in_flight(vm) == 0 {
             return Err("unbond did not undelegate its batch".into());
@@ -726,12 +672,7 @@ impl World {
             vm,
             "unbond",
             "queued",
-            &a,
-            &ExecuteMsg::Unbond {
-                validator: v.clone(),
-                amount: Uint128::new(500_000),
-            },
-            &[],
+            &Step::unbond(a.as_str(), vm, 500_000),
         )?;
         let slasher = self.slasher.clone();
         let c = self.measure(
@@ -739,21 +680,20 @@ impl World {
             vm,
             "slash",
             "open_veto_window",
-            &slasher,
-            &ExecuteMsg::Slash {
-                service_id: 1,
-                validator: v.clone(),
-                fraction: Decimal::percent(1),
-                evidence: "double sign at height 123".into(),
-            },
-            &[],
+            &Step::slash(
+                slasher.as_str(),
+                1,
+                vm,
+                Decimal::percent(1),
+                "double sign at height 123",
+            ),
         )?;
         let slash_id: u64 = attr(&c, "slash_id")
             .and_then(|x| x.parse().ok())
             .ok_or("slash returned no slash_id")?;
 
         // ------------------------------------------------------------ t0 + 3 days
-        self.hub.advance(VETO);
+        self.chain(Step::advance(VETO))?;
         // The slash reaches the queued batch (a's unbond, and the slashed stake joins it)
         // and the batch sent by b's unbond: two batches with one group each.
         let slash_hint = Hint {
@@ -767,36 +707,29 @@ impl World {
             Some(slash_hint),
             "execute_slash",
             "service_slash",
-            &anyone,
-            &ExecuteMsg::ExecuteSlash { slash_id },
-            &[],
+            &Step::execute_slash(anyone.as_str(), slash_id),
         )?;
         expect_attr(&c, "slashed_amount", nonzero)?;
 
         // ------------------------------------------------------------ t0 + 5 days
-        self.hub.advance(2 * DAY);
-        let process = ExecuteMsg::ProcessUnbondings {};
+        self.chain(Step::advance(2 * DAY))?;
         let c = self.measure(
             &ctx,
             vm,
             "process_unbondings",
             "send",
-            &anyone,
-            &process,
-            &[],
+            &Step::process_unbondings(anyone.as_str()),
         )?;
         expect_attr(&c, "batches_sent", |x| x == "1")?;
 
         // ------------------------------------------------------------ t0 + 23 days
-        self.hub.advance(UNBONDING_PERIOD - 3 * DAY);
+        self.chain(Step::advance(UNBONDING_PERIOD - 3 * DAY))?;
         let c = self.measure(
             &ctx,
             vm,
             "process_unbondings",
             "settle",
-            &anyone,
-            &process,
-            &[],
+            &Step::process_unbondings(anyone.as_str()),
         )?;
         expect_attr(&c, "batches_settled", |x| x == "1")?;
         let c = self.measure(
@@ -804,17 +737,15 @@ impl World {
             vm,
             "claim_unbonded",
             "1_entry",
-            &b,
-            &ExecuteMsg::ClaimUnbonded {},
-            &[],
+            &Step::claim_unbonded(b.as_str()),
         )?;
         expect_attr(&c, "amount", nonzero)?;
 
         // ------------------------------------------------------------ t0 + 26 days
-        self.hub.advance(3 * DAY);
-        let c = self.exec(&anyone, &process, &[])?;
+        self.chain(Step::advance(3 * DAY))?;
+        let c = self.exec(&Step::process_unbondings(anyone.as_str()))?;
         expect_attr(&c, "batches_settled", |x| x == "1")?;
-        let c = self.exec(&a, &ExecuteMsg::ClaimUnbonded {}, &[])?;
+        let c = self.exec(&Step::claim_unbonded(a.as_str()))?;
         expect_attr(&c, "amount", nonzero)?;
         self.check_books()
     }
@@ -826,9 +757,9 @@ impl World {
         let slasher = self.slasher.clone();
         while self.extra_services < count {
             let id = POOL_SERVICE + 1 + self.extra_services;
-            let c = self.exec(
-                &admin,
-                &ExecuteMsg::RegisterService(RegisterServiceMsg {
+            let c = self.exec(&Step::register_service(
+                admin.as_str(),
+                RegisterServiceMsg {
                     name: format!("service {id}"),
                     slasher: slasher.to_string(),
                     resolver: None,
@@ -838,9 +769,8 @@ impl World {
                     reward_denoms: Some(vec![DENOMS[0].into()]),
                     reward_tokens: None,
                     metadata_uri: None,
-                }),
-                &[],
-            )?;
+                },
+            ))?;
             expect_attr(&c, "service_id", |v| v == id.to_string())?;
             self.extra_services += 1;
         }
@@ -890,17 +820,13 @@ impl World {
                 set
             };
             self.deposit(&s, &v, 1_000_000)?;
-            self.opt_in(&s, &v, set)?;
+            self.opt_in(&s, &v, &set)?;
             stakers.push(s);
         }
         // The first unbond on a validator is sent at once; the others wait in its batch.
-        let unbond = ExecuteMsg::Unbond {
-            validator: v.clone(),
-            amount: Uint128::new(10_000),
-        };
-        self.exec(&stakers[0], &unbond, &[])?;
+        self.exec(&Step::unbond(stakers[0].as_str(), &v, 10_000))?;
         for s in &stakers {
-            self.exec(s, &unbond, &[])?;
+            self.exec(&Step::unbond(s.as_str(), &v, 10_000))?;
         }
         let pools = self.pools_on(&v)?;
         if pools != k {
@@ -913,19 +839,18 @@ impl World {
             &v,
             "slash",
             variant,
-            &slasher,
-            &ExecuteMsg::Slash {
-                service_id: POOL_SERVICE,
-                validator: v.clone(),
-                fraction: Decimal::percent(1),
-                evidence: "equivocation".into(),
-            },
-            &[],
+            &Step::slash(
+                slasher.as_str(),
+                POOL_SERVICE,
+                &v,
+                Decimal::percent(1),
+                "equivocation",
+            ),
         )?;
         let slash_id: u64 = attr(&c, "slash_id")
             .and_then(|x| x.parse().ok())
             .ok_or("slash returned no slash_id")?;
-        self.hub.advance(VETO);
+        self.chain(Step::advance(VETO))?;
         // Every pool has a group in the queued batch; the first pool one in the sent batch.
         let slash_hint = Hint {
             service: Some(POOL_SERVICE),
@@ -938,12 +863,10 @@ impl World {
             Some(slash_hint),
             "execute_slash",
             variant,
-            &anyone,
-            &ExecuteMsg::ExecuteSlash { slash_id },
-            &[],
+            &Step::execute_slash(anyone.as_str(), slash_id),
         )?;
         expect_attr(&c, "pools_slashed", |x| x == k.to_string())?;
-        self.hub.chain().slash_validator(&v, Decimal::permille(1));
+        self.chain(Step::chain_slash(&v, Decimal::permille(1)))?;
         // The shortfall hits every pool and the queued batch with its k groups.
         let sync_hint = Hint {
             service: None,
@@ -956,11 +879,7 @@ impl World {
             Some(sync_hint),
             "sync_validator",
             variant,
-            &anyone,
-            &ExecuteMsg::SyncValidator {
-                validator: v.clone(),
-            },
-            &[],
+            &Step::sync_validator(anyone.as_str(), &v),
         )?;
         expect_attr(&c, "shortfall", nonzero)?;
         self.check_books()

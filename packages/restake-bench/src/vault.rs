@@ -9,6 +9,9 @@
 //! with the recorded answers: the VM gas, storage operations and SDK-gas estimate are the
 //! vault's own execution. The hub's share — the messages it receives and the queries it
 //! answers — is the hub's bench.
+//!
+//! Why one file: recording the vault's calls and replaying them are two halves of one
+//! mechanism over one record format.
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashSet};
@@ -17,7 +20,7 @@ use std::rc::Rc;
 
 use cosmwasm_std::{
     coin, Addr, Binary, ContractResult, Decimal, Deps, DepsMut, Empty, Env, MessageInfo, Order,
-    Querier as StdQuerier, QuerierResult, QuerierWrapper, Reply, Response, SystemResult, WasmMsg,
+    Querier as StdQuerier, QuerierResult, QuerierWrapper, Reply, Response, SystemResult,
 };
 use cosmwasm_vm::testing::MockApi;
 use cosmwasm_vm::{
@@ -25,7 +28,7 @@ use cosmwasm_vm::{
     GasInfo, InstanceOptions, Querier, Size, Storage,
 };
 use restake_multitest::{
-    AppResponse, Contract, ContractWrapper, Executor, ServiceSpec, Suite, SuiteBuilder,
+    AppResponse, Contract, ContractWrapper, Executor, ServiceSpec, Step, Suite, SuiteBuilder,
 };
 use serde_json::{json, Value};
 
@@ -193,15 +196,14 @@ struct Run {
 
 impl Run {
     fn vx(&mut self, sender: &str, msg: Value, funds: &[cosmwasm_std::Coin]) -> AppResponse {
-        let sender = self.suite.addr(sender);
-        let wasm = WasmMsg::Execute {
-            contract_addr: self.vault.to_string(),
+        let step = Step::Wasm {
+            sender: sender.to_string(),
+            contract: self.vault.to_string(),
             msg: Binary::new(serde_json::to_vec(&msg).unwrap_or_default()),
             funds: funds.to_vec(),
         };
         self.suite
-            .app
-            .execute(sender, wasm.into())
+            .apply(&step)
             .unwrap_or_else(|e| panic!("{msg}: {e:?}"))
     }
 
@@ -290,8 +292,8 @@ fn setup(log: Rc<RefCell<Vec<Recorded>>>, on: Rc<RefCell<bool>>) -> Run {
     }
 }
 
-/// One message of the scenario.
-type Step = Box<dyn Fn(&mut Run)>;
+/// One measured message of the scenario, as a closure on the run.
+type Message = Box<dyn Fn(&mut Run)>;
 
 /// Every message once, on a vault with `holders` holders (the same scenario as the vault's
 /// flatness test). Returns the recorded calls per message.
@@ -312,7 +314,7 @@ fn record(holders: usize) -> Vec<(&'static str, Vec<Recorded>)> {
     r.suite.advance(3_600);
     r.pay();
     let bob = r.suite.addr("bob").to_string();
-    let steps: Vec<(&'static str, Step)> = vec![
+    let steps: Vec<(&'static str, Message)> = vec![
         (
             "deposit",
             Box::new(|r: &mut Run| r.deposit("alice", 1_000_000)),

@@ -1,19 +1,28 @@
 //! The hub running from its optimized wasm in cosmwasm-vm, one fresh instance per call
 //! (as wasmd does, from an in-memory module cache), with the mock chain behind it.
+//!
+//! The bench says what it does with restake-multitest's `Step`, the vocabulary the tests,
+//! the model test and the CLI drive the hub with; `Hub::apply` runs a step's hub message
+//! in the VM and maps a chain step onto the mock chain.
+//!
+//! Why one file: the VM instance and the storage and querier it runs against are one
+//! harness; each piece is only meaningful with the others.
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
 
 use cosmwasm_std::{
-    from_json, Addr, Attribute, Checksum, Coin, ContractResult, CosmosMsg, Empty, Env, Event,
-    MessageInfo, Reply, ReplyOn, Response, SubMsgResponse, SubMsgResult, WasmMsg,
+    from_json, to_json_binary, Addr, Attribute, Checksum, Coin, ContractResult, CosmosMsg, Empty,
+    Env, Event, MessageInfo, Reply, ReplyOn, Response, SubMsgResponse, SubMsgResult, Uint128,
+    WasmMsg,
 };
 use cosmwasm_vm::testing::{mock_env, MockApi};
 use cosmwasm_vm::{
-    call_execute, call_instantiate, call_query, call_reply, capabilities_from_csv, Backend, Cache,
-    CacheOptions, InstanceOptions, Size,
+    call_execute, call_instantiate, call_query, call_reply, capabilities_from_csv, Backend,
+    BackendApi, Cache, CacheOptions, InstanceOptions, Size,
 };
-use restake_types::{ExecuteMsg, InstantiateMsg, QueryMsg};
+use restake_multitest::Step;
+use restake_types::{Cw20ReceiveMsg, ExecuteMsg, InstantiateMsg, QueryMsg, ReceiveMsg};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
@@ -149,6 +158,59 @@ impl Hub {
     /// A valid bech32 address for a name.
     pub fn addr(&self, name: &str) -> Addr {
         Addr::unchecked(self.api.addr_make(name))
+    }
+
+    /// The account a step names: an address as it is, a name as `addr` makes it (as the
+    /// Suite reads a step's accounts).
+    fn account(&self, who: &str) -> Addr {
+        match self.api.addr_validate(who).0 {
+            Ok(()) => Addr::unchecked(who),
+            Err(_) => self.addr(who),
+        }
+    }
+
+    /// Applies a step: a message to the hub runs in the VM and returns its cost (a cw20
+    /// payment is the token moving the balance, then calling the hub's `receive`); a chain
+    /// step changes the mock chain and returns `None`. Steps the mock chain does not model
+    /// (native staking, x/liquid, x/gov votes, jailing; the bench funds senders on demand,
+    /// so minting is none of its business either) are refused.
+    pub fn apply(&mut self, step: &Step) -> Result<Option<Cost>, String> {
+        match step {
+            Step::Hub { sender, msg, funds } => {
+                let sender = self.account(sender);
+                self.execute(&sender, msg, funds).map(Some)
+            }
+            Step::DistributeCw20 {
+                token,
+                from,
+                service_id,
+                amount,
+            } => {
+                let token = self.account(token);
+                self.chain().cw20_send_to_hub(token.as_str(), *amount);
+                let hook = ReceiveMsg::DistributeRewards {
+                    service_id: *service_id,
+                };
+                let msg = ExecuteMsg::Receive(Cw20ReceiveMsg {
+                    sender: self.account(from).to_string(),
+                    amount: Uint128::new(*amount),
+                    msg: to_json_binary(&hook).map_err(|e| e.to_string())?,
+                });
+                self.execute(&token, &msg, &[]).map(Some)
+            }
+            Step::Advance { seconds } => {
+                self.advance(*seconds);
+                Ok(None)
+            }
+            Step::ChainSlash {
+                validator,
+                fraction,
+            } => {
+                self.chain().slash_validator(validator, *fraction);
+                Ok(None)
+            }
+            other => Err(format!("the bench's mock chain does not model `{other}`")),
+        }
     }
 
     pub fn chain(&mut self) -> &mut Chain {
@@ -472,6 +534,47 @@ pub fn wasm_checksum() -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A hub step runs in the VM with its sender named as the Suite names it; a chain step
+    /// moves the mock chain; a step the mock chain does not model is refused, not ignored.
+    #[test]
+    fn steps_run_in_the_vm_or_on_the_mock_chain() {
+        let Ok(wasm) = load_wasm() else {
+            eprintln!("note: artifacts/restake_hub.wasm is missing; skipping");
+            return;
+        };
+        // every other field is optional
+        let msg: InstantiateMsg = serde_json::from_str(r#"{"unbonding_period": 100}"#).unwrap();
+        let mut hub = Hub::new(&wasm, "ustake", &msg).unwrap();
+        let t0 = hub.chain().time;
+        assert!(hub.apply(&Step::advance(60)).unwrap().is_none());
+        assert_eq!(hub.chain().time, t0.plus_seconds(60));
+
+        let register = Step::register_service(
+            "admin",
+            restake_types::RegisterServiceMsg {
+                name: "oracle".into(),
+                slasher: hub.addr("slasher").to_string(),
+                resolver: None,
+                max_slash: cosmwasm_std::Decimal::percent(10),
+                veto_period: 0,
+                opt_out_delay: 0,
+                reward_denoms: None,
+                reward_tokens: None,
+                metadata_uri: None,
+            },
+        );
+        let cost = hub.apply(&register).unwrap().unwrap();
+        assert!(cost.vm_gas > 0);
+        let admin = hub.addr("admin").to_string();
+        assert!(cost
+            .attributes
+            .iter()
+            .any(|(k, v)| k == "admin" && *v == admin));
+
+        let mint = Step::mint("admin", vec![cosmwasm_std::coin(1, "ustake")]);
+        assert!(hub.apply(&mint).unwrap_err().contains("does not model"));
+    }
 
     #[test]
     fn a_missing_wasm_says_how_to_build_it() {

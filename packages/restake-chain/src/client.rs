@@ -1,3 +1,9 @@
+//! [`Client`]: a real chain through CometBFT's RPC — ABCI queries, and transactions
+//! simulated, signed with a local key (cosmrs) and broadcast, then waited for.
+//!
+//! Why one file: every query and transaction goes through the same RPC connection and the
+//! same account; the methods are short uses of them.
+
 use std::time::{Duration, Instant};
 
 use cosmrs::proto::cosmos::auth::v1beta1 as auth;

@@ -2,6 +2,9 @@
 //!
 //! Types cosmrs lacks are defined here by hand from the chains' `.proto` files: Gaia's
 //! `x/liquid` (gaia/liquid/v1beta1/tx.proto of gaia v25.1.1) and its queries.
+//!
+//! Why one file: each message is a few lines of protobuf plumbing, and the hand-written types
+//! cosmrs lacks sit beside the messages that use them.
 
 use cosmrs::proto::cosmos::bank::v1beta1::MsgSend;
 use cosmrs::proto::cosmos::base::v1beta1::Coin as ProtoCoin;

@@ -186,7 +186,7 @@ pub fn simulate(args: &SimulateArgs, out: &mut dyn Write, err: &mut dyn Write) -
         Ok(s) => s,
         Err(e) => return invalid(&e, out, err),
     };
-    let total = Sim::count_steps(&sc.steps);
+    let total = sim.count_steps();
     let max_rows = if args.all_stakers { usize::MAX } else { 10 };
     if !args.json {
         let title = sc.name.clone().unwrap_or_else(|| path.clone());
@@ -266,7 +266,7 @@ pub fn simulate(args: &SimulateArgs, out: &mut dyn Write, err: &mut dyn Write) -
             let _ = writeln!(out, "{text}");
         });
     };
-    let result = sim.run(&sc.steps, &mut on_step);
+    let result = sim.run(&mut on_step);
     pb.finish_and_clear();
     let snapshot = Snapshot::take(&sim);
     let checks: usize = sim.records.iter().map(|r| r.checks).sum();

@@ -1,5 +1,8 @@
 //! The state of the hub as the contract's queries report it (`staker_overview`,
 //! `services`, `slash_requests`, `stats`), as tables or as JSON.
+//!
+//! Why one file: each table is a short function from one query's answer to rows; together
+//! they are the one view `restake dashboard` prints.
 
 use std::collections::BTreeMap;
 

@@ -1,4 +1,7 @@
 //! Checking `expect:` steps against the contract's queries.
+//!
+//! Why one file: every `expect:` kind is one arm of one check against the same queries, with
+//! the same way of pointing at the file's line when it fails.
 
 use serde_saphyr::Spanned;
 

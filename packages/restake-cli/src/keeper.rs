@@ -23,6 +23,9 @@
 //! Every decision is one log line (sent, skipped or failed, and why). Transactions are
 //! simulated first, so a crank the chain would refuse costs no fee. A crank that fails does not
 //! stop the others in its pass; a pass with a failure is retried after an exponential back-off (`--retry-after`, doubled each time, capped by `--max-backoff`).
+//!
+//! Why one file: a pass is read, decide, send; `decide` is pure and unit-tested below, and
+//! the reading and sending around it are the only callers it has.
 
 use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -19,6 +19,7 @@ mod expect;
 pub mod interface;
 pub mod keeper;
 pub mod msg;
+pub mod plan;
 pub mod scenario;
 pub mod schema;
 pub mod serve;

@@ -8,6 +8,9 @@
 //! durations (`*_period`, `*_delay`, `*_epoch`) as `21d` or `3 days`. A value that does not
 //! fit is refused in words; the result is deserialised into the real message type before it
 //! is printed, so what is printed is accepted by the hub.
+//!
+//! Why one file: one walk over the schema turns flags into JSON; splitting the walk from the
+//! value conversions would split one recursion in two.
 
 use std::str::FromStr;
 

@@ -3,6 +3,9 @@
 //! Every node that names something keeps its location (`Spanned`), so a problem found
 //! after parsing (an unknown staker, a failed expectation) still points at a line and a
 //! column of the file.
+//!
+//! Why one file: it is the file format, one type per YAML node with its parser beside it,
+//! so the format reads in one place, as docs/scenarios.md describes it.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -396,14 +399,6 @@ impl Action {
             Action::Dashboard => "dashboard",
         }
     }
-
-    /// Whether the action can change the chain (and so deserves a dashboard).
-    pub fn changes_state(&self) -> bool {
-        !matches!(
-            self,
-            Action::Expect(_) | Action::Note(_) | Action::Dashboard | Action::Repeat(_)
-        )
-    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -582,7 +577,7 @@ pub struct RepeatArgs {
 /// An expectation. Its subject is the first of `staker`, `service`, `slash`,
 /// `account`, `validator`, `stats` and `query` present; the other keys are what is
 /// checked.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Expect {
     pub staker: Option<Name>,

@@ -27,6 +27,9 @@
 //! timeout, and a dashboard on another origin cannot read why a request failed. Closing
 //! after one answer is the behaviour we want, and with httparse doing the parsing it is ~110
 //! lines of code below.
+//!
+//! Why one file: the endpoints, the scenario they answer for and the HTTP serving them are one
+//! small server; its tests drive it over a real socket.
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -148,7 +151,7 @@ pub fn play(file: &Path, web_dir: Option<&Path>) -> Result<(Served, Outcome), St
     let path = file.to_string_lossy().to_string();
     let (src, sc) = load(&path).map_err(|e| e.to_string())?;
     let mut sim = Sim::new(&src, &sc).map_err(|e| e.to_string())?;
-    let outcome = match sim.run(&sc.steps, &mut |_, _| {}) {
+    let outcome = match sim.run(&mut |_, _| {}) {
         Ok(()) => Outcome::Passed {
             steps: sim.records.len(),
         },

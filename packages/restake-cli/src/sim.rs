@@ -1,22 +1,27 @@
 //! Runs a scenario on an embedded chain (the `restake-multitest` Suite).
 //!
-//! Two passes: `World::new` + `World::check` resolve every name of the file before the
-//! chain exists (so a typo fails at once, with its line), then `Sim` builds the Suite and
-//! plays the steps, checking the invariants after each one.
+//! `World::new` reads the file's names, `Sim::new` builds the Suite and resolves every step
+//! into `Step`s (`plan.rs`; a typo fails there, with its line, before any step runs), then
+//! `Sim::run` applies them, checking the invariants after each one.
+//!
+//! Why one file: playing a scenario is one loop over its steps on one Suite, with the
+//! invariant check and the report after each step; the steps' meaning lives in the Suite.
 
 use std::collections::BTreeMap;
 
 use cosmwasm_std::{coin, Addr, Coin, Decimal, Timestamp, Uint128};
 use restake_multitest::{
-    attr, err_text, Executor, ServiceSpec, Subject, Suite, SuiteBuilder, Violation, ViolationKind,
+    attr, err_text, AppResponse, Executor, ServiceSpec, Step, Subject, Suite, SuiteBuilder,
+    Violation, ViolationKind,
 };
 use restake_types::{Asset, ExecuteMsg, InstantiateMsg};
 use serde::Serialize;
 use serde_saphyr::Spanned;
 
+use crate::plan::{Item, Kind, Planned, Report, Signer, Task};
 use crate::scenario::*;
 use crate::units::{count, fmt_amount, fmt_duration, group, Coins};
-use crate::world::{parse_status, substitute, SvcInfo, World};
+use crate::world::{substitute, World};
 
 /// A problem that stops the run. `Invalid`: the file is wrong (exit code 2). `Failed`: the
 /// scenario ran and something did not hold (exit code 1).
@@ -126,6 +131,8 @@ pub struct Sim<'a> {
     unsynced: Vec<(String, String, Loc)>,
     /// The vaults of `vaults:`, by name.
     pub vaults: BTreeMap<String, Addr>,
+    /// The file's steps, resolved.
+    pub(crate) plan: Vec<Item>,
 }
 
 /// Merges `overrides` into the JSON of `base` and reads it back as an `InstantiateMsg`.
@@ -143,7 +150,7 @@ fn merge_instantiate(
 }
 
 /// Adds coins to a balance list, merging equal denoms and leaving out zeros.
-fn add_coin(list: &mut Vec<Coin>, amount: u128, denom: &str) {
+pub(crate) fn add_coin(list: &mut Vec<Coin>, amount: u128, denom: &str) {
     if amount == 0 {
         return;
     }
@@ -157,11 +164,10 @@ fn add_coin(list: &mut Vec<Coin>, amount: u128, denom: &str) {
 type Act = anyhow::Result<String>;
 
 impl<'a> Sim<'a> {
-    /// Checks the file's names, then builds the chain: validators, balances, tokens and
-    /// services.
+    /// Reads the file's names, builds the chain (validators, balances, tokens, services
+    /// and vaults), then resolves the steps.
     pub fn new(src: &'a Source, sc: &Scenario) -> Result<Sim<'a>, FileError> {
         let mut world = World::new(src, sc)?;
-        world.check(src, &sc.steps, &mut vec![])?;
 
         let unbonding = sc
             .chain
@@ -354,7 +360,7 @@ impl<'a> Sim<'a> {
             }
         }
         let start = suite.now();
-        Ok(Sim {
+        let mut sim = Sim {
             vaults,
             src,
             suite,
@@ -365,7 +371,10 @@ impl<'a> Sim<'a> {
             records: vec![],
             invariants: true,
             unsynced: vec![],
-        })
+            plan: vec![],
+        };
+        sim.plan = sim.resolve(&sc.steps, &mut vec![])?;
+        Ok(sim)
     }
 
     /// Seconds since the scenario started.
@@ -377,24 +386,26 @@ impl<'a> Sim<'a> {
     }
 
     /// Number of steps `run` will play (repeats unrolled), for a progress bar.
-    pub fn count_steps(steps: &[Spanned<StepItem>]) -> u64 {
-        steps
-            .iter()
-            .map(|s| match &s.value.action {
-                Action::Repeat(r) => 1 + u64::from(r.times) * Self::count_steps(&r.steps),
-                _ => 1,
-            })
-            .sum()
+    pub fn count_steps(&self) -> u64 {
+        fn count(items: &[Item]) -> u64 {
+            items
+                .iter()
+                .map(|i| match &i.kind {
+                    Kind::Repeat { times, items } => 1 + u64::from(*times) * count(items),
+                    _ => 1,
+                })
+                .sum()
+        }
+        count(&self.plan)
     }
 
     /// Plays the steps; `after` hears when each step starts and sees its record once
     /// it is done.
-    pub fn run(
-        &mut self,
-        steps: &[Spanned<StepItem>],
-        after: &mut dyn FnMut(&Sim, StepEvent),
-    ) -> Result<(), SimError> {
-        self.run_list(steps, "", after)?;
+    pub fn run(&mut self, after: &mut dyn FnMut(&Sim, StepEvent)) -> Result<(), SimError> {
+        let plan = std::mem::take(&mut self.plan);
+        let played = self.run_list(&plan, "", after);
+        self.plan = plan;
+        played?;
         if let Some((addr, id, loc)) = self.unsynced.first().cloned() {
             let name = self.humanize(&addr);
             return Err(SimError::Failed(Box::new(Failure {
@@ -537,30 +548,29 @@ impl<'a> Sim<'a> {
 
     fn run_list(
         &mut self,
-        steps: &[Spanned<StepItem>],
+        items: &[Item],
         prefix: &str,
         after: &mut dyn FnMut(&Sim, StepEvent),
     ) -> Result<(), SimError> {
-        for (i, step) in steps.iter().enumerate() {
+        for (i, step) in items.iter().enumerate() {
             let id = format!("{prefix}{}", i + 1);
-            let loc = Loc::of(step);
-            if let Action::Repeat(r) = &step.value.action {
+            let loc = step.loc;
+            if let Kind::Repeat { times, items } = &step.kind {
                 let rec = self.record(
                     &id,
-                    loc,
                     step,
                     format!(
                         "repeat {} ({} each time)",
-                        count(r.times.into(), "time"),
-                        count(r.steps.len() as u128, "step")
+                        count((*times).into(), "time"),
+                        count(items.len() as u128, "step")
                     ),
                     None,
                     0,
                 );
                 after(self, StepEvent::Done(&rec));
                 self.records.push(rec);
-                for n in 1..=r.times {
-                    self.run_list(&r.steps, &format!("{id}.{n}."), after)?;
+                for n in 1..=*times {
+                    self.run_list(items, &format!("{id}.{n}."), after)?;
                 }
                 continue;
             }
@@ -568,14 +578,20 @@ impl<'a> Sim<'a> {
                 self,
                 StepEvent::Start {
                     line: loc.line,
-                    action: step.value.action.name(),
+                    action: step.action,
                 },
             );
             let mut rec = self.play(&id, step)?;
-            if let (Action::ChainSlash(a), None) = (&step.value.action, &rec.error) {
-                let (_, v) = self.validator(a.validator.as_ref());
-                if !self.unsynced.iter().any(|(x, _, _)| *x == v) {
-                    self.unsynced.push((v, id.clone(), loc));
+            if let (
+                Kind::Task(Task {
+                    report: Report::ChainSlash { validator: v, .. },
+                    ..
+                }),
+                None,
+            ) = (&step.kind, &rec.error)
+            {
+                if !self.unsynced.iter().any(|(x, _, _)| x == v) {
+                    self.unsynced.push((v.clone(), id.clone(), loc));
                 }
             }
             if rec.changes_state && self.invariants {
@@ -603,47 +619,46 @@ impl<'a> Sim<'a> {
     fn record(
         &self,
         id: &str,
-        loc: Loc,
-        step: &Spanned<StepItem>,
+        step: &Item,
         description: String,
         error: Option<String>,
         checks: usize,
     ) -> StepRecord {
         StepRecord {
             step: id.to_string(),
-            line: loc.line,
-            action: step.value.action.name().to_string(),
+            line: step.loc.line,
+            action: step.action.to_string(),
             description,
-            note: step.value.note.clone(),
+            note: step.note.clone(),
             error,
             checks,
             time: self.elapsed(),
             invariants_note: None,
-            changes_state: step.value.action.changes_state(),
+            changes_state: step.changes_state(),
         }
     }
 
     fn fail(
         &self,
         id: &str,
-        step: &Spanned<StepItem>,
+        step: &Item,
         message: impl Into<String>,
         details: Vec<String>,
     ) -> SimError {
-        self.fail_at(id, step, Loc::of(step), message, details)
+        self.fail_at(id, step, step.loc, message, details)
     }
 
     fn fail_at(
         &self,
         id: &str,
-        step: &Spanned<StepItem>,
+        step: &Item,
         loc: Loc,
         message: impl Into<String>,
         details: Vec<String>,
     ) -> SimError {
         SimError::Failed(Box::new(Failure {
             step: id.to_string(),
-            action: step.value.action.name().to_string(),
+            action: step.action.to_string(),
             file: self.src.file.clone(),
             line: loc.line,
             column: loc.col,
@@ -654,44 +669,17 @@ impl<'a> Sim<'a> {
     }
 
     /// Runs one step (not a repeat) and checks `expect_error`.
-    fn play(&mut self, id: &str, step: &Spanned<StepItem>) -> Result<StepRecord, SimError> {
-        let loc = Loc::of(step);
-        if let Action::Expect(list) = &step.value.action {
-            let mut checks = 0;
-            let mut details = vec![];
-            let mut fail_loc = loc;
-            for e in list {
-                let (n, mismatches) = self.expect(&e.value).map_err(SimError::Invalid)?;
-                let title = self.expect_title(&e.value);
-                let mismatches: Vec<String> = mismatches
-                    .into_iter()
-                    .map(|m| format!("{title} › {}", self.humanize(&m)))
-                    .collect();
-                checks += n;
-                if !mismatches.is_empty() && details.is_empty() && e.referenced.line() > 0 {
-                    fail_loc = Loc::of(e);
-                }
-                details.extend(mismatches);
-            }
-            if !details.is_empty() {
-                return Err(self.fail_at(
-                    id,
-                    step,
-                    fail_loc,
-                    "expectation failed (expected vs actual)",
-                    details,
-                ));
-            }
-            let what = list
-                .iter()
-                .map(|e| self.expect_title(&e.value))
-                .collect::<Vec<_>>()
-                .join("; ");
-            return Ok(self.record(id, loc, step, what, None, checks));
-        }
-        let result = self.act(&step.value.action);
-        match (result, &step.value.expect_error) {
-            (Ok(desc), None) => Ok(self.record(id, loc, step, self.humanize(&desc), None, 0)),
+    fn play(&mut self, id: &str, step: &Item) -> Result<StepRecord, SimError> {
+        let task = match &step.kind {
+            Kind::Task(t) => t,
+            Kind::Note(n) => return Ok(self.record(id, step, self.humanize(n), None, 0)),
+            Kind::Dashboard => return Ok(self.record(id, step, "dashboard".into(), None, 0)),
+            Kind::Repeat { .. } => return Ok(self.record(id, step, String::new(), None, 0)),
+            Kind::Expect(list) => return self.check_expectations(id, step, list),
+        };
+        let result = self.act(task);
+        match (result, &step.expect_error) {
+            (Ok(desc), None) => Ok(self.record(id, step, self.humanize(&desc), None, 0)),
             (Ok(desc), Some(want)) => Err(self.fail(
                 id,
                 step,
@@ -707,8 +695,7 @@ impl<'a> Sim<'a> {
             (Err(e), Some(want)) => {
                 let text = self.humanize(&error_text(&e));
                 if text.to_lowercase().contains(&want.to_lowercase()) {
-                    let desc = self.describe(&step.value.action);
-                    Ok(self.record(id, loc, step, desc, Some(text), 1))
+                    Ok(self.record(id, step, task.intent.clone(), Some(text), 1))
                 } else {
                     Err(self.fail(
                         id,
@@ -724,23 +711,52 @@ impl<'a> Sim<'a> {
         }
     }
 
+    /// Checks an `expect` step.
+    fn check_expectations(
+        &mut self,
+        id: &str,
+        step: &Item,
+        list: &[Spanned<Expect>],
+    ) -> Result<StepRecord, SimError> {
+        let mut checks = 0;
+        let mut details = vec![];
+        let mut fail_loc = step.loc;
+        for e in list {
+            let (n, mismatches) = self.expect(&e.value).map_err(SimError::Invalid)?;
+            let title = self.expect_title(&e.value);
+            let mismatches: Vec<String> = mismatches
+                .into_iter()
+                .map(|m| format!("{title} › {}", self.humanize(&m)))
+                .collect();
+            checks += n;
+            if !mismatches.is_empty() && details.is_empty() && e.referenced.line() > 0 {
+                fail_loc = Loc::of(e);
+            }
+            details.extend(mismatches);
+        }
+        if !details.is_empty() {
+            return Err(self.fail_at(
+                id,
+                step,
+                fail_loc,
+                "expectation failed (expected vs actual)",
+                details,
+            ));
+        }
+        let what = list
+            .iter()
+            .map(|e| self.expect_title(&e.value))
+            .collect::<Vec<_>>()
+            .join("; ");
+        Ok(self.record(id, step, what, None, checks))
+    }
+
     pub(crate) fn validator(&self, name: Option<&Name>) -> (String, String) {
         let i = self.world.validator_idx(self.src, name).unwrap_or(0);
         self.world.validators[i].clone()
     }
 
-    fn members(&self, name: &Name) -> Vec<String> {
-        self.world.stakers_of(self.src, name).unwrap_or_default()
-    }
-
-    fn svc(&self, name: &Name) -> SvcInfo {
-        self.world
-            .service(self.src, name)
-            .cloned()
-            .unwrap_or_else(|_| self.world.services[0].clone())
-    }
-
-    fn who(&self, name: &str) -> String {
+    pub(crate) fn who(&self, name: &str) -> String {
         let name = name.strip_prefix('@').unwrap_or(name);
         if name == "hub" {
             self.suite.hub.to_string()
@@ -760,16 +776,33 @@ impl<'a> Sim<'a> {
         }
     }
 
-    /// Fails the way a chain does ("insufficient funds") when `who` holds less than
-    /// `amount` of an asset (cw-multi-test would only say "Cannot Sub").
-    fn ensure_funds(&self, who: &str, asset: &str, amount: u128) -> anyhow::Result<()> {
-        let have = self.asset_balance(who, asset);
-        if have < amount {
-            anyhow::bail!(
-                "insufficient funds: {who} holds {} {asset}, needs {}",
-                group(have),
-                group(amount)
-            );
+    /// Fails the way a chain does ("insufficient funds") when the signer of a step holds
+    /// less than it spends (cw-multi-test would only say "Cannot Sub").
+    fn ensure_funds(&self, step: &Step) -> anyhow::Result<()> {
+        let mut spends: Vec<(&str, String, u128)> = vec![];
+        match step {
+            Step::Hub { sender, funds, .. } | Step::Wasm { sender, funds, .. } => {
+                for c in funds {
+                    spends.push((sender, c.denom.clone(), c.amount.u128()));
+                }
+            }
+            Step::DistributeCw20 {
+                token,
+                from,
+                amount,
+                ..
+            } => spends.push((from, self.symbol_of(&Addr::unchecked(token)), *amount)),
+            _ => {}
+        }
+        for (who, asset, amount) in spends {
+            let have = self.asset_balance(who, &asset);
+            if have < amount {
+                anyhow::bail!(
+                    "insufficient funds: {who} holds {} {asset}, needs {}",
+                    group(have),
+                    group(amount)
+                );
+            }
         }
         Ok(())
     }
@@ -858,229 +891,112 @@ impl<'a> Sim<'a> {
             .unwrap_or_else(|| format!("cw20:{addr}"))
     }
 
-    /// What a step does, in words (used for steps that were expected to fail).
-    fn describe(&self, a: &Action) -> String {
-        match a {
-            Action::Deposit(x) => format!(
-                "{} deposits {} on {}",
-                x.staker.value,
-                fmt_amount(x.amount.value.amount, &self.world.denom),
-                self.validator(x.validator.as_ref()).0
-            ),
-            Action::Unbond(x) => format!(
-                "{} unbonds {} from {}",
-                x.staker.value,
-                fmt_amount(x.amount.value.amount, &self.world.denom),
-                self.validator(x.validator.as_ref()).0
-            ),
-            Action::OptIn(x) => format!(
-                "{} opts {} into {}",
-                x.staker.value,
-                self.validator(x.validator.as_ref()).0,
-                x.services.value.0.join(", ")
-            ),
-            Action::OptOut(x) => format!(
-                "{} opts {} out of {}",
-                x.staker.value,
-                self.validator(x.validator.as_ref()).0,
-                x.services.value.0.join(", ")
-            ),
-            Action::CompleteOptOut(x) => format!(
-                "{} completes opt-outs on {}",
-                x.staker.value,
-                self.validator(x.validator.as_ref()).0
-            ),
-            Action::ClaimUnbonded(s) => format!("{} claims matured unbondings", s.value),
-            Action::ClaimRewards(s) => format!("{} claims rewards", s.value),
-            Action::Distribute(x) => {
-                format!("{} pays {}", x.service.value, coins_text(&x.amount.value))
+    /// Fills in what only the run knows (see `plan.rs`): `None` when the step is skipped.
+    fn bind(&self, p: &Planned) -> anyhow::Result<Option<Step>> {
+        if let Some(v) = &p.late.if_staked {
+            let books = self.suite.validator_books(v).map(|b| !b.books.is_zero());
+            if self.suite.delegation(v) == 0 && !books.unwrap_or(false) {
+                return Ok(None);
             }
-            Action::Slash(x) => format!(
-                "{} asks to slash {} of {}",
-                x.service.value,
-                pct(x.fraction.value.0),
-                self.validator(x.validator.as_ref()).0
-            ),
-            Action::Veto(x) => format!("veto slash {}", x.slash.value),
-            Action::ExecuteSlash(x) => format!("execute slash {}", x.slash.value),
-            Action::SetServiceStatus(x) => format!("set {} {}", x.service.value, x.status.value),
-            Action::Execute(x) => format!("execute {}", x.msg),
-            other => other.name().replace('_', " "),
         }
+        let mut step = p.step.clone();
+        let slash_id = match &mut step {
+            Step::Hub {
+                msg: ExecuteMsg::VetoSlash { slash_id } | ExecuteMsg::ExecuteSlash { slash_id },
+                ..
+            } => Some(slash_id),
+            _ => None,
+        };
+        let slash = match (slash_id, &p.late.label) {
+            (Some(id), Some(label)) => {
+                *id = self.slash_id(&SlashRef::Label(label.clone()))?;
+                Some(*id)
+            }
+            (id, _) => id.map(|id| *id),
+        };
+        let signer = match p.late.signer {
+            None => return Ok(Some(step)),
+            Some(Signer::HubOwner) => self.hub_owner(),
+            Some(Signer::Resolver) => {
+                let req = self.suite.slash_request(slash.unwrap_or_default())?;
+                self.world
+                    .services
+                    .iter()
+                    .find(|s| s.id == req.service_id)
+                    .and_then(|s| s.resolver.clone())
+                    .unwrap_or_else(|| self.hub_owner())
+            }
+        };
+        if let Step::Hub { sender, .. } | Step::Wasm { sender, .. } = &mut step {
+            *sender = signer;
+        }
+        Ok(Some(step))
     }
 
-    /// Performs an action; returns what was done, in words.
-    fn act(&mut self, a: &Action) -> Act {
-        let denom = self.world.denom.clone();
-        match a {
-            Action::Deposit(x) => {
-                let (vname, v) = self.validator(x.validator.as_ref());
-                let amount = x.amount.value.amount;
-                let members = self.members(&x.staker);
-                for m in &members {
-                    self.ensure_funds(m, &denom, amount)?;
-                    self.suite
-                        .execute(
-                            m,
-                            &ExecuteMsg::Deposit {
-                                validator: v.clone(),
-                            },
-                            &[coin(amount, &denom)],
-                        )
-                        .map_err(|e| e.context(format!("deposit of {m}")))?;
-                }
-                Ok(format!(
-                    "{} deposits {} on {vname}",
-                    who_text(&x.staker.value, members.len()),
-                    fmt_amount(amount, &denom)
-                ))
+    /// Applies a task's steps in order; stops at the first refusal. Returns each step
+    /// applied with the chain's response.
+    fn perform(&mut self, steps: &[Planned]) -> anyhow::Result<Vec<(Step, AppResponse)>> {
+        let mut done = vec![];
+        for p in steps {
+            let Some(step) = self.bind(p)? else { continue };
+            self.ensure_funds(&step)?;
+            let res = self.suite.apply(&step);
+            let res = match &p.context {
+                Some(c) => res.map_err(|e| e.context(c.clone()))?,
+                None => res?,
+            };
+            done.push((step, res));
+        }
+        Ok(done)
+    }
+
+    /// Performs a task; returns what was done, in words.
+    fn act(&mut self, task: &Task) -> Act {
+        let steps = &task.steps;
+        match &task.report {
+            Report::Text(text) => {
+                self.perform(steps)?;
+                Ok(text.clone())
             }
-            Action::OptIn(x) | Action::OptOut(x) => {
-                let (vname, v) = self.validator(x.validator.as_ref());
-                let ids = self
-                    .world
-                    .services_of(self.src, &x.services)
-                    .unwrap_or_default();
-                let members = self.members(&x.staker);
-                let opt_in = matches!(a, Action::OptIn(_));
-                for m in &members {
-                    let r = if opt_in {
-                        self.suite.opt_in(m, &v, &ids)
-                    } else {
-                        self.suite.opt_out(m, &v, &ids)
-                    };
-                    r.map_err(|e| e.context(format!("{} of {m}", a.name())))?;
-                }
-                let names = ids
-                    .iter()
-                    .map(|i| self.world.service_name(*i))
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                Ok(if opt_in {
-                    format!(
-                        "{} opts {vname} stake into {names}",
-                        who_text(&x.staker.value, members.len())
-                    )
-                } else {
-                    format!(
-                        "{} starts opting {vname} stake out of {names}",
-                        who_text(&x.staker.value, members.len())
-                    )
-                })
-            }
-            Action::CompleteOptOut(x) => {
-                let (vname, v) = self.validator(x.validator.as_ref());
-                let members = self.members(&x.staker);
-                for m in &members {
-                    self.suite
-                        .complete_opt_out(m, &v)
-                        .map_err(|e| e.context(format!("complete_opt_out of {m}")))?;
-                }
-                Ok(format!(
-                    "{} completes opt-outs on {vname}",
-                    who_text(&x.staker.value, members.len())
-                ))
-            }
-            Action::Unbond(x) => {
-                let (vname, v) = self.validator(x.validator.as_ref());
-                let amount = x.amount.value.amount;
-                let members = self.members(&x.staker);
-                for m in &members {
-                    self.suite
-                        .unbond(m, &v, amount)
-                        .map_err(|e| e.context(format!("unbond of {m}")))?;
-                }
-                Ok(format!(
-                    "{} unbonds {} from {vname}",
-                    who_text(&x.staker.value, members.len()),
-                    fmt_amount(amount, &denom)
-                ))
-            }
-            Action::ClaimUnbonded(s) | Action::ClaimRewards(s) => {
-                let members = self.members(s);
-                let unbonded = matches!(a, Action::ClaimUnbonded(_));
-                let mut got = String::new();
-                for m in &members {
-                    let before = self.balances(m);
-                    let r = if unbonded {
-                        self.suite.claim_unbonded(m)
-                    } else {
-                        self.suite.claim_rewards(m)
-                    };
-                    r.map_err(|e| e.context(format!("{} of {m}", a.name())))?;
-                    if members.len() == 1 {
-                        got = Self::received(&before, &self.balances(m));
-                    }
-                }
-                let what = if unbonded {
+            Report::Claim {
+                who,
+                members,
+                unbonded,
+            } => {
+                let what = if *unbonded {
                     "matured unbondings"
                 } else {
                     "rewards"
                 };
-                Ok(if members.len() == 1 {
-                    format!("{} claims {what}: receives {got}", s.value)
-                } else {
-                    format!("{} claim {what}", who_text(&s.value, members.len()))
-                })
-            }
-            Action::Distribute(x) => {
-                let svc = self.svc(&x.service);
-                let payer = x
-                    .from
-                    .as_ref()
-                    .map(|f| self.who(&f.value))
-                    .unwrap_or_else(|| svc.admin.clone());
-                let mut native = vec![];
-                let mut paid = vec![];
-                for c in &x.amount.value.0 {
-                    let d = c.denom.clone().unwrap_or_else(|| denom.clone());
-                    if let Some(token) = self.world.token_addrs.get(&d).cloned() {
-                        self.ensure_funds(&payer, &d, c.amount)?;
-                        self.suite
-                            .distribute_cw20(&token, &payer, svc.id, c.amount)?;
-                    } else {
-                        add_coin(&mut native, c.amount, &d);
-                    }
-                    paid.push(fmt_amount(c.amount, &d));
+                if let [m] = members.as_slice() {
+                    let before = self.balances(m);
+                    self.perform(steps)?;
+                    let got = Self::received(&before, &self.balances(m));
+                    return Ok(format!("{who} claims {what}: receives {got}"));
                 }
-                if !native.is_empty() {
-                    self.suite.distribute(&payer, svc.id, native)?;
-                }
-                Ok(format!(
-                    "{} pays {} to the stake securing it",
-                    svc.name,
-                    paid.join(" + ")
-                ))
+                self.perform(steps)?;
+                Ok(format!("{} claim {what}", who_text(who, members.len())))
             }
-            Action::Slash(x) => {
-                let svc = self.svc(&x.service);
-                let (vname, v) = self.validator(x.validator.as_ref());
-                let sender =
-                    x.by.as_ref()
-                        .map(|b| self.who(&b.value))
-                        .unwrap_or_else(|| svc.slasher.clone());
-                let res = self.suite.execute(
-                    &sender,
-                    &ExecuteMsg::Slash {
-                        service_id: svc.id,
-                        validator: v.clone(),
-                        fraction: x.fraction.value.0,
-                        evidence: x.evidence.clone().unwrap_or_else(|| "scenario".into()),
-                    },
-                    &[],
-                )?;
-                let id: u64 = attr(&res, "slash_id")
+            Report::Slash {
+                service,
+                validator,
+                fraction,
+                label,
+            } => {
+                let done = self.perform(steps)?;
+                let id: u64 = done
+                    .first()
+                    .and_then(|(_, res)| attr(res, "slash_id"))
                     .and_then(|s| s.parse().ok())
                     .unwrap_or_default();
-                if let Some(l) = &x.label {
-                    self.labels.insert(l.value.clone(), id);
+                if let Some(l) = label {
+                    self.labels.insert(l.clone(), id);
                 }
                 self.slash_ids.push(id);
                 let req = self.suite.slash_request(id)?;
-                let label = x
-                    .label
+                let label = label
                     .as_ref()
-                    .map(|l| format!(" `{}`", l.value))
+                    .map(|l| format!(" `{l}`"))
                     .unwrap_or_default();
                 let state = match req.status {
                     restake_types::SlashStatus::Executed => format!(
@@ -1097,35 +1013,18 @@ impl<'a> Sim<'a> {
                     ),
                 };
                 Ok(format!(
-                    "{} requests slash #{id}{label}: {} of {vname} — {state}",
-                    svc.name,
-                    pct(x.fraction.value.0)
+                    "{service} requests slash #{id}{label}: {} of {validator} — {state}",
+                    pct(*fraction)
                 ))
             }
-            Action::Veto(x) => {
-                let id = self.slash_id(&x.slash.value)?;
-                let sender = match &x.by {
-                    Some(b) => self.who(&b.value),
-                    None => {
-                        let req = self.suite.slash_request(id)?;
-                        self.world
-                            .services
-                            .iter()
-                            .find(|s| s.id == req.service_id)
-                            .and_then(|s| s.resolver.clone())
-                            .unwrap_or_else(|| self.hub_owner())
-                    }
-                };
-                self.suite.veto_slash(&sender, id)?;
+            Report::Veto => {
+                let done = self.perform(steps)?;
+                let (sender, id) = Self::slash_step(&done);
                 Ok(format!("{sender} vetoes slash #{id}"))
             }
-            Action::ExecuteSlash(x) => {
-                let id = self.slash_id(&x.slash.value)?;
-                let sender =
-                    x.by.as_ref()
-                        .map(|b| self.who(&b.value))
-                        .unwrap_or_else(|| "keeper".into());
-                self.suite.execute_slash(&sender, id)?;
+            Report::ExecuteSlash => {
+                let done = self.perform(steps)?;
+                let (_, id) = Self::slash_step(&done);
                 let req = self.suite.slash_request(id)?;
                 Ok(format!(
                     "slash #{id} executed: took {} ({} bonded + {} unbonding)",
@@ -1134,27 +1033,37 @@ impl<'a> Sim<'a> {
                     group(req.slashed_unbonding.u128())
                 ))
             }
-            Action::ChainSlash(x) => {
-                let (vname, v) = self.validator(x.validator.as_ref());
-                let before = self.suite.delegation(&v);
-                self.suite.chain_slash(&v, x.fraction.value.0);
-                let after = self.suite.delegation(&v);
+            Report::ChainSlash {
+                name,
+                validator,
+                fraction,
+            } => {
+                let before = self.suite.delegation(validator);
+                self.perform(steps)?;
+                let after = self.suite.delegation(validator);
                 Ok(format!(
-                    "the chain slashes {vname} by {}: the hub's delegation {} → {} (its books wait for sync)",
-                    pct(x.fraction.value.0),
+                    "the chain slashes {name} by {}: the hub's delegation {} → {} (its books wait for sync)",
+                    pct(*fraction),
                     group(before),
                     group(after)
                 ))
             }
-            Action::Sync(list) => {
-                let vals = self.validator_list(list.as_ref());
-                let mut done = vec![];
-                for (name, v) in vals {
-                    self.suite
-                        .sync_validator(&v)
-                        .map_err(|e| e.context(format!("sync of {name}")))?;
-                    done.push(name);
-                }
+            Report::Sync => {
+                let done: Vec<String> = self
+                    .perform(steps)?
+                    .iter()
+                    .filter_map(|(step, _)| match step.hub_msg() {
+                        Some(ExecuteMsg::SyncValidator { validator }) => Some(
+                            self.world
+                                .validators
+                                .iter()
+                                .find(|(_, v)| v == validator)
+                                .map(|(name, _)| name.clone())
+                                .unwrap_or_else(|| validator.clone()),
+                        ),
+                        _ => None,
+                    })
+                    .collect();
                 Ok(format!(
                     "sync {}",
                     if done.is_empty() {
@@ -1164,20 +1073,11 @@ impl<'a> Sim<'a> {
                     }
                 ))
             }
-            Action::Harvest(list) => {
-                let vals = list.as_ref().map(|_| {
-                    self.validator_list(list.as_ref())
-                        .into_iter()
-                        .map(|(_, v)| v)
-                        .collect::<Vec<_>>()
-                });
-                self.suite.harvest(vals)?;
-                Ok("harvest native staking rewards".into())
-            }
-            Action::ProcessUnbondings => {
-                let res = self.suite.process_unbondings()?;
+            Report::ProcessUnbondings => {
+                let done = self.perform(steps)?;
                 let n = |key: &str| -> u128 {
-                    attr(&res, key)
+                    done.first()
+                        .and_then(|(_, res)| attr(res, key))
                         .and_then(|v| v.parse().ok())
                         .unwrap_or_default()
                 };
@@ -1187,116 +1087,34 @@ impl<'a> Sim<'a> {
                     n("batches_settled")
                 ))
             }
-            Action::Advance(x) => {
-                match x.crank {
-                    None | Some(crate::units::Dur(0)) => self.suite.advance(x.time.0),
-                    Some(step) => {
-                        let mut left = x.time.0;
-                        while left > 0 {
-                            let s = left.min(step.0);
-                            self.suite.advance(s);
-                            left -= s;
-                            self.suite
-                                .process_unbondings()
-                                .map_err(|e| e.context("process_unbondings while advancing"))?;
-                        }
-                    }
-                }
-                let crank = x
-                    .crank
-                    .map(|c| format!(", process_unbondings every {}", fmt_duration(c.0)))
+            Report::Execute { json, to } => {
+                let done = self.perform(steps)?;
+                let sender = done
+                    .first()
+                    .and_then(|(step, _)| step.sender())
                     .unwrap_or_default();
-                Ok(format!("{} pass{crank}", fmt_duration(x.time.0)))
+                Ok(match to {
+                    Some(c) => format!("{sender} sends {json} to {c}"),
+                    None => format!("{sender} sends {json}"),
+                })
             }
-            Action::Pause => {
-                let owner = self.hub_owner();
-                self.suite.execute(&owner, &ExecuteMsg::Pause {}, &[])?;
-                Ok("the owner pauses the hub".into())
-            }
-            Action::Unpause => {
-                let owner = self.hub_owner();
-                self.suite.execute(&owner, &ExecuteMsg::Unpause {}, &[])?;
-                Ok("the owner unpauses the hub".into())
-            }
-            Action::SetServiceStatus(x) => {
-                let svc = self.svc(&x.service);
-                let status = parse_status(&x.status.value).map_err(anyhow::Error::msg)?;
-                let sender =
-                    x.by.as_ref()
-                        .map(|b| self.who(&b.value))
-                        .unwrap_or_else(|| svc.admin.clone());
-                self.suite.set_service_status(&sender, svc.id, status)?;
-                Ok(format!("{sender} sets {} {status}", svc.name))
-            }
-            Action::Execute(x) => {
-                let sender = x
-                    .sender
-                    .as_ref()
-                    .map(|s| self.who(&s.value))
-                    .unwrap_or_else(|| self.hub_owner());
-                let mut funds = vec![];
-                if let Some(f) = &x.funds {
-                    for c in &f.value.0 {
-                        add_coin(&mut funds, c.amount, c.denom.as_deref().unwrap_or(&denom));
-                    }
-                }
-                for c in &funds {
-                    self.ensure_funds(&sender, &c.denom, c.amount.u128())?;
-                }
-                let msg =
-                    substitute(&x.msg, &|n| Some(self.reference(n))).map_err(anyhow::Error::msg)?;
-                let json = serde_json::to_string(&msg)?;
-                match &x.contract {
-                    Some(c) if self.who(&c.value) != self.suite.hub.as_str() => {
-                        let contract = self.who(&c.value);
-                        let exec = cosmwasm_std::WasmMsg::Execute {
-                            contract_addr: contract,
-                            msg: cosmwasm_std::Binary::new(json.clone().into_bytes()),
-                            funds: funds.clone(),
-                        };
-                        let from = self.suite.addr(&sender);
-                        Executor::execute(&mut self.suite.app, from, exec.into())?;
-                        Ok(format!("{sender} sends {json} to {}", c.value))
-                    }
-                    _ => {
-                        self.suite.execute_json(&sender, &json, &funds)?;
-                        Ok(format!("{sender} sends {json}"))
-                    }
-                }
-            }
-            Action::Note(n) => Ok(n.clone()),
-            Action::Dashboard => Ok("dashboard".into()),
-            Action::Expect(_) | Action::Repeat(_) => Ok(String::new()),
         }
     }
 
-    fn validator_list(&self, list: Option<&Spanned<NameList>>) -> Vec<(String, String)> {
-        match list {
-            Some(l) => l
-                .value
-                .0
-                .iter()
-                .map(|n| self.validator(Some(&Spanned::new(n.clone(), l.referenced, l.defined))))
-                .collect(),
-            None => self
-                .world
-                .validators
-                .iter()
-                .filter(|(_, v)| {
-                    self.suite.delegation(v) > 0
-                        || self
-                            .suite
-                            .validator_books(v)
-                            .map(|b| !b.books.is_zero())
-                            .unwrap_or(false)
-                })
-                .cloned()
-                .collect(),
+    /// The sender and the slash id of a task's veto or execute_slash step.
+    fn slash_step(done: &[(Step, AppResponse)]) -> (String, u64) {
+        match done.first().map(|(step, _)| step) {
+            Some(Step::Hub {
+                sender,
+                msg: ExecuteMsg::VetoSlash { slash_id } | ExecuteMsg::ExecuteSlash { slash_id },
+                ..
+            }) => (sender.clone(), *slash_id),
+            _ => (String::new(), 0),
         }
     }
 }
 
-fn who_text(name: &str, n: usize) -> String {
+pub(crate) fn who_text(name: &str, n: usize) -> String {
     if n > 1 {
         format!("each of {name} ({})", count(n as u128, "staker"))
     } else {
@@ -1304,7 +1122,7 @@ fn who_text(name: &str, n: usize) -> String {
     }
 }
 
-fn coins_text(c: &Coins) -> String {
+pub(crate) fn coins_text(c: &Coins) -> String {
     c.0.iter()
         .map(|x| match &x.denom {
             Some(d) => fmt_amount(x.amount, d),
@@ -1355,7 +1173,7 @@ mod tests {
         let sc = src.parse().unwrap();
         let mut sim = Sim::new(&src, &sc).unwrap();
         // The scenario ends unsynced, which `run` refuses once all steps passed.
-        assert!(sim.run(&sc.steps, &mut |_, _| {}).is_err());
+        assert!(sim.run(&mut |_, _| {}).is_err());
         assert_eq!(sim.records.len(), 2);
         let note = sim.records[1].invariants_note.as_deref().unwrap();
         assert!(

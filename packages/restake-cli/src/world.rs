@@ -1,6 +1,9 @@
 //! The names of a scenario (validators, stakers, groups, accounts, services, tokens,
-//! slash labels) and the check that every step uses them correctly, before any chain
-//! exists.
+//! vaults) and the lookups that turn a name of the file into what it stands for, or into
+//! an error that points at it (`plan.rs` resolves the steps with them).
+//!
+//! Why one file: the names of a scenario and the checks against them (accounts, coins,
+//! `@name` references, expectations) are one table of what the file declares.
 
 use std::collections::BTreeMap;
 
@@ -227,7 +230,7 @@ impl World {
 
     /// Checks the denoms of coins: native denoms or token symbols; a denom-less amount
     /// means the bonded denom.
-    fn check_coins(
+    pub(crate) fn check_coins(
         &self,
         src: &Source,
         coins: &Coins,
@@ -403,7 +406,12 @@ impl World {
     }
 
     /// Checks the `@name` references of a JSON value.
-    fn check_refs(&self, src: &Source, v: &serde_json::Value, loc: Loc) -> Result<(), FileError> {
+    pub(crate) fn check_refs(
+        &self,
+        src: &Source,
+        v: &serde_json::Value,
+        loc: Loc,
+    ) -> Result<(), FileError> {
         substitute(v, &|n| {
             (self.is_account(n) || self.validators.iter().any(|(name, _)| name == n))
                 .then(|| n.to_string())
@@ -423,148 +431,8 @@ impl World {
         ))
     }
 
-    /// Checks every name of the steps, in order (slash labels must be given before use).
-    pub fn check(
-        &self,
-        src: &Source,
-        steps: &[Spanned<StepItem>],
-        labels: &mut Vec<String>,
-    ) -> Result<(), FileError> {
-        for step in steps {
-            let loc = Loc::of(step);
-            match &step.value.action {
-                Action::Deposit(a) | Action::Unbond(a) => {
-                    self.stakers_of(src, &a.staker)?;
-                    self.validator_idx(src, a.validator.as_ref())?;
-                    if let Some(d) = &a.amount.value.denom {
-                        if d != &self.denom {
-                            return Err(src.error(
-                                Loc::of(&a.amount),
-                                format!(
-                                    "bad amount: stake is in the bonded denom `{}`, not `{d}`",
-                                    self.denom
-                                ),
-                            ));
-                        }
-                    }
-                }
-                Action::OptIn(a) | Action::OptOut(a) => {
-                    self.stakers_of(src, &a.staker)?;
-                    self.validator_idx(src, a.validator.as_ref())?;
-                    self.services_of(src, &a.services)?;
-                }
-                Action::CompleteOptOut(a) => {
-                    self.stakers_of(src, &a.staker)?;
-                    self.validator_idx(src, a.validator.as_ref())?;
-                }
-                Action::ClaimUnbonded(s) | Action::ClaimRewards(s) => {
-                    self.stakers_of(src, s)?;
-                }
-                Action::Distribute(a) => {
-                    self.service(src, &a.service)?;
-                    if let Some(f) = &a.from {
-                        self.account(src, f)?;
-                    }
-                    if a.amount.value.0.is_empty() {
-                        return Err(src.error(Loc::of(&a.amount), "distribute: no amount"));
-                    }
-                    self.check_coins(src, &a.amount.value, Loc::of(&a.amount), false)?;
-                }
-                Action::Slash(a) => {
-                    self.service(src, &a.service)?;
-                    self.validator_idx(src, a.validator.as_ref())?;
-                    if let Some(b) = &a.by {
-                        self.account(src, b)?;
-                    }
-                    if let Some(l) = &a.label {
-                        if l.value.parse::<u64>().is_ok() {
-                            return Err(src.error(
-                                Loc::of(l),
-                                "a slash label must not be a number (numbers are slash ids)",
-                            ));
-                        }
-                        labels.push(l.value.clone());
-                    }
-                }
-                Action::Veto(a) | Action::ExecuteSlash(a) => {
-                    if let SlashRef::Label(l) = &a.slash.value {
-                        if !labels.contains(l) {
-                            return Err(src.error(Loc::of(&a.slash), format!(
-                                "unknown slash label `{l}`{}; a `slash` step before this one must give it as `label:`",
-                                suggest(l, labels.iter().map(|s| s.as_str()))
-                            )));
-                        }
-                    }
-                    if let Some(b) = &a.by {
-                        self.account(src, b)?;
-                    }
-                }
-                Action::ChainSlash(a) => {
-                    self.validator_idx(src, a.validator.as_ref())?;
-                }
-                Action::Sync(v) | Action::Harvest(v) => {
-                    if let Some(list) = v {
-                        for n in &list.value.0 {
-                            self.validator_idx(
-                                src,
-                                Some(&Spanned::new(n.clone(), list.referenced, list.defined)),
-                            )?;
-                        }
-                    }
-                }
-                Action::SetServiceStatus(a) => {
-                    self.service(src, &a.service)?;
-                    parse_status(&a.status.value).map_err(|m| src.error(Loc::of(&a.status), m))?;
-                    if let Some(b) = &a.by {
-                        self.account(src, b)?;
-                    }
-                }
-                Action::Execute(a) => {
-                    if let Some(s) = &a.sender {
-                        self.account(src, s)?;
-                    }
-                    if let Some(c) = &a.contract {
-                        self.contract(src, c)?;
-                    }
-                    if let Some(f) = &a.funds {
-                        self.check_coins(src, &f.value, Loc::of(f), true)?;
-                    }
-                    if !a.msg.is_object() {
-                        return Err(src.error(
-                            loc,
-                            "execute: msg must be a JSON object such as {\"pause\": {}}",
-                        ));
-                    }
-                    self.check_refs(src, &a.msg, loc)?;
-                }
-                Action::Expect(list) => {
-                    for e in list {
-                        let eloc = if e.referenced.line() > 0 {
-                            Loc::of(e)
-                        } else {
-                            loc
-                        };
-                        self.check_expect(src, &e.value, eloc, labels)?;
-                    }
-                }
-                Action::Repeat(r) => {
-                    if r.times == 0 {
-                        return Err(src.error(loc, "repeat: times must be at least 1"));
-                    }
-                    self.check(src, &r.steps, labels)?;
-                }
-                Action::ProcessUnbondings
-                | Action::Advance(_)
-                | Action::Pause
-                | Action::Unpause
-                | Action::Note(_)
-                | Action::Dashboard => {}
-            }
-        }
-        Ok(())
-    }
-
-    fn check_expect(
+    /// Checks the names and keys of an expectation (slash labels must be given before use).
+    pub(crate) fn check_expect(
         &self,
         src: &Source,
         e: &Expect,

@@ -4,14 +4,14 @@
 
 use anyhow::Result as AnyResult;
 use cosmwasm_std::{
-    Addr, Binary, Coin, CosmosMsg, Decimal, Decimal256, GovMsg, StakingMsg, Uint128,
-    WeightedVoteOption,
+    Addr, Binary, Coin, CosmosMsg, Decimal, Decimal256, StakingMsg, Uint128, WeightedVoteOption,
 };
 use cw_multi_test::{AppResponse, Executor};
 
 use crate::gov::{self, Proposal};
 use crate::liquid::{self, LiquidParams, ShareRecord};
 use crate::proto;
+use crate::step::{opened_proposal, Step};
 use crate::suite::Suite;
 
 /// The chain's tally of a proposal (delegators' votes only, see [`crate::gov`]).
@@ -36,21 +36,13 @@ impl Suite {
         validator: &str,
         amount: u128,
     ) -> AnyResult<AppResponse> {
-        let have = self.balance(who, &self.denom.clone());
-        if have < amount {
-            let c = self.bonded(amount - have);
-            self.mint(who, vec![c]);
-        }
-        let sender = self.addr(who);
-        let amount = self.bonded(amount);
-        self.app.execute(
-            sender,
-            StakingMsg::Delegate {
-                validator: validator.to_string(),
-                amount,
-            }
-            .into(),
-        )
+        let c = self.bonded(amount);
+        self.apply(&Step::top_up(who, vec![c]))?;
+        self.apply(&Step::DelegateNative {
+            who: who.to_string(),
+            validator: validator.to_string(),
+            amount,
+        })
     }
 
     /// `who` undelegates `amount` from `validator` itself.
@@ -60,16 +52,31 @@ impl Suite {
         validator: &str,
         amount: u128,
     ) -> AnyResult<AppResponse> {
+        self.apply(&Step::UndelegateNative {
+            who: who.to_string(),
+            validator: validator.to_string(),
+            amount,
+        })
+    }
+
+    /// The staking message of [`Step::DelegateNative`] (`delegate`) or
+    /// [`Step::UndelegateNative`].
+    pub(crate) fn send_staking(
+        &mut self,
+        who: &str,
+        validator: &str,
+        amount: u128,
+        delegate: bool,
+    ) -> AnyResult<AppResponse> {
         let sender = self.addr(who);
+        let validator = validator.to_string();
         let amount = self.bonded(amount);
-        self.app.execute(
-            sender,
-            StakingMsg::Undelegate {
-                validator: validator.to_string(),
-                amount,
-            }
-            .into(),
-        )
+        let msg = if delegate {
+            StakingMsg::Delegate { validator, amount }
+        } else {
+            StakingMsg::Undelegate { validator, amount }
+        };
+        self.app.execute(sender, msg.into())
     }
 
     /// `who`'s own delegation on `validator`, as the chain reports it (0 when none).
@@ -94,29 +101,69 @@ impl Suite {
         amount: u128,
         owner: &str,
     ) -> AnyResult<Coin> {
+        let res = self.apply(&Step::TokenizeShares {
+            who: who.to_string(),
+            validator: validator.to_string(),
+            amount,
+            owner: owner.to_string(),
+        })?;
+        response_coin(&res)
+    }
+
+    /// The x/liquid message of [`Step::TokenizeShares`].
+    pub(crate) fn send_tokenize_shares(
+        &mut self,
+        who: &str,
+        validator: &str,
+        amount: u128,
+        owner: &str,
+    ) -> AnyResult<AppResponse> {
         let sender = self.addr(who);
         let mut v = vec![];
         proto::put_bytes(&mut v, 1, sender.as_bytes());
         proto::put_bytes(&mut v, 2, validator.as_bytes());
         proto::put_bytes(&mut v, 3, &proto::encode_coin(&self.bonded(amount)));
         proto::put_bytes(&mut v, 4, self.addr(owner).as_bytes());
-        let res = self.send_proto(sender, liquid::MSG_TOKENIZE_SHARES, v)?;
-        response_coin(&res)
+        self.send_proto(sender, liquid::MSG_TOKENIZE_SHARES, v)
     }
 
     /// `who` redeems share tokens into its own delegation (`MsgRedeemTokensForShares`);
     /// returns the tokens the chain delegated for it.
     pub fn redeem_shares(&mut self, who: &str, shares: Coin) -> AnyResult<Coin> {
+        let res = self.apply(&Step::RedeemShares {
+            who: who.to_string(),
+            shares,
+        })?;
+        response_coin(&res)
+    }
+
+    /// The x/liquid message of [`Step::RedeemShares`].
+    pub(crate) fn send_redeem_shares(
+        &mut self,
+        who: &str,
+        shares: &Coin,
+    ) -> AnyResult<AppResponse> {
         let sender = self.addr(who);
         let mut v = vec![];
         proto::put_bytes(&mut v, 1, sender.as_bytes());
-        proto::put_bytes(&mut v, 2, &proto::encode_coin(&shares));
-        let res = self.send_proto(sender, liquid::MSG_REDEEM_TOKENS_FOR_SHARES, v)?;
-        response_coin(&res)
+        proto::put_bytes(&mut v, 2, &proto::encode_coin(shares));
+        self.send_proto(sender, liquid::MSG_REDEEM_TOKENS_FOR_SHARES, v)
     }
 
     /// The record's owner withdraws its rewards (`MsgWithdrawTokenizeShareRecordReward`).
     pub fn withdraw_share_record_reward(
+        &mut self,
+        owner: &str,
+        record_id: u64,
+    ) -> AnyResult<AppResponse> {
+        self.apply(&Step::WithdrawShareRecordReward {
+            owner: owner.to_string(),
+            record_id,
+        })
+    }
+
+    /// The x/liquid message of [`Step::WithdrawShareRecordReward`].
+    pub(crate) fn send_withdraw_share_record_reward(
         &mut self,
         owner: &str,
         record_id: u64,
@@ -150,6 +197,12 @@ impl Suite {
         liquid::records(self.app.storage())
     }
 
+    /// The id x/liquid gives the next record, so a harness can name the share tokens
+    /// (`{valoper}/{id}`) of a tokenization it has not applied yet.
+    pub fn next_share_record_id(&self) -> u64 {
+        liquid::last_record_id(self.app.storage()) + 1
+    }
+
     /// One tokenize-share record.
     pub fn share_record(&self, id: u64) -> Option<ShareRecord> {
         liquid::record(self.app.storage(), id)
@@ -178,13 +231,8 @@ impl Suite {
 
     /// Changes x/liquid's caps (on Gaia: a governance proposal).
     pub fn set_liquid_caps(&mut self, global: Decimal, validator: Decimal) {
-        liquid::set_params(
-            self.app.storage_mut(),
-            &LiquidParams {
-                global_liquid_staking_cap: global,
-                validator_liquid_staking_cap: validator,
-            },
-        );
+        self.apply(&Step::SetLiquidCaps { global, validator })
+            .expect("set x/liquid caps");
     }
 
     // ------------------------------------------------------------------ x/gov
@@ -192,8 +240,10 @@ impl Suite {
     /// Opens a proposal whose voting period starts now and lasts `voting_period` seconds;
     /// returns its id (from 1).
     pub fn open_proposal(&mut self, voting_period: u64) -> u64 {
-        let block = self.app.block_info();
-        gov::open_proposal(self.app.storage_mut(), &block, voting_period).expect("open proposal")
+        let res = self
+            .apply(&Step::OpenProposal { voting_period })
+            .expect("open proposal");
+        opened_proposal(&res).expect("proposal_id of the opened proposal")
     }
 
     /// A proposal with every vote cast on it.
@@ -218,15 +268,11 @@ impl Suite {
         proposal_id: u64,
         options: Vec<WeightedVoteOption>,
     ) -> AnyResult<AppResponse> {
-        let sender = self.addr(voter);
-        self.app.execute(
-            sender,
-            GovMsg::VoteWeighted {
-                proposal_id,
-                options,
-            }
-            .into(),
-        )
+        self.apply(&Step::VoteNative {
+            voter: voter.to_string(),
+            proposal_id,
+            options,
+        })
     }
 
     /// The tally x/gov would compute if the proposal's voting period ended now: each voter's

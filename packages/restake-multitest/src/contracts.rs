@@ -7,6 +7,7 @@ use cw_multi_test::{AppResponse, Contract, Executor};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+use crate::step::Step;
 use crate::suite::Suite;
 
 impl Suite {
@@ -55,10 +56,12 @@ impl Suite {
         msg: &T,
         funds: &[Coin],
     ) -> AnyResult<AppResponse> {
-        let sender = self.addr(sender);
-        self.known.insert(sender.clone());
-        self.app
-            .execute_contract(sender, contract.clone(), msg, funds)
+        self.apply(&Step::Wasm {
+            sender: sender.to_string(),
+            contract: contract.to_string(),
+            msg: to_json_binary(msg)?,
+            funds: funds.to_vec(),
+        })
     }
 
     /// Queries any contract.
@@ -93,17 +96,11 @@ impl Suite {
         amount: u128,
         hook: &T,
     ) -> AnyResult<AppResponse> {
-        let from = self.addr(from);
-        self.known.insert(from.clone());
-        self.app.execute_contract(
-            from,
-            token.clone(),
-            &cw20::Cw20ExecuteMsg::Send {
-                contract: contract.to_string(),
-                amount: Uint128::new(amount),
-                msg: to_json_binary(hook)?,
-            },
-            &[],
-        )
+        let send = cw20::Cw20ExecuteMsg::Send {
+            contract: contract.to_string(),
+            amount: Uint128::new(amount),
+            msg: to_json_binary(hook)?,
+        };
+        self.execute_contract(from, token, &send, &[])
     }
 }

@@ -10,6 +10,7 @@ pub mod liquid;
 mod proto;
 mod staking;
 mod stargate;
+mod step;
 mod suite;
 
 pub use chain::GovTally;
@@ -22,4 +23,5 @@ pub use invariants::{Subject, Violation, ViolationKind};
 pub use liquid::{Liquid, LiquidParams, ShareRecord};
 pub use staking::{jailed_key, tokens_per_share, JailingStaking};
 pub use stargate::{ChainError, SuiteStargate};
+pub use step::{opened_proposal, Step, OPEN_PROPOSAL_EVENT};
 pub use suite::*;

@@ -38,6 +38,9 @@
 //! [`crate::internals`]), send the tokens from the staking module's account to the new owner
 //! and `Delegate` them from there. Bank balances and supply end exactly where they started;
 //! only the delegations changed.
+//!
+//! Why one file: the module's messages, queries and records are one state machine, read from
+//! one Go file of Gaia; kept whole, it can be compared with its source line by line.
 
 use cosmwasm_std::{
     from_json, Addr, Api, BankMsg, Binary, BlockInfo, Coin, CosmosMsg, CustomMsg, CustomQuery,
@@ -135,7 +138,7 @@ pub fn record(storage: &dyn Storage, id: u64) -> Option<ShareRecord> {
         .and_then(|raw| from_json(&raw).ok())
 }
 
-fn last_record_id(storage: &dyn Storage) -> u64 {
+pub(crate) fn last_record_id(storage: &dyn Storage) -> u64 {
     storage
         .get(LAST_ID_KEY)
         .and_then(|raw| from_json::<u64>(&raw).ok())

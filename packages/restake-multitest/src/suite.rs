@@ -1,14 +1,19 @@
+//! The Suite: the hub on cw-multi-test with real staking, bank, distribution, gov and
+//! x/liquid modules, and one method per thing a test does to it or asks of it.
+//!
+//! Why one file: the Suite is the harness's one object; its methods are short, each a hub
+//! message, a chain event or a query, and tests find them all here.
+
 use std::collections::BTreeSet;
 
 use anyhow::Result as AnyResult;
 use cosmwasm_std::testing::{MockApi, MockStorage};
 use cosmwasm_std::{
-    coin, from_json, to_json_binary, Addr, Binary, Coin, Decimal, Empty, StdResult, Timestamp,
-    Uint128, Validator, WasmMsg,
+    coin, from_json, Addr, Binary, Coin, Decimal, Empty, StdResult, Timestamp, Uint128, Validator,
 };
 use cw_multi_test::{
-    App, AppBuilder, AppResponse, BankKeeper, BankSudo, ContractWrapper, Executor, FailingModule,
-    IbcFailingModule, IntoBech32, StakingInfo, StakingSudo, WasmKeeper,
+    App, AppBuilder, AppResponse, BankKeeper, ContractWrapper, Executor, FailingModule,
+    IbcFailingModule, IntoBech32, StakingInfo, WasmKeeper,
 };
 use restake_types::*;
 use serde::de::DeserializeOwned;
@@ -19,6 +24,7 @@ use crate::gov::SuiteGov;
 use crate::liquid::{Liquid, LiquidParams};
 use crate::staking::JailingStaking;
 use crate::stargate::SuiteStargate;
+use crate::step::Step;
 
 /// The chain the Suite runs.
 pub type HubApp = App<
@@ -381,16 +387,7 @@ impl Suite {
 
     /// Mints coins to an account.
     pub fn mint(&mut self, who: &str, coins: Vec<Coin>) {
-        let to = self.addr(who);
-        self.app
-            .sudo(
-                BankSudo::Mint {
-                    to_address: to.to_string(),
-                    amount: coins,
-                }
-                .into(),
-            )
-            .expect("mint");
+        self.apply(&Step::mint(who, coins)).expect("mint");
     }
 
     /// Bank balance of an account (name or address).
@@ -408,17 +405,14 @@ impl Suite {
         self.balance(self.hub.as_str(), denom)
     }
 
-    /// Sends a typed message to the hub.
+    /// Sends a typed message to the hub (a [`Step::Hub`]).
     pub fn execute(
         &mut self,
         sender: &str,
         msg: &ExecuteMsg,
         funds: &[Coin],
     ) -> AnyResult<AppResponse> {
-        let sender = self.addr(sender);
-        self.known.insert(sender.clone());
-        self.app
-            .execute_contract(sender, self.hub.clone(), msg, funds)
+        self.apply(&Step::hub(sender, msg.clone(), funds.to_vec()))
     }
 
     /// Sends raw JSON to the hub, byte for byte as a chain CLI would.
@@ -428,14 +422,12 @@ impl Suite {
         json: &str,
         funds: &[Coin],
     ) -> AnyResult<AppResponse> {
-        let sender = self.addr(sender);
-        self.known.insert(sender.clone());
-        let msg = WasmMsg::Execute {
-            contract_addr: self.hub.to_string(),
+        self.apply(&Step::Wasm {
+            sender: sender.to_string(),
+            contract: self.hub.to_string(),
             msg: Binary::new(json.as_bytes().to_vec()),
             funds: funds.to_vec(),
-        };
-        self.app.execute(sender, msg.into())
+        })
     }
 
     /// Sends a typed query to the hub.
@@ -458,10 +450,7 @@ impl Suite {
 
     /// Moves time forward (one block per 5 s), running the staking module's end blocker.
     pub fn advance(&mut self, seconds: u64) {
-        self.app.update_block(|b| {
-            b.time = b.time.plus_seconds(seconds);
-            b.height += (seconds / 5).max(1);
-        });
+        self.apply(&Step::advance(seconds)).expect("advance");
     }
 
     /// The current block time.
@@ -471,28 +460,19 @@ impl Suite {
 
     /// Slashes a validator on the chain (bonded stake and unbonding entries).
     pub fn chain_slash(&mut self, validator: &str, fraction: Decimal) {
-        self.app
-            .sudo(
-                StakingSudo::Slash {
-                    validator: validator.to_string(),
-                    percentage: fraction,
-                }
-                .into(),
-            )
+        self.apply(&Step::chain_slash(validator, fraction))
             .expect("chain slash");
     }
 
     /// Jails a validator: it leaves the bonded set the staking module answers
     /// (cw-multi-test itself has no jailing).
     pub fn jail(&mut self, validator: &str) {
-        let key = crate::staking::jailed_key(validator);
-        cosmwasm_std::Storage::set(self.app.storage_mut(), &key, b"1");
+        self.apply(&Step::jail(validator, true)).expect("jail");
     }
 
     /// Lifts `jail`.
     pub fn unjail(&mut self, validator: &str) {
-        let key = crate::staking::jailed_key(validator);
-        cosmwasm_std::Storage::remove(self.app.storage_mut(), &key);
+        self.apply(&Step::jail(validator, false)).expect("unjail");
     }
 
     /// The account holding the hub's delegation on a validator (its delegator proxy), if
@@ -632,17 +612,12 @@ impl Suite {
         service_id: u64,
         amount: u128,
     ) -> AnyResult<AppResponse> {
-        let from = self.addr(from);
-        self.app.execute_contract(
+        self.apply(&Step::distribute_cw20(
+            token.as_str(),
             from,
-            token.clone(),
-            &cw20::Cw20ExecuteMsg::Send {
-                contract: self.hub.to_string(),
-                amount: Uint128::new(amount),
-                msg: to_json_binary(&ReceiveMsg::DistributeRewards { service_id })?,
-            },
-            &[],
-        )
+            service_id,
+            amount,
+        ))
     }
 
     // ------------------------------------------------------------------ stakers
@@ -654,31 +629,14 @@ impl Suite {
         validator: &str,
         amount: u128,
     ) -> AnyResult<AppResponse> {
-        let have = self.balance(staker, &self.denom.clone());
-        if have < amount {
-            let c = self.bonded(amount - have);
-            self.mint(staker, vec![c]);
-        }
         let c = self.bonded(amount);
-        self.execute(
-            staker,
-            &ExecuteMsg::Deposit {
-                validator: validator.to_string(),
-            },
-            &[c],
-        )
+        self.apply(&Step::top_up(staker, vec![c.clone()]))?;
+        self.apply(&Step::deposit(staker, validator, c))
     }
 
     /// `opt_in`: the staker's position on `validator` starts securing the services.
     pub fn opt_in(&mut self, staker: &str, validator: &str, ids: &[u64]) -> AnyResult<AppResponse> {
-        self.execute(
-            staker,
-            &ExecuteMsg::OptIn {
-                validator: validator.to_string(),
-                service_ids: ids.to_vec(),
-            },
-            &[],
-        )
+        self.apply(&Step::opt_in(staker, validator, ids))
     }
 
     /// `opt_out`: starts the services' opt-out delays for the staker's position.
@@ -688,25 +646,12 @@ impl Suite {
         validator: &str,
         ids: &[u64],
     ) -> AnyResult<AppResponse> {
-        self.execute(
-            staker,
-            &ExecuteMsg::OptOut {
-                validator: validator.to_string(),
-                service_ids: ids.to_vec(),
-            },
-            &[],
-        )
+        self.apply(&Step::opt_out(staker, validator, ids))
     }
 
     /// `complete_opt_out`: completes the position's opt-outs whose delay has passed.
     pub fn complete_opt_out(&mut self, staker: &str, validator: &str) -> AnyResult<AppResponse> {
-        self.execute(
-            staker,
-            &ExecuteMsg::CompleteOptOut {
-                validator: validator.to_string(),
-            },
-            &[],
-        )
+        self.apply(&Step::complete_opt_out(staker, validator))
     }
 
     /// `unbond`: queues `amount` bonded tokens of the position for undelegation.
@@ -716,24 +661,17 @@ impl Suite {
         validator: &str,
         amount: u128,
     ) -> AnyResult<AppResponse> {
-        self.execute(
-            staker,
-            &ExecuteMsg::Unbond {
-                validator: validator.to_string(),
-                amount: Uint128::new(amount),
-            },
-            &[],
-        )
+        self.apply(&Step::unbond(staker, validator, amount))
     }
 
     /// `claim_unbonded`: pays the staker's matured unbondings.
     pub fn claim_unbonded(&mut self, staker: &str) -> AnyResult<AppResponse> {
-        self.execute(staker, &ExecuteMsg::ClaimUnbonded {}, &[])
+        self.apply(&Step::claim_unbonded(staker))
     }
 
     /// `claim_rewards`: pays every pending reward of the staker.
     pub fn claim_rewards(&mut self, staker: &str) -> AnyResult<AppResponse> {
-        self.execute(staker, &ExecuteMsg::ClaimRewards {}, &[])
+        self.apply(&Step::claim_rewards(staker))
     }
 
     // ------------------------------------------------------------------ services
@@ -751,7 +689,7 @@ impl Suite {
 
     /// Registers a service. Returns its id.
     pub fn register(&mut self, spec: ServiceSpec) -> AnyResult<u64> {
-        let msg = ExecuteMsg::RegisterService(RegisterServiceMsg {
+        let msg = RegisterServiceMsg {
             name: spec.name.clone(),
             slasher: self.addr(&spec.slasher).to_string(),
             resolver: spec.resolver.as_ref().map(|r| self.addr(r).to_string()),
@@ -761,8 +699,8 @@ impl Suite {
             reward_denoms: (!spec.reward_denoms.is_empty()).then(|| spec.reward_denoms.clone()),
             reward_tokens: (!spec.reward_tokens.is_empty()).then(|| spec.reward_tokens.clone()),
             metadata_uri: spec.metadata_uri.clone(),
-        });
-        let res = self.execute(&spec.admin, &msg, &[])?;
+        };
+        let res = self.apply(&Step::register_service(&spec.admin, msg))?;
         Ok(attr(&res, "service_id")
             .and_then(|v| v.parse().ok())
             .expect("service_id attribute"))
@@ -775,11 +713,7 @@ impl Suite {
         service_id: u64,
         status: ServiceStatus,
     ) -> AnyResult<AppResponse> {
-        self.execute(
-            sender,
-            &ExecuteMsg::SetServiceStatus { service_id, status },
-            &[],
-        )
+        self.apply(&Step::set_service_status(sender, service_id, status))
     }
 
     /// `distribute_rewards` with native funds, minting what the payer lacks.
@@ -789,17 +723,8 @@ impl Suite {
         service_id: u64,
         funds: Vec<Coin>,
     ) -> AnyResult<AppResponse> {
-        let need: Vec<Coin> = funds
-            .iter()
-            .filter_map(|c| {
-                let have = self.balance(payer, &c.denom);
-                (have < c.amount.u128()).then(|| coin(c.amount.u128() - have, &c.denom))
-            })
-            .collect();
-        if !need.is_empty() {
-            self.mint(payer, need);
-        }
-        self.execute(payer, &ExecuteMsg::DistributeRewards { service_id }, &funds)
+        self.apply(&Step::top_up(payer, funds.clone()))?;
+        self.apply(&Step::distribute(payer, service_id, funds))
     }
 
     /// Opens a slash request. Returns its id.
@@ -810,16 +735,13 @@ impl Suite {
         validator: &str,
         fraction: Decimal,
     ) -> AnyResult<u64> {
-        let res = self.execute(
+        let res = self.apply(&Step::slash(
             slasher,
-            &ExecuteMsg::Slash {
-                service_id,
-                validator: validator.to_string(),
-                fraction,
-                evidence: "double-signed on the service".into(),
-            },
-            &[],
-        )?;
+            service_id,
+            validator,
+            fraction,
+            "double-signed on the service",
+        ))?;
         Ok(attr(&res, "slash_id")
             .and_then(|v| v.parse().ok())
             .expect("slash_id attribute"))
@@ -827,35 +749,29 @@ impl Suite {
 
     /// `veto_slash`, sent by the service's resolver or the hub owner.
     pub fn veto_slash(&mut self, sender: &str, slash_id: u64) -> AnyResult<AppResponse> {
-        self.execute(sender, &ExecuteMsg::VetoSlash { slash_id }, &[])
+        self.apply(&Step::veto_slash(sender, slash_id))
     }
 
     /// `execute_slash` (anyone, after the veto window).
     pub fn execute_slash(&mut self, sender: &str, slash_id: u64) -> AnyResult<AppResponse> {
-        self.execute(sender, &ExecuteMsg::ExecuteSlash { slash_id }, &[])
+        self.apply(&Step::execute_slash(sender, slash_id))
     }
 
     // ------------------------------------------------------------------ cranks
 
     /// `harvest` crank, sent by `keeper`.
     pub fn harvest(&mut self, validators: Option<Vec<String>>) -> AnyResult<AppResponse> {
-        self.execute("keeper", &ExecuteMsg::Harvest { validators }, &[])
+        self.apply(&Step::harvest("keeper", validators))
     }
 
     /// `sync_validator` crank, sent by `keeper`.
     pub fn sync_validator(&mut self, validator: &str) -> AnyResult<AppResponse> {
-        self.execute(
-            "keeper",
-            &ExecuteMsg::SyncValidator {
-                validator: validator.to_string(),
-            },
-            &[],
-        )
+        self.apply(&Step::sync_validator("keeper", validator))
     }
 
     /// `process_unbondings` crank, sent by `keeper`.
     pub fn process_unbondings(&mut self) -> AnyResult<AppResponse> {
-        self.execute("keeper", &ExecuteMsg::ProcessUnbondings {}, &[])
+        self.apply(&Step::process_unbondings("keeper"))
     }
 
     /// Advances time by `seconds` in steps of at most `step`, cranking
@@ -875,13 +791,13 @@ impl Suite {
     /// `pause`, sent by the owner.
     pub fn pause(&mut self) -> AnyResult<AppResponse> {
         let owner = self.owner.to_string();
-        self.execute(&owner, &ExecuteMsg::Pause {}, &[])
+        self.apply(&Step::pause(&owner))
     }
 
     /// `unpause`, sent by the owner.
     pub fn unpause(&mut self) -> AnyResult<AppResponse> {
         let owner = self.owner.to_string();
-        self.execute(&owner, &ExecuteMsg::Unpause {}, &[])
+        self.apply(&Step::unpause(&owner))
     }
 
     // ------------------------------------------------------------------ queries

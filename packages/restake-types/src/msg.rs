@@ -2,6 +2,9 @@
 //!
 //! Every message refuses unknown fields, so a typo in an optional field never passes
 //! silently on a chain CLI.
+//!
+//! Why one file: it is the hub's whole JSON interface, so whoever writes a message by hand
+//! (on a chain CLI, in TypeScript) finds every message with its doc in one place.
 
 use cosmwasm_schema::{cw_serde, QueryResponses};
 use cosmwasm_std::{Binary, Coin, Decimal, Uint128};

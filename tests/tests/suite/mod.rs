@@ -5,6 +5,7 @@ mod test_core_flow;
 mod test_docs;
 mod test_invariants;
 mod test_json;
+mod test_layout;
 mod test_refusals;
 mod test_rewards;
 mod test_slashing;
@@ -13,6 +14,7 @@ mod test_unbonding;
 // Issue 9: reference model, stateful property test, adversarial inputs, JSON fuzzing.
 mod model;
 mod model_gov;
+mod model_token;
 mod test_adversarial;
 mod test_fuzz;
 mod test_history;

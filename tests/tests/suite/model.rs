@@ -46,6 +46,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 use cosmwasm_std::{Coin, Decimal, Uint128, Uint512};
+use restake_multitest::Step;
 use restake_types::{
     ExecuteMsg, RegisterServiceMsg, ServiceStatus, SlashDestination, SlashStatus, UpdateConfigMsg,
     UpdateServiceMsg,
@@ -468,38 +469,7 @@ impl Approx {
     }
 }
 
-/// Everything that is not a hub message: cw20 sends, chain events, time.
-#[derive(Clone, Debug)]
-pub enum Action {
-    /// A message to the hub. `underfunded`: the sender lacks the funds (the bank refuses).
-    Hub {
-        sender: String,
-        msg: ExecuteMsg,
-        funds: Vec<Coin>,
-        underfunded: bool,
-    },
-    /// A cw20 `send` of `amount` to the hub with `{"distribute_rewards":{"service_id":N}}`.
-    Cw20Send {
-        token: String,
-        from: String,
-        amount: u128,
-        service_id: u64,
-        underfunded: bool,
-    },
-    /// The chain slashes a validator (bonded stake and unbonding entries).
-    ChainSlash {
-        validator: String,
-        fraction: Decimal,
-    },
-    /// Time passes (the staking module pays out matured undelegations).
-    Advance(u64),
-    /// The chain jails (true) or unjails (false) a validator.
-    Jail { validator: String, jailed: bool },
-    /// The hostile reward token starts (true) or stops refusing transfers.
-    TokenReverts(bool),
-}
-
-/// What the model expects of an action.
+/// What the model expects of a step.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Expect {
     Ok,
@@ -509,7 +479,7 @@ pub enum Expect {
     Either(Vec<String>),
 }
 
-/// What the harness observed of a successful action (the model checks the amounts before
+/// What the harness observed of a successful step (the model checks the amounts before
 /// taking them, and follows the contract where its own rounding leaves a choice open).
 #[derive(Clone, Debug, Default)]
 pub struct Observed {
@@ -517,17 +487,17 @@ pub struct Observed {
     pub paid_rewards: BTreeMap<AssetKey, u128>,
     /// Validators whose rewards the hub withdrew, or whose chain slash it booked.
     pub synced: BTreeSet<String>,
-    /// Per validator, after the action: batches sent and not settled.
+    /// Per validator, after the step: batches sent and not settled.
     pub in_flight: BTreeMap<String, u32>,
-    /// Validators whose queued batch the action sent.
+    /// Validators whose queued batch the step sent.
     pub sent: BTreeSet<String>,
-    /// Per validator, after the action: tokens in the queued batch.
+    /// Per validator, after the step: tokens in the queued batch.
     pub queued: BTreeMap<String, u128>,
-    /// Per validator, after the action: the pools it lists (ids).
+    /// Per validator, after the step: the pools it lists (ids).
     pub pools: BTreeMap<String, Vec<u64>>,
-    /// The pool of the sender's position on the action's validator, after the action.
+    /// The pool of the sender's position on the step's validator, after the step.
     pub actor_pool: Option<u64>,
-    /// Pools the contract has evicted and not converted yet, after the action.
+    /// Pools the contract has evicted and not converted yet, after the step.
     pub leaving: BTreeSet<u64>,
 }
 
@@ -1566,12 +1536,12 @@ impl Model {
     // ------------------------------------------------------------------ syncs
 
     /// Validators whose native rewards the hub withdraws (and whose chain slashing it
-    /// notices) when `a` succeeds: (certainly, possibly). A settlement syncs a validator only
+    /// notices) when `step` succeeds: (certainly, possibly). A settlement syncs a validator only
     /// when the due batches it looks at came back short, so those are "possibly".
-    pub fn sync_set(&self, a: &Action, obs: &Observed) -> (BTreeSet<String>, BTreeSet<String>) {
+    pub fn sync_set(&self, step: &Step, obs: &Observed) -> (BTreeSet<String>, BTreeSet<String>) {
         let mut must = BTreeSet::new();
         let mut may = BTreeSet::new();
-        let Action::Hub { sender, msg, .. } = a else {
+        let Step::Hub { sender, msg, .. } = step else {
             return (must, may);
         };
         match msg {
@@ -2202,25 +2172,21 @@ struct Plan {
 impl Model {
     // ------------------------------------------------------------------ expectations
 
-    /// What the hub must do with `a`.
-    pub fn expect(&self, a: &Action) -> Expect {
+    /// What the hub must do with `step`. `underfunded`: its sender lacks what it sends (the
+    /// bank or the token refuses), which the harness sees and the model does not.
+    pub fn expect(&self, step: &Step, underfunded: bool) -> Expect {
         let mut r = Reasons::default();
-        match a {
-            Action::ChainSlash { .. }
-            | Action::Advance(_)
-            | Action::Jail { .. }
-            | Action::TokenReverts(_) => return Expect::Ok,
-            Action::Cw20Send {
+        match step {
+            Step::DistributeCw20 {
                 token,
                 amount,
                 service_id,
-                underfunded,
                 ..
             } => {
                 let hostile = self.hostile.as_ref() == Some(token);
                 r.must(*amount == 0 && !hostile, "Invalid zero amount");
                 r.must(
-                    *underfunded,
+                    underfunded,
                     if hostile {
                         "insufficient token balance"
                     } else {
@@ -2233,13 +2199,8 @@ impl Model {
                     &[(AssetKey::Cw20(token.clone()), *amount)],
                 );
             }
-            Action::Hub {
-                sender,
-                msg,
-                funds,
-                underfunded,
-            } => {
-                r.must(*underfunded, "Cannot Sub");
+            Step::Hub { sender, msg, funds } => {
+                r.must(underfunded, "Cannot Sub");
                 r.may(
                     funds.iter().any(|c| c.amount.is_zero()),
                     "Cannot transfer empty coins amount",
@@ -2273,6 +2234,8 @@ impl Model {
                     self.hub_refusals(&mut r, sender, msg, funds);
                 }
             }
+            // chain events and a token's switch: nothing is asked of the hub
+            _ => return Expect::Ok,
         }
         r.expect()
     }
@@ -3047,24 +3010,24 @@ impl Model {
 impl Model {
     // ------------------------------------------------------------------ effects
 
-    /// Applies an action the hub accepted. `obs` carries the amounts the hub paid, which the
-    /// model checks against its own before taking them; a difference beyond the tolerance is
-    /// returned as an error.
-    pub fn apply(&mut self, a: &Action, obs: &Observed) -> Result<(), String> {
-        match a {
-            Action::Advance(secs) => {
-                self.now += secs;
+    /// Applies a step the chain and the hub accepted. `obs` carries the amounts the hub paid,
+    /// which the model checks against its own before taking them; a difference beyond the
+    /// tolerance is returned as an error.
+    pub fn apply(&mut self, step: &Step, obs: &Observed) -> Result<(), String> {
+        match step {
+            Step::Advance { seconds } => {
+                self.now += seconds;
                 Ok(())
             }
-            Action::Jail { validator, jailed } => {
-                self.val_mut(validator).jailed = *jailed;
+            Step::Jail { validator } => {
+                self.val_mut(validator).jailed = true;
                 Ok(())
             }
-            Action::TokenReverts(on) => {
-                self.hostile_reverts = *on;
+            Step::Unjail { validator } => {
+                self.val_mut(validator).jailed = false;
                 Ok(())
             }
-            Action::ChainSlash {
+            Step::ChainSlash {
                 validator,
                 fraction,
             } => {
@@ -3092,7 +3055,7 @@ impl Model {
                 }
                 Ok(())
             }
-            Action::Cw20Send {
+            Step::DistributeCw20 {
                 token,
                 amount,
                 service_id,
@@ -3101,10 +3064,8 @@ impl Model {
                 self.credit_service(*service_id, AssetKey::Cw20(token.clone()), *amount);
                 Ok(())
             }
-            Action::Hub {
-                sender, msg, funds, ..
-            } => {
-                let (must, may) = self.sync_set(a, obs);
+            Step::Hub { sender, msg, funds } => {
+                let (must, may) = self.sync_set(step, obs);
                 let synced: Vec<String> = must
                     .iter()
                     .chain(may.intersection(&obs.synced))
@@ -3124,6 +3085,14 @@ impl Model {
                 self.untaint();
                 Ok(())
             }
+            Step::Wasm { contract, msg, .. } if self.hostile.as_ref() == Some(contract) => {
+                if let Some(on) = super::model_token::reverts(msg) {
+                    self.hostile_reverts = on;
+                }
+                Ok(())
+            }
+            // what the harness does to prepare a step (funding, tokenizing, proposals)
+            _ => Ok(()),
         }
     }
 

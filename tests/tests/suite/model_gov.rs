@@ -80,11 +80,9 @@ impl GovRef {
         self.proposals.get(&proposal).is_some_and(|end| now < *end)
     }
 
-    /// Opens a proposal on the chain and in the model.
-    pub fn open_proposal(&mut self, s: &mut Suite, voting_period: u64) -> u64 {
-        let id = s.open_proposal(voting_period);
-        self.proposals.insert(id, s.now().seconds() + voting_period);
-        id
+    /// The chain opened proposal `id`, whose voting ends at `ends_at` (seconds).
+    pub fn opened(&mut self, id: u64, ends_at: u64) {
+        self.proposals.insert(id, ends_at);
     }
 
     fn open_votes(&self, staker: &str) -> Vec<u64> {

@@ -8,7 +8,7 @@ use cosmwasm_std::{
     WasmMsg,
 };
 use cw_multi_test::ContractWrapper;
-use restake_multitest::Suite;
+use restake_multitest::{Step, Suite};
 use serde_json::{json, Value};
 
 fn key(addr: &str) -> Vec<u8> {
@@ -117,26 +117,18 @@ pub fn balance(s: &Suite, token: &Addr, who: &str) -> u128 {
     r["balance"].as_str().unwrap().parse().unwrap()
 }
 
-/// Makes the token refuse (or accept again) every `transfer`.
-pub fn set_reverts(s: &mut Suite, token: &Addr, on: bool) {
-    s.execute_contract("anyone", token, &json!({"set_reverts": {"on": on}}), &[])
-        .unwrap();
+/// The step that switches the token's transfers off (`on`) or back on.
+pub fn set_reverts(token: &str, on: bool) -> Step {
+    Step::Wasm {
+        sender: "anyone".into(),
+        contract: token.to_string(),
+        msg: Binary::new(json!({"set_reverts": {"on": on}}).to_string().into_bytes()),
+        funds: vec![],
+    }
 }
 
-/// A `send` of `amount` from `from` to the hub, paying the service.
-pub fn send(
-    s: &mut Suite,
-    token: &Addr,
-    from: &str,
-    service_id: u64,
-    amount: u128,
-) -> anyhow::Result<()> {
-    let msg = to_json_binary(&restake_types::ReceiveMsg::DistributeRewards { service_id })?;
-    s.execute_contract(
-        from,
-        token,
-        &json!({"send": {"contract": s.hub.to_string(), "amount": amount.to_string(), "msg": msg}}),
-        &[],
-    )
-    .map(|_| ())
+/// What a message to the token sets its switch to, if it is a `set_reverts`.
+pub fn reverts(msg: &Binary) -> Option<bool> {
+    let v: Value = serde_json::from_slice(msg).ok()?;
+    v.get("set_reverts")?.get("on")?.as_bool()
 }

@@ -24,7 +24,11 @@ use restake_types::{
 };
 use serde_json::{json, Value};
 
-use super::helpers::{dump, refused};
+use cw_ownable::OwnershipError;
+use restake_hub::error::{ClaimWait, ConfigProblem};
+use restake_hub::ContractError;
+
+use super::helpers::{dump, hub_error, refused, refused_with};
 
 // ---------------------------------------------------------------------------- a hostile token
 
@@ -294,13 +298,13 @@ fn a_token_calling_back_into_the_hub_from_send_is_refused_as_a_whole() {
     send_token(&mut s, &token, "payer", id, 4_000).unwrap();
     let hub = s.hub.to_string();
     for (mode, error) in [
-        ("reenter_claim", "no rewards to claim"),
-        ("reenter_distribute", "no funds sent"),
+        ("reenter_claim", ContractError::NoRewards),
+        ("reenter_distribute", ContractError::NoFunds),
     ] {
         set_mode(&mut s, &token, mode, id);
         let before = dump(&s);
         let err = send_token(&mut s, &token, "payer", id, 1_000).unwrap_err();
-        assert!(err_text(&err).contains(error), "{mode}: {}", err_text(&err));
+        assert_eq!(*hub_error(&err), error, "{mode}");
         // the payment the hub had accepted inside the failed message is undone with it
         assert!(dump(&s) == before, "{mode}: the hub's storage changed");
         assert_eq!(token_balance(&s, &token, &hub), 4_000);
@@ -308,20 +312,29 @@ fn a_token_calling_back_into_the_hub_from_send_is_refused_as_a_whole() {
     }
     // a receive claimed by an account, or by a token the service does not list
     let other = hostile_token(&mut s, &[("payer", 1_000)]);
-    refused(&mut s, "is not a reward asset of service 1", |s| {
-        send_token(s, &other, "payer", id, 1_000)
-    });
-    refused(&mut s, "is not a contract", |s| {
-        s.execute(
-            "payer",
-            &ExecuteMsg::Receive(restake_types::Cw20ReceiveMsg {
-                sender: s.addr("payer").to_string(),
-                amount: Uint128::new(1_000),
-                msg: to_json_binary(&ReceiveMsg::DistributeRewards { service_id: id }).unwrap(),
-            }),
-            &[],
-        )
-    });
+    assert_eq!(
+        refused_with(&mut s, |s| send_token(s, &other, "payer", id, 1_000)),
+        ContractError::UndeclaredRewardAsset {
+            asset: format!("cw20:{other}"),
+            service_id: id
+        }
+    );
+    assert_eq!(
+        refused_with(&mut s, |s| {
+            s.execute(
+                "payer",
+                &ExecuteMsg::Receive(restake_types::Cw20ReceiveMsg {
+                    sender: s.addr("payer").to_string(),
+                    amount: Uint128::new(1_000),
+                    msg: to_json_binary(&ReceiveMsg::DistributeRewards { service_id: id }).unwrap(),
+                }),
+                &[],
+            )
+        }),
+        ContractError::NotAContract {
+            sender: s.addr("payer").to_string()
+        }
+    );
     s.assert_invariants();
 }
 
@@ -427,8 +440,16 @@ fn rewards_in_the_bonded_denom_while_batches_mature() {
     s.claim_rewards("alice").unwrap();
     assert_eq!(s.balance("alice", "uatom"), 300_000 + 7_000 + 700 + 1_400);
     // bob's batch has not returned: nothing to claim yet, and his rewards are exact
-    let err = s.claim_unbonded("bob").unwrap_err();
-    assert!(err_text(&err).contains("no unbonding has matured yet"));
+    let err = refused_with(&mut s, |s| s.claim_unbonded("bob"));
+    assert!(
+        matches!(
+            err,
+            ContractError::NothingToClaim {
+                reason: ClaimWait::NotMatured { .. }
+            }
+        ),
+        "{err:?}"
+    );
     assert_eq!(s.pending_native("bob", "uatom"), 8_000 + 800 + 1_600);
     s.assert_invariants();
 
@@ -460,7 +481,8 @@ fn zero_in_every_amount_field_is_refused() {
     let (mut s, token, id, v) = hostile_setup();
     let owner = s.owner.to_string();
     s.mint("alice", coins(10, "uatom"));
-    // funds: the chain refuses a zero coin before the hub sees it
+    // funds: the chain's bank module refuses a zero coin before the hub sees it, so only
+    // its text names the refusal
     refused(&mut s, "Cannot transfer empty coins amount", |s| {
         s.execute(
             "alice",
@@ -477,42 +499,63 @@ fn zero_in_every_amount_field_is_refused() {
             &[coin(0, "uosmo")],
         )
     });
-    refused(&mut s, "amount must be greater than zero", |s| {
-        s.unbond("alice", &v, 0)
-    });
+    assert_eq!(
+        refused_with(&mut s, |s| s.unbond("alice", &v, 0)),
+        ContractError::ZeroAmount {
+            field: "amount".into()
+        }
+    );
+    let zero_reward = ContractError::ZeroAmount {
+        field: "reward amount".into(),
+    };
     // a token that reports a zero payment
-    refused(&mut s, "reward amount must be greater than zero", |s| {
-        send_token(s, &token, "payer", id, 0)
-    });
+    assert_eq!(
+        refused_with(&mut s, |s| send_token(s, &token, "payer", id, 0)),
+        zero_reward
+    );
     // cw20-base passes a zero `send` on: the hub refuses it
     let cw20 = s.create_cw20("REAL", &[("payer", 1_000)]);
     let add = json!({"update_service": {"service_id": id, "add_reward_tokens": [cw20]}});
     s.execute_json("svc", &add.to_string(), &[]).unwrap();
-    refused(&mut s, "reward amount must be greater than zero", |s| {
-        s.distribute_cw20(&cw20, "payer", id, 0)
-    });
-    refused(&mut s, "fraction must be greater than 0", |s| {
-        s.slash("svc-slasher", id, &v, Decimal::zero())
-    });
-    refused(&mut s, "max_slash 0 must be greater than 0", |s| {
-        s.register(ServiceSpec::new("zero").max_slash(Decimal::zero()))
-    });
-    for (field, value) in [
-        ("min_deposit", json!("0")),
-        ("unbonding_epoch", json!(0)),
-        ("unbonding_period", json!(0)),
-        ("max_services_per_position", json!(0)),
-        ("max_reward_assets", json!(0)),
-        ("max_pools_per_validator", json!(0)),
+    assert_eq!(
+        refused_with(&mut s, |s| s.distribute_cw20(&cw20, "payer", id, 0)),
+        zero_reward
+    );
+    assert_eq!(
+        refused_with(&mut s, |s| s.slash("svc-slasher", id, &v, Decimal::zero())),
+        ContractError::FractionZero
+    );
+    assert_eq!(
+        refused_with(&mut s, |s| s
+            .register(ServiceSpec::new("zero").max_slash(Decimal::zero()))),
+        ContractError::InvalidMaxSlash {
+            max_slash: Decimal::zero()
+        }
+    );
+    for (field, value, problem) in [
+        ("min_deposit", json!("0"), ConfigProblem::BelowOne),
+        ("unbonding_epoch", json!(0), ConfigProblem::Zero),
+        ("unbonding_period", json!(0), ConfigProblem::Zero),
+        (
+            "max_services_per_position",
+            json!(0),
+            ConfigProblem::BelowOne,
+        ),
+        ("max_reward_assets", json!(0), ConfigProblem::BelowOne),
+        ("max_pools_per_validator", json!(0), ConfigProblem::BelowOne),
     ] {
         let msg = json!({"update_config": {field: value}}).to_string();
-        refused(&mut s, &format!("invalid {field}"), |s| {
-            s.execute_json(&owner, &msg, &[])
-        });
+        assert_eq!(
+            refused_with(&mut s, |s| s.execute_json(&owner, &msg, &[])),
+            ContractError::InvalidConfig { field, problem }
+        );
     }
-    refused(&mut s, "validators must not be empty", |s| {
-        s.harvest(Some(vec![]))
-    });
+    assert_eq!(
+        refused_with(&mut s, |s| s.harvest(Some(vec![]))),
+        ContractError::EmptyList {
+            field: "validators".into()
+        }
+    );
     s.assert_invariants();
 }
 
@@ -525,7 +568,7 @@ fn u128_max_in_amount_fields_never_panics() {
     let owner = s.owner.to_string();
     let outcome = |s: &mut Suite, what: &str, f: &dyn Fn(&mut Suite) -> anyhow::Result<()>| {
         match catch_unwind(AssertUnwindSafe(|| f(s))) {
-            Ok(r) => r.map_err(|e| err_text(&e)),
+            Ok(r) => r,
             Err(_) => panic!("{what}: the contract panicked"),
         }
     };
@@ -533,7 +576,14 @@ fn u128_max_in_amount_fields_never_panics() {
     let r = outcome(&mut s, "unbond MAX", &|s| {
         s.unbond("alice", &v, u128::MAX).map(|_| ())
     });
-    assert!(r.unwrap_err().contains("exceeds your bonded 1000000"));
+    assert_eq!(
+        *hub_error(&r.unwrap_err()),
+        ContractError::AmountExceedsBonded {
+            amount: Uint128::MAX,
+            bonded: Uint128::new(1_000_000),
+            validator: v.clone()
+        }
+    );
     // a payment of u128::MAX over 4,000,000 staked
     s.mint("whale", coins(u128::MAX, "untrn"));
     let r = outcome(&mut s, "pay MAX of an undeclared denom", &|s| {
@@ -544,9 +594,13 @@ fn u128_max_in_amount_fields_never_panics() {
         )
         .map(|_| ())
     });
-    assert!(r
-        .unwrap_err()
-        .contains("untrn is not a reward asset of service 1"));
+    assert_eq!(
+        *hub_error(&r.unwrap_err()),
+        ContractError::UndeclaredRewardAsset {
+            asset: "untrn".into(),
+            service_id: 1
+        }
+    );
     s.mint("whale", coins(u128::MAX, "uosmo"));
     outcome(&mut s, "pay MAX", &|s| {
         s.execute(
@@ -612,8 +666,15 @@ fn u128_max_in_amount_fields_never_panics() {
     let r = outcome(&mut s, "deposit below MAX", &|s| {
         s.deposit("alice", &v, 1_000).map(|_| ())
     });
-    assert!(r.unwrap_err().contains("is below the minimum deposit"));
-    // ids and amounts beyond their JSON types are refused when parsed
+    assert_eq!(
+        *hub_error(&r.unwrap_err()),
+        ContractError::BelowMinDeposit {
+            amount: Uint128::new(1_000),
+            min: Uint128::MAX
+        }
+    );
+    // ids and amounts beyond their JSON types are refused when parsed, before the hub's code
+    // runs: only the parser's text names the refusal
     for json in [
         r#"{"unbond":{"validator":"v","amount":"340282366920938463463374607431768211456"}}"#,
         r#"{"opt_in":{"validator":"v","service_ids":[18446744073709551616]}}"#,
@@ -623,7 +684,7 @@ fn u128_max_in_amount_fields_never_panics() {
         let r = outcome(&mut s, json, &|s| {
             s.execute_json("alice", json, &[]).map(|_| ())
         });
-        let e = r.unwrap_err();
+        let e = err_text(&r.unwrap_err());
         assert!(e.contains("Error parsing into type"), "{json}: {e}");
     }
     // queries with u32::MAX limits stay bounded
@@ -676,10 +737,15 @@ fn huge_durations_are_refused_and_the_longest_allowed_work() {
     let mut s = SuiteBuilder::new().with_apr(Decimal::zero()).build();
     let v = s.validator(0);
     let owner = s.owner.to_string();
-    let err = s
-        .register(ServiceSpec::new("lock").opt_out_delay(u64::MAX))
-        .unwrap_err();
-    assert!(err_text(&err).contains("longer than"), "{}", err_text(&err));
+    assert_eq!(
+        refused_with(&mut s, |s| s
+            .register(ServiceSpec::new("lock").opt_out_delay(u64::MAX))),
+        ContractError::DurationTooLong {
+            field: "opt_out_delay".into(),
+            seconds: u64::MAX,
+            max: CENTURY
+        }
+    );
     let id = s
         .register(ServiceSpec::new("lock").opt_out_delay(CENTURY))
         .unwrap();
@@ -687,17 +753,29 @@ fn huge_durations_are_refused_and_the_longest_allowed_work() {
     s.opt_in("alice", &v, &[id]).unwrap();
     let r = catch_unwind(AssertUnwindSafe(|| s.opt_out("alice", &v, &[id])));
     assert!(matches!(r, Ok(Ok(_))), "opt_out with a century's delay");
-    refused(&mut s, "longer than", |s| {
-        s.execute_json(
-            "lock",
-            &json!({"update_service": {"service_id": id, "opt_out_delay": u64::MAX}}).to_string(),
-            &[],
-        )
-    });
+    let too_long = |field| ContractError::DurationTooLong {
+        field,
+        seconds: u64::MAX,
+        max: CENTURY,
+    };
+    assert_eq!(
+        refused_with(&mut s, |s| {
+            s.execute_json(
+                "lock",
+                &json!({"update_service": {"service_id": id, "opt_out_delay": u64::MAX}})
+                    .to_string(),
+                &[],
+            )
+        }),
+        too_long("opt_out_delay".into())
+    );
 
     for field in ["max_veto_period", "unbonding_period"] {
         let msg = json!({"update_config": {field: u64::MAX}}).to_string();
-        refused(&mut s, "longer than", |s| s.execute_json(&owner, &msg, &[]));
+        assert_eq!(
+            refused_with(&mut s, |s| s.execute_json(&owner, &msg, &[])),
+            too_long(field.into())
+        );
     }
     let msg = json!({"update_config": {"max_veto_period": CENTURY}}).to_string();
     s.execute_json(&owner, &msg, &[]).unwrap();
@@ -739,35 +817,40 @@ fn fractions_zero_one_and_just_above_one() {
             "veto_period": 0, "opt_out_delay": 0}})
         .to_string()
     };
-    refused(
-        &mut s,
-        "max_slash 0 must be greater than 0 and at most 1",
-        |s| s.execute_json("all", &register("0"), &[]),
+    let invalid_max = |max_slash: &str| ContractError::InvalidMaxSlash {
+        max_slash: max_slash.parse().unwrap(),
+    };
+    assert_eq!(
+        refused_with(&mut s, |s| s.execute_json("all", &register("0"), &[])),
+        invalid_max("0")
     );
-    refused(
-        &mut s,
-        "max_slash 1.0000001 must be greater than 0 and at most 1",
-        |s| s.execute_json("all", &register("1.0000001"), &[]),
+    assert_eq!(
+        refused_with(&mut s, |s| s.execute_json(
+            "all",
+            &register("1.0000001"),
+            &[]
+        )),
+        invalid_max("1.0000001")
     );
+    // more decimals than a Decimal holds: refused while parsing the message, before the
+    // hub's code runs, so only the parser's text names it
     refused(&mut s, "Error parsing into type", |s| {
         s.execute_json("all", &register("0.0000000000000000001"), &[])
     });
     s.execute_json("all", &register("1"), &[]).unwrap();
     let id = 1;
-    refused(&mut s, "at most 1", |s| {
-        s.execute_json(
-            "all",
-            &json!({"update_service": {"service_id": id, "max_slash": "1.0000001"}}).to_string(),
-            &[],
-        )
-    });
-    refused(&mut s, "max_slash 0 must be greater than 0", |s| {
-        s.execute_json(
-            "all",
-            &json!({"update_service": {"service_id": id, "max_slash": "0"}}).to_string(),
-            &[],
-        )
-    });
+    for max in ["1.0000001", "0"] {
+        assert_eq!(
+            refused_with(&mut s, |s| {
+                s.execute_json(
+                    "all",
+                    &json!({"update_service": {"service_id": id, "max_slash": max}}).to_string(),
+                    &[],
+                )
+            }),
+            invalid_max(max)
+        );
+    }
     s.deposit("alice", &v, 1_000_000).unwrap();
     s.deposit("bob", &v, 500_000).unwrap();
     s.opt_in("alice", &v, &[id]).unwrap();
@@ -776,13 +859,20 @@ fn fractions_zero_one_and_just_above_one() {
         json!({"slash": {"service_id": id, "validator": v, "fraction": f, "evidence": "x"}})
             .to_string()
     };
-    refused(&mut s, "fraction must be greater than 0", |s| {
-        s.execute_json("all-slasher", &slash("0"), &[])
-    });
-    refused(
-        &mut s,
-        "fraction 1.0000001 exceeds the service's max_slash 1",
-        |s| s.execute_json("all-slasher", &slash("1.0000001"), &[]),
+    assert_eq!(
+        refused_with(&mut s, |s| s.execute_json("all-slasher", &slash("0"), &[])),
+        ContractError::FractionZero
+    );
+    assert_eq!(
+        refused_with(&mut s, |s| s.execute_json(
+            "all-slasher",
+            &slash("1.0000001"),
+            &[]
+        )),
+        ContractError::FractionAboveMax {
+            fraction: "1.0000001".parse().unwrap(),
+            max: Decimal::one()
+        }
     );
     // a full slash takes the whole exposed stake, bonded and unbonding, and nothing else
     s.execute_json("all-slasher", &slash("1"), &[]).unwrap();
@@ -795,9 +885,12 @@ fn fractions_zero_one_and_just_above_one() {
     assert_eq!(s.service(id).unwrap().total_stake.u128(), 0);
     s.assert_invariants();
     // alice's wiped-out position cannot opt in; a new deposit starts a fresh pool
-    refused(&mut s, "no position on validator", |s| {
-        s.opt_in("alice", &v, &[id])
-    });
+    assert_eq!(
+        refused_with(&mut s, |s| s.opt_in("alice", &v, &[id])),
+        ContractError::NoPosition {
+            validator: v.clone()
+        }
+    );
     s.deposit("alice", &v, 2_000).unwrap();
     assert_eq!(s.bonded_of("alice", &v), 2_000);
     assert_eq!(s.position("alice", &v).unwrap().service_ids, vec![id]);
@@ -943,10 +1036,12 @@ fn unknown_fields_are_refused_in_every_message() {
     ];
     let n = cases.len();
     for (i, (sender, msg, funds)) in cases.into_iter().enumerate() {
+        // refused while parsing the message, before the hub's code runs: only the parser's
+        // text names the refusal
         let text = refused(&mut s, "", |s| {
             s.execute_json(sender, &msg.to_string(), &funds)
         });
-        // two messages in one, or a message that does not exist: refused by the parser
+        // two messages in one, or a message that does not exist
         let needle = if i + 2 >= n {
             "Error parsing into type"
         } else {
@@ -958,7 +1053,7 @@ fn unknown_fields_are_refused_in_every_message() {
     let cw20 = s.create_cw20("REAL", &[("payer", 1_000)]);
     let add = json!({"update_service": {"service_id": id, "add_reward_tokens": [cw20]}});
     s.execute_json("svc", &add.to_string(), &[]).unwrap();
-    let text = refused(&mut s, "unknown field", |s| {
+    let err = refused_with(&mut s, |s| {
         s.send_cw20(
             &cw20,
             "payer",
@@ -967,8 +1062,13 @@ fn unknown_fields_are_refused_in_every_message() {
             &json!({"distribute_rewards": {"service_id": id, "x": 1}}),
         )
     });
-    assert!(text.contains("receive msg"), "{text}");
+    // the reason is serde's own text
+    assert!(
+        matches!(&err, ContractError::InvalidHook { reason } if reason.contains("unknown field")),
+        "{err:?}"
+    );
     // and queries
+    // (a query's error reaches the caller as text, wrapped by the querier)
     for q in [
         json!({"position": {"staker": s.addr("alice"), "validator": v, "x": 1}}),
         json!({"stats": {"verbose": true}}),
@@ -1067,11 +1167,12 @@ fn ten_thousand_services_stay_paginated_and_cheap() {
     );
     assert!(s.services(Some(10_000), None).unwrap().is_empty());
     assert_eq!(s.service(10_000).unwrap().name, "svc10000");
+    // (a query's error reaches the caller as text, wrapped by the querier)
     assert!(s
         .service(10_001)
         .unwrap_err()
         .to_string()
-        .contains("service 10001 not found"));
+        .contains(&ContractError::ServiceNotFound { id: 10_001 }.to_string()));
     let requests: SlashRequestsResponse = s
         .query_contract(&s.hub, &json!({"slash_requests": {"limit": 1000}}))
         .unwrap();
@@ -1104,6 +1205,15 @@ fn ten_thousand_services_stay_paginated_and_cheap() {
 
 // ---------------------------------------------------------------------------- addresses
 
+/// A refusal of `address` in `field`; the reason is cosmwasm's own text.
+fn assert_invalid_address(err: &ContractError, field: &str, address: &str) {
+    assert!(
+        matches!(err, ContractError::InvalidAddress { field: f, address: a, .. }
+            if f == field && a == address),
+        "{field}: {err:?}"
+    );
+}
+
 /// Upper-case, foreign-prefix and garbage addresses in every address field are refused,
 /// with an error that names the field (except cw-ownable's `new_owner`, see the end), and
 /// nothing changes.
@@ -1131,9 +1241,8 @@ fn malformed_addresses_are_refused_in_every_address_field() {
             ("reward_tokens", json!([bad])),
         ] {
             let msg = register(field, value);
-            refused(&mut s, &format!("invalid {field}"), |s| {
-                s.execute_json("svc", &msg, &[])
-            });
+            let err = refused_with(&mut s, |s| s.execute_json("svc", &msg, &[]));
+            assert_invalid_address(&err, field, bad);
         }
         for (field, value) in [
             ("resolver", json!(bad)),
@@ -1147,15 +1256,13 @@ fn malformed_addresses_are_refused_in_every_address_field() {
             } else {
                 field
             };
-            refused(&mut s, &format!("invalid {name}"), |s| {
-                s.execute_json("svc", &msg, &[])
-            });
+            let err = refused_with(&mut s, |s| s.execute_json("svc", &msg, &[]));
+            assert_invalid_address(&err, name, bad);
         }
         let msg = json!({"update_config": {"slash_destination": {"address": {"address": bad}}}})
             .to_string();
-        refused(&mut s, "invalid slash_destination", |s| {
-            s.execute_json(&owner, &msg, &[])
-        });
+        let err = refused_with(&mut s, |s| s.execute_json(&owner, &msg, &[]));
+        assert_invalid_address(&err, "slash_destination", bad);
         for q in [
             json!({"position": {"staker": bad, "validator": v}}),
             json!({"positions": {"staker": bad}}),
@@ -1163,6 +1270,7 @@ fn malformed_addresses_are_refused_in_every_address_field() {
             json!({"unbondings": {"staker": bad}}),
             json!({"staker_overview": {"staker": bad}}),
         ] {
+            // (a query's error reaches the caller as text, wrapped by the querier)
             let err = s.query_json(&q.to_string()).unwrap_err().to_string();
             assert!(err.contains("invalid staker"), "{q}: {err}");
         }
@@ -1188,16 +1296,16 @@ fn malformed_addresses_are_refused_in_every_address_field() {
                     .into(),
                 )
                 .unwrap_err();
-            assert!(
-                err_text(&err).contains(&format!("invalid {field}")),
-                "{m}: {}",
-                err_text(&err)
-            );
+            assert_invalid_address(hub_error(&err), field, bad);
         }
-        // cw-ownable validates new_owner itself: refused, but the text does not name it
+        // cw-ownable validates new_owner itself: refused, but the error does not name it;
+        // its reason is cosmwasm's text
         let msg =
             json!({"update_ownership": {"transfer_ownership": {"new_owner": bad}}}).to_string();
-        let text = refused(&mut s, "", |s| s.execute_json(&owner, &msg, &[]));
+        let text = match refused_with(&mut s, |s| s.execute_json(&owner, &msg, &[])) {
+            ContractError::Ownership(OwnershipError::Std(e)) => e.to_string(),
+            other => panic!("{other:?}"),
+        };
         assert!(
             [
                 "not normalized",
@@ -1230,15 +1338,21 @@ fn malformed_addresses_are_refused_in_every_address_field() {
     );
     let mut mixed = v.clone();
     mixed.replace_range(0..1, &mixed[0..1].to_uppercase());
-    refused(&mut s, "invalid validator", |s| {
-        s.execute(
-            "alice",
-            &ExecuteMsg::Deposit {
-                validator: mixed.clone(),
-            },
-            &coins(5_000, "uatom"),
-        )
-    });
+    assert_eq!(
+        refused_with(&mut s, |s| {
+            s.execute(
+                "alice",
+                &ExecuteMsg::Deposit {
+                    validator: mixed.clone(),
+                },
+                &coins(5_000, "uatom"),
+            )
+        }),
+        ContractError::InvalidValidator {
+            validator: mixed.clone(),
+            reason: "mixed upper and lower case is not a bech32 address".into()
+        }
+    );
     // the service still answers to its real addresses
     assert_eq!(s.service(id).unwrap().admin, s.addr("svc"));
     s.assert_invariants();
@@ -1271,39 +1385,36 @@ fn validators_outside_the_chain_and_a_tombstoned_validator() {
         )
         .unwrap();
     s.mint("alice", coins(10_000_000, "uatom"));
-    refused(&mut s, "invalid validator", |s| {
-        s.execute(
-            "alice",
-            &ExecuteMsg::Deposit {
-                validator: String::new(),
-            },
-            &coins(1_000_000, "uatom"),
-        )
-    });
+    assert_eq!(
+        refused_with(&mut s, |s| s.deposit("alice", "", 1_000_000)),
+        ContractError::InvalidValidator {
+            validator: String::new(),
+            reason: "expected a validator operator address".into()
+        }
+    );
     for validator in [
         "cosmwasmvaloper1notonthischain".to_string(),
         s.addr("alice").to_string(),
     ] {
-        refused(&mut s, "is not a bonded validator", |s| {
-            s.execute(
-                "alice",
-                &ExecuteMsg::Deposit {
-                    validator: validator.clone(),
-                },
-                &coins(1_000_000, "uatom"),
-            )
-        });
+        assert_eq!(
+            refused_with(&mut s, |s| s.deposit("alice", &validator, 1_000_000)),
+            ContractError::ValidatorNotBonded {
+                validator: validator.clone()
+            }
+        );
     }
     s.deposit("alice", &v0, 1_000_000).unwrap();
     s.deposit("bob", &v0, 1_000_000).unwrap();
     s.opt_in("alice", &v0, &[id]).unwrap();
     // a validator of the chain the hub never used
-    refused(&mut s, "the hub has no stake on validator", |s| {
-        s.harvest(Some(vec![v2.clone()]))
-    });
-    refused(&mut s, "the hub has no stake on validator", |s| {
-        s.sync_validator(&v2)
-    });
+    let unknown = ContractError::UnknownValidator {
+        validator: v2.clone(),
+    };
+    assert_eq!(
+        refused_with(&mut s, |s| s.harvest(Some(vec![v2.clone()]))),
+        unknown
+    );
+    assert_eq!(refused_with(&mut s, |s| s.sync_validator(&v2)), unknown);
 
     // a jailed validator takes no deposits once the hub's hourly look at the bonded set
     // has seen it; its stakers can still leave
@@ -1311,15 +1422,12 @@ fn validators_outside_the_chain_and_a_tombstoned_validator() {
     s.deposit("carol", &v1, 1_000_000).unwrap();
     s.jail(&v1);
     s.advance(3_600);
-    refused(&mut s, "is not a bonded validator", |s| {
-        s.execute(
-            "alice",
-            &ExecuteMsg::Deposit {
-                validator: v1.clone(),
-            },
-            &coins(1_000_000, "uatom"),
-        )
-    });
+    assert_eq!(
+        refused_with(&mut s, |s| s.deposit("alice", &v1, 1_000_000)),
+        ContractError::ValidatorNotBonded {
+            validator: v1.clone()
+        }
+    );
     s.unbond("carol", &v1, 400_000).unwrap();
     s.unjail(&v1);
     s.deposit("carol", &v1, 1_000).unwrap();
@@ -1332,9 +1440,14 @@ fn validators_outside_the_chain_and_a_tombstoned_validator() {
     s.chain_slash(&v0, Decimal::percent(5));
     // nobody has touched v0 since: the books still show the stake before the slash
     assert_eq!(s.bonded_of("alice", &v0), 1_000_000);
-    refused(&mut s, "exceeds your bonded 950000", |s| {
-        s.unbond("alice", &v0, 1_000_000)
-    });
+    assert_eq!(
+        refused_with(&mut s, |s| s.unbond("alice", &v0, 1_000_000)),
+        ContractError::AmountExceedsBonded {
+            amount: Uint128::new(1_000_000),
+            bonded: Uint128::new(950_000),
+            validator: v0.clone()
+        }
+    );
     // both can leave; alice's exit stays exposed to the request
     s.unbond("alice", &v0, 950_000).unwrap();
     assert_eq!(s.bonded_of("alice", &v0), 0);
@@ -1345,8 +1458,12 @@ fn validators_outside_the_chain_and_a_tombstoned_validator() {
     s.claim_unbonded("carol").unwrap();
     assert_eq!(s.balance("carol", "uatom"), 400_000);
     // alice's unbonding is frozen until the request is resolved (its veto window is over)
-    let err = s.claim_unbonded("alice").unwrap_err();
-    assert!(err_text(&err).contains("frozen by pending slash requests"));
+    let err = refused_with(&mut s, |s| s.claim_unbonded("alice"));
+    assert!(
+        matches!(&err, ContractError::NothingToClaim { reason: ClaimWait::Frozen { held } }
+            if held.iter().all(|(_, service)| *service == id)),
+        "{err:?}"
+    );
     s.execute_slash("keeper", slash_id).unwrap();
     s.claim_unbonded("alice").unwrap();
     assert_eq!(s.balance("alice", "uatom"), 9_000_000 + 855_000);
@@ -1468,7 +1585,12 @@ fn migration_keeps_a_busy_hub_intact() {
     let err = s
         .migrate_contract(&owner, &hub, &json!({}), new_code)
         .unwrap_err();
-    assert!(err_text(&err).contains("already at version"));
+    assert_eq!(
+        *hub_error(&err),
+        ContractError::AlreadyMigrated {
+            version: env!("CARGO_PKG_VERSION").into()
+        }
+    );
     assert!(dump(&s) == after);
 
     // and the hub carries on: the request resolves, everybody leaves with what they own

@@ -74,7 +74,7 @@ fn audit_eviction_skips_opt_out_delay_and_escapes_a_slash() {
 /// one unit, which keeps its pool's batch unsettled for the unbonding period (renewable).
 /// An honest staker bringing 1,000,000 can then opt into no new service set on that
 /// validator: "holding a slot against a newcomer costs more stake than the newcomer
-/// brings" (pools.rs) does not hold.
+/// brings" (pools/admission.rs) does not hold.
 #[test]
 
 fn audit_dust_unbonding_pins_pool_slots_against_large_newcomers() {

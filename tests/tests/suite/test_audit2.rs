@@ -36,7 +36,7 @@ fn fill_list_with_exits(s: &mut Suite, v: &str, a: u64, b: u64, c: u64) {
 /// min_deposit 1) fills a validator's list for good, and from then on nobody — not even a
 /// staker bringing 1,000,000 — can opt into a new service set there. Before ea3f367 the
 /// newcomer evicted the smallest pool; now "holding a slot against a newcomer costs more
-/// stake than the newcomer brings" (pools.rs) does not hold. SECURITY.md's known limit only
+/// stake than the newcomer brings" (pools/admission.rs) does not hold. SECURITY.md's known limit only
 /// covers lists filled by repeated evictions, which need ever more stake and last at most
 /// twice the unbonding period; this fill needs no eviction, costs min_deposit per pool and
 /// never ends.

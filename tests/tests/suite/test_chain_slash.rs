@@ -3,7 +3,11 @@
 //! batches share their shortfall.
 
 use cosmwasm_std::Decimal;
-use restake_multitest::{attr, err_text, ServiceSpec, Suite, SuiteBuilder, HUB_UNBONDING};
+use restake_hub::error::ClaimWait;
+use restake_hub::ContractError;
+use restake_multitest::{attr, ServiceSpec, Suite, SuiteBuilder, HUB_UNBONDING};
+
+use super::helpers::refused_with;
 
 #[test]
 fn five_percent_chain_slash_then_sync() {
@@ -173,11 +177,11 @@ fn a_jailed_validator_takes_no_deposits_but_its_stakers_leave() {
     s.jail(&v0);
     // the hub reads the bonded set at most once an hour per validator
     s.advance(3_600);
-    let err = s.deposit("bob", &v0, 1_000).unwrap_err();
-    assert!(
-        restake_multitest::err_text(&err).contains("is not a bonded validator"),
-        "{}",
-        restake_multitest::err_text(&err)
+    assert_eq!(
+        refused_with(&mut s, |s| s.deposit("bob", &v0, 1_000)),
+        ContractError::ValidatorNotBonded {
+            validator: v0.clone()
+        }
     );
     s.deposit("bob", &v1, 1_000).unwrap();
     s.unbond("alice", &v0, 1_000_000).unwrap();
@@ -253,8 +257,12 @@ fn regression_a_suspect_batch_not_yet_paid_out_is_not_booked_as_lost() {
     s.claim_unbonded("alice").unwrap();
     // (1,000,000 of 1,100,000 arrived: a plausible loss, and y's slash makes B a suspect)
     assert_eq!(s.balance("alice", "uatom"), 1_000_000);
-    let err = err_text(&s.claim_unbonded("bob").unwrap_err());
-    assert!(err.contains("nothing to claim"), "{err}");
+    assert_eq!(
+        refused_with(&mut s, |s| s.claim_unbonded("bob")),
+        ContractError::NothingToClaim {
+            reason: ClaimWait::NotSettled
+        }
+    );
     s.assert_invariants();
     // once the chain pays B, bob gets exactly his slashed 95%
     s.advance(3600);

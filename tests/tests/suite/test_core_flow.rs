@@ -1,5 +1,9 @@
 use cosmwasm_std::Decimal;
-use restake_multitest::{err_text, SuiteBuilder, HUB_UNBONDING};
+use restake_hub::error::ClaimWait;
+use restake_hub::ContractError;
+use restake_multitest::{SuiteBuilder, HUB_UNBONDING};
+
+use super::helpers::refused_with;
 
 #[test]
 fn deposit_opt_in_out_unbond_claim() {
@@ -21,11 +25,13 @@ fn deposit_opt_in_out_unbond_claim() {
     suite.unbond("alice", &v1, 400_000).unwrap();
     assert_eq!(suite.bonded_of("alice", &v1), 600_000);
     suite.assert_invariants();
-    let err = suite.claim_unbonded("alice").unwrap_err();
-    assert!(
-        err_text(&err).contains("nothing to claim"),
-        "{}",
-        err_text(&err)
+    // the unbonding was sent in this block: the chain pays it an unbonding period later
+    let next = suite.now().plus_seconds(HUB_UNBONDING);
+    assert_eq!(
+        refused_with(&mut suite, |s| s.claim_unbonded("alice")),
+        ContractError::NothingToClaim {
+            reason: ClaimWait::NotMatured { next }
+        }
     );
     suite.advance(HUB_UNBONDING + 1);
     let before = suite.balance("alice", "uatom");

@@ -4,8 +4,12 @@
 
 use cosmwasm_std::{coins, Decimal, Empty, Validator};
 use cw_multi_test::{App, AppBuilder, ContractWrapper, Executor, IntoBech32, StakingInfo};
-use restake_multitest::{attr, err_text, Suite, SuiteBuilder, HUB_UNBONDING};
+use restake_hub::error::ClaimWait;
+use restake_hub::ContractError;
+use restake_multitest::{attr, Suite, SuiteBuilder, HUB_UNBONDING};
 use serde_json::{json, Value};
+
+use super::helpers::refused_with;
 
 fn exec(
     s: &mut Suite,
@@ -103,11 +107,11 @@ fn a_fifty_percent_slash_in_flight_settles_at_half() {
     // nothing explains the shortfall, so it is booked only once a strictly earlier block
     // the hub saw was past completion (the chain pays at the end of the block)
     crank(&mut s);
-    let err = claim(&mut s, "alice").unwrap_err();
-    assert!(
-        err_text(&err).contains("not settled yet"),
-        "{}",
-        err_text(&err)
+    assert_eq!(
+        refused_with(&mut s, |s| claim(s, "alice")),
+        ContractError::NothingToClaim {
+            reason: ClaimWait::NotSettled
+        }
     );
     s.advance(5);
     claim(&mut s, "alice").unwrap();

@@ -141,11 +141,13 @@ fn a_service_records_its_stake_and_reward_index_per_day() {
         json!({"day": day0 + 1, "stake": "2000000",
             "reward_indexes": [{"denom": "uusdc", "index": "2"}]})
     );
-    // A service that does not exist is refused in words.
+    // A service that does not exist is refused in words (a query's error reaches the caller
+    // as text, wrapped by the querier).
     let e = s
         .query_json(r#"{"service_history":{"service_id":99}}"#)
         .unwrap_err();
-    assert!(e.to_string().contains("service 99"), "{e}");
+    let words = restake_hub::ContractError::ServiceNotFound { id: 99 }.to_string();
+    assert!(e.to_string().contains(&words), "{e}");
 }
 
 #[test]

@@ -4,7 +4,8 @@
 
 use cosmwasm_std::{coin, Decimal};
 use proptest::prelude::*;
-use restake_multitest::{ServiceSpec, Suite, SuiteBuilder};
+use restake_multitest::{attr, ServiceSpec, Step, Suite, SuiteBuilder};
+use restake_types::ExecuteMsg;
 
 const STAKERS: [&str; 4] = ["alice", "bob", "carol", "dave"];
 
@@ -92,72 +93,96 @@ struct Run {
     chain_slashed: [bool; 2],
 }
 
-fn apply(s: &mut Suite, op: &Op, run: &mut Run) {
-    let pending = &mut run.pending;
-    let val = |s: &Suite, i: usize| s.validator(i);
-    let _ = match op.clone() {
-        Op::Deposit(a, v, amt) => s.deposit(STAKERS[a], &val(s, v), amt).map(|_| ()),
-        Op::OptIn(a, v, ids) => s.opt_in(STAKERS[a], &val(s, v), &ids).map(|_| ()),
-        Op::OptOut(a, v, id) => s.opt_out(STAKERS[a], &val(s, v), &[id]).map(|_| ()),
-        Op::CompleteOptOut(a, v) => s.complete_opt_out(STAKERS[a], &val(s, v)).map(|_| ()),
+/// The steps an operation resolves into, against the chain and the run as they are now.
+fn steps(s: &Suite, op: &Op, run: &mut Run) -> Vec<Step> {
+    let val = |i: usize| s.validator(i);
+    match op.clone() {
+        Op::Deposit(a, v, amt) => vec![
+            Step::top_up(STAKERS[a], vec![s.bonded(amt)]),
+            Step::deposit(STAKERS[a], &val(v), s.bonded(amt)),
+        ],
+        Op::OptIn(a, v, ids) => vec![Step::opt_in(STAKERS[a], &val(v), &ids)],
+        Op::OptOut(a, v, id) => vec![Step::opt_out(STAKERS[a], &val(v), &[id])],
+        Op::CompleteOptOut(a, v) => vec![Step::complete_opt_out(STAKERS[a], &val(v))],
         Op::Unbond(a, v, amt) => {
-            let bonded = s.bonded_of(STAKERS[a], &val(s, v));
-            s.unbond(STAKERS[a], &val(s, v), amt.min(bonded.max(1)))
-                .map(|_| ())
+            let bonded = s.bonded_of(STAKERS[a], &val(v));
+            vec![Step::unbond(STAKERS[a], &val(v), amt.min(bonded.max(1)))]
         }
-        Op::ClaimUnbonded(a) => s.claim_unbonded(STAKERS[a]).map(|_| ()),
-        Op::ClaimRewards(a) => s.claim_rewards(STAKERS[a]).map(|_| ()),
+        Op::ClaimUnbonded(a) => vec![Step::claim_unbonded(STAKERS[a])],
+        Op::ClaimRewards(a) => vec![Step::claim_rewards(STAKERS[a])],
         Op::Pay(id, amt) => {
             let funds = if id == 3 {
                 vec![coin(amt, "uatom"), coin(amt / 3 + 1, "untrn")]
             } else {
                 vec![coin(amt, "uosmo")]
             };
-            s.distribute(&format!("s{id}"), id, funds).map(|_| ())
+            let payer = format!("s{id}");
+            vec![
+                Step::top_up(&payer, funds.clone()),
+                Step::distribute(&payer, id, funds),
+            ]
         }
         Op::Slash(id, v, permille) => {
             let max = [20u64, 10, 50][id as usize - 1] * 10;
             let f = Decimal::permille(permille.min(max));
-            s.slash(&format!("s{id}-slasher"), id, &val(s, v), f)
-                .map(|sid| {
-                    if id == 2 {
-                        pending.push(sid)
-                    }
-                })
+            let slasher = format!("s{id}-slasher");
+            vec![Step::slash(
+                &slasher,
+                id,
+                &val(v),
+                f,
+                "double-signed on the service",
+            )]
         }
-        Op::Veto => match pending.pop() {
-            // Too late to veto (the window is over): it stays pending, to be executed.
-            Some(id) => s
-                .veto_slash("s2-resolver", id)
-                .map(|_| ())
-                .inspect_err(|_| pending.push(id)),
-            None => Ok(()),
-        },
-        Op::ExecuteSlashes => {
-            let ids: Vec<u64> = std::mem::take(pending);
-            for id in ids {
-                if s.execute_slash("anyone", id).is_err() {
-                    pending.push(id);
-                }
-            }
-            Ok(())
-        }
+        // the newest pending request (too late to veto: it stays, to be executed)
+        Op::Veto => run
+            .pending
+            .last()
+            .map(|id| Step::veto_slash("s2-resolver", *id))
+            .into_iter()
+            .collect(),
+        Op::ExecuteSlashes => run
+            .pending
+            .iter()
+            .map(|id| Step::execute_slash("anyone", *id))
+            .collect(),
         Op::ChainSlash(i, permille) => {
-            let v = val(s, i);
+            let v = val(i);
+            let mut out = vec![];
             if s.delegation(&v) > 0 && !run.chain_slashed[i] {
                 run.chain_slashed[i] = true;
-                s.chain_slash(&v, Decimal::permille(permille));
+                out.push(Step::chain_slash(&v, Decimal::permille(permille)));
             }
             // the keeper notices at once (invariants hold for what the hub can know)
-            s.sync_validator(&v).map(|_| ())
+            out.push(Step::sync_validator("keeper", &v));
+            out
         }
-        Op::Sync(v) => s.sync_validator(&val(s, v)).map(|_| ()),
-        Op::Crank => s.process_unbondings().map(|_| ()),
-        Op::Advance(secs) => {
-            s.advance(secs);
-            Ok(())
+        Op::Sync(v) => vec![Step::sync_validator("keeper", &val(v))],
+        Op::Crank => vec![Step::process_unbondings("keeper")],
+        Op::Advance(secs) => vec![Step::advance(secs)],
+    }
+}
+
+/// Applies an operation's steps. A refused hub message is part of the test (the invariants
+/// hold after it too); the run follows the slash requests: a request of service 2 (the one
+/// with a veto window) stays pending until a veto or an execution succeeds.
+fn apply(s: &mut Suite, op: &Op, run: &mut Run) {
+    for step in steps(s, op, run) {
+        let res = s.apply(&step);
+        if step.sender().is_none() {
+            res.as_ref().expect("a chain event");
         }
-    };
+        match (step.hub_msg(), res) {
+            (Some(ExecuteMsg::Slash { service_id: 2, .. }), Ok(r)) => run
+                .pending
+                .extend(attr(&r, "slash_id").and_then(|v| v.parse::<u64>().ok())),
+            (
+                Some(ExecuteMsg::VetoSlash { slash_id } | ExecuteMsg::ExecuteSlash { slash_id }),
+                Ok(_),
+            ) => run.pending.retain(|id| id != slash_id),
+            _ => {}
+        }
+    }
 }
 
 /// A fixed seed, so CI runs the same 48 sequences every time; `PROPTEST_RNG_SEED=<n>` (or

@@ -7,12 +7,13 @@ use cosmwasm_std::{coin, coins, Coin, Decimal, Uint128, Validator};
 use cw_multi_test::{
     App, AppBuilder, BankSudo, Executor, IntoBech32, StakeKeeper, StakingInfo, StakingSudo,
 };
+use restake_hub::error::OptOutWait;
 use restake_hub::ContractError;
 use restake_multitest::internals::{self, Unbonding};
-use restake_multitest::{attr, ChainError, Suite, SuiteBuilder, HUB_UNBONDING};
+use restake_multitest::{attr, Suite, SuiteBuilder, HUB_UNBONDING};
 use serde_json::{json, Value};
 
-use super::helpers::dump;
+use super::helpers::{chain_error, dump, hub_error};
 
 // ---------------------------------------------------------------------------- helpers
 
@@ -23,19 +24,6 @@ fn exec(
     funds: &[Coin],
 ) -> anyhow::Result<cw_multi_test::AppResponse> {
     s.execute_json(who, &msg.to_string(), funds)
-}
-
-/// The hub's error behind a refusal (through the proxy and reply wrappings).
-fn hub_error(e: &anyhow::Error) -> &ContractError {
-    e.downcast_ref::<ContractError>()
-        .unwrap_or_else(|| panic!("not a hub error: {e:?}"))
-}
-
-/// The chain module's refusal behind an error.
-fn chain_error(e: &anyhow::Error) -> &ChainError {
-    e.chain()
-        .find_map(|c| c.downcast_ref::<ChainError>())
-        .unwrap_or_else(|| panic!("not a chain refusal: {e:?}"))
 }
 
 /// Every bank balance that could move in a refused message: the staker's, the hub's and its
@@ -882,10 +870,14 @@ fn withdraw_shares_is_refused_for_stake_that_is_not_free() {
             &[],
         )
     });
-    assert!(
-        matches!(hub_error(&held), ContractError::NothingToComplete { reason, .. }
-            if reason.contains("frozen by pending slash requests")),
-        "{held:?}"
+    assert_eq!(
+        *hub_error(&held),
+        ContractError::NothingToComplete {
+            validator: v.clone(),
+            reason: OptOutWait::Frozen {
+                service_ids: vec![oracle]
+            },
+        }
     );
     assert_eq!(s.position("alice", &v).unwrap().service_ids, vec![oracle]);
     assert!(matches!(

@@ -68,7 +68,7 @@ use std::rc::Rc;
 use cosmwasm_std::{coin, to_json_binary, Coin, Decimal, Uint128};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestError, TestRng, TestRunner};
-use restake_multitest::{err_text, Suite, SuiteBuilder, HUB_UNBONDING};
+use restake_multitest::{err_text, opened_proposal, Step, Suite, SuiteBuilder, HUB_UNBONDING};
 use restake_types::{
     ExecuteMsg, QueryMsg, ReceiveMsg, RegisterServiceMsg, ServiceStatus, SlashDestination,
     SlashRequestsResponse, SlashStatus, StakerOverviewResponse, UnbondingStatus, VoteOption,
@@ -78,11 +78,10 @@ use serde_json::json;
 
 #[path = "model_findings.rs"]
 mod findings;
-#[path = "model_token.rs"]
-mod hostile;
 
-use super::model::{canon, within, Action, AssetKey, Env, Expect, Hp, MConfig, Model, Observed};
+use super::model::{canon, within, AssetKey, Env, Expect, Hp, MConfig, Model, Observed};
 use super::model_gov::GovRef;
+use super::model_token as hostile;
 
 macro_rules! ensure {
     ($cond:expr, $($arg:tt)*) => {
@@ -236,7 +235,8 @@ impl World {
         ] {
             let funds = vec![coin(amount, "uatom")];
             let sender = addr(&w.suite, who);
-            w.fund(&sender, &funds);
+            w.prepare(&Step::top_up(&sender, funds.clone()))
+                .expect("setup funds");
             let a = w.hub(
                 who,
                 ExecuteMsg::Deposit {
@@ -286,17 +286,84 @@ impl World {
         })
     }
 
-    fn hub(&self, sender: &str, msg: ExecuteMsg, funds: Vec<Coin>) -> Action {
-        let sender = addr(&self.suite, sender);
-        let underfunded = funds
-            .iter()
-            .any(|c| self.suite.balance(&sender, &c.denom) < c.amount.u128());
-        Action::Hub {
-            sender,
-            msg,
-            funds,
-            underfunded,
+    /// A message to the hub from an account name or address (the model knows addresses).
+    fn hub(&self, sender: &str, msg: ExecuteMsg, funds: Vec<Coin>) -> Step {
+        Step::hub(&addr(&self.suite, sender), msg, funds)
+    }
+
+    /// The step's sender lacks what it sends: the bank (or the token) refuses, which the
+    /// model cannot know.
+    fn underfunded(&self, step: &Step) -> bool {
+        match step {
+            Step::Hub { sender, funds, .. } => funds
+                .iter()
+                .any(|c| self.suite.balance(sender, &c.denom) < c.amount.u128()),
+            Step::DistributeCw20 {
+                token,
+                from,
+                amount,
+                ..
+            } => self.token_balance(token, from) < *amount,
+            _ => false,
         }
+    }
+
+    /// Whether the model follows a step: checks its outcome and compares everything after
+    /// it. The others prepare a step (funding, tokenizing shares, opening a proposal), are
+    /// not messages the model reasons about, and must succeed.
+    fn checked(step: &Step) -> bool {
+        !matches!(
+            step,
+            Step::Mint { .. }
+                | Step::TopUp { .. }
+                | Step::DelegateNative { .. }
+                | Step::TokenizeShares { .. }
+                | Step::OpenProposal { .. }
+        )
+    }
+
+    /// Applies a step that prepares the next (see `checked`); an opened proposal enters
+    /// the governance model.
+    fn prepare(&mut self, step: &Step) -> Result<(), String> {
+        // `shares_for` names the share denom before the record exists: check that the
+        // tokenization minted exactly that one, or a wrong name would pass as "underfunded".
+        let minted = match step {
+            Step::TokenizeShares {
+                validator,
+                amount,
+                owner,
+                ..
+            } => {
+                let record = self.suite.next_share_record_id();
+                let denom = format!("{}/{record}", validator.to_lowercase());
+                Some((owner.clone(), denom, *amount))
+            }
+            _ => None,
+        };
+        let res = self
+            .suite
+            .apply(step)
+            .map_err(|e| format!("preparing `{step}`: {}", err_text(&e)))?;
+        if let Some((owner, denom, amount)) = minted {
+            if self.suite.balance(&owner, &denom) < amount {
+                return Err(format!("`{step}` did not mint {amount}{denom} to {owner}"));
+            }
+        }
+        if let Step::OpenProposal { voting_period } = step {
+            let id = opened_proposal(&res).ok_or("an opened proposal without an id")?;
+            self.gov
+                .opened(id, self.suite.now().seconds() + voting_period);
+        }
+        Ok(())
+    }
+
+    /// Applies one resolved step: a preparation, or a step the model checks.
+    fn run(&mut self, step: &Step) -> Result<(), String> {
+        if !Self::checked(step) {
+            return self.prepare(step);
+        }
+        STEPS.with(|n| n.set(n.get() + 1));
+        self.step(step)
     }
 
     fn tokens(&self) -> [String; 2] {
@@ -360,11 +427,8 @@ impl World {
     }
 
     /// The validator a hub message is about (canonical), if any.
-    fn action_validator(a: &Action) -> Option<String> {
-        let Action::Hub { msg, .. } = a else {
-            return None;
-        };
-        match msg {
+    fn step_validator(step: &Step) -> Option<String> {
+        match step.hub_msg()? {
             ExecuteMsg::Deposit { validator }
             | ExecuteMsg::OptIn { validator, .. }
             | ExecuteMsg::OptOut { validator, .. }
@@ -374,10 +438,10 @@ impl World {
         }
     }
 
-    /// Runs one action on the chain and in the model, and compares everything.
-    fn step(&mut self, a: &Action) -> Result<(), String> {
-        self.log.push(format!("{a:?}"));
-        let expect = self.gov_expect(a, self.model.expect(a));
+    /// Applies one step to the chain and to the model, and compares everything.
+    fn step(&mut self, a: &Step) -> Result<(), String> {
+        self.log.push(a.describe());
+        let expect = self.gov_expect(a, self.model.expect(a, self.underfunded(a)));
         let dump = self.suite.app.dump_wasm_raw(&self.suite.hub);
         let hub_before = self.hub_balances();
         let rewards_before: Vec<(String, u128)> = self
@@ -398,73 +462,11 @@ impl World {
             .collect();
         let books_before = self.books();
         let payer = match a {
-            Action::Hub { sender, .. } => Some(sender.clone()),
+            Step::Hub { sender, .. } => Some(sender.clone()),
             _ => None,
         };
         let before = payer.as_ref().map(|p| self.balances_of(p));
-        let result: Result<(), String> = match a {
-            Action::Advance(secs) => {
-                self.suite.advance(*secs);
-                Ok(())
-            }
-            Action::ChainSlash {
-                validator,
-                fraction,
-            } => {
-                self.suite.chain_slash(validator, *fraction);
-                Ok(())
-            }
-            Action::Jail { validator, jailed } => {
-                if *jailed {
-                    self.suite.jail(validator);
-                } else {
-                    self.suite.unjail(validator);
-                }
-                Ok(())
-            }
-            Action::TokenReverts(on) => {
-                let t = cosmwasm_std::Addr::unchecked(&self.hostile);
-                hostile::set_reverts(&mut self.suite, &t, *on);
-                Ok(())
-            }
-            Action::Cw20Send {
-                token,
-                from,
-                amount,
-                service_id,
-                ..
-            } => {
-                let t = cosmwasm_std::Addr::unchecked(token);
-                if *token == self.hostile {
-                    hostile::send(&mut self.suite, &t, from, *service_id, *amount)
-                        .map_err(|e| err_text(&e))
-                } else {
-                    self.suite
-                        .execute_contract(
-                            from,
-                            &t,
-                            &cw20::Cw20ExecuteMsg::Send {
-                                contract: self.suite.hub.to_string(),
-                                amount: Uint128::new(*amount),
-                                msg: to_json_binary(&ReceiveMsg::DistributeRewards {
-                                    service_id: *service_id,
-                                })
-                                .unwrap(),
-                            },
-                            &[],
-                        )
-                        .map(|_| ())
-                        .map_err(|e| err_text(&e))
-                }
-            }
-            Action::Hub {
-                sender, msg, funds, ..
-            } => self
-                .suite
-                .execute(sender, msg, funds)
-                .map(|_| ())
-                .map_err(|e| err_text(&e)),
-        };
+        let result: Result<(), String> = self.suite.apply(a).map(|_| ()).map_err(|e| err_text(&e));
         match (&expect, &result) {
             (Expect::Ok, Ok(())) => {}
             (Expect::Either(_), Ok(())) => {}
@@ -486,7 +488,7 @@ impl World {
         }
         record(a, &result);
         if std::env::var("RESTAKE_TRACE").is_ok() {
-            println!("{a:?}\n    -> {result:?} (model: {expect:?})");
+            println!("{a}\n    -> {result:?} (model: {expect:?})");
         }
         if result.is_err() {
             if self.suite.app.dump_wasm_raw(&self.suite.hub) != dump {
@@ -516,7 +518,7 @@ impl World {
                 .collect();
             obs.leaving.extend(self.leaving_pools(&pools));
             obs.pools.insert(v.clone(), pools);
-            let withdrew = matches!(a, Action::Hub { .. })
+            let withdrew = matches!(a, Step::Hub { .. })
                 && self.suite.chain_rewards(&v)
                     < rewards_before.iter().find(|(x, _)| *x == v).unwrap().1;
             let detected =
@@ -525,7 +527,7 @@ impl World {
                 obs.synced.insert(v.clone());
             }
         }
-        if let (Some(v), Some(p)) = (Self::action_validator(a), &payer) {
+        if let (Some(v), Some(p)) = (Self::step_validator(a), &payer) {
             let id = self.suite.position(p, &v).map(|x| x.pool_id).unwrap_or(0);
             obs.actor_pool = (id != 0).then_some(id);
         }
@@ -534,13 +536,13 @@ impl World {
         for (v, r) in &rewards_before {
             let after = self.suite.chain_rewards(v);
             // (a chain slash of 100 % takes the delegation and its rewards with it)
-            let withdrew = after < *r && matches!(a, Action::Hub { .. });
+            let withdrew = after < *r && matches!(a, Step::Hub { .. });
             if withdrew && !must.contains(v) && !may.contains(v) {
                 return Err(format!(
                     "the hub withdrew {r} rewards of {v}, which the model did not expect it to touch"
                 ));
             }
-            if !withdrew && *r > 0 && must.contains(v) && matches!(a, Action::Hub { .. }) {
+            if !withdrew && *r > 0 && must.contains(v) && matches!(a, Step::Hub { .. }) {
                 return Err(format!(
                     "the hub left {r} accrued rewards on {v} although it changed or synced it"
                 ));
@@ -561,7 +563,7 @@ impl World {
         }
         let claim = matches!(
             a,
-            Action::Hub {
+            Step::Hub {
                 msg: ExecuteMsg::ClaimRewards {} | ExecuteMsg::ClaimUnbonded {},
                 ..
             }
@@ -574,7 +576,7 @@ impl World {
                 }
             }
         }
-        if let Action::Hub {
+        if let Step::Hub {
             msg: ExecuteMsg::ClaimUnbonded {},
             ..
         } = a
@@ -809,9 +811,9 @@ impl World {
     }
 
     /// The governance model's part of a vote's expectation (proposals, the cap).
-    fn gov_expect(&self, a: &Action, base: Expect) -> Expect {
+    fn gov_expect(&self, a: &Step, base: Expect) -> Expect {
         match a {
-            Action::Hub {
+            Step::Hub {
                 sender,
                 msg: ExecuteMsg::Vote { proposal_id, .. },
                 ..
@@ -824,8 +826,8 @@ impl World {
 
     /// After a successful step: a vote enters the governance model; a deposit or unbond
     /// moves its staker's open votes; the hub's closed marks are checked and followed.
-    fn gov_apply(&mut self, a: &Action) -> Result<(), String> {
-        if let Action::Hub { sender, msg, .. } = a {
+    fn gov_apply(&mut self, a: &Step) -> Result<(), String> {
+        if let Step::Hub { sender, msg, .. } = a {
             match msg {
                 ExecuteMsg::Vote {
                     proposal_id,
@@ -2249,17 +2251,6 @@ impl World {
         }
     }
 
-    /// Mints what `who` lacks to pay `funds`.
-    fn fund(&mut self, who: &str, funds: &[Coin]) {
-        for c in funds {
-            let have = self.suite.balance(who, &c.denom);
-            if have < c.amount.u128() {
-                self.suite
-                    .mint(who, vec![coin(c.amount.u128() - have, &c.denom)]);
-            }
-        }
-    }
-
     fn update_service_msg(&self, service: u64, kind: u8) -> ExecuteMsg {
         let current = self.model.services.get(&service);
         let max = current.map(|s| s.max_slash).unwrap_or(Decimal::percent(10));
@@ -2401,10 +2392,22 @@ impl World {
             .map(|s| s.id)
     }
 
-    /// Resolves one step against the current state (None: nothing to do).
-    fn resolve_intent(&mut self, intent: &Intent) -> Option<Action> {
+    /// Resolves one intent, against the state now, into the steps that carry it out:
+    /// preparations first (funding, tokenizing shares, opening a proposal), then the step
+    /// the model checks, if there is one. The runner applies them in order with
+    /// `Suite::apply`.
+    fn steps(&mut self, intent: &Intent) -> Vec<Step> {
+        let mut steps = vec![];
+        let checked = self.resolve_intent(intent, &mut steps);
+        steps.extend(checked);
+        steps
+    }
+
+    /// The step the model checks for an intent (None: nothing to do); what prepares it goes
+    /// to `prep`.
+    fn resolve_intent(&mut self, intent: &Intent, prep: &mut Vec<Step>) -> Option<Step> {
         match intent {
-            Intent::Op(op) => self.resolve(op),
+            Intent::Op(op) => self.resolve(op, prep),
             Intent::JunkRegister(who) => {
                 if self.junk_service(*who).is_some() || self.model.services.len() >= 24 {
                     return None;
@@ -2444,15 +2447,17 @@ impl World {
 
     /// Share tokens for a deposit of `funds` (None: the deposit sends other funds): the
     /// staker delegates `n` itself and tokenizes it (x/liquid), on the target validator or,
-    /// for `OtherShares`, another. Only on validators the chain never slashed, whose shares
-    /// are worth exactly their tokens (the model credits the tokens).
+    /// for `OtherShares`, another (steps pushed to `prep`). Only on validators the chain
+    /// never slashed, whose shares are worth exactly their tokens (the model credits the
+    /// tokens), so the shares are `n` of the next record's denom.
     fn shares_for(
-        &mut self,
-        name: &str,
+        &self,
+        sender: &str,
         v: &str,
         amount: &Amt,
         funds: &Funds,
         n: u128,
+        prep: &mut Vec<Step>,
     ) -> Option<Vec<Coin>> {
         let on = match funds {
             Funds::Shares => v.to_string(),
@@ -2471,13 +2476,25 @@ impl World {
         if !real || !matches!(amount, Amt::Normal(_)) || self.chain_slashed.contains(&on) {
             return None;
         }
-        self.suite.delegate_native(name, &on, n).ok()?;
-        let shares = self.suite.tokenize_shares(name, &on, n, name).ok()?;
-        Some(vec![shares])
+        prep.push(Step::top_up(sender, vec![self.suite.bonded(n)]));
+        prep.push(Step::DelegateNative {
+            who: sender.to_string(),
+            validator: on.clone(),
+            amount: n,
+        });
+        prep.push(Step::TokenizeShares {
+            who: sender.to_string(),
+            validator: on.clone(),
+            amount: n,
+            owner: sender.to_string(),
+        });
+        let record = self.suite.next_share_record_id();
+        Some(vec![coin(n, format!("{}/{record}", on.to_lowercase()))])
     }
 
-    /// Turns an abstract operation into a concrete action (None: nothing to do).
-    fn resolve(&mut self, op: &Op) -> Option<Action> {
+    /// Turns an abstract operation into the concrete step the model checks (None: nothing
+    /// to do); what prepares it goes to `prep`.
+    fn resolve(&mut self, op: &Op, prep: &mut Vec<Step>) -> Option<Step> {
         let s = &self.suite;
         let denom = s.denom.clone();
         Some(match op.clone() {
@@ -2493,7 +2510,7 @@ impl World {
                     Amt::AboveBalance => s.balance(&sender, &denom) + 1,
                     Amt::Max => u128::MAX,
                 };
-                if let Some(coins) = self.shares_for(name, &v, &amount, &funds, n) {
+                if let Some(coins) = self.shares_for(&sender, &v, &amount, &funds, n, prep) {
                     return Some(self.hub(name, ExecuteMsg::Deposit { validator: v }, coins));
                 }
                 let coins = match funds {
@@ -2504,8 +2521,7 @@ impl World {
                     Funds::Zero => vec![coin(0, &denom)],
                 };
                 if matches!(amount, Amt::Small(_) | Amt::Normal(_) | Amt::Large(_)) {
-                    let c = coins.clone();
-                    self.fund(&sender, &c);
+                    prep.push(Step::top_up(&sender, coins.clone()));
                 }
                 self.hub(name, ExecuteMsg::Deposit { validator: v }, coins)
             }
@@ -2654,7 +2670,7 @@ impl World {
                     funds.push(coin(n, DENOMS[d]));
                 }
                 funds.sort_by(|a, b| a.denom.cmp(&b.denom));
-                self.fund(&sender, &mint);
+                prep.push(Step::top_up(&sender, mint));
                 self.hub(
                     &sender,
                     ExecuteMsg::DistributeRewards {
@@ -2665,19 +2681,12 @@ impl World {
             }
             Op::DistributeCw20 { service, amount } => {
                 let from = addr(s, "svc1");
-                let have = self.cw20(&from);
-                let (n, underfunded) = match amount {
-                    RAmt::Tiny(n) | RAmt::Normal(n) | RAmt::Large(n) => (n, false),
-                    RAmt::AboveBalance => (have + 1, true),
-                    RAmt::Zero => (0, false),
+                let n = match amount {
+                    RAmt::Tiny(n) | RAmt::Normal(n) | RAmt::Large(n) => n,
+                    RAmt::AboveBalance => self.cw20(&from) + 1,
+                    RAmt::Zero => 0,
                 };
-                Action::Cw20Send {
-                    token: self.token.clone(),
-                    from,
-                    amount: n,
-                    service_id: service,
-                    underfunded,
-                }
+                Step::distribute_cw20(&self.token, &from, service, n)
             }
             Op::ReceiveFromAccount { service } => self.hub(
                 "stranger",
@@ -2780,10 +2789,7 @@ impl World {
                     return None;
                 }
                 self.chain_slashed.insert(v.clone());
-                Action::ChainSlash {
-                    validator: v,
-                    fraction: Decimal::permille(permille),
-                }
+                Step::chain_slash(&v, Decimal::permille(permille))
             }
             Op::ChainSlashBp { val, bp } => {
                 let v = self.val(val);
@@ -2792,36 +2798,23 @@ impl World {
                     return None;
                 }
                 self.chain_slashed.insert(v.clone());
-                Action::ChainSlash {
-                    validator: v,
-                    fraction: Decimal::from_ratio(bp.min(10_000), 10_000u64),
-                }
+                Step::chain_slash(&v, Decimal::from_ratio(bp.min(10_000), 10_000u64))
             }
-            Op::TokenReverts { on } => Action::TokenReverts(on),
+            Op::TokenReverts { on } => hostile::set_reverts(&self.hostile, on),
             Op::DistributeHostile { service, amount } => {
                 let from = addr(s, "svc3");
-                let have = self.token_balance(&self.hostile, &from);
-                let (n, underfunded) = match amount {
-                    RAmt::Tiny(n) | RAmt::Normal(n) | RAmt::Large(n) => (n, false),
-                    RAmt::AboveBalance => (have + 1, true),
-                    RAmt::Zero => (0, false),
+                let n = match amount {
+                    RAmt::Tiny(n) | RAmt::Normal(n) | RAmt::Large(n) => n,
+                    RAmt::AboveBalance => self.token_balance(&self.hostile, &from) + 1,
+                    RAmt::Zero => 0,
                 };
-                Action::Cw20Send {
-                    token: self.hostile.clone(),
-                    from,
-                    amount: n,
-                    service_id: service,
-                    underfunded,
-                }
+                Step::distribute_cw20(&self.hostile, &from, service, n)
             }
             Op::LeaveValidator { .. }
             | Op::UnbondEverywhere { .. }
             | Op::Junk { .. }
             | Op::SlashStorm { .. } => unreachable!("expanded into steps"),
-            Op::Jail { val, jailed } => Action::Jail {
-                validator: self.val(val),
-                jailed,
-            },
+            Op::Jail { val, jailed } => Step::jail(&self.val(val), jailed),
             Op::Sync { val } => self.hub(
                 "keeper",
                 ExecuteMsg::SyncValidator {
@@ -2841,7 +2834,7 @@ impl World {
                 self.hub("keeper", ExecuteMsg::Harvest { validators: list }, vec![])
             }
             Op::Crank => self.hub("keeper", ExecuteMsg::ProcessUnbondings {}, vec![]),
-            Op::Advance(secs) => Action::Advance(secs),
+            Op::Advance(secs) => Step::advance(secs),
             Op::Register {
                 who,
                 kind,
@@ -3001,7 +2994,9 @@ impl World {
             }
             Op::OpenProposal { period } => {
                 let secs = VOTING_PERIODS[usize::from(period) % VOTING_PERIODS.len()];
-                self.gov.open_proposal(&mut self.suite, secs);
+                prep.push(Step::OpenProposal {
+                    voting_period: secs,
+                });
                 return None;
             }
             Op::WithFunds { who, kind } => {
@@ -3028,7 +3023,7 @@ impl World {
                 let funds = vec![coin(7, &denom)];
                 let name = STAKERS[who];
                 let sender = addr(s, name);
-                self.fund(&sender, &funds);
+                prep.push(Step::top_up(&sender, funds.clone()));
                 self.hub(name, msg, funds)
             }
         })
@@ -3091,10 +3086,10 @@ fn known_bug(bug: &str) -> Result<(), String> {
 /// Known contract bugs the model tolerated, over every run of the process.
 static KNOWN_BUGS: std::sync::Mutex<BTreeMap<String, u64>> = std::sync::Mutex::new(BTreeMap::new());
 
-fn record(a: &Action, result: &Result<(), String>) {
+fn record(a: &Step, result: &Result<(), String>) {
     let ok = result.is_ok();
     let kind = match a {
-        Action::Hub { msg, .. } => serde_json::to_value(msg)
+        Step::Hub { msg, .. } => serde_json::to_value(msg)
             .ok()
             .and_then(|v| match v {
                 serde_json::Value::Object(o) => o.keys().next().cloned(),
@@ -3102,11 +3097,12 @@ fn record(a: &Action, result: &Result<(), String>) {
                 _ => None,
             })
             .unwrap_or_default(),
-        Action::Cw20Send { .. } => "cw20 send".into(),
-        Action::ChainSlash { .. } => "chain slash".into(),
-        Action::Advance(_) => "advance".into(),
-        Action::Jail { .. } => "jail".into(),
-        Action::TokenReverts(_) => "token reverts".into(),
+        Step::DistributeCw20 { .. } => "cw20 send".into(),
+        Step::ChainSlash { .. } => "chain slash".into(),
+        Step::Advance { .. } => "advance".into(),
+        Step::Jail { .. } | Step::Unjail { .. } => "jail".into(),
+        Step::Wasm { .. } => "token reverts".into(),
+        other => other.to_string(),
     };
     if let Err(e) = result {
         let short: String = e.chars().filter(|c| !c.is_ascii_digit()).take(48).collect();
@@ -3130,12 +3126,10 @@ fn run_ops(ops: &[Op]) -> Result<(), String> {
     let mut w = World::new();
     for (i, op) in ops.iter().enumerate() {
         for intent in w.expand(op) {
-            let Some(action) = w.resolve_intent(&intent) else {
-                continue;
-            };
-            STEPS.with(|n| n.set(n.get() + 1));
-            if let Err(e) = w.step(&action) {
-                return Err(format!("step {i} {op:?}\n  action {action:?}\n  {e}"));
+            for step in w.steps(&intent) {
+                if let Err(e) = w.run(&step) {
+                    return Err(format!("step {i} {op:?}\n  {step}\n  {e}"));
+                }
             }
         }
     }
@@ -3149,7 +3143,7 @@ fn run_ops(ops: &[Op]) -> Result<(), String> {
     }
     left.map_err(|e| {
         let tail = w.log[w.log.len().saturating_sub(3)..].join("\n  ");
-        format!("final exit: {e}\n  last actions:\n  {tail}")
+        format!("final exit: {e}\n  last steps:\n  {tail}")
     })
 }
 
@@ -3165,7 +3159,7 @@ fn leave_everything(w: &mut World) -> Result<(), String> {
     for id in pending {
         let executable_at = w.model.slashes[&id].executable_at;
         if w.model.now < executable_at {
-            w.step(&Action::Advance(executable_at - w.model.now))?;
+            w.step(&Step::advance(executable_at - w.model.now))?;
         }
         let a = w.hub("keeper", ExecuteMsg::ExecuteSlash { slash_id: id }, vec![]);
         w.step(&a)?;
@@ -3198,13 +3192,13 @@ fn leave_everything(w: &mut World) -> Result<(), String> {
             break;
         }
         for wait in [3 * 86_400 + 1, HUB_UNBONDING] {
-            w.step(&Action::Advance(wait))?;
+            w.step(&Step::advance(wait))?;
             let a = w.hub("keeper", ExecuteMsg::ProcessUnbondings {}, vec![]);
             w.step(&a)?;
         }
         for name in STAKERS {
             let a = w.hub(name, ExecuteMsg::ClaimUnbonded {}, vec![]);
-            if matches!(w.model.expect(&a), Expect::Err(_)) {
+            if matches!(w.model.expect(&a, w.underfunded(&a)), Expect::Err(_)) {
                 continue;
             }
             w.step(&a)?;

@@ -3,11 +3,15 @@
 //! and bank balance are byte-for-byte the same).
 
 use cosmwasm_std::{coin, coins, Decimal, Uint128};
+use cw_ownable::OwnershipError;
+use cw_utils::PaymentError;
+use restake_hub::error::{ClaimWait, ConfigProblem, Guarded, OptOutWait, Role};
+use restake_hub::ContractError;
 use restake_multitest::{ServiceSpec, Suite, SuiteBuilder};
-use restake_types::{ExecuteMsg, ServiceStatus, SlashDestination, UpdateConfigMsg};
+use restake_types::{ExecuteMsg, ServiceStatus, SlashDestination, SlashStatus, UpdateConfigMsg};
 use serde_json::json;
 
-use super::helpers::refused;
+use super::helpers::refused_with;
 
 /// Two validators, services 1 (oracle, 10% max slash, 1 h veto, 1 day opt-out delay,
 /// pays uosmo) and 2 (bridge, 5%), alice opted into 1 on validator 0.
@@ -53,63 +57,122 @@ fn deposit(s: &mut Suite, v: &str, funds: Vec<cosmwasm_std::Coin>) -> anyhow::Re
 #[test]
 fn deposits_refused() {
     let (mut s, v0, _) = setup();
-    refused(&mut s, "is not a bonded validator", |s| {
-        deposit(s, "cosmwasmvaloper1unknown", coins(5_000, "uatom"))
-    });
-    refused(&mut s, "No funds sent", |s| deposit(s, &v0, vec![]));
-    refused(&mut s, "Must send reserve token 'uatom'", |s| {
-        deposit(s, &v0, coins(5_000, "uosmo"))
-    });
-    refused(&mut s, "Sent more than one denomination", |s| {
-        deposit(s, &v0, vec![coin(5_000, "uatom"), coin(5, "uosmo")])
-    });
-    refused(&mut s, "below the minimum deposit 1000", |s| {
-        deposit(s, &v0, coins(999, "uatom"))
-    });
+    assert_eq!(
+        refused_with(&mut s, |s| deposit(
+            s,
+            "cosmwasmvaloper1unknown",
+            coins(5_000, "uatom")
+        )),
+        ContractError::ValidatorNotBonded {
+            validator: "cosmwasmvaloper1unknown".into()
+        }
+    );
+    assert_eq!(
+        refused_with(&mut s, |s| deposit(s, &v0, vec![])),
+        ContractError::Payment(PaymentError::NoFunds {})
+    );
+    assert_eq!(
+        refused_with(&mut s, |s| deposit(s, &v0, coins(5_000, "uosmo"))),
+        ContractError::Payment(PaymentError::MissingDenom("uatom".into()))
+    );
+    assert_eq!(
+        refused_with(&mut s, |s| deposit(
+            s,
+            &v0,
+            vec![coin(5_000, "uatom"), coin(5, "uosmo")]
+        )),
+        ContractError::Payment(PaymentError::MultipleDenoms {})
+    );
+    assert_eq!(
+        refused_with(&mut s, |s| deposit(s, &v0, coins(999, "uatom"))),
+        ContractError::BelowMinDeposit {
+            amount: Uint128::new(999),
+            min: Uint128::new(1_000)
+        }
+    );
     s.pause().unwrap();
-    refused(&mut s, "paused", |s| deposit(s, &v0, coins(5_000, "uatom")));
+    assert_eq!(
+        refused_with(&mut s, |s| deposit(s, &v0, coins(5_000, "uatom"))),
+        ContractError::Paused
+    );
 }
 
 #[test]
 fn opt_ins_refused() {
     let (mut s, v0, v1) = setup();
-    refused(&mut s, "service 9 not found", |s| {
-        s.opt_in("alice", &v0, &[9])
-    });
-    refused(&mut s, "service_ids must not be empty", |s| {
-        s.opt_in("alice", &v0, &[])
-    });
-    refused(&mut s, "duplicate service id 2", |s| {
-        s.opt_in("alice", &v0, &[2, 2])
-    });
-    refused(&mut s, "already secures service 1", |s| {
-        s.opt_in("alice", &v0, &[1])
-    });
-    refused(&mut s, "no position on validator", |s| {
-        s.opt_in("alice", &v1, &[1])
-    });
-    refused(&mut s, "no position on validator", |s| {
-        s.opt_in("bob", &v0, &[1])
-    });
+    assert_eq!(
+        refused_with(&mut s, |s| s.opt_in("alice", &v0, &[9])),
+        ContractError::ServiceNotFound { id: 9 }
+    );
+    assert_eq!(
+        refused_with(&mut s, |s| s.opt_in("alice", &v0, &[])),
+        ContractError::EmptyList {
+            field: "service_ids".into()
+        }
+    );
+    assert_eq!(
+        refused_with(&mut s, |s| s.opt_in("alice", &v0, &[2, 2])),
+        ContractError::Duplicate {
+            field: "service id".into(),
+            id: "2".into()
+        }
+    );
+    assert_eq!(
+        refused_with(&mut s, |s| s.opt_in("alice", &v0, &[1])),
+        ContractError::AlreadyOptedIn {
+            service_id: 1,
+            validator: v0.clone()
+        }
+    );
+    assert_eq!(
+        refused_with(&mut s, |s| s.opt_in("alice", &v1, &[1])),
+        ContractError::NoPosition {
+            validator: v1.clone()
+        }
+    );
+    assert_eq!(
+        refused_with(&mut s, |s| s.opt_in("bob", &v0, &[1])),
+        ContractError::NoPosition {
+            validator: v0.clone()
+        }
+    );
     let owner = s.owner.to_string();
     s.set_service_status(&owner, 2, ServiceStatus::Paused)
         .unwrap();
-    refused(&mut s, "service 2 is paused", |s| {
-        s.opt_in("alice", &v0, &[2])
-    });
+    assert_eq!(
+        refused_with(&mut s, |s| s.opt_in("alice", &v0, &[2])),
+        ContractError::ServiceNotActive {
+            id: 2,
+            status: ServiceStatus::Paused,
+            what: "opt-ins".into()
+        }
+    );
     s.set_service_status(&owner, 2, ServiceStatus::Retired)
         .unwrap();
-    refused(&mut s, "service 2 is retired", |s| {
-        s.opt_in("alice", &v0, &[2])
-    });
-    refused(&mut s, "retired", |s| {
-        s.set_service_status(&owner, 2, ServiceStatus::Active)
-    });
+    assert_eq!(
+        refused_with(&mut s, |s| s.opt_in("alice", &v0, &[2])),
+        ContractError::ServiceNotActive {
+            id: 2,
+            status: ServiceStatus::Retired,
+            what: "opt-ins".into()
+        }
+    );
+    assert_eq!(
+        refused_with(&mut s, |s| s.set_service_status(
+            &owner,
+            2,
+            ServiceStatus::Active
+        )),
+        ContractError::ServiceRetired { id: 2 }
+    );
     s.pause().unwrap();
     for i in 0..3 {
         s.register(ServiceSpec::new(&format!("svc{i}"))).unwrap();
     }
-    refused(&mut s, "paused", |s| s.opt_in("alice", &v0, &[3]));
+    assert_eq!(
+        refused_with(&mut s, |s| s.opt_in("alice", &v0, &[3])),
+        ContractError::Paused
+    );
 }
 
 #[test]
@@ -123,52 +186,100 @@ fn too_many_services_refused() {
     }
     s.deposit("alice", &v, 10_000).unwrap();
     s.opt_in("alice", &v, &[1, 2]).unwrap();
-    refused(&mut s, "at most 2 services; this would make 3", |s| {
-        s.opt_in("alice", &v, &[3])
-    });
+    assert_eq!(
+        refused_with(&mut s, |s| s.opt_in("alice", &v, &[3])),
+        ContractError::TooManyServices { count: 3, max: 2 }
+    );
 }
 
 #[test]
 fn opt_outs_and_completions_refused() {
     let (mut s, v0, v1) = setup();
-    refused(&mut s, "does not secure service 2", |s| {
-        s.opt_out("alice", &v0, &[2])
-    });
-    refused(&mut s, "service_ids must not be empty", |s| {
-        s.opt_out("alice", &v0, &[])
-    });
-    refused(&mut s, "duplicate service id 1", |s| {
-        s.opt_out("alice", &v0, &[1, 1])
-    });
-    refused(&mut s, "no position on validator", |s| {
-        s.opt_out("alice", &v1, &[1])
-    });
-    refused(&mut s, "no opt-out is pending", |s| {
-        s.complete_opt_out("alice", &v0)
-    });
+    assert_eq!(
+        refused_with(&mut s, |s| s.opt_out("alice", &v0, &[2])),
+        ContractError::NotOptedIn {
+            service_id: 2,
+            validator: v0.clone()
+        }
+    );
+    assert_eq!(
+        refused_with(&mut s, |s| s.opt_out("alice", &v0, &[])),
+        ContractError::EmptyList {
+            field: "service_ids".into()
+        }
+    );
+    assert_eq!(
+        refused_with(&mut s, |s| s.opt_out("alice", &v0, &[1, 1])),
+        ContractError::Duplicate {
+            field: "service id".into(),
+            id: "1".into()
+        }
+    );
+    assert_eq!(
+        refused_with(&mut s, |s| s.opt_out("alice", &v1, &[1])),
+        ContractError::NoPosition {
+            validator: v1.clone()
+        }
+    );
+    assert_eq!(
+        refused_with(&mut s, |s| s.complete_opt_out("alice", &v0)),
+        ContractError::NothingToComplete {
+            validator: v0.clone(),
+            reason: OptOutWait::NonePending
+        }
+    );
     s.opt_out("alice", &v0, &[1]).unwrap();
-    refused(&mut s, "already pending", |s| s.opt_out("alice", &v0, &[1]));
-    refused(&mut s, "the next opt-out completes at", |s| {
-        s.complete_opt_out("alice", &v0)
-    });
+    assert_eq!(
+        refused_with(&mut s, |s| s.opt_out("alice", &v0, &[1])),
+        ContractError::OptOutPending {
+            service_id: 1,
+            validator: v0.clone()
+        }
+    );
+    // service 1's opt_out_delay is a day
+    let next = s.now().plus_seconds(86_400);
+    assert_eq!(
+        refused_with(&mut s, |s| s.complete_opt_out("alice", &v0)),
+        ContractError::NothingToComplete {
+            validator: v0.clone(),
+            reason: OptOutWait::NotYet { next }
+        }
+    );
 }
 
 #[test]
 fn unbonds_and_claims_refused() {
     let (mut s, v0, v1) = setup();
-    refused(&mut s, "amount must be greater than zero", |s| {
-        s.unbond("alice", &v0, 0)
-    });
-    refused(&mut s, "amount 1000001 exceeds your bonded 1000000", |s| {
-        s.unbond("alice", &v0, 1_000_001)
-    });
-    refused(&mut s, "no position on validator", |s| {
-        s.unbond("alice", &v1, 10)
-    });
-    refused(&mut s, "you have no unbondings", |s| {
-        s.claim_unbonded("alice")
-    });
-    refused(&mut s, "no rewards to claim", |s| s.claim_rewards("alice"));
+    assert_eq!(
+        refused_with(&mut s, |s| s.unbond("alice", &v0, 0)),
+        ContractError::ZeroAmount {
+            field: "amount".into()
+        }
+    );
+    assert_eq!(
+        refused_with(&mut s, |s| s.unbond("alice", &v0, 1_000_001)),
+        ContractError::AmountExceedsBonded {
+            amount: Uint128::new(1_000_001),
+            bonded: Uint128::new(1_000_000),
+            validator: v0.clone()
+        }
+    );
+    assert_eq!(
+        refused_with(&mut s, |s| s.unbond("alice", &v1, 10)),
+        ContractError::NoPosition {
+            validator: v1.clone()
+        }
+    );
+    assert_eq!(
+        refused_with(&mut s, |s| s.claim_unbonded("alice")),
+        ContractError::NothingToClaim {
+            reason: ClaimWait::NoUnbondings
+        }
+    );
+    assert_eq!(
+        refused_with(&mut s, |s| s.claim_rewards("alice")),
+        ContractError::NoRewards
+    );
 }
 
 #[test]
@@ -178,77 +289,95 @@ fn service_registration_refused() {
         s.execute_json("svc", &json!({ "register_service": spec }).to_string(), &[])
     };
     let slasher = s.addr("slasher").to_string();
-    refused(&mut s, "max_slash 0 must be greater than 0", |s| {
-        reg(
+    assert_eq!(
+        refused_with(&mut s, |s| reg(
             s,
             json!({"name": "x", "slasher": slasher, "max_slash": "0", "veto_period": 0, "opt_out_delay": 0}),
-        )
-    });
-    refused(
-        &mut s,
-        "max_slash 1.0000001 must be greater than 0 and at most 1",
-        |s| {
-            reg(
-                s,
-                json!({"name": "x", "slasher": slasher, "max_slash": "1.0000001", "veto_period": 0, "opt_out_delay": 0}),
-            )
-        },
+        )),
+        ContractError::InvalidMaxSlash {
+            max_slash: Decimal::zero()
+        }
     );
-    refused(&mut s, "exceeds the hub's max_veto_period", |s| {
-        reg(
+    assert_eq!(
+        refused_with(&mut s, |s| reg(
+            s,
+            json!({"name": "x", "slasher": slasher, "max_slash": "1.0000001", "veto_period": 0, "opt_out_delay": 0}),
+        )),
+        ContractError::InvalidMaxSlash {
+            max_slash: "1.0000001".parse().unwrap()
+        }
+    );
+    assert_eq!(
+        refused_with(&mut s, |s| reg(
             s,
             json!({"name": "x", "slasher": slasher, "max_slash": "0.1", "veto_period": 99999999, "opt_out_delay": 99999999}),
-        )
-    });
-    refused(
-        &mut s,
-        "opt_out_delay 10 must be at least the veto_period 20",
-        |s| {
-            reg(
-                s,
-                json!({"name": "x", "slasher": slasher, "max_slash": "0.1", "veto_period": 20, "opt_out_delay": 10}),
-            )
-        },
+        )),
+        ContractError::VetoPeriodTooLong {
+            veto_period: 99_999_999,
+            max: 7 * 86_400
+        }
     );
-    refused(&mut s, "invalid denom \"u\"", |s| {
-        reg(
+    assert_eq!(
+        refused_with(&mut s, |s| reg(
+            s,
+            json!({"name": "x", "slasher": slasher, "max_slash": "0.1", "veto_period": 20, "opt_out_delay": 10}),
+        )),
+        ContractError::OptOutDelayTooShort {
+            opt_out_delay: 10,
+            veto_period: 20
+        }
+    );
+    assert_eq!(
+        refused_with(&mut s, |s| reg(
             s,
             json!({"name": "x", "slasher": slasher, "max_slash": "0.1", "veto_period": 0, "opt_out_delay": 0, "reward_denoms": ["u"]}),
-        )
-    });
-    refused(&mut s, "duplicate reward asset uosmo", |s| {
-        reg(
+        )),
+        ContractError::InvalidDenom { denom: "u".into() }
+    );
+    assert_eq!(
+        refused_with(&mut s, |s| reg(
             s,
             json!({"name": "x", "slasher": slasher, "max_slash": "0.1", "veto_period": 0, "opt_out_delay": 0, "reward_denoms": ["uosmo", "uosmo"]}),
-        )
-    });
+        )),
+        ContractError::Duplicate {
+            field: "reward asset".into(),
+            id: "uosmo".into()
+        }
+    );
     let many: Vec<String> = (0..9).map(|i| format!("denom{i}")).collect();
-    refused(&mut s, "at most 8 reward assets; this would make 9", |s| {
-        reg(
+    assert_eq!(
+        refused_with(&mut s, |s| reg(
             s,
             json!({"name": "x", "slasher": slasher, "max_slash": "0.1", "veto_period": 0, "opt_out_delay": 0, "reward_denoms": many}),
-        )
-    });
-    refused(&mut s, "invalid name", |s| {
-        reg(
+        )),
+        ContractError::TooManyRewardAssets { count: 9, max: 8 }
+    );
+    assert_eq!(
+        refused_with(&mut s, |s| reg(
             s,
             json!({"name": " ", "slasher": slasher, "max_slash": "0.1", "veto_period": 0, "opt_out_delay": 0}),
-        )
-    });
-    // addresses: upper case and a foreign prefix
+        )),
+        ContractError::InvalidText {
+            field: "name".into(),
+            max: 64
+        }
+    );
+    // addresses: upper case and a foreign prefix (the reason is cosmwasm's own text)
     let upper = slasher.to_uppercase();
-    refused(&mut s, "invalid slasher", |s| {
-        reg(
-            s,
-            json!({"name": "x", "slasher": upper, "max_slash": "0.1", "veto_period": 0, "opt_out_delay": 0}),
-        )
-    });
-    refused(&mut s, "invalid slasher", |s| {
-        reg(
-            s,
-            json!({"name": "x", "slasher": "osmo1qqqsyqcyq5rqwzqfpg9scrgwpugpzysn7hzdtn", "max_slash": "0.1", "veto_period": 0, "opt_out_delay": 0}),
-        )
-    });
+    let foreign = "osmo1qqqsyqcyq5rqwzqfpg9scrgwpugpzysn7hzdtn";
+    for bad in [upper.as_str(), foreign] {
+        let err = refused_with(&mut s, |s| {
+            reg(
+                s,
+                json!({"name": "x", "slasher": bad, "max_slash": "0.1", "veto_period": 0, "opt_out_delay": 0}),
+            )
+        });
+        assert!(
+            matches!(&err, ContractError::InvalidAddress { field, address, .. }
+                if field == "slasher" && address == bad),
+            "{err:?}"
+        );
+    }
 }
 
 #[test]
@@ -257,44 +386,89 @@ fn service_updates_refused() {
     let upd = |s: &mut Suite, who: &str, body: serde_json::Value| {
         s.execute_json(who, &json!({ "update_service": body }).to_string(), &[])
     };
-    refused(
-        &mut s,
-        "only the service's admin may update service 1",
-        |s| upd(s, "mallory", json!({"service_id": 1, "max_slash": "0.01"})),
+    assert_eq!(
+        refused_with(&mut s, |s| upd(
+            s,
+            "mallory",
+            json!({"service_id": 1, "max_slash": "0.01"})
+        )),
+        ContractError::Unauthorized {
+            action: Guarded::UpdateService { id: 1 },
+            allowed: Role::ServiceAdmin
+        }
     );
-    refused(&mut s, "service 7 not found", |s| {
-        upd(s, "oracle", json!({"service_id": 7, "max_slash": "0.01"}))
-    });
-    refused(&mut s, "max_slash can only be lowered", |s| {
-        upd(s, "oracle", json!({"service_id": 1, "max_slash": "0.2"}))
-    });
-    refused(&mut s, "opt_out_delay can only be lengthened", |s| {
-        upd(s, "oracle", json!({"service_id": 1, "opt_out_delay": 10}))
-    });
-    refused(&mut s, "duplicate reward asset uosmo", |s| {
-        upd(
+    assert_eq!(
+        refused_with(&mut s, |s| upd(
+            s,
+            "oracle",
+            json!({"service_id": 7, "max_slash": "0.01"})
+        )),
+        ContractError::ServiceNotFound { id: 7 }
+    );
+    assert_eq!(
+        refused_with(&mut s, |s| upd(
+            s,
+            "oracle",
+            json!({"service_id": 1, "max_slash": "0.2"})
+        )),
+        ContractError::MaxSlashRaised {
+            current: Decimal::percent(10),
+            requested: Decimal::percent(20)
+        }
+    );
+    assert_eq!(
+        refused_with(&mut s, |s| upd(
+            s,
+            "oracle",
+            json!({"service_id": 1, "opt_out_delay": 10})
+        )),
+        ContractError::OptOutDelayShortened {
+            current: 86_400,
+            requested: 10
+        }
+    );
+    assert_eq!(
+        refused_with(&mut s, |s| upd(
             s,
             "oracle",
             json!({"service_id": 1, "add_reward_denoms": ["uosmo"]}),
-        )
-    });
-    refused(&mut s, "add_reward_denoms must not be empty", |s| {
-        upd(
+        )),
+        ContractError::Duplicate {
+            field: "reward asset".into(),
+            id: "uosmo".into()
+        }
+    );
+    assert_eq!(
+        refused_with(&mut s, |s| upd(
             s,
             "oracle",
             json!({"service_id": 1, "max_slash": "0.05", "add_reward_denoms": []}),
-        )
-    });
-    refused(&mut s, "add_reward_tokens must not be empty", |s| {
-        upd(
+        )),
+        ContractError::EmptyList {
+            field: "add_reward_denoms".into()
+        }
+    );
+    assert_eq!(
+        refused_with(&mut s, |s| upd(
             s,
             "oracle",
             json!({"service_id": 1, "add_reward_tokens": []}),
-        )
-    });
-    refused(&mut s, "only the hub owner or the service's admin", |s| {
-        s.set_service_status("mallory", 1, ServiceStatus::Paused)
-    });
+        )),
+        ContractError::EmptyList {
+            field: "add_reward_tokens".into()
+        }
+    );
+    assert_eq!(
+        refused_with(&mut s, |s| s.set_service_status(
+            "mallory",
+            1,
+            ServiceStatus::Paused
+        )),
+        ContractError::Unauthorized {
+            action: Guarded::SetServiceStatus { id: 1 },
+            allowed: Role::HubOwnerOrServiceAdmin
+        }
+    );
 }
 
 #[test]
@@ -307,31 +481,47 @@ fn reward_payments_refused() {
             &funds,
         )
     };
-    refused(&mut s, "no funds sent", |s| pay(s, 1, vec![]));
-    refused(&mut s, "uatom is not a reward asset of service 1", |s| {
-        pay(s, 1, coins(100, "uatom"))
-    });
-    refused(&mut s, "uatom is not a reward asset of service 1", |s| {
-        pay(s, 1, vec![coin(100, "uatom"), coin(100, "uosmo")])
-    });
-    refused(&mut s, "service 42 not found", |s| {
-        pay(s, 42, coins(100, "uosmo"))
-    });
+    assert_eq!(
+        refused_with(&mut s, |s| pay(s, 1, vec![])),
+        ContractError::NoFunds
+    );
+    let uatom = ContractError::UndeclaredRewardAsset {
+        asset: "uatom".into(),
+        service_id: 1,
+    };
+    assert_eq!(
+        refused_with(&mut s, |s| pay(s, 1, coins(100, "uatom"))),
+        uatom
+    );
+    assert_eq!(
+        refused_with(&mut s, |s| pay(
+            s,
+            1,
+            vec![coin(100, "uatom"), coin(100, "uosmo")]
+        )),
+        uatom
+    );
+    assert_eq!(
+        refused_with(&mut s, |s| pay(s, 42, coins(100, "uosmo"))),
+        ContractError::ServiceNotFound { id: 42 }
+    );
     let id = s
         .register(ServiceSpec::new("empty").reward_denom("uosmo"))
         .unwrap();
-    refused(
-        &mut s,
-        &format!("no stake is opted into service {id}"),
-        |s| pay(s, id, coins(100, "uosmo")),
+    assert_eq!(
+        refused_with(&mut s, |s| pay(s, id, coins(100, "uosmo"))),
+        ContractError::NoStakeInService { service_id: id }
     );
     let owner = s.owner.to_string();
     s.set_service_status(&owner, 1, ServiceStatus::Paused)
         .unwrap();
-    refused(
-        &mut s,
-        "service 1 is paused: it accepts no reward payments",
-        |s| pay(s, 1, coins(100, "uosmo")),
+    assert_eq!(
+        refused_with(&mut s, |s| pay(s, 1, coins(100, "uosmo"))),
+        ContractError::ServiceNotActive {
+            id: 1,
+            status: ServiceStatus::Paused,
+            what: "reward payments".into()
+        }
     );
 }
 
@@ -348,96 +538,165 @@ fn cw20_receive_spoofing_refused() {
     let payer = s.addr("payer").to_string();
     let hook =
         cosmwasm_std::to_json_binary(&json!({"distribute_rewards": {"service_id": id}})).unwrap();
-    refused(&mut s, "is not a contract", |s| {
-        s.execute_json(
-            "payer",
-            &json!({"receive": {"sender": payer, "amount": "100", "msg": hook}}).to_string(),
-            &[],
-        )
-    });
+    assert_eq!(
+        refused_with(&mut s, |s| {
+            s.execute_json(
+                "payer",
+                &json!({"receive": {"sender": payer, "amount": "100", "msg": hook}}).to_string(),
+                &[],
+            )
+        }),
+        ContractError::NotAContract {
+            sender: payer.clone()
+        }
+    );
     // A real token the service did not declare.
-    refused(&mut s, "is not a reward asset of service", |s| {
-        s.distribute_cw20(&fake, "payer", id, 100)
-    });
-    refused(&mut s, "reward amount must be greater than zero", |s| {
-        s.distribute_cw20(&token, "payer", id, 0)
-    });
+    assert_eq!(
+        refused_with(&mut s, |s| s.distribute_cw20(&fake, "payer", id, 100)),
+        ContractError::UndeclaredRewardAsset {
+            asset: format!("cw20:{fake}"),
+            service_id: id
+        }
+    );
+    assert_eq!(
+        refused_with(&mut s, |s| s.distribute_cw20(&token, "payer", id, 0)),
+        ContractError::ZeroAmount {
+            field: "reward amount".into()
+        }
+    );
 }
 
 #[test]
 fn slashing_refused() {
     let (mut s, v0, v1) = setup();
-    refused(
-        &mut s,
-        "only the service's slasher may open slash requests for service 1",
-        |s| s.slash("oracle", 1, &v0, Decimal::percent(1)),
+    assert_eq!(
+        refused_with(&mut s, |s| s.slash("oracle", 1, &v0, Decimal::percent(1))),
+        ContractError::Unauthorized {
+            action: Guarded::OpenSlashRequests { service_id: 1 },
+            allowed: Role::ServiceSlasher
+        }
     );
-    refused(&mut s, "fraction must be greater than 0", |s| {
-        s.slash("oracle-slasher", 1, &v0, Decimal::zero())
-    });
-    refused(
-        &mut s,
-        "fraction 0.2 exceeds the service's max_slash 0.1",
-        |s| s.slash("oracle-slasher", 1, &v0, Decimal::percent(20)),
+    assert_eq!(
+        refused_with(&mut s, |s| s.slash(
+            "oracle-slasher",
+            1,
+            &v0,
+            Decimal::zero()
+        )),
+        ContractError::FractionZero
     );
-    refused(&mut s, "service 5 not found", |s| {
-        s.slash("oracle-slasher", 5, &v0, Decimal::percent(1))
-    });
-    refused(&mut s, "nothing to slash", |s| {
-        s.slash("oracle-slasher", 1, &v1, Decimal::percent(1))
-    });
+    assert_eq!(
+        refused_with(&mut s, |s| s.slash(
+            "oracle-slasher",
+            1,
+            &v0,
+            Decimal::percent(20)
+        )),
+        ContractError::FractionAboveMax {
+            fraction: Decimal::percent(20),
+            max: Decimal::percent(10)
+        }
+    );
+    assert_eq!(
+        refused_with(&mut s, |s| s.slash(
+            "oracle-slasher",
+            5,
+            &v0,
+            Decimal::percent(1)
+        )),
+        ContractError::ServiceNotFound { id: 5 }
+    );
+    assert_eq!(
+        refused_with(&mut s, |s| s.slash(
+            "oracle-slasher",
+            1,
+            &v1,
+            Decimal::percent(1)
+        )),
+        ContractError::NothingToSlash {
+            service_id: 1,
+            validator: v1.clone()
+        }
+    );
     let id = s
         .slash("oracle-slasher", 1, &v0, Decimal::percent(10))
         .unwrap();
-    refused(&mut s, "inside its veto window", |s| {
-        s.execute_slash("anyone", id)
-    });
-    refused(
-        &mut s,
-        "only the service's resolver or the hub owner may veto",
-        |s| s.veto_slash("mallory", id),
+    // service 1's veto_period is an hour
+    let executable_at = s.now().plus_seconds(3600);
+    assert_eq!(
+        refused_with(&mut s, |s| s.execute_slash("anyone", id)),
+        ContractError::VetoWindowOpen { id, executable_at }
     );
-    refused(&mut s, "slash request 99 not found", |s| {
-        s.veto_slash("oracle-resolver", 99)
-    });
+    assert_eq!(
+        refused_with(&mut s, |s| s.veto_slash("mallory", id)),
+        ContractError::Unauthorized {
+            action: Guarded::VetoSlash { id },
+            allowed: Role::ServiceResolverOrHubOwner
+        }
+    );
+    assert_eq!(
+        refused_with(&mut s, |s| s.veto_slash("oracle-resolver", 99)),
+        ContractError::SlashNotFound { id: 99 }
+    );
     s.advance(3600);
-    refused(&mut s, "veto window of slash request 1 closed", |s| {
-        s.veto_slash("oracle-resolver", id)
-    });
+    assert_eq!(
+        refused_with(&mut s, |s| s.veto_slash("oracle-resolver", id)),
+        ContractError::VetoWindowClosed { id, executable_at }
+    );
     s.execute_slash("anyone", id).unwrap();
     // replaying the execution changes nothing
-    refused(&mut s, "slash request 1 is executed, not pending", |s| {
-        s.execute_slash("anyone", id)
-    });
+    assert_eq!(
+        refused_with(&mut s, |s| s.execute_slash("anyone", id)),
+        ContractError::SlashNotPending {
+            id,
+            status: SlashStatus::Executed
+        }
+    );
 }
 
 #[test]
 fn cranks_refused() {
     let (mut s, v0, v1) = setup();
-    refused(&mut s, "validators must not be empty", |s| {
-        s.harvest(Some(vec![]))
-    });
-    refused(&mut s, "duplicate validator", |s| {
-        s.harvest(Some(vec![v0.clone(), v0.clone()]))
-    });
-    refused(&mut s, "the hub has no stake on validator", |s| {
-        s.harvest(Some(vec![v1.clone()]))
-    });
-    refused(&mut s, "the hub has no stake on validator", |s| {
-        s.sync_validator(&v1)
-    });
+    assert_eq!(
+        refused_with(&mut s, |s| s.harvest(Some(vec![]))),
+        ContractError::EmptyList {
+            field: "validators".into()
+        }
+    );
+    assert_eq!(
+        refused_with(&mut s, |s| s.harvest(Some(vec![v0.clone(), v0.clone()]))),
+        ContractError::Duplicate {
+            field: "validator".into(),
+            id: v0.clone()
+        }
+    );
+    let unknown = ContractError::UnknownValidator {
+        validator: v1.clone(),
+    };
+    assert_eq!(
+        refused_with(&mut s, |s| s.harvest(Some(vec![v1.clone()]))),
+        unknown
+    );
+    assert_eq!(refused_with(&mut s, |s| s.sync_validator(&v1)), unknown);
 }
 
 #[test]
 fn owner_messages_refused_to_strangers_and_funds_refused_on_nonpayable() {
     let (mut s, v0, _) = setup();
-    refused(&mut s, "Caller is not the contract's current owner", |s| {
-        s.execute("mallory", &ExecuteMsg::Pause {}, &[])
-    });
-    refused(&mut s, "Caller is not the contract's current owner", |s| {
+    fn refused_owner(
+        s: &mut Suite,
+        f: impl FnOnce(&mut Suite) -> anyhow::Result<cw_multi_test::AppResponse>,
+    ) {
+        assert_eq!(
+            refused_with(s, f),
+            ContractError::Ownership(OwnershipError::NotOwner)
+        );
+    }
+    refused_owner(&mut s, |s| s.execute("mallory", &ExecuteMsg::Pause {}, &[]));
+    refused_owner(&mut s, |s| {
         s.execute("mallory", &ExecuteMsg::Unpause {}, &[])
     });
-    refused(&mut s, "Caller is not the contract's current owner", |s| {
+    refused_owner(&mut s, |s| {
         s.execute(
             "mallory",
             &ExecuteMsg::UpdateConfig(UpdateConfigMsg {
@@ -454,7 +713,7 @@ fn owner_messages_refused_to_strangers_and_funds_refused_on_nonpayable() {
             &[],
         )
     });
-    refused(&mut s, "Caller is not the contract's current owner", |s| {
+    refused_owner(&mut s, |s| {
         s.execute_json(
             "mallory",
             r#"{"update_ownership":{"transfer_ownership":{"new_owner":"cosmwasm1mallory"}}}"#,
@@ -462,22 +721,38 @@ fn owner_messages_refused_to_strangers_and_funds_refused_on_nonpayable() {
         )
     });
     let owner = s.owner.to_string();
-    refused(&mut s, "unbonding_epoch", |s| {
+    let err = refused_with(&mut s, |s| {
         s.execute_json(&owner, r#"{"update_config":{"unbonding_epoch":1}}"#, &[])
     });
-    refused(&mut s, "does not accept funds", |s| {
-        s.execute(
-            "alice",
-            &ExecuteMsg::OptOut {
-                validator: v0.clone(),
-                service_ids: vec![1],
-            },
-            &coins(1, "uatom"),
-        )
-    });
-    refused(&mut s, "does not accept funds", |s| {
-        s.execute("alice", &ExecuteMsg::ClaimRewards {}, &coins(1, "uatom"))
-    });
+    assert!(
+        matches!(
+            err,
+            ContractError::InvalidConfig {
+                field: "unbonding_epoch",
+                problem: ConfigProblem::EpochTooShort { .. }
+            }
+        ),
+        "{err:?}"
+    );
+    assert_eq!(
+        refused_with(&mut s, |s| {
+            s.execute(
+                "alice",
+                &ExecuteMsg::OptOut {
+                    validator: v0.clone(),
+                    service_ids: vec![1],
+                },
+                &coins(1, "uatom"),
+            )
+        }),
+        ContractError::NonPayable
+    );
+    assert_eq!(
+        refused_with(&mut s, |s| {
+            s.execute("alice", &ExecuteMsg::ClaimRewards {}, &coins(1, "uatom"))
+        }),
+        ContractError::NonPayable
+    );
 }
 
 #[test]
@@ -489,15 +764,31 @@ fn an_owner_pause_sticks_and_status_changes_must_change_something() {
         .unwrap();
     s.set_service_status("oracle", 1, ServiceStatus::Active)
         .unwrap();
-    refused(&mut s, "service 1 is already active", |s| {
-        s.set_service_status("oracle", 1, ServiceStatus::Active)
-    });
+    assert_eq!(
+        refused_with(&mut s, |s| s.set_service_status(
+            "oracle",
+            1,
+            ServiceStatus::Active
+        )),
+        ContractError::SameStatus {
+            id: 1,
+            status: ServiceStatus::Active
+        }
+    );
     // an emergency pause by the owner: only the owner lifts it
     s.set_service_status(&owner, 1, ServiceStatus::Paused)
         .unwrap();
-    refused(&mut s, "only the hub owner may reactivate service 1", |s| {
-        s.set_service_status("oracle", 1, ServiceStatus::Active)
-    });
+    assert_eq!(
+        refused_with(&mut s, |s| s.set_service_status(
+            "oracle",
+            1,
+            ServiceStatus::Active
+        )),
+        ContractError::Unauthorized {
+            action: Guarded::ReactivateOwnerPaused { id: 1 },
+            allowed: Role::HubOwner
+        }
+    );
     // the admin may still retire it
     s.set_service_status(&owner, 1, ServiceStatus::Active)
         .unwrap();

@@ -2,8 +2,12 @@
 //! no escape while a request is pending, nobody else loses a unit.
 
 use cosmwasm_std::{coin, Decimal, Uint128};
-use restake_multitest::{attr, err_text, ServiceSpec, Suite, SuiteBuilder, HUB_UNBONDING};
+use restake_hub::error::{ClaimWait, OptOutWait};
+use restake_hub::ContractError;
+use restake_multitest::{attr, ServiceSpec, Suite, SuiteBuilder, HUB_UNBONDING};
 use restake_types::{SlashDestination, SlashStatus};
+
+use super::helpers::refused_with;
 
 /// alice in {A}, bob in {A, B}, carol in {B}; 1_000_000 each on validator 0.
 fn three_stakers(veto: u64) -> (Suite, String, u64, u64) {
@@ -176,8 +180,11 @@ fn veto_leaves_everything_untouched_and_the_window_is_enforced() {
         .collect();
     let id = s.slash("A-slasher", a, &v, Decimal::percent(20)).unwrap();
     assert_eq!(s.slash_request(id).unwrap().status, SlashStatus::Pending);
-    let err = s.execute_slash("anyone", id).unwrap_err();
-    assert!(err_text(&err).contains("inside its veto window"));
+    let executable_at = s.slash_request(id).unwrap().executable_at;
+    assert_eq!(
+        refused_with(&mut s, |s| s.execute_slash("anyone", id)),
+        ContractError::VetoWindowOpen { id, executable_at }
+    );
     s.advance(1800);
     s.veto_slash("A-resolver", id).unwrap();
     assert_eq!(s.slash_request(id).unwrap().status, SlashStatus::Vetoed);
@@ -213,6 +220,16 @@ fn veto_leaves_everything_untouched_and_the_window_is_enforced() {
     s.assert_invariants();
 }
 
+/// `who`'s claim finds every matured unbonding held by a pending request of `service`.
+fn assert_frozen_claim(s: &mut Suite, who: &str, service: u64) {
+    let err = refused_with(s, |s| s.claim_unbonded(who));
+    assert!(
+        matches!(&err, ContractError::NothingToClaim { reason: ClaimWait::Frozen { held } }
+            if !held.is_empty() && held.iter().all(|(_, by)| *by == service)),
+        "{err:?}"
+    );
+}
+
 #[test]
 fn no_escape_while_a_request_is_pending() {
     let (mut s, v, a, b) = three_stakers(3600);
@@ -226,31 +243,35 @@ fn no_escape_while_a_request_is_pending() {
     s.advance(3 * 3600);
 
     // exits that would take exposed stake out wait
-    let err = s.complete_opt_out("bob", &v).unwrap_err();
-    assert!(
-        err_text(&err).contains("frozen by pending slash requests"),
-        "{}",
-        err_text(&err)
+    assert_eq!(
+        refused_with(&mut s, |s| s.complete_opt_out("bob", &v)),
+        ContractError::NothingToComplete {
+            validator: v.clone(),
+            reason: OptOutWait::Frozen {
+                service_ids: vec![a]
+            }
+        }
     );
-    let err = s.claim_unbonded("alice").unwrap_err();
-    assert!(err_text(&err).contains("frozen"), "{}", err_text(&err));
+    assert_frozen_claim(&mut s, "alice", a);
     // newcomers cannot join exposed stake
-    let err = s.deposit("alice", &v, 10).unwrap_err();
-    assert!(
-        err_text(&err).contains("pending slash request"),
-        "{}",
-        err_text(&err)
+    let exposed = ContractError::ExposedStake {
+        service_id: a,
+        validator: v.clone(),
+    };
+    assert_eq!(
+        refused_with(&mut s, |s| s.deposit("alice", &v, 10)),
+        exposed
     );
     s.deposit("erin", &v, 500_000).unwrap();
-    let err = s.opt_in("erin", &v, &[a]).unwrap_err();
-    assert!(
-        err_text(&err).contains("pending slash request"),
-        "{}",
-        err_text(&err)
+    assert_eq!(
+        refused_with(&mut s, |s| s.opt_in("erin", &v, &[a])),
+        exposed
     );
     // carol (B only) moving into A's pools is refused as well
-    let err = s.opt_in("carol", &v, &[a]).unwrap_err();
-    assert!(err_text(&err).contains("pending slash request"));
+    assert_eq!(
+        refused_with(&mut s, |s| s.opt_in("carol", &v, &[a])),
+        exposed
+    );
     // unbonding is still allowed and stays slashable
     s.unbond("bob", &v, 500_000).unwrap();
     // unexposed stake moves freely
@@ -300,8 +321,7 @@ fn requests_hold_only_exits_that_became_ready_after_them() {
     s.advance(HUB_UNBONDING + 3 * 86_400 + 1);
     s.process_unbondings().unwrap();
     s.advance(10);
-    let err = s.claim_unbonded("alice").unwrap_err();
-    assert!(err_text(&err).contains("frozen"), "{}", err_text(&err));
+    assert_frozen_claim(&mut s, "alice", a);
     for id in 1..=late {
         s.execute_slash("alice", id).unwrap();
     }
@@ -370,24 +390,20 @@ fn worst_case_pools_at_the_cap_are_slashed_in_one_message() {
     // one more distinct set is refused by the cap: `late` brings less than any pool holds,
     // so none may be evicted
     s.register(ServiceSpec::new("svc4")).unwrap();
-    let err = s
-        .opt_in(
-            "late",
-            &v,
-            &[
-                target,
-                others[0],
-                others[1],
-                others[2],
-                others[3],
-                target + 5,
-            ],
-        )
-        .unwrap_err();
-    assert!(
-        err_text(&err).contains("max_pools_per_validator"),
-        "{}",
-        err_text(&err)
+    let set = [
+        target,
+        others[0],
+        others[1],
+        others[2],
+        others[3],
+        target + 5,
+    ];
+    assert_eq!(
+        refused_with(&mut s, |s| s.opt_in("late", &v, &set)),
+        ContractError::PoolCapReached {
+            validator: v.clone(),
+            max: cap
+        }
     );
     let res = s.execute_json(
         "target-slasher",

@@ -2,7 +2,11 @@
 //! validator, and every staker gets exactly its tokens back.
 
 use cosmwasm_std::Decimal;
-use restake_multitest::{attr, err_text, AppResponse, Suite, SuiteBuilder, HUB_UNBONDING};
+use restake_hub::error::ClaimWait;
+use restake_hub::ContractError;
+use restake_multitest::{attr, AppResponse, Suite, SuiteBuilder, HUB_UNBONDING};
+
+use super::helpers::refused_with;
 
 fn unbond_events(res: &AppResponse) -> usize {
     res.events.iter().filter(|e| e.ty == "unbond").count()
@@ -195,8 +199,14 @@ fn unbonding_status_and_completion_times() {
     let res = suite.claim_unbonded("alice").unwrap();
     assert_eq!(attr(&res, "amount").as_deref(), Some("100"));
     // the second was never sent (nobody cranked): still queued
-    let err = suite.claim_unbonded("alice").unwrap_err();
-    assert!(err_text(&err).contains("no unbonding has matured yet"));
+    assert_eq!(
+        refused_with(&mut suite, |s| s.claim_unbonded("alice")),
+        ContractError::NothingToClaim {
+            reason: ClaimWait::NotMatured {
+                next: u[1].completion_time
+            }
+        }
+    );
     suite.process_unbondings().unwrap();
     suite.advance(HUB_UNBONDING);
     suite.claim_unbonded("alice").unwrap();

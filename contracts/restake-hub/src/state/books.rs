@@ -12,6 +12,10 @@
 //! Indexes that messages range over (due batches, queued validators, pending slash
 //! requests, a staker's positions and unbondings) are written through at once, so a range
 //! in the same message sees them; a failed message is reverted by the chain as a whole.
+//!
+//! Why one file: the cache and the typed accessor of every record belong together. Each
+//! accessor is a few lines naming a record's key and type, and keeping them side by side is
+//! what makes `Books` the one road to storage.
 
 use std::any::Any;
 use std::collections::btree_map::Entry;

@@ -15,7 +15,7 @@ use cosmwasm_std::{
 use restake_types::math::floor_ratio;
 
 use crate::chain::{coin_of, Chain};
-use crate::error::{nonpayable, ContractError};
+use crate::error::{nonpayable, ClaimWait, ContractError};
 use crate::events::service_attrs;
 use crate::state::books::Books;
 use crate::state::codec::read_uint;
@@ -227,7 +227,7 @@ pub fn claim_unbonded(
     let ids = books.unbonding_ids(&staker, None, usize::MAX)?;
     if ids.is_empty() {
         return Err(ContractError::NothingToClaim {
-            reason: "you have no unbondings".into(),
+            reason: ClaimWait::NoUnbondings,
         });
     }
     let mut entries = vec![];
@@ -264,7 +264,7 @@ pub fn claim_unbonded(
         let ready = batch.completion.map(|t| t.seconds()).unwrap_or_default();
         if books.slashable(&pool)? {
             if let Some(service) = books.holding(entry.vid, &pool.services, ready)? {
-                frozen.push(format!("{id} (service {service})"));
+                frozen.push((id, service));
                 continue;
             }
         }
@@ -276,20 +276,12 @@ pub fn claim_unbonded(
     }
     if claimed.is_empty() {
         let reason = if !frozen.is_empty() {
-            format!(
-                "unbondings {} are frozen by pending slash requests",
-                frozen.join(", ")
-            )
+            ClaimWait::Frozen { held: frozen }
         } else {
             match waiting.filter(|eta| *eta > env.block.time) {
-                Some(eta) => format!(
-                    "no unbonding has matured yet; the next completes at {} (unix time)",
-                    eta.seconds()
-                ),
+                Some(next) => ClaimWait::NotMatured { next },
                 // Due, but the chain pays a batch at the end of the block past its completion.
-                None => "your unbondings are due but their tokens are not settled yet: \
-                         claim again in a later block, or after a process_unbondings"
-                    .to_string(),
+                None => ClaimWait::NotSettled,
             }
         };
         return Err(ContractError::NothingToClaim { reason });
@@ -308,5 +300,12 @@ pub fn claim_unbonded(
         .add_attribute("staker", info.sender)
         .add_attribute("amount", paid)
         .add_attribute("unbonding_ids", claimed.join(","))
-        .add_attribute("frozen", frozen.join(",")))
+        .add_attribute(
+            "frozen",
+            frozen
+                .iter()
+                .map(|(id, service)| format!("{id} (service {service})"))
+                .collect::<Vec<_>>()
+                .join(","),
+        ))
 }

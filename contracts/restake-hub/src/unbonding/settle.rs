@@ -24,8 +24,14 @@
 //! No plausibility limit applies: a 50 % chain slash of a batch in flight settles at 50 %.
 //! Every due batch settles within two blocks of its completion time if anyone calls the
 //! crank or claims, so no matured unbonding is locked for ever.
+//!
+//! Why one file: settlement is one argument (the four cases above) over one account's due
+//! batches. Its steps are the named functions below, in the order they run: `settle_account`
+//! takes the `due_batches`, settles those already decided (`settle_decided`), weighs what
+//! `arrived` against the set (`decide`, with `suspected_losses`), then `apply_decision`
+//! settles each batch (`settle_batch`) and `sweep_to_hub` brings the tokens home.
 
-use cosmwasm_std::{Decimal256, Env, Order, StdResult, SubMsg, Uint128, Uint256};
+use cosmwasm_std::{Addr, Decimal256, Env, Order, StdResult, SubMsg, Uint128, Uint256};
 use restake_types::math::{ceil_ratio, explaining_suspects, floor_ratio};
 use restake_types::ProxyAction;
 
@@ -59,6 +65,15 @@ struct Decision {
     returns: Vec<Uint128>,
     /// Arrived tokens no batch is owed (rounding): nobody's.
     leftover: Uint128,
+}
+
+/// An account's due batches.
+#[derive(Default)]
+struct Due {
+    /// Those whose return an earlier message decided.
+    decided: Vec<u64>,
+    /// The undecided ones, with their completion times.
+    set: Vec<(u64, u64)>,
 }
 
 impl Books<'_> {
@@ -143,54 +158,85 @@ impl Books<'_> {
         Ok((msgs, settled as u32))
     }
 
+    /// One account's due batches: those an earlier message decided first, then the rest as
+    /// one set (see the module docs), within `budget` batches.
     fn settle_account(
         &mut self,
         chain: &Chain,
         account: Account,
         budget: usize,
     ) -> Result<(Vec<SubMsg>, usize), ContractError> {
-        let now = chain.now();
-        let mut decided = vec![];
-        let mut set = vec![];
-        for (id, secs) in self.account_batches(account)? {
-            if secs > now {
-                continue;
-            }
-            match self.batch(id)?.decided {
-                Some(_) => decided.push(id),
-                None => set.push((id, secs)),
-            }
-        }
         let hub = chain.hub().clone();
-        let mut msgs = vec![];
-        let mut settled = 0;
-        // Batches whose return an earlier message decided (their tokens are reserved in the
-        // hub's account): settle them first.
-        for id in decided.iter().take(budget) {
-            let returned = self.batch(*id)?.decided.take().unwrap_or_default();
-            self.totals()?.reserved = self.totals()?.reserved.checked_sub(returned)?;
-            msgs.extend(self.settle_batch(&hub, *id, returned)?);
-            settled += 1;
-        }
+        let Due { decided, set } = self.due_batches(chain.now(), account)?;
+        let (mut msgs, mut settled) = self.settle_decided(&hub, &decided, budget)?;
         let budget = budget - settled;
         if set.is_empty() || budget == 0 {
             return Ok((msgs, settled));
         }
         let arrived = self.arrived(chain, account)?;
         let mut harvests: Vec<(u32, Vec<ProxyAction>)> = vec![];
-        let Some(decision) = self.decide(chain, set, arrived, &mut harvests)? else {
-            for (vid, actions) in harvests {
-                let calls = self.calls(chain, vid, actions, vec![])?;
-                msgs.extend(calls);
-            }
-            return Ok((msgs, settled));
-        };
         let mut routed = vec![];
-        let mut swept = decision.leftover;
+        if let Some(decision) = self.decide(chain, set, arrived, &mut harvests)? {
+            let (r, n) = self.apply_decision(&hub, &decision, budget)?;
+            routed = r;
+            settled += n;
+            self.sweep_to_hub(account, &decision, &mut harvests);
+        }
+        for (vid, actions) in harvests {
+            let calls = self.calls(chain, vid, actions, vec![])?;
+            msgs.extend(calls);
+        }
+        msgs.extend(routed);
+        Ok((msgs, settled))
+    }
+
+    /// The account's batches whose completion time has passed.
+    fn due_batches(&mut self, now: u64, account: Account) -> Result<Due, ContractError> {
+        let mut due = Due::default();
+        for (id, secs) in self.account_batches(account)? {
+            if secs > now {
+                continue;
+            }
+            match self.batch(id)?.decided {
+                Some(_) => due.decided.push(id),
+                None => due.set.push((id, secs)),
+            }
+        }
+        Ok(due)
+    }
+
+    /// Settles batches whose return an earlier message decided (their tokens are reserved
+    /// in the hub's account), at most `budget` of them.
+    fn settle_decided(
+        &mut self,
+        hub: &Addr,
+        decided: &[u64],
+        budget: usize,
+    ) -> Result<(Vec<SubMsg>, usize), ContractError> {
+        let mut msgs = vec![];
+        let mut settled = 0;
+        for id in decided.iter().take(budget) {
+            let returned = self.batch(*id)?.decided.take().unwrap_or_default();
+            self.totals()?.reserved = self.totals()?.reserved.checked_sub(returned)?;
+            msgs.extend(self.settle_batch(hub, *id, returned)?);
+            settled += 1;
+        }
+        Ok((msgs, settled))
+    }
+
+    /// Settles the decision's first `budget` batches and fixes the returns of the rest for
+    /// the next message; the leftover no batch is owed becomes dust.
+    fn apply_decision(
+        &mut self,
+        hub: &Addr,
+        decision: &Decision,
+        budget: usize,
+    ) -> Result<(Vec<SubMsg>, usize), ContractError> {
+        let mut routed = vec![];
+        let mut settled = 0;
         for (n, (id, returned)) in decision.batches.iter().zip(&decision.returns).enumerate() {
-            swept += *returned;
             if n < budget {
-                routed.extend(self.settle_batch(&hub, *id, *returned)?);
+                routed.extend(self.settle_batch(hub, *id, *returned)?);
                 settled += 1;
             } else {
                 // Fixed now, settled by the next message: a later arrival can never move a
@@ -204,24 +250,33 @@ impl Books<'_> {
             let dust = self.dust(BONDED_ASSET)?;
             *dust += decision.leftover;
         }
-        // The returns come to the hub (in the same proxy call as the validator's harvest)
-        // before anything is paid or routed from them.
-        if let Account::Proxy(vid) = account {
-            if !swept.is_zero() {
-                let amount = vec![coin_of(&self.config.bonded_denom, swept)];
-                match harvests.iter_mut().find(|(v, _)| *v == vid) {
-                    Some((_, actions)) => actions.push(ProxyAction::SendToHub { amount }),
-                    None => harvests.push((vid, vec![ProxyAction::SendToHub { amount }])),
-                }
-                self.incoming += swept;
-            }
+        Ok((routed, settled))
+    }
+
+    /// The returns come to the hub (in the same proxy call as the validator's harvest)
+    /// before anything is paid or routed from them. (A shared account is the hub's own.)
+    fn sweep_to_hub(
+        &mut self,
+        account: Account,
+        decision: &Decision,
+        harvests: &mut Vec<(u32, Vec<ProxyAction>)>,
+    ) {
+        let Account::Proxy(vid) = account else {
+            return;
+        };
+        let swept = decision
+            .returns
+            .iter()
+            .fold(decision.leftover, |sum, r| sum + *r);
+        if swept.is_zero() {
+            return;
         }
-        for (vid, actions) in harvests {
-            let calls = self.calls(chain, vid, actions, vec![])?;
-            msgs.extend(calls);
+        let amount = vec![coin_of(&self.config.bonded_denom, swept)];
+        match harvests.iter_mut().find(|(v, _)| *v == vid) {
+            Some((_, actions)) => actions.push(ProxyAction::SendToHub { amount }),
+            None => harvests.push((vid, vec![ProxyAction::SendToHub { amount }])),
         }
-        msgs.extend(routed);
-        Ok((msgs, settled))
+        self.incoming += swept;
     }
 
     /// Bonded-denom tokens in the account that no settled batch has taken yet.
@@ -348,7 +403,7 @@ impl Books<'_> {
     /// is routed; rounding leftovers become dust. Returns the routing messages.
     pub fn settle_batch(
         &mut self,
-        hub: &cosmwasm_std::Addr,
+        hub: &Addr,
         batch_id: u64,
         returned: Uint128,
     ) -> Result<Vec<SubMsg>, ContractError> {

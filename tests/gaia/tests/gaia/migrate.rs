@@ -366,8 +366,13 @@ async fn hub_migration_from_v0_1() {
     // The hub's own account also holds other due batches it has not seen paid yet: a crank
     // in a block after their completion makes their payout certain, so the claim in a later
     // block settles the whole set from the account (judging bob's batch alone could let it
-    // take another batch's tokens).
+    // take another batch's tokens). The claim's simulation runs on the app's last committed
+    // block: one must be committed after the crank's, or the simulation sees the crank's.
     hub.exec(&bob, json!({"process_unbondings": {}}), &[]).await;
+    let crank_block = c.height().await.expect("height");
+    c.wait_for_app_height(crank_block + 1, Duration::from_secs(30))
+        .await
+        .expect("a block committed after the crank's");
     let before = net.balance(&bob.address()).await;
     let out = hub.exec(&bob, json!({"claim_unbonded": {}}), &[]).await;
     gas.record(
