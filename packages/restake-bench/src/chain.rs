@@ -72,7 +72,7 @@ struct Entry {
 
 /// Everything the hub can observe of the chain. The hub and its proxies delegate here.
 #[derive(Clone)]
-pub struct Chain {
+pub struct MockChain {
     pub bonded_denom: String,
     pub hub: String,
     pub time: Timestamp,
@@ -101,9 +101,9 @@ pub struct Chain {
     pub votes: BTreeMap<(u64, String), Vec<cosmwasm_std::WeightedVoteOption>>,
 }
 
-impl Chain {
+impl MockChain {
     pub fn new(bonded_denom: &str, hub: &str, unbonding_period: u64) -> Self {
-        Chain {
+        MockChain {
             bonded_denom: bonded_denom.to_string(),
             hub: hub.to_string(),
             time: Timestamp::from_seconds(1_700_000_000),
@@ -531,7 +531,7 @@ impl Chain {
 /// The VM's querier: answers from the mock chain. Queries report no CosmWasm gas (wasmd
 /// charges them in SDK gas); the bench counts them instead.
 pub struct ChainQuerier {
-    pub chain: std::cell::RefCell<Chain>,
+    pub chain: std::cell::RefCell<MockChain>,
 }
 
 impl Querier for ChainQuerier {
@@ -559,8 +559,8 @@ mod tests {
     use super::*;
     use cosmwasm_std::coin;
 
-    fn chain() -> Chain {
-        let mut c = Chain::new("ustake", "hub", 100);
+    fn chain() -> MockChain {
+        let mut c = MockChain::new("ustake", "hub", 100);
         c.add_validator("val");
         c.attach_funds(&[coin(1_000, "ustake")]);
         c.apply(

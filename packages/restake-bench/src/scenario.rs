@@ -37,7 +37,7 @@ use serde::Serialize;
 
 use crate::gas::{avoidable, estimate, minimal, SdkGas, Shape};
 use crate::storage::KeyTally;
-use crate::vm::{Cost, Hub};
+use crate::vm::{Cost, VmHub};
 
 pub const BONDED: &str = "ustake";
 pub const UNBONDING_PERIOD: u64 = 1_814_400;
@@ -147,8 +147,8 @@ struct Ctx {
     record: bool,
 }
 
-pub struct World {
-    pub hub: Hub,
+pub struct Bench {
+    pub hub: VmHub,
     main: String,
     slasher: Addr,
     funder: Addr,
@@ -211,8 +211,8 @@ fn nonzero(v: &str) -> bool {
     !v.is_empty() && v != "0"
 }
 
-impl World {
-    pub fn new(wasm: &[u8]) -> Result<World, String> {
+impl Bench {
+    pub fn new(wasm: &[u8]) -> Result<Bench, String> {
         let instantiate = InstantiateMsg {
             owner: None,
             unbonding_period: UNBONDING_PERIOD,
@@ -226,14 +226,14 @@ impl World {
             max_open_votes: None,
             delegator_for: None,
         };
-        let mut hub = Hub::new(wasm, BONDED, &instantiate)?;
+        let mut hub = VmHub::new(wasm, BONDED, &instantiate)?;
         let main = "cosmosvaloper1main".to_string();
         hub.chain().add_validator(&main);
         let token = hub.addr("reward-token");
         hub.chain().add_contract(token.as_str());
         let slasher = hub.addr("slasher");
         let proposal = hub.chain().open_proposal(100 * 365 * DAY);
-        let mut world = World {
+        let mut bench = Bench {
             main,
             slasher: slasher.clone(),
             funder: hub.addr("funder"),
@@ -247,8 +247,8 @@ impl World {
             rows: vec![],
             executions: 0,
         };
-        let admin = world.hub.addr("service-admin");
-        let resolver = world.hub.addr("resolver");
+        let admin = bench.hub.addr("service-admin");
+        let resolver = bench.hub.addr("resolver");
         for id in 1..=POOL_SERVICE {
             let (denoms, tokens): (Vec<String>, Vec<String>) = match id {
                 1..=8 => (vec![DENOMS[0].into()], vec![]),
@@ -256,7 +256,7 @@ impl World {
                 CW20_SERVICE => (vec![], vec![token.to_string()]),
                 _ => (vec![DENOMS[0].into()], vec![]),
             };
-            let cost = world.exec(&Step::register_service(
+            let cost = bench.exec(&Step::register_service(
                 admin.as_str(),
                 RegisterServiceMsg {
                     name: format!("service {id}"),
@@ -272,7 +272,7 @@ impl World {
             ))?;
             expect_attr(&cost, "service_id", |v| v == id.to_string())?;
         }
-        Ok(world)
+        Ok(bench)
     }
 
     /// Executes a step's message with staking rewards accrued on every delegation first
@@ -925,18 +925,18 @@ pub struct Outcome {
 }
 
 pub fn run(mode: &Mode, wasm: &[u8], progress: &mut dyn FnMut(&str)) -> Result<Outcome, String> {
-    let mut world = World::new(wasm)?;
+    let mut bench = Bench::new(wasm)?;
     let first = *mode.levels.first().ok_or("no staker level")?;
-    world.populate(first, progress)?;
+    bench.populate(first, progress)?;
     // A warm-up round creates the subjects' pools, so that every measured round finds the
     // hub in the same steady state.
-    world.round(first, 1, false)?;
+    bench.round(first, 1, false)?;
     for &n in &mode.levels {
         progress(&format!("populating {n} stakers"));
-        world.populate(n, progress)?;
+        bench.populate(n, progress)?;
         for &p in &mode.payments {
             progress(&format!("round: {n} stakers, {p} past payments"));
-            world.round(n, p, true)?;
+            bench.round(n, p, true)?;
         }
     }
     for distinct in [false, true] {
@@ -944,12 +944,12 @@ pub fn run(mode: &Mode, wasm: &[u8], progress: &mut dyn FnMut(&str)) -> Result<O
             progress(&format!(
                 "pool curve: {k} pools (distinct services: {distinct})"
             ));
-            world.pool_curve(k, distinct, true)?;
+            bench.pool_curve(k, distinct, true)?;
         }
     }
     Ok(Outcome {
-        rows: std::mem::take(&mut world.rows),
-        executions: world.executions,
-        wasm_size: world.hub.wasm_size,
+        rows: std::mem::take(&mut bench.rows),
+        executions: bench.executions,
+        wasm_size: bench.hub.wasm_size,
     })
 }

@@ -2,7 +2,7 @@
 //! (as wasmd does, from an in-memory module cache), with the mock chain behind it.
 //!
 //! The bench says what it does with restake-multitest's `Step`, the vocabulary the tests,
-//! the model test and the CLI drive the hub with; `Hub::apply` runs a step's hub message
+//! the model test and the CLI drive the hub with; `VmHub::apply` runs a step's hub message
 //! in the VM and maps a chain step onto the mock chain.
 //!
 //! Why one file: the VM instance and the storage and querier it runs against are one
@@ -26,7 +26,7 @@ use restake_types::{Cw20ReceiveMsg, ExecuteMsg, InstantiateMsg, QueryMsg, Receiv
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::chain::{Chain, ChainQuerier, QueryStats};
+use crate::chain::{ChainQuerier, MockChain, QueryStats};
 use crate::storage::{CountingStorage, KeyTally, StorageStats};
 
 type HubBackend = Backend<MockApi, CountingStorage, ChainQuerier>;
@@ -77,7 +77,7 @@ impl Cost {
     }
 }
 
-pub struct Hub {
+pub struct VmHub {
     cache: Cache<MockApi, CountingStorage, ChainQuerier>,
     /// Storage of each delegator proxy (instances of the hub's code).
     proxies: BTreeMap<String, CountingStorage>,
@@ -90,15 +90,15 @@ pub struct Hub {
     pub wasm_size: usize,
 }
 
-impl Drop for Hub {
+impl Drop for VmHub {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.cache_dir);
     }
 }
 
-impl Hub {
+impl VmHub {
     /// Loads the wasm (checked by the VM as a chain would) and instantiates the hub.
-    pub fn new(wasm: &[u8], bonded_denom: &str, msg: &InstantiateMsg) -> Result<Hub, String> {
+    pub fn new(wasm: &[u8], bonded_denom: &str, msg: &InstantiateMsg) -> Result<VmHub, String> {
         let cache_dir = std::env::temp_dir().join(format!(
             "restake-bench-{}-{}",
             std::process::id(),
@@ -121,7 +121,7 @@ impl Hub {
         let env = mock_env();
         let addr = env.contract.address.clone();
         let owner = Addr::unchecked(api.addr_make("owner"));
-        let chain = Chain::new(bonded_denom, addr.as_str(), msg.unbonding_period);
+        let chain = MockChain::new(bonded_denom, addr.as_str(), msg.unbonding_period);
         let backend = Backend {
             api,
             storage: CountingStorage::default(),
@@ -129,7 +129,7 @@ impl Hub {
                 chain: std::cell::RefCell::new(chain),
             },
         };
-        let mut hub = Hub {
+        let mut hub = VmHub {
             cache,
             proxies: BTreeMap::new(),
             checksum,
@@ -213,7 +213,7 @@ impl Hub {
         }
     }
 
-    pub fn chain(&mut self) -> &mut Chain {
+    pub fn chain(&mut self) -> &mut MockChain {
         self.backend
             .as_mut()
             .expect("backend is back after every call")
@@ -545,7 +545,7 @@ mod tests {
         };
         // every other field is optional
         let msg: InstantiateMsg = serde_json::from_str(r#"{"unbonding_period": 100}"#).unwrap();
-        let mut hub = Hub::new(&wasm, "ustake", &msg).unwrap();
+        let mut hub = VmHub::new(&wasm, "ustake", &msg).unwrap();
         let t0 = hub.chain().time;
         assert!(hub.apply(&Step::advance(60)).unwrap().is_none());
         assert_eq!(hub.chain().time, t0.plus_seconds(60));

@@ -207,10 +207,10 @@ pub fn simulate(args: &SimulateArgs, out: &mut dyn Write, err: &mut dyn Write) -
                 &format!(
                     "   {path} · {} · {} · {} · {} · bonded denom {}",
                     count(total.into(), "step"),
-                    count(sim.world.validators.len() as u128, "validator"),
-                    count(sim.world.stakers.len() as u128, "staker"),
-                    count(sim.world.services.len() as u128, "service"),
-                    sim.world.denom
+                    count(sim.names.validators.len() as u128, "validator"),
+                    count(sim.names.stakers.len() as u128, "staker"),
+                    count(sim.names.services.len() as u128, "service"),
+                    sim.names.denom
                 ),
                 Style::new().dimmed()
             )

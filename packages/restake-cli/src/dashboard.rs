@@ -106,7 +106,7 @@ fn slash_requests(sim: &Sim) -> Vec<SlashRequestResponse> {
 impl Snapshot {
     pub fn take(sim: &Sim) -> Snapshot {
         let suite = &sim.suite;
-        let w = &sim.world;
+        let w = &sim.names;
         let reward_name = |r: &restake_types::RewardAmount| match (&r.denom, &r.cw20) {
             (Some(d), _) => d.clone(),
             (_, Some(a)) => sim.symbol_of(a),

@@ -5,10 +5,10 @@
 
 use serde_saphyr::Spanned;
 
+use crate::names::{substitute, Subject};
 use crate::scenario::*;
 use crate::sim::Sim;
 use crate::units::Want;
-use crate::world::{substitute, Subject};
 
 impl Sim<'_> {
     pub(crate) fn expect_title(&self, e: &Expect) -> String {
@@ -68,7 +68,7 @@ impl Sim<'_> {
                     .as_ref()
                     .map(|s| s.value.clone())
                     .unwrap_or_default();
-                let members = self.world.stakers_of(
+                let members = self.names.stakers_of(
                     self.src,
                     e.staker
                         .as_ref()
@@ -85,7 +85,7 @@ impl Sim<'_> {
                 }
             }
             Subject::Service => {
-                let svc = self.world.service(
+                let svc = self.names.service(
                     self.src,
                     e.service
                         .as_ref()
@@ -260,7 +260,7 @@ impl Sim<'_> {
                         c.num(&format!("bonded (on {vname})"), &e.bonded, p.amount.u128());
                         if let Some(list) = &e.services {
                             let want: Vec<u64> =
-                                self.world.services_of(self.src, list).unwrap_or_default();
+                                self.names.services_of(self.src, list).unwrap_or_default();
                             let mut want = want;
                             want.sort_unstable();
                             let mut got = p.service_ids.clone();
@@ -284,7 +284,7 @@ impl Sim<'_> {
                     let mut want: Vec<u64> = if list.value.0.is_empty() {
                         vec![]
                     } else {
-                        self.world.services_of(self.src, list).unwrap_or_default()
+                        self.names.services_of(self.src, list).unwrap_or_default()
                     };
                     want.sort_unstable();
                     let mut got: Vec<u64> = ov
@@ -341,7 +341,7 @@ impl Sim<'_> {
         if let Some(map) = &e.restaked {
             for (svc, want) in map {
                 let id = self
-                    .world
+                    .names
                     .services
                     .iter()
                     .find(|s| s.name == *svc || s.id.to_string() == *svc)
@@ -364,7 +364,7 @@ impl Sim<'_> {
         format!(
             "[{}]",
             ids.iter()
-                .map(|i| self.world.service_name(*i))
+                .map(|i| self.names.service_name(*i))
                 .collect::<Vec<_>>()
                 .join(", ")
         )

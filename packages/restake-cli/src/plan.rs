@@ -19,10 +19,10 @@ use cosmwasm_std::{coin, Binary, Coin, Decimal};
 use restake_multitest::Step;
 use serde_saphyr::Spanned;
 
+use crate::names::parse_status;
 use crate::scenario::*;
 use crate::sim::{add_coin, coins_text, pct, who_text, Sim};
 use crate::units::{fmt_amount, fmt_duration};
-use crate::world::parse_status;
 
 /// One step of the scenario, resolved.
 #[derive(Debug)]
@@ -178,7 +178,7 @@ impl Sim<'_> {
                             } else {
                                 loc
                             };
-                            self.world.check_expect(self.src, &e.value, eloc, labels)?;
+                            self.names.check_expect(self.src, &e.value, eloc, labels)?;
                         }
                         Kind::Expect(list.clone())
                     }
@@ -208,12 +208,12 @@ impl Sim<'_> {
 
     /// (name, operator address) of a validator of the file (the first when `None`).
     fn validator_of(&self, name: Option<&Name>) -> Result<(String, String), FileError> {
-        let i = self.world.validator_idx(self.src, name)?;
-        Ok(self.world.validators[i].clone())
+        let i = self.names.validator_idx(self.src, name)?;
+        Ok(self.names.validators[i].clone())
     }
 
     fn account_of(&self, name: &Name) -> Result<String, FileError> {
-        self.world.account(self.src, name)?;
+        self.names.account(self.src, name)?;
         Ok(self.who(&name.value))
     }
 
@@ -233,7 +233,7 @@ impl Sim<'_> {
 
     /// One hub or chain action into its steps.
     fn task(&self, a: &Action, loc: Loc, labels: &mut Vec<String>) -> Result<Task, FileError> {
-        let (w, src) = (&self.world, self.src);
+        let (w, src) = (&self.names, self.src);
         let denom = w.denom.as_str();
         let each = |members: &[String], step: &dyn Fn(&str) -> Step| -> Vec<Planned> {
             members
@@ -593,7 +593,7 @@ impl Sim<'_> {
                     ));
                 }
                 w.check_refs(src, &x.msg, loc)?;
-                let msg = crate::world::substitute(&x.msg, &|n| Some(self.reference(n)))
+                let msg = crate::names::substitute(&x.msg, &|n| Some(self.reference(n)))
                     .map_err(|m| src.error(loc, m))?;
                 let json =
                     serde_json::to_string(&msg).map_err(|e| src.error(loc, e.to_string()))?;
@@ -670,7 +670,7 @@ mod tests {
         );
         let sim = Sim::new(&src, &sc).unwrap();
         let plan = &sim.plan;
-        let val2 = sim.world.validators[1].1.clone();
+        let val2 = sim.names.validators[1].1.clone();
         let steps: Vec<&Step> = task(&plan[0]).steps.iter().map(|p| &p.step).collect();
         assert_eq!(
             steps,
@@ -683,7 +683,7 @@ mod tests {
             task(&plan[0]).steps[1].context.as_deref(),
             Some("deposit of crowd2")
         );
-        let ion = sim.world.token_addrs["ION"].to_string();
+        let ion = sim.names.token_addrs["ION"].to_string();
         let steps: Vec<&Step> = task(&plan[1]).steps.iter().map(|p| &p.step).collect();
         assert_eq!(
             steps,

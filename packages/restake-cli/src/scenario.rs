@@ -43,7 +43,7 @@ pub struct Scenario {
     pub name: Option<String>,
     pub description: Option<String>,
     #[serde(default)]
-    pub chain: Chain,
+    pub chain: ChainSection,
     /// Overrides of the hub's instantiate message (JSON field names of `InstantiateMsg`).
     pub hub: Option<Spanned<serde_json::Map<String, serde_json::Value>>>,
     /// cw20 tokens: symbol → initial balances (account name → amount).
@@ -69,7 +69,7 @@ pub struct Scenario {
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Chain {
+pub struct ChainSection {
     /// A count (`3`: named val1..val3) or a list of names.
     pub validators: Option<Spanned<Validators>>,
     /// The chain's unbonding time (default 21d); also the hub's `unbonding_period`.

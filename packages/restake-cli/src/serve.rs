@@ -159,20 +159,20 @@ pub fn play(file: &Path, web_dir: Option<&Path>) -> Result<(Served, Outcome), St
         Err(SimError::Failed(f)) => Outcome::Stopped(f.to_string()),
     };
     let named = |name: &str| json!({"name": name, "address": sim.address(name)});
-    let mut accounts: Vec<Value> = sim.world.accounts.iter().map(|a| named(a)).collect();
+    let mut accounts: Vec<Value> = sim.names.accounts.iter().map(|a| named(a)).collect();
     // Token holders and the services' roles, each once (a staker is listed as a staker).
     let mut seen: Vec<&String> = sim
-        .world
+        .names
         .accounts
         .iter()
-        .chain(&sim.world.stakers)
+        .chain(&sim.names.stakers)
         .collect();
-    let roles = sim.world.services.iter().flat_map(|s| {
+    let roles = sim.names.services.iter().flat_map(|s| {
         [Some(&s.admin), Some(&s.slasher), s.resolver.as_ref()]
             .into_iter()
             .flatten()
     });
-    for h in sim.world.holders.iter().chain(roles) {
+    for h in sim.names.holders.iter().chain(roles) {
         if !seen.contains(&h) {
             seen.push(h);
             accounts.push(named(h));
@@ -190,22 +190,22 @@ pub fn play(file: &Path, web_dir: Option<&Path>) -> Result<(Served, Outcome), St
         "file": path,
         "name": sc.name,
         "contract": sim.suite.hub.to_string(),
-        "bonded_denom": sim.world.denom,
+        "bonded_denom": sim.names.denom,
         "elapsed": sim.elapsed(),
         "ok": ok,
         "failure": failure,
-        "validators": sim.world.validators.iter()
+        "validators": sim.names.validators.iter()
             .map(|(n, a)| json!({"name": n, "address": a})).collect::<Vec<_>>(),
-        "stakers": sim.world.stakers.iter().map(|s| named(s)).collect::<Vec<_>>(),
+        "stakers": sim.names.stakers.iter().map(|s| named(s)).collect::<Vec<_>>(),
         "accounts": accounts,
-        "services": sim.world.services.iter().map(|s| json!({
+        "services": sim.names.services.iter().map(|s| json!({
             "id": s.id,
             "name": s.name,
             "admin": sim.address(&s.admin),
             "slasher": sim.address(&s.slasher),
             "resolver": s.resolver.as_ref().map(|r| sim.address(r)),
         })).collect::<Vec<_>>(),
-        "tokens": sim.world.token_addrs.iter()
+        "tokens": sim.names.token_addrs.iter()
             .map(|(sym, a)| json!({"symbol": sym, "address": a})).collect::<Vec<_>>(),
         "vaults": sim.vaults.iter()
             .map(|(n, a)| json!({"name": n, "address": a})).collect::<Vec<_>>(),

@@ -1,6 +1,6 @@
 //! Runs a scenario on an embedded chain (the `restake-multitest` Suite).
 //!
-//! `World::new` reads the file's names, `Sim::new` builds the Suite and resolves every step
+//! `Names::new` reads the file's names, `Sim::new` builds the Suite and resolves every step
 //! into `Step`s (`plan.rs`; a typo fails there, with its line, before any step runs), then
 //! `Sim::run` applies them, checking the invariants after each one.
 //!
@@ -18,10 +18,10 @@ use restake_types::{Asset, ExecuteMsg, InstantiateMsg};
 use serde::Serialize;
 use serde_saphyr::Spanned;
 
+use crate::names::{substitute, Names};
 use crate::plan::{Item, Kind, Planned, Report, Signer, Task};
 use crate::scenario::*;
 use crate::units::{count, fmt_amount, fmt_duration, group, Coins};
-use crate::world::{substitute, World};
 
 /// A problem that stops the run. `Invalid`: the file is wrong (exit code 2). `Failed`: the
 /// scenario ran and something did not hold (exit code 1).
@@ -118,7 +118,7 @@ pub enum StepEvent<'r> {
 pub struct Sim<'a> {
     pub src: &'a Source,
     pub suite: Suite,
-    pub world: World,
+    pub names: Names,
     pub start: Timestamp,
     labels: BTreeMap<String, u64>,
     /// Slash requests opened by the scenario, in order.
@@ -167,7 +167,7 @@ impl<'a> Sim<'a> {
     /// Reads the file's names, builds the chain (validators, balances, tokens, services
     /// and vaults), then resolves the steps.
     pub fn new(src: &'a Source, sc: &Scenario) -> Result<Sim<'a>, FileError> {
-        let mut world = World::new(src, sc)?;
+        let mut names = Names::new(src, sc)?;
 
         let unbonding = sc
             .chain
@@ -183,7 +183,7 @@ impl<'a> Sim<'a> {
         let hub = match &sc.hub {
             Some(o) => {
                 let resolved = substitute(&serde_json::Value::Object(o.value.clone()), &|n| {
-                    world.address_before_chain(n)
+                    names.address_before_chain(n)
                 })
                 .map_err(|m| src.error(Loc::of(o), format!("hub: {m}")))?;
                 let map = resolved.as_object().cloned().unwrap_or_default();
@@ -194,8 +194,8 @@ impl<'a> Sim<'a> {
             None => None,
         };
         let mut b = SuiteBuilder::new()
-            .with_validators(world.validators.len())
-            .with_bonded_denom(&world.denom)
+            .with_validators(names.validators.len())
+            .with_bonded_denom(&names.denom)
             .with_unbonding_time(unbonding);
         if let Some(apr) = sc.chain.apr {
             b = b.with_apr(apr.0);
@@ -221,8 +221,8 @@ impl<'a> Sim<'a> {
         let mut genesis = |b: SuiteBuilder, who: &str, coins: &Coins| -> SuiteBuilder {
             let mut native = vec![];
             for c in &coins.0 {
-                let d = c.denom.clone().unwrap_or_else(|| world.denom.clone());
-                if world.tokens.contains(&d) {
+                let d = c.denom.clone().unwrap_or_else(|| names.denom.clone());
+                if names.tokens.contains(&d) {
                     cw20.entry(d).or_default().push((who.to_string(), c.amount));
                 } else {
                     add_coin(&mut native, c.amount, &d);
@@ -235,7 +235,7 @@ impl<'a> Sim<'a> {
             }
         };
         for (name, spec) in &sc.stakers.0 {
-            match world.groups.get(&name.value) {
+            match names.groups.get(&name.value) {
                 Some(members) => {
                     for m in members.clone() {
                         b = genesis(b, &m, &spec.value.balance);
@@ -254,9 +254,9 @@ impl<'a> Sim<'a> {
             )
         })?;
         for (i, v) in suite.validators.iter().enumerate() {
-            world.validators[i].1 = v.clone();
+            names.validators[i].1 = v.clone();
         }
-        for sym in world.tokens.clone() {
+        for sym in names.tokens.clone() {
             let mut balances: Vec<(String, u128)> = vec![];
             for (who, n) in cw20.remove(&sym).unwrap_or_default() {
                 let who = if who == "hub" {
@@ -271,9 +271,9 @@ impl<'a> Sim<'a> {
             }
             let refs: Vec<(&str, u128)> = balances.iter().map(|(w, n)| (w.as_str(), *n)).collect();
             let addr = suite.create_cw20(&sym, &refs);
-            world.token_addrs.insert(sym, addr);
+            names.token_addrs.insert(sym, addr);
         }
-        for ((name, def), info) in sc.services.0.iter().zip(world.services.clone()) {
+        for ((name, def), info) in sc.services.0.iter().zip(names.services.clone()) {
             let d = &def.value;
             let veto = d.veto_period.map(|v| v.0).unwrap_or(0);
             let mut spec = ServiceSpec::new(&name.value)
@@ -288,7 +288,7 @@ impl<'a> Sim<'a> {
             }
             if let Some(r) = &d.rewards {
                 for asset in &r.value.0 {
-                    spec = match world.token_addrs.get(asset) {
+                    spec = match names.token_addrs.get(asset) {
                         Some(addr) => spec.reward_token(addr),
                         None => spec.reward_denom(asset),
                     };
@@ -322,7 +322,7 @@ impl<'a> Sim<'a> {
                 .with_reply(restake_vault::contract::reply),
             ));
             for (name, msg) in &sc.vaults.0 {
-                let resolve = |n: &str| match world.validators.iter().find(|(v, _)| v == n) {
+                let resolve = |n: &str| match names.validators.iter().find(|(v, _)| v == n) {
                     Some((_, valoper)) => Some(valoper.clone()),
                     None if n == "hub" => Some(suite.hub.to_string()),
                     None => Some(suite.addr(n).to_string()),
@@ -364,7 +364,7 @@ impl<'a> Sim<'a> {
             vaults,
             src,
             suite,
-            world,
+            names,
             start,
             labels: BTreeMap::new(),
             slash_ids: vec![],
@@ -466,7 +466,7 @@ impl<'a> Sim<'a> {
                     !self.unsynced.iter().any(|(a, _, _)| a == val)
                 }
                 (ViolationKind::HeldBelowOwed { .. }, Subject::Asset(Asset::Native(denom))) => {
-                    !(*denom == self.world.denom && v.actual + shortfall >= v.expected)
+                    !(*denom == self.names.denom && v.actual + shortfall >= v.expected)
                 }
                 _ => true,
             })
@@ -489,7 +489,7 @@ impl<'a> Sim<'a> {
     /// Replaces addresses by the scenario's names and chain timestamps by scenario time.
     pub fn humanize(&self, text: &str) -> String {
         let mut out = text.to_string();
-        for (name, addr) in &self.world.validators {
+        for (name, addr) in &self.names.validators {
             if !addr.is_empty() {
                 out = out.replace(addr.as_str(), name);
             }
@@ -499,13 +499,13 @@ impl<'a> Sim<'a> {
         }
         if out.contains("cosmwasm1") {
             let mut names: Vec<&String> = self
-                .world
+                .names
                 .stakers
                 .iter()
-                .chain(&self.world.accounts)
-                .chain(&self.world.holders)
+                .chain(&self.names.accounts)
+                .chain(&self.names.holders)
                 .collect();
-            for s in &self.world.services {
+            for s in &self.names.services {
                 names.extend([&s.admin, &s.slasher]);
                 names.extend(s.resolver.as_ref());
             }
@@ -515,7 +515,7 @@ impl<'a> Sim<'a> {
                     out = out.replace(&a, n);
                 }
             }
-            for (sym, a) in &self.world.token_addrs {
+            for (sym, a) in &self.names.token_addrs {
                 out = out.replace(a.as_str(), sym);
             }
         }
@@ -752,8 +752,8 @@ impl<'a> Sim<'a> {
     }
 
     pub(crate) fn validator(&self, name: Option<&Name>) -> (String, String) {
-        let i = self.world.validator_idx(self.src, name).unwrap_or(0);
-        self.world.validators[i].clone()
+        let i = self.names.validator_idx(self.src, name).unwrap_or(0);
+        self.names.validators[i].clone()
     }
 
     pub(crate) fn who(&self, name: &str) -> String {
@@ -770,7 +770,7 @@ impl<'a> Sim<'a> {
     /// What `"@name"` stands for in raw JSON: a validator's operator address, or an
     /// account's (a vault's, the hub's) address.
     pub(crate) fn reference(&self, name: &str) -> String {
-        match self.world.validators.iter().find(|(v, _)| v == name) {
+        match self.names.validators.iter().find(|(v, _)| v == name) {
             Some((_, valoper)) => valoper.clone(),
             None => self.address(name),
         }
@@ -834,7 +834,7 @@ impl<'a> Sim<'a> {
     /// Every asset a staker may hold: the bonded denom, the services' reward denoms and
     /// the tokens, as (display name, native denom or token).
     fn assets(&self) -> Vec<(String, Option<Addr>)> {
-        let mut out: Vec<(String, Option<Addr>)> = vec![(self.world.denom.clone(), None)];
+        let mut out: Vec<(String, Option<Addr>)> = vec![(self.names.denom.clone(), None)];
         for s in self.suite.services(None, Some(30)).unwrap_or_default() {
             for d in s.reward_denoms {
                 if !out.iter().any(|(n, _)| *n == d) {
@@ -842,7 +842,7 @@ impl<'a> Sim<'a> {
                 }
             }
         }
-        for (sym, addr) in &self.world.token_addrs {
+        for (sym, addr) in &self.names.token_addrs {
             out.push((sym.clone(), Some(addr.clone())));
         }
         out
@@ -850,7 +850,7 @@ impl<'a> Sim<'a> {
 
     pub fn asset_balance(&self, who: &str, asset: &str) -> u128 {
         let who = self.who(who);
-        match self.world.token_addrs.get(asset) {
+        match self.names.token_addrs.get(asset) {
             Some(t) => self.suite.cw20_balance(t, &who),
             None => self.suite.balance(&who, asset),
         }
@@ -883,7 +883,7 @@ impl<'a> Sim<'a> {
 
     /// A token symbol for a cw20 address.
     pub fn symbol_of(&self, addr: &Addr) -> String {
-        self.world
+        self.names
             .token_addrs
             .iter()
             .find(|(_, a)| *a == addr)
@@ -919,7 +919,7 @@ impl<'a> Sim<'a> {
             Some(Signer::HubOwner) => self.hub_owner(),
             Some(Signer::Resolver) => {
                 let req = self.suite.slash_request(slash.unwrap_or_default())?;
-                self.world
+                self.names
                     .services
                     .iter()
                     .find(|s| s.id == req.service_id)
@@ -1054,7 +1054,7 @@ impl<'a> Sim<'a> {
                     .iter()
                     .filter_map(|(step, _)| match step.hub_msg() {
                         Some(ExecuteMsg::SyncValidator { validator }) => Some(
-                            self.world
+                            self.names
                                 .validators
                                 .iter()
                                 .find(|(_, v)| v == validator)
@@ -1183,11 +1183,11 @@ mod tests {
 
         let found = sim.suite.check_invariants();
         let kinds: Vec<_> = found.iter().map(|v| (&v.kind, &v.subject)).collect();
-        let val1 = Subject::Validator(sim.world.validators[0].1.clone());
+        let val1 = Subject::Validator(sim.names.validators[0].1.clone());
         assert!(kinds.contains(&(&ViolationKind::BooksAboveDelegation, &val1)));
         assert!(found.iter().any(|v| matches!(
             (&v.kind, &v.subject),
-            (ViolationKind::HeldBelowOwed { .. }, Subject::Asset(Asset::Native(d))) if *d == sim.world.denom
+            (ViolationKind::HeldBelowOwed { .. }, Subject::Asset(Asset::Native(d))) if *d == sim.names.denom
         )));
         let (left, _) = sim.check_invariants();
         assert!(left.is_empty(), "{left:?}");

@@ -3,7 +3,7 @@
 //! `osmosis-test-tube` runs a whole Osmosis v26 node in process (Cosmos SDK 0.50, wasmd 0.53,
 //! wasmvm 2.1): the hub is stored from `artifacts/restake_hub.wasm`, every call is a signed
 //! transaction in its own block, and balances, delegations and unbonding entries are read back
-//! through the chain's own gRPC queries. [`Chain`] wraps the app with the chain operations the
+//! through the chain's own gRPC queries. [`Osmosis`] wraps the app with the chain operations the
 //! tests need (governance, a second validator, rewards deposits, jailing) and records the real
 //! `gas_used` of every hub transaction.
 
@@ -90,20 +90,20 @@ pub struct GasStep {
 }
 
 /// An in-process Osmosis chain with helpers and a gas log.
-pub struct Chain {
+pub struct Osmosis {
     pub app: OsmosisTestApp,
     gas: RefCell<Vec<GasStep>>,
 }
 
-impl Default for Chain {
+impl Default for Osmosis {
     fn default() -> Self {
         Self::new()
     }
 }
 
-impl Chain {
+impl Osmosis {
     pub fn new() -> Self {
-        Chain {
+        Osmosis {
             app: OsmosisTestApp::new(),
             gas: RefCell::new(vec![]),
         }
@@ -492,7 +492,7 @@ impl Chain {
 
 /// The hub contract on the chain: raw JSON in, typed responses out, gas recorded.
 pub struct Hub<'a> {
-    pub chain: &'a Chain,
+    pub chain: &'a Osmosis,
     pub addr: String,
 }
 

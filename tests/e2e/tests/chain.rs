@@ -87,7 +87,7 @@ fn assert_rounded_down(actual: u128, exact: u128, what: &str) {
 }
 
 /// The hub's books for each validator equal the chain's delegation of the hub.
-fn assert_books_match_chain(chain: &Chain, hub: &Hub, validators: &[&str]) {
+fn assert_books_match_chain(chain: &Osmosis, hub: &Hub, validators: &[&str]) {
     for v in validators {
         let books = num(&books(hub, v)["books"]);
         let delegated = chain.delegation(&hub.delegator(v), v);
@@ -95,7 +95,7 @@ fn assert_books_match_chain(chain: &Chain, hub: &Hub, validators: &[&str]) {
     }
 }
 
-fn balances(chain: &Chain, addr: &str, denoms: &[&str]) -> Vec<u128> {
+fn balances(chain: &Osmosis, addr: &str, denoms: &[&str]) -> Vec<u128> {
     denoms.iter().map(|d| chain.balance(addr, d)).collect()
 }
 
@@ -104,7 +104,7 @@ fn balances(chain: &Chain, addr: &str, denoms: &[&str]) -> Vec<u128> {
 /// asked the only way the chain answers: by storing a minimal module that requires it.
 #[test]
 fn chain_offers_every_capability_the_artifact_requires() {
-    let chain = Chain::new();
+    let chain = Osmosis::new();
     let uploader = chain.account(&[]);
     let code = read_artifact();
     let required = required_capabilities(&code);
@@ -166,7 +166,7 @@ fn chain_offers_every_capability_the_artifact_requires() {
 /// validator. Records the gas of every hub transaction.
 #[test]
 fn journey() {
-    let chain = Chain::new();
+    let chain = Osmosis::new();
 
     // ------------------------------------------------------------------ the chain
     // Unbonding time 21 days → 600 s through governance (before anyone else delegates, so
@@ -949,7 +949,7 @@ fn journey() {
 /// already paid the first (only a settlement frees the slot), and the crank then settles
 /// the first and sends it. An 8th entry would have failed the staker's transaction.
 fn seven_entry_cap(
-    chain: &Chain,
+    chain: &Osmosis,
     code_id: u64,
     owner: &osmosis_test_tube::SigningAccount,
     val: &str,

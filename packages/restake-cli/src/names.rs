@@ -29,7 +29,7 @@ pub struct SvcInfo {
 
 /// The names of a scenario and what they stand for.
 #[derive(Debug, Clone, Default)]
-pub struct World {
+pub struct Names {
     pub denom: String,
     /// (name, operator address).
     pub validators: Vec<(String, String)>,
@@ -56,10 +56,10 @@ fn names_of<'a>(it: impl IntoIterator<Item = &'a String>) -> String {
     }
 }
 
-impl World {
+impl Names {
     /// Reads the declarations of a scenario (no chain yet).
-    pub fn new(src: &Source, sc: &Scenario) -> Result<World, FileError> {
-        let mut w = World {
+    pub fn new(src: &Source, sc: &Scenario) -> Result<Names, FileError> {
+        let mut w = Names {
             denom: sc.chain.denom.clone().unwrap_or_else(|| "uatom".into()),
             ..Default::default()
         };
