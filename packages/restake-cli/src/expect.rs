@@ -3,7 +3,6 @@
 //! Why one file: every `expect:` kind is one arm of one check against the same queries, with
 //! the same way of pointing at the file's line when it fails.
 
-use serde_saphyr::Spanned;
 
 use crate::names::{substitute, Subject};
 use crate::scenario::*;
@@ -114,11 +113,7 @@ impl Sim<'_> {
                         if let Some(map) = &e.stake {
                             let stake = self.suite.service_stake(svc.id).ok();
                             for (val, want) in map {
-                                let (_, addr) = self.validator(Some(&Spanned::new(
-                                    val.clone(),
-                                    serde_saphyr::Location::UNKNOWN,
-                                    serde_saphyr::Location::UNKNOWN,
-                                )));
+                                let (_, addr) = self.validator(Some(&unplaced(val.clone())));
                                 let actual = stake
                                     .as_ref()
                                     .and_then(|st| {

@@ -519,21 +519,15 @@ impl Names {
                 self.asset_key(src, k, loc)?;
             }
         }
+        // Keys of a map have no place of their own: their errors point at the expectation.
+        let here = |err: FileError| FileError {
+            loc,
+            snippet: src.snippet(loc),
+            ..err
+        };
         if let Some(r) = &e.restaked {
             for k in r.keys() {
-                self.service(
-                    src,
-                    &Spanned::new(
-                        k.clone(),
-                        serde_saphyr::Location::UNKNOWN,
-                        serde_saphyr::Location::UNKNOWN,
-                    ),
-                )
-                .map_err(|err| FileError {
-                    loc,
-                    snippet: src.snippet(loc),
-                    ..err
-                })?;
+                self.service(src, &unplaced(k.clone())).map_err(here)?;
             }
         }
         if let Some(list) = &e.services {
@@ -543,19 +537,8 @@ impl Names {
         }
         if let Some(st) = &e.stake {
             for k in st.keys() {
-                self.validator_idx(
-                    src,
-                    Some(&Spanned::new(
-                        k.clone(),
-                        serde_saphyr::Location::UNKNOWN,
-                        serde_saphyr::Location::UNKNOWN,
-                    )),
-                )
-                .map_err(|err| FileError {
-                    loc,
-                    snippet: src.snippet(loc),
-                    ..err
-                })?;
+                self.validator_idx(src, Some(&unplaced(k.clone())))
+                    .map_err(here)?;
             }
         }
         for v in [&e.query, &e.result].into_iter().flatten() {

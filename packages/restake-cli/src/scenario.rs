@@ -20,6 +20,16 @@ use crate::units::{CoinAmt, Coins, Dur, Frac, Num, Want};
 /// A name with the place it was written.
 pub type Name = Spanned<String>;
 
+/// A value that was not written at one place of the file (a key of a map, a single
+/// expectation written without a list).
+pub fn unplaced<T>(value: T) -> Spanned<T> {
+    Spanned::new(
+        value,
+        serde_saphyr::Location::UNKNOWN,
+        serde_saphyr::Location::UNKNOWN,
+    )
+}
+
 /// Where something is in the scenario file (1-based; 0 when unknown).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Loc {
@@ -645,11 +655,7 @@ impl<'de> Deserialize<'de> for ExpectList {
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<ExpectList, A::Error> {
                 let e = Expect::deserialize(MapAccessDeserializer::new(map))?;
-                Ok(ExpectList(vec![Spanned::new(
-                    e,
-                    serde_saphyr::Location::UNKNOWN,
-                    serde_saphyr::Location::UNKNOWN,
-                )]))
+                Ok(ExpectList(vec![unplaced(e)]))
             }
         }
         d.deserialize_any(V)
