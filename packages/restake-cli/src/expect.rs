@@ -3,7 +3,6 @@
 //! Why one file: every `expect:` kind is one arm of one check against the same queries, with
 //! the same way of pointing at the file's line when it fails.
 
-
 use crate::names::{substitute, Subject};
 use crate::scenario::*;
 use crate::sim::Sim;

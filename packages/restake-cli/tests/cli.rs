@@ -1,6 +1,9 @@
 //! Every scenario of `scenarios/` passes; broken files fail with their file and line;
 //! `restake schema` writes exactly the committed `schema/`; `restake msg` prints JSON
 //! the hub accepts.
+//!
+//! Why one file: every test runs the built `restake` binary the same way and compares its
+//! output; they share the runner and the fixtures.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -6,6 +6,9 @@
 //! through the chain's own gRPC queries. [`Osmosis`] wraps the app with the chain operations the
 //! tests need (governance, a second validator, rewards deposits, jailing) and records the real
 //! `gas_used` of every hub transaction.
+//!
+//! Why one file: the harness is one object (the in-process chain with its accounts, gas log
+//! and the hub's handle); every test uses all of it.
 
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};

@@ -5,6 +5,10 @@
 //!
 //! `cargo test -p restake-e2e -- --nocapture` prints the gas table; with
 //! `RESTAKE_E2E_GAS_JSON=docs/gas-chain.json` the journey also writes it (scripts/e2e.sh does).
+//!
+//! Why one file: it is essentially one journey, whose steps run in order on one chain and one
+//! hub and depend on what the step before left (beside it, one short check of the chain's
+//! capabilities).
 
 use std::collections::BTreeMap;
 

@@ -41,6 +41,10 @@
 //! Known contract bugs the random run would otherwise hit in every long run are counted in
 //! [`Model::known_bugs`] and tolerated unless [`Model::strict`] is set (see the regression
 //! tests named after them).
+//!
+//! Why one file: a reference model is meant to be read as one independent account of the
+//! rules, state and transitions side by side, against docs/design.md; split, it would be
+//! harder to compare with the design it restates.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;

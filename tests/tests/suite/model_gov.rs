@@ -10,6 +10,9 @@
 //!
 //! What the model cannot decide alone it follows, after a safety check: a proposal the hub
 //! marks closed must have left its voting period on the chain.
+//!
+//! Why one file: proposals, ballots and tallies are one state machine, checked against the
+//! hub's answers and the chain's tally together.
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -6,6 +6,9 @@
 //!
 //! Tests marked `#[ignore = "contract bug: ..."]` assert the behaviour docs/design.md asks for
 //! and fail today; run them with `cargo test -p restake-tests test_adversarial -- --ignored`.
+//!
+//! Why one file: its tests are the scenarios of one rule, each set up in full and read top to
+//! bottom on its own; splitting them would scatter one rule's evidence.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::time::{Duration, Instant};

@@ -20,6 +20,10 @@
 //! Blocks in other languages (```text, ```jsonc, ...) are not examples. The test counts
 //! what it checked, fails if README.md or docs/deploy.md has nothing it could check, and
 //! prints every failing example with its file and line.
+//!
+//! Why one file: one extractor reads every document's examples (JSON blocks, shell commands,
+//! heredocs, proposal files) and one checker parses them; each kind of block is a few
+//! functions of the same pass.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;

@@ -1,6 +1,9 @@
 //! The edges an independent review of v0.1 found (issue 17), each as the scenario that
 //! failed, driven by raw JSON through a cw-multi-test chain with real staking, bank and
 //! distribution modules. Each would fail on v0.1.
+//!
+//! Why one file: its tests are the scenarios of one rule, each set up in full and read top to
+//! bottom on its own; splitting them would scatter one rule's evidence.
 
 use cosmwasm_std::{coins, Decimal, Empty, Validator};
 use cw_multi_test::{App, AppBuilder, ContractWrapper, Executor, IntoBech32, StakingInfo};

@@ -12,6 +12,9 @@
 //! CI: 48 cases of up to 24 messages each, fixed seed. Long mode:
 //! `RESTAKE_LONG=1 cargo test -p restake-tests test_fuzz -- --nocapture`
 //! (`RESTAKE_CASES`, `RESTAKE_SEED` as in test_model).
+//!
+//! Why one file: the generators, the mutations of real messages and the checks after each
+//! call are one fuzzer; its two tests run it with different inputs.
 
 use std::collections::BTreeMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};

@@ -2,6 +2,9 @@
 //! validator's delegator proxy casts `VoteWeighted` with the stake-weighted mix of that
 //! validator's voters; the Suite's gov module records what each proxy cast and tallies it as
 //! x/gov does. Hub steps are raw JSON; the invariants are checked after each.
+//!
+//! Why one file: its tests are the scenarios of one rule, each set up in full and read top to
+//! bottom on its own; splitting them would scatter one rule's evidence.
 
 use cosmwasm_std::{coins, Coin, Decimal, Uint128, VoteOption, WeightedVoteOption};
 use restake_hub::error::VoteProblem;

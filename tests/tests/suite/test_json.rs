@@ -1,5 +1,8 @@
 //! The public interface as users type it: every message of docs/interface.md sent as raw JSON,
 //! every query answered with the fields docs/interface.md promises.
+//!
+//! Why one file: its tests are the scenarios of one rule, each set up in full and read top to
+//! bottom on its own; splitting them would scatter one rule's evidence.
 
 use cosmwasm_std::{coin, coins, to_json_binary, Binary, Decimal, WasmMsg};
 use cw_multi_test::Executor;

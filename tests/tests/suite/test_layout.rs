@@ -2,8 +2,8 @@
 //! - no import circle between a contract's top-level modules: each helper lives in the
 //!   module its name belongs to, and a module that needs another's helper never is needed
 //!   back (`chain` builds messages and reads queries; it knows no accounting module);
-//! - a source file longer than [`LONG`] lines (its unit tests left out) says at its top, in a
-//!   `//! Why one file:` paragraph, why it is not split.
+//! - a source or test file longer than [`LONG`] lines (its unit tests left out) says at its
+//!   top, in a `//! Why one file:` paragraph, why it is not split.
 //!
 //! The imports are read from the source text (`crate::a::..`, `use crate::{a, b::..}`), which
 //! is how a reader meets them; unit-test modules (after `#[cfg(test)]`) are left out.
@@ -203,7 +203,11 @@ fn long_files_say_why_they_are_one_file() {
     for dir in ["contracts", "packages"] {
         for e in fs::read_dir(root.join(dir)).expect("a folder").flatten() {
             rust_files(&e.path().join("src"), &mut files);
+            rust_files(&e.path().join("tests"), &mut files);
         }
+    }
+    for dir in ["tests/src", "tests/tests", "tests/e2e", "tests/gaia"] {
+        rust_files(&root.join(dir), &mut files);
     }
     files.sort();
     let mut unexplained = vec![];

@@ -2,6 +2,9 @@
 //! of Gaia's x/liquid, redeemed by the validator's delegator proxy) and leaves it the same way
 //! (`withdraw_shares`), against the Suite's emulation of x/liquid. Every hub step is raw JSON,
 //! as a chain CLI sends it; the invariants are checked after each.
+//!
+//! Why one file: its tests are the scenarios of one rule, each set up in full and read top to
+//! bottom on its own; splitting them would scatter one rule's evidence.
 
 use cosmwasm_std::{coin, coins, Coin, Decimal, Uint128, Validator};
 use cw_multi_test::{

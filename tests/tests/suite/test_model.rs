@@ -61,6 +61,10 @@
 //! Known contract bugs are tolerated where they would otherwise fail most long runs (the
 //! model counts them; `RESTAKE_STRICT=1` turns them into failures):
 //! `regression_a_short_batch_judged_alone_is_paid_in_full_by_the_next`.
+//!
+//! Why one file: the generator of operations, the world that resolves them into steps and the
+//! runner that compares the hub with the model after each one are one machine; the reference
+//! model itself is in `model.rs`, its governance part in `model_gov.rs`.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;

@@ -1,6 +1,9 @@
 //! docs/design.md rule 6 and SECURITY.md's access-control rows: bad input and strangers are
 //! refused with an error that names the problem, and nothing changes (the hub's storage
 //! and bank balance are byte-for-byte the same).
+//!
+//! Why one file: its tests are the scenarios of one rule, each set up in full and read top to
+//! bottom on its own; splitting them would scatter one rule's evidence.
 
 use cosmwasm_std::{coin, coins, Decimal, Uint128};
 use cw_ownable::OwnershipError;

@@ -1,5 +1,8 @@
 //! Service slashing: exactly the stake that secures the service, bonded and unbonding,
 //! no escape while a request is pending, nobody else loses a unit.
+//!
+//! Why one file: its tests are the scenarios of one rule, each set up in full and read top to
+//! bottom on its own; splitting them would scatter one rule's evidence.
 
 use cosmwasm_std::{coin, Decimal, Uint128};
 use restake_hub::error::{ClaimWait, OptOutWait};

@@ -1,5 +1,8 @@
 //! Batched unbonding: the hub never holds more than the chain's 7 unbonding entries per
 //! validator, and every staker gets exactly its tokens back.
+//!
+//! Why one file: its tests are the scenarios of one rule, each set up in full and read top to
+//! bottom on its own; splitting them would scatter one rule's evidence.
 
 use cosmwasm_std::Decimal;
 use restake_hub::error::ClaimWait;

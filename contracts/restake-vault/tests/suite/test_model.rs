@@ -21,6 +21,9 @@
 //!
 //! At the end every pending request resolves, everybody exits and claims, and the vault
 //! is left with dust only. CI runs a fixed seed; `PROPTEST_RNG_SEED=<n>` explores others.
+//!
+//! Why one file: the generator, the vault's model and the checks after each step are one
+//! machine, as in the hub's model test.
 
 use std::collections::BTreeMap;
 

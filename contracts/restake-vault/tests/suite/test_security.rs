@@ -1,6 +1,9 @@
 //! The auditor's list (SECURITY.md and the vault's own review): share inflation, rounding,
 //! dust and junk, re-entry through hooks and tokens, access control, funds validation,
 //! migration.
+//!
+//! Why one file: its tests are the scenarios of one rule, each set up in full and read top to
+//! bottom on its own; splitting them would scatter one rule's evidence.
 
 use cosmwasm_std::{
     coin, to_json_binary, Addr, Binary, Deps, DepsMut, Empty, Env, MessageInfo, Response, StdError,

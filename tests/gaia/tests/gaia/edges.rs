@@ -2,6 +2,9 @@
 //! validator while a hub unbonding batch from it is in flight (settled per account from
 //! what the chain returned), validator address forms, and deposits to jailed or unbonded
 //! validators.
+//!
+//! Why one file: each test is one journey on a live gaiad node, whose steps depend on the
+//! chain's state the step before left; it reads in the order it runs.
 
 use std::time::Duration;
 

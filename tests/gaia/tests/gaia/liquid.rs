@@ -1,5 +1,8 @@
 //! Entering and leaving without unbonding (issue 18): tokenized shares of Gaia's x/liquid
 //! deposited into the hub and withdrawn from it, on gaiad v25.1.1.
+//!
+//! Why one file: each test is one journey on a live gaiad node, whose steps depend on the
+//! chain's state the step before left; it reads in the order it runs.
 
 use std::time::Duration;
 

@@ -2,6 +2,9 @@
 //! `scripts/build-wasm-v0_1.sh`) is stored, instantiated and used; it is migrated to the
 //! layout converter (`restake_migrate_v0_1.wasm`) and on to v0.2 in one transaction; every
 //! query answers the same, and the v0.2 hub carries on.
+//!
+//! Why one file: each test is one journey on a live gaiad node, whose steps depend on the
+//! chain's state the step before left; it reads in the order it runs.
 
 use std::path::PathBuf;
 use std::time::Duration;
