@@ -111,6 +111,11 @@ publish() {
   # hash (target/debug/deps/librestake_hub.rlib), and the packaged copy built here would
   # replace the workspace's; the next build linking it then fails with mismatched
   # cosmwasm-std types (seen in the dashboard stage's `cargo build -p restake-cli`).
+  # Cargo unpacks each packaged crate into CARGO_HOME (registry/src/-HASH/NAME-VERSION) to
+  # build the next one against it, and reuses that copy on the next run while the version
+  # is the same: a second run after a change to restake-types would build restake-multitest
+  # against the old restake-types. So the copies of these three crates go first.
+  rm -rf "${CARGO_HOME:-$HOME/.cargo}"/registry/src/-*/restake-{types,hub,multitest}-*
   CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target}/publish-check" \
     cargo publish --dry-run --allow-dirty --locked -p restake-types -p restake-hub -p restake-multitest
 }
