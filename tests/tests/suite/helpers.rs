@@ -67,3 +67,11 @@ fn refusal<T: std::fmt::Debug>(
     assert_eq!(suite.hub_balance(&suite.denom.clone()), balance_before);
     err
 }
+
+/// The workspace's root folder (the tests crate sits in it).
+pub fn repo_root() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("the tests crate sits in the workspace")
+        .to_path_buf()
+}

@@ -27,13 +27,14 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
 
 use cosmwasm_std::testing::MockApi;
 use cosmwasm_std::{from_json, Binary};
 use cw20::Cw20ExecuteMsg;
 use restake_types::{ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg, ReceiveMsg};
 use serde_json::Value;
+
+use super::helpers::repo_root;
 
 /// Files that must contain at least one checked example.
 const MUST_HAVE_EXAMPLES: &[&str] = &["README.md", "docs/deploy.md"];
@@ -971,13 +972,6 @@ fn check_simples(
         }
         shell.assign(simple);
     }
-}
-
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("the tests crate sits in the workspace")
-        .to_path_buf()
 }
 
 fn documents() -> Vec<(String, String)> {

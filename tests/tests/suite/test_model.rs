@@ -337,11 +337,7 @@ impl World {
                 amount,
                 owner,
                 ..
-            } => {
-                let record = self.suite.next_share_record_id();
-                let denom = format!("{}/{record}", validator.to_lowercase());
-                Some((owner.clone(), denom, *amount))
-            }
+            } => Some((owner.clone(), self.next_share_denom(validator), *amount)),
             _ => None,
         };
         let res = self
@@ -2492,8 +2488,14 @@ impl World {
             amount: n,
             owner: sender.to_string(),
         });
+        Some(vec![coin(n, self.next_share_denom(&on))])
+    }
+
+    /// The denom of the shares the next tokenization on `validator` mints
+    /// (`{valoper}/{record id}`).
+    fn next_share_denom(&self, validator: &str) -> String {
         let record = self.suite.next_share_record_id();
-        Some(vec![coin(n, format!("{}/{record}", on.to_lowercase()))])
+        format!("{}/{record}", validator.to_lowercase())
     }
 
     /// Turns an abstract operation into the concrete step the model checks (None: nothing
