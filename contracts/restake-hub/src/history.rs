@@ -4,11 +4,14 @@
 //! The running values live in records every message already maintains (`Totals` for the
 //! hub, `ServiceState` for a service), each stamped with the UTC day of its last change.
 //! When a message changes one on a later day, the values as loaded are the end-of-day values
-//! of that earlier day: they are written once as that day's point, and the oldest point of
-//! the series goes if it is more than `HISTORY_DAYS` old. So a day costs one point write per
-//! series that changed, paid by the first message of the day that changes it; no message
-//! reads or writes more as the history grows, and a series holds at most
-//! `HISTORY_DAYS + 1` points. A day without a point left the values as they were.
+//! of that earlier day: they are written once as that day's point. A series is a ring of
+//! `HISTORY_DAYS + 1` slots, the point of day `d` in slot `d mod (HISTORY_DAYS + 1)` with its
+//! day beside it, so a new point overwrites the one of `HISTORY_DAYS + 1` days before in
+//! place: no point is ever deleted and no write reads the series. So a day costs one point
+//! write per series that changed, paid by the first message of the day that changes it, and
+//! that write costs the same on the hub's first day as after years; a series holds at most
+//! `HISTORY_DAYS + 1` points. Queries skip a slot whose day is out of their window. A day
+//! without a point left the values as they were.
 
 use cosmwasm_std::{Deps, Env, Order, StdResult, Uint128};
 use restake_types::{
@@ -17,7 +20,7 @@ use restake_types::{
 
 use crate::error::ContractError;
 use crate::state::books::Books;
-use crate::state::codec::{from_bytes, read_uint, to_bytes, Key};
+use crate::state::codec::{from_bytes, read_uint, to_bytes, Pack};
 use crate::state::{keys, ns, ServicePointRecord, ServiceState, Totals, DAY};
 
 /// Days of history kept per series.
@@ -25,9 +28,9 @@ pub const HISTORY_DAYS: u64 = 90;
 /// Days a history query answers when it does not say.
 pub const DEFAULT_HISTORY_DAYS: u32 = 30;
 
-/// The first key suffix (after a series prefix) of day `day`'s point.
-fn day_suffix(day: u64) -> Vec<u8> {
-    Key::new(0).uint(day).0.split_off(1)
+/// The slot of day `day`'s point in its series' ring.
+pub fn slot(day: u64) -> u64 {
+    day % (HISTORY_DAYS + 1)
 }
 
 impl Books<'_> {
@@ -37,8 +40,8 @@ impl Books<'_> {
         if today == 0 {
             return Ok(());
         }
-        // (series prefix, point key, point bytes)
-        let mut points: Vec<(Vec<u8>, Vec<u8>, Vec<u8>)> = vec![];
+        // (point key, point bytes)
+        let mut points: Vec<(Vec<u8>, Vec<u8>)> = vec![];
         for (_, original, now) in self.changed::<Totals>(ns::TOTALS) {
             let old: Totals = match original {
                 Some(bytes) => from_bytes(&bytes)?,
@@ -49,9 +52,8 @@ impl Books<'_> {
             }
             if old.flow_day != 0 && old.flow_day < today {
                 points.push((
-                    vec![ns::HUB_POINT],
-                    keys::hub_point(old.flow_day),
-                    to_bytes(&(old.bonded, old.restaked)),
+                    keys::hub_point(slot(old.flow_day)),
+                    to_bytes(&(old.flow_day, (old.bonded, old.restaked))),
                 ));
             }
             now.flow_day = today;
@@ -62,23 +64,15 @@ impl Books<'_> {
                 let old: ServiceState = from_bytes(&bytes)?;
                 if old.day < today {
                     points.push((
-                        keys::service_points(service),
-                        keys::service_point(service, old.day),
-                        to_bytes(&point_of(&old)),
+                        keys::service_point(service, slot(old.day)),
+                        to_bytes(&(old.day, point_of(&old))),
                     ));
                 }
             }
             now.day = today;
         }
-        for (series, key, bytes) in points {
+        for (key, bytes) in points {
             self.put_now(&key, Some(&bytes))?;
-            let oldest = self.range(&series, None, 1, Order::Ascending);
-            if let Some((suffix, _)) = oldest.first() {
-                let day = read_uint(&mut suffix.as_slice())?;
-                if day + HISTORY_DAYS < today {
-                    self.put_now(&[series.as_slice(), suffix].concat(), None)?;
-                }
-            }
         }
         Ok(())
     }
@@ -97,19 +91,26 @@ fn first_day(env: &Env, days: Option<u32>) -> u64 {
     (env.block.time.seconds() / DAY).saturating_sub(days)
 }
 
-/// The stored points of a series from day `from` on: (day, bytes).
+/// The stored points of a series from day `from` on, oldest first: (day, the point's
+/// bytes after its day). The ring holds at most `HISTORY_DAYS + 1` slots; the days of a
+/// window of that many days fill distinct slots in day order from `slot(from)` round, so
+/// the slots below `slot(from)` come last.
 fn series(books: &Books, prefix: &[u8], from: u64) -> StdResult<Vec<(u64, Vec<u8>)>> {
-    let after = from.checked_sub(1).map(day_suffix);
-    books
-        .range(
-            prefix,
-            after.as_deref(),
-            HISTORY_DAYS as usize + 2,
-            Order::Ascending,
-        )
-        .into_iter()
-        .map(|(k, v)| Ok((read_uint(&mut k.as_slice())?, v)))
-        .collect()
+    let mut points = vec![];
+    let mut wrapped = 0;
+    for (key, bytes) in books.range(prefix, None, HISTORY_DAYS as usize + 1, Order::Ascending) {
+        let mut rest = bytes.as_slice();
+        let day = u64::unpack(&mut rest)?;
+        if day >= from {
+            if read_uint(&mut key.as_slice())? < slot(from) {
+                wrapped += 1;
+            }
+            points.push((day, rest.to_vec()));
+        }
+    }
+    let first = points.len() - wrapped;
+    points.rotate_left(first);
+    Ok(points)
 }
 
 pub fn hub_history(

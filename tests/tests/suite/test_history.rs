@@ -168,3 +168,45 @@ fn a_series_keeps_at_most_91_points() {
     let h = s.query_json(r#"{"hub_history":{"days":1000}}"#).unwrap();
     assert_eq!(h["points"].as_array().unwrap().len(), 90);
 }
+
+#[test]
+fn points_come_back_in_day_order_across_the_ring_and_stale_slots_stay_out() {
+    let (mut s, v, _) = setup();
+    let (day0, t0) = (today(&s), s.now().seconds());
+    // The days (since day 0) of the points a 90-day query answers, the running values last.
+    let days = |s: &Suite| -> Vec<u64> {
+        let h = s.query_json(r#"{"hub_history":{"days":90}}"#).unwrap();
+        h["points"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["day"].as_u64().unwrap() - day0)
+            .collect()
+    };
+    let mut on = |s: &mut Suite, day: u64| {
+        let by = t0 + day * DAY - s.now().seconds();
+        if by > 0 {
+            s.advance(by);
+        }
+        deposit(s, "alice", &v, 1_000_000);
+    };
+    // Each change writes the point of the one before, in slot day mod 91: day 92's point
+    // (slot 1) comes before day 80's (slot 80) in the ring, after it in time.
+    for day in [0, 80, 89, 92, 100] {
+        on(&mut s, day);
+    }
+    s.advance(DAY);
+    assert_eq!(days(&s), vec![80, 89, 92, 100]);
+    // Day 182: the point of day 100 goes to slot 9; days 80, 89 and 92 are still stored but
+    // out of the window (from day 93).
+    on(&mut s, 182);
+    s.advance(DAY);
+    assert_eq!(days(&s), vec![100, 182]);
+    // Day 191: day 182's point overwrites day 0's in slot 0; the window starts at day 102.
+    on(&mut s, 191);
+    s.advance(DAY);
+    assert_eq!(days(&s), vec![182, 191]);
+    let h = s.query_json(r#"{"hub_history":{"days":90}}"#).unwrap();
+    assert_eq!(h["points"][0]["bonded"], json!("6000000"));
+    assert_eq!(h["now"]["bonded"], json!("7000000"));
+}

@@ -28,14 +28,16 @@ pub fn service(id: u64) -> Vec<u8> {
 pub fn service_state(id: u64) -> Vec<u8> {
     Key::new(ns::SERVICE_STATE).uint(id).0
 }
-pub fn hub_point(day: u64) -> Vec<u8> {
-    Key::new(ns::HUB_POINT).uint(day).0
+/// The hub's history point in ring slot `slot` (see `history`).
+pub fn hub_point(slot: u64) -> Vec<u8> {
+    Key::new(ns::HUB_POINT).uint(slot).0
 }
 pub fn service_points(service: u64) -> Vec<u8> {
     Key::new(ns::SERVICE_POINT).uint(service).0
 }
-pub fn service_point(service: u64, day: u64) -> Vec<u8> {
-    Key::new(ns::SERVICE_POINT).uint(service).uint(day).0
+/// A service's history point in ring slot `slot` (see `history`).
+pub fn service_point(service: u64, slot: u64) -> Vec<u8> {
+    Key::new(ns::SERVICE_POINT).uint(service).uint(slot).0
 }
 /// Index: a pool in the validator's slots secures the service.
 pub fn service_pool(service: u64, vid: u32, pool: u64) -> Vec<u8> {
