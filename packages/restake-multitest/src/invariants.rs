@@ -1,4 +1,9 @@
-//! The invariants of docs/design.md, checked against the chain's own bank and staking state.
+//! The invariants of docs/design.md, checked against the chain's own bank and staking state,
+//! and the hub's raw storage kept free of empty records.
+//!
+//! Why one file: every invariant is one finding of a single pass over the same queries,
+//! typed by one enum whose `Display` gives the lines users read; split, each part would
+//! query the hub again or reach into another's tallies.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -60,6 +65,10 @@ pub enum ViolationKind {
     /// The hub holds less of a reward asset (`actual`) than the rewards pending in it
     /// (`expected`).
     BankBelowPendingRewards,
+    /// The hub stores a record that holds nothing (a staker's open votes or pending rewards,
+    /// where no record means none): every byte written costs gas, and such a record is
+    /// never removed. `actual` is the number of such records.
+    EmptyRecordStored { what: &'static str },
 }
 
 /// One broken invariant. `Display` gives the line `assert_invariants` prints.
@@ -127,6 +136,7 @@ impl fmt::Display for Violation {
                 f,
                 "{s}: held {a} (bank {bank}, delegated {delegated}, in flight {in_flight}, chain rewards {chain_rewards}) < owed {e}"
             ),
+            EmptyRecordStored { what } => write!(f, "{a} empty {what} record(s) stored"),
             BankBelowPendingRewards => {
                 write!(f, "{s}: the hub holds {a} < pending rewards {e}")
             }
@@ -367,7 +377,38 @@ impl Suite {
                 have,
             );
         }
+        self.check_no_empty_records(&mut r);
         r.0
+    }
+
+    /// Records whose absence means "none" must not be stored empty.
+    fn check_no_empty_records(&self, r: &mut Found) {
+        use restake_hub::state::codec::from_bytes;
+        use restake_hub::state::{ns, StakerRewards};
+        let (mut votes, mut rewards) = (0u128, 0u128);
+        for (key, value) in self.app.dump_wasm_raw(&self.hub) {
+            match key.first() {
+                Some(&ns::STAKER_VOTES) => {
+                    votes += u128::from(from_bytes::<Vec<u64>>(&value).is_ok_and(|v| v.is_empty()));
+                }
+                Some(&ns::STAKER) => {
+                    rewards += u128::from(
+                        from_bytes::<StakerRewards>(&value).is_ok_and(|v| v.rewards.is_empty()),
+                    );
+                }
+                _ => {}
+            }
+        }
+        let what = [("open votes", votes), ("staker rewards", rewards)];
+        for (what, n) in what {
+            r.check(
+                n == 0,
+                ViolationKind::EmptyRecordStored { what },
+                Subject::Hub,
+                0,
+                n,
+            );
+        }
     }
 
     /// Panics with every violation found by `check_invariants`.

@@ -105,7 +105,7 @@ pub fn vote(
         }
         open.push(proposal_id);
     }
-    books.write(keys::staker_votes(&staker), &open)?;
+    books.put_open_votes(&staker, open)?;
     // The previous ballot leaves every tally it was in; the new one enters at today's stake.
     let mut ballot = books.ballot(proposal_id, &staker)?.unwrap_or_default();
     let old_vids: Vec<u32> = ballot.counted.iter().map(|(v, _)| *v).collect();
@@ -221,7 +221,7 @@ pub fn probe_reply(deps: DepsMut, env: &Env, reply: &Reply) -> Result<Response, 
         if open.len() > max as usize {
             return Err(ContractError::TooManyOpenVotes { max });
         }
-        books.write(keys::staker_votes(&staker), &open)?;
+        books.put_open_votes(&staker, open)?;
     }
     books.finish()?;
     Ok(response)

@@ -211,8 +211,22 @@ impl Books<'_> {
         Ok(None)
     }
 
+    /// The proposals the staker has an open vote on (no record: none).
     pub(super) fn open_votes(&mut self, staker: &[u8]) -> Result<Vec<u64>, ContractError> {
-        Ok(self.record::<Vec<u64>>(keys::staker_votes(staker))?.clone())
+        Ok(self
+            .existing::<Vec<u64>>(keys::staker_votes(staker))?
+            .cloned()
+            .unwrap_or_default())
+    }
+
+    /// Stores the staker's open votes; a staker with none keeps no record.
+    pub(super) fn put_open_votes(
+        &mut self,
+        staker: &[u8],
+        open: Vec<u64>,
+    ) -> Result<(), ContractError> {
+        let value = (!open.is_empty()).then_some(open);
+        Ok(self.put_record(keys::staker_votes(staker), value)?)
     }
 
     /// The bonded tokens of the staker's position on the validator now (nothing settled).
@@ -323,7 +337,7 @@ impl Books<'_> {
             }
         }
         if still_open.len() != open.len() {
-            self.write(keys::staker_votes(staker), &still_open)?;
+            self.put_open_votes(staker, still_open)?;
         }
         Ok(msgs)
     }

@@ -613,6 +613,15 @@ impl<'a> Books<'a> {
         self.cache.get_or(&self.store, key, T::default)
     }
 
+    /// Stores `value` under `key`, or removes the record (`None`).
+    pub fn put_record<T: Pack + 'static>(
+        &mut self,
+        key: Vec<u8>,
+        value: Option<T>,
+    ) -> StdResult<()> {
+        self.cache.set(&self.store, key, value)
+    }
+
     /// The record under `key`, if there is one.
     pub fn existing<T: Pack + 'static>(&mut self, key: Vec<u8>) -> StdResult<Option<&mut T>> {
         self.cache.get(&self.store, key)
