@@ -605,7 +605,7 @@ pub fn migrate_from_v0_1(
                 books.mark(keys::due(t.seconds(), id), true)?;
             }
         }
-        books.put_batch(
+        books.create_batch(
             id,
             st::Batch {
                 id: b.id,
@@ -623,7 +623,7 @@ pub fn migrate_from_v0_1(
                 checked: b.checked,
                 send_after,
             },
-        )?;
+        );
     }
     for ((batch, pool), g) in groups {
         books.put_group(

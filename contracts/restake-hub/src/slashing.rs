@@ -241,7 +241,7 @@ pub fn slash(
         response = executed_attrs(response.add_attribute("executed", "true"), executed, &books);
         books.put_service(service_id, service)?;
     }
-    books.put_slash_request(id, request)?;
+    books.create_slash_request(id, request);
     books.finish()?;
     Ok(response)
 }

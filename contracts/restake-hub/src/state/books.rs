@@ -152,6 +152,21 @@ impl Cache {
         Ok(())
     }
 
+    /// A record under a key that has never held one (a new id from a counter): stored
+    /// without reading the key first.
+    fn create<T: Pack + 'static>(&mut self, key: Vec<u8>, v: T) {
+        let value = Some(Box::new(v) as Box<dyn Record>);
+        match self.slots.entry(key) {
+            Entry::Occupied(o) => o.into_mut().value = value,
+            Entry::Vacant(e) => {
+                e.insert(Slot {
+                    original: None,
+                    value,
+                });
+            }
+        }
+    }
+
     /// Drops the record under `key` if `empty` says it holds nothing.
     fn tidy<T: Pack + 'static>(
         &mut self,
@@ -562,8 +577,9 @@ impl<'a> Books<'a> {
             .ok_or_else(|| missing("batch"))
     }
 
-    pub fn put_batch(&mut self, id: u64, batch: Batch) -> StdResult<()> {
-        self.cache.set(&self.store, keys::batch(id), Some(batch))
+    /// A new batch (`id` fresh from `next_batch`).
+    pub fn create_batch(&mut self, id: u64, batch: Batch) {
+        self.cache.create(keys::batch(id), batch)
     }
 
     pub fn group(&mut self, batch: u64, pool: u64) -> StdResult<Option<&mut UnbondingGroup>> {
@@ -576,6 +592,11 @@ impl<'a> Books<'a> {
 
     pub fn unbonding(&mut self, staker: &[u8], id: u64) -> StdResult<Option<&mut Unbonding>> {
         self.cache.get(&self.store, keys::unbonding(staker, id))
+    }
+
+    /// A new unbonding entry (`id` fresh from `next_unbonding`).
+    pub fn create_unbonding(&mut self, staker: &[u8], id: u64, u: Unbonding) {
+        self.cache.create(keys::unbonding(staker, id), u)
     }
 
     pub fn put_unbonding(&mut self, staker: &[u8], id: u64, u: Option<Unbonding>) -> StdResult<()> {
@@ -631,6 +652,11 @@ impl<'a> Books<'a> {
 
     pub fn slash_request(&mut self, id: u64) -> StdResult<Option<&mut SlashRequest>> {
         self.cache.get(&self.store, keys::slash(id))
+    }
+
+    /// A new slash request (`id` fresh from the request counter).
+    pub fn create_slash_request(&mut self, id: u64, r: SlashRequest) {
+        self.cache.create(keys::slash(id), r)
     }
 
     pub fn put_slash_request(&mut self, id: u64, r: SlashRequest) -> StdResult<()> {

@@ -56,10 +56,10 @@ pub fn unbond(
     v.unbonding = v.unbonding.checked_add(amount)?;
     books.totals()?.next_unbonding += 1;
     let id = books.totals()?.next_unbonding;
-    books.put_unbonding(
+    books.create_unbonding(
         &staker,
         id,
-        Some(Unbonding {
+        Unbonding {
             vid,
             pool: pool.id,
             batch: batch_id,
@@ -67,8 +67,8 @@ pub fn unbond(
             generation,
             requested: amount,
             created_at: env.block.time,
-        }),
-    )?;
+        },
+    );
     let services = pool.services.clone();
     books.save_position(&staker, vid, position, pool)?;
     actions.extend(books.try_send(&chain, vid)?);

@@ -39,7 +39,7 @@ impl Books<'_> {
         let id = self.totals()?.next_batch;
         let v = self.validator(vid)?.clone();
         let send_after = next_send_time(&self.config, &v, env.block.time).seconds();
-        self.put_batch(
+        self.create_batch(
             id,
             Batch {
                 id,
@@ -57,7 +57,7 @@ impl Books<'_> {
                 checked: false,
                 send_after,
             },
-        )?;
+        );
         self.validator(vid)?.queued_batch = Some(id);
         self.mark(keys::queued(send_after, vid), true)?;
         Ok(id)
