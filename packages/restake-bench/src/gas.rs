@@ -119,70 +119,95 @@ pub struct Shape {
     pub groups: u64,
 }
 
-fn m(reads: u64, writes: u64) -> Option<Minimal> {
-    Some(Minimal { reads, writes })
-}
-
 /// The minimum of each benchmarked (message, scenario), from the records the design needs
 /// (see `docs/gas.md`, "Minimal storage operations"). Iterators are not counted here.
-pub fn minimal(message: &str, scenario: &str, shape: Option<Shape>) -> Option<Minimal> {
+/// `points` are the history points the message wrote: one per series (the hub's totals, a
+/// service) it was the first to change that day, which the design requires (`history.rs`).
+pub fn minimal(
+    message: &str,
+    scenario: &str,
+    shape: Option<Shape>,
+    points: u64,
+) -> Option<Minimal> {
+    let m = |reads: u64, writes: u64| {
+        Some(Minimal {
+            reads,
+            writes: writes + points,
+        })
+    };
+    // `k` services or `d` denoms, from a scenario name such as `4_services_3_denoms`.
+    let nth = |i: usize| -> Option<u64> { scenario.split('_').nth(i)?.parse().ok() };
     match (message, scenario) {
-        // config, totals, validator, position (absent), pool key (absent), staker record;
-        // writes pool key, pool, position, staker record, totals, validator.
-        ("deposit", "new_position") => m(6, 6),
-        // config, totals, position, pool, validator, 4 service states, 4 (service,
-        // validator) stakes; writes the same but config.
-        ("deposit", "existing_position_4_services") => m(13, 12),
-        // config, totals, 4 services, position, old pool, validator, new pool key, new pool,
-        // 4 states, 4 stakes; writes totals, position, validator, new pool, 4 + 4, and
-        // deletes the emptied old pool and its key.
-        ("opt_in", "4_services") => m(19, 14),
-        // position, pool, service; writes position.
-        ("opt_out", "1_service") => m(3, 1),
-        // config, totals, position, old pool, validator, 4 states (settlement), new pool
-        // key, new pool, 1 stake; writes totals, position, both pools, 1 state, 1 stake.
+        // config, totals, validator id, validator, validator info (the hourly bonded
+        // check), position (absent), the validator's plain pool, open votes (absent);
+        // writes totals, validator, pool, position.
+        ("deposit", "new_position") => m(8, 4),
+        // as above with the position present and its 4 services' states (their stake
+        // grows); writes the same and the 4 states.
+        ("deposit", "existing_position_4_services") => m(12, 8),
+        // as a new position's reads with the position present, and the ballot and the
+        // two tallies it is counted in (hub, validator); writes totals, validator, pool,
+        // position, ballot, 2 tallies.
+        ("deposit", "existing_position_1_open_vote") => m(11, 7),
+        // config, totals, validator id, validator, position, old pool, new pool key, new
+        // pool, 4 states; writes totals, validator, position, both pools, 4 states.
+        ("opt_in", "4_services") => m(12, 9),
+        // config, the service (its delay), validator id, validator, position, pool, its 4
+        // services' states (the pool settles before it changes); writes position, pool.
+        ("opt_out", "1_service") => m(10, 2),
+        // config, totals, validator id, validator, position, old pool, new pool key, new
+        // pool, 4 states (settlement); writes totals, validator, position, both pools,
+        // the state of the service left.
         ("complete_opt_out", "1_service") => m(12, 6),
-        // config, totals, position, pool, validator, 3 states, 3 stakes; writes totals,
-        // position, pool, validator, 3 + 3, new batch, queued index, group, entry.
-        ("unbond", "queued") => m(11, 14),
-        // as above with 4 services; the batch is sent at once: completion index instead of
-        // the queued index.
-        ("unbond", "sends_batch") => m(13, 16),
-        // config, totals, validator, batch; writes batch, validator, totals (harvested
-        // rewards), completion index, queued index (delete).
-        ("process_unbondings", "send") => m(4, 5),
-        // config, totals, batch, pool, group, stats, validator; writes the same but
-        // config, and deletes the completion index entry.
-        ("process_unbondings", "settle") => m(7, 7),
-        // config, totals, batch, pool, group, validator (exposure); writes totals, pool,
-        // deletes group and entry.
-        ("claim_unbonded", "1_entry") => m(6, 4),
-        // config, service, service state, rewards paid; writes state, rewards paid.
-        ("distribute_rewards", _) | ("receive", _) => m(4, 2),
-        // config, totals, validator; writes totals, validator.
-        ("harvest", "1_validator") => m(3, 2),
-        // config, totals, validator, pool, k states, staker record (the position comes
-        // with the iteration over the staker's positions); writes position, pool,
-        // validator, totals.
-        ("claim_rewards", s) => {
-            let k: u64 = s.split('_').next()?.parse().ok()?;
-            m(5 + k, 4)
-        }
-        // service, totals, validator, one exposed pool; writes totals, validator, request
-        // and its two index entries.
-        ("slash", _) => m(4, 5),
-        // config, totals, request, service, validator, stats, every pool (to find the hit
-        // ones), the hit pools' service states and stakes, batches, groups; writes all but
-        // config and the pools not hit.
+        // config, totals, validator id, validator, validator info, position, pool, k
+        // states, open votes (the batch, its group and the entry are new: nothing to
+        // read); writes totals, validator, position, pool, k states, batch, group, entry
+        // and the queued index (queued) or the completion index (sent at once).
+        ("unbond", "queued") => m(8 + 3, 8 + 3),
+        ("unbond", "sends_batch") => m(8 + 4, 8 + 4),
+        // config, totals, stats (slashed tokens to route again), validator, validator
+        // info, batch; writes totals, validator, batch, completion index, queued index
+        // (delete).
+        ("process_unbondings", "send") => m(6, 5),
+        // config, totals, stats, dust, validator, validator info, pool, batch, group;
+        // writes totals, stats, validator, pool, batch, group, completion index (delete).
+        ("process_unbondings", "settle") => m(9, 7),
+        // config, totals, validator (exposure), pool, batch, group, entry; writes totals,
+        // validator, pool, and deletes group and entry.
+        ("claim_unbonded", "1_entry") => m(7, 5),
+        // config, the asset id of each denom paid, the service state; writes the state.
+        ("distribute_rewards", _) => m(2 + nth(1)?, 1),
+        ("receive", _) => m(3, 1),
+        // config, totals, validator id, validator, validator info; writes totals,
+        // validator.
+        ("harvest", "1_validator") => m(5, 2),
+        // config, totals, the bonded asset and the d reward assets, validator, validator
+        // info, pool, position (with the iteration over the staker's positions), the
+        // staker's pending rewards, k states; writes totals, validator, pool, position.
+        ("claim_rewards", _) => m(8 + nth(0)? + nth(2)?, 4),
+        // config, validator, validator info, position (with the iteration), pool (its
+        // stake), ballot, hub tally, validator tally, open votes; writes ballot, both
+        // tallies, and the open votes when the proposal is new to the staker.
+        ("vote", "option") => m(9, 4),
+        ("vote", "weighted_change") => m(9, 3),
+        // config, totals, service, validator id, the validator's pool list, one exposed
+        // pool; writes totals, the request and its three index entries (by service, by
+        // validator, the pending hold).
+        ("slash", _) => m(6, 5),
+        // config, totals, stats, service, request, validator, validator info, pool list,
+        // the h pools hit (the service's pool index names them), their D services'
+        // states, b batches, g groups; writes totals, stats, service, request, validator,
+        // the pending hold (delete), and all the rest but config and the pool list.
         ("execute_slash", _) => shape.and_then(|s| {
-            let touched = 2 * s.services + s.batches + s.groups;
-            m(6 + s.pools + touched, 5 + s.hit + touched)
+            let touched = s.hit + s.services + s.batches + s.groups;
+            m(8 + touched, 6 + touched)
         }),
-        // config, totals, validator, stats, every pool, their services' states and stakes,
-        // the queued batch and its groups; writes all but config.
+        // config, totals, stats, validator id, validator, validator info, pool list, every
+        // pool, their D services' states, the queued batch's b batches and g groups;
+        // writes totals, stats, validator and all the rest but the ids and lists.
         ("sync_validator", _) => shape.and_then(|s| {
-            let touched = s.pools + 2 * s.services + s.batches + s.groups;
-            m(4 + touched, 3 + touched)
+            let touched = s.pools + s.services + s.batches + s.groups;
+            m(7 + touched, 3 + touched)
         }),
         _ => None,
     }
@@ -240,18 +265,25 @@ mod tests {
             groups: 2,
         };
         assert_eq!(
-            minimal("execute_slash", "service_slash", Some(shape)),
+            minimal("execute_slash", "service_slash", Some(shape), 11),
             Some(Minimal {
-                reads: 6 + 8 + 20 + 4,
-                writes: 5 + 5 + 20 + 4
+                reads: 8 + 5 + 10 + 4,
+                writes: 6 + 5 + 10 + 4 + 11
             })
         );
-        assert_eq!(minimal("execute_slash", "service_slash", None), None);
+        assert_eq!(minimal("execute_slash", "service_slash", None, 0), None);
         assert_eq!(
-            minimal("claim_rewards", "8_services_3_denoms", None),
+            minimal("claim_rewards", "8_services_3_denoms", None, 0),
             Some(Minimal {
-                reads: 13,
+                reads: 8 + 8 + 3,
                 writes: 4
+            })
+        );
+        assert_eq!(
+            minimal("distribute_rewards", "native_3_denoms", None, 1),
+            Some(Minimal {
+                reads: 5,
+                writes: 2
             })
         );
     }
