@@ -222,6 +222,9 @@ pub struct Books<'a> {
     pub today: u64,
     /// The block time in seconds (0 in queries: nothing falls due while reading).
     pub now: u64,
+    /// The queued-index key of a batch this message opened to send at once, not listed yet
+    /// (`Books::queued_batch_to_send`): sent, it never is; still queued at `finish`, it is.
+    pub(crate) unlisted: Option<Vec<u8>>,
 }
 
 impl<'a> Books<'a> {
@@ -257,11 +260,15 @@ impl<'a> Books<'a> {
             incoming: Uint128::zero(),
             today: 0,
             now: 0,
+            unlisted: None,
         })
     }
 
     /// Writes every record that changed. The one closing step of every message.
     pub fn finish(mut self) -> StdResult<()> {
+        if let Some(key) = self.unlisted.take() {
+            self.mark(key, true)?;
+        }
         self.record_history()?;
         let store = self.store.writable()?;
         if self.config != self.config_at_load {

@@ -49,7 +49,7 @@ pub fn unbond(
     let burned = pool.bonded.leave_tokens(amount, position.shares, 0)?;
     position.shares -= burned;
     books.bonded_removed(&pool, amount)?;
-    let batch_id = books.queued_batch(&env, vid)?;
+    let batch_id = books.queued_batch_to_send(&env, vid)?;
     let (shares, generation) = books.join_group(batch_id, &mut pool, amount)?;
     let v = books.validator(vid)?;
     v.queued += amount;

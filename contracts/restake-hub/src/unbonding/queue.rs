@@ -32,6 +32,18 @@ fn is_due(epoch: u64, v: &Validator, now: u64) -> bool {
 impl Books<'_> {
     /// The validator's queued batch, opened if there is none.
     pub fn queued_batch(&mut self, env: &Env, vid: u32) -> Result<u64, ContractError> {
+        self.open_queued(env, vid, true)
+    }
+
+    /// As `queued_batch`, for a caller that calls `try_send` on the validator next in the
+    /// same message: a batch opened here enters the queued index only if it is still
+    /// queued when the message ends, so a batch sent at once costs no index write and
+    /// delete. Nothing between the two calls may read the queued index.
+    pub fn queued_batch_to_send(&mut self, env: &Env, vid: u32) -> Result<u64, ContractError> {
+        self.open_queued(env, vid, false)
+    }
+
+    fn open_queued(&mut self, env: &Env, vid: u32, list: bool) -> Result<u64, ContractError> {
         if let Some(id) = self.validator(vid)?.queued_batch {
             return Ok(id);
         }
@@ -59,7 +71,12 @@ impl Books<'_> {
             },
         );
         self.validator(vid)?.queued_batch = Some(id);
-        self.mark(keys::queued(send_after, vid), true)?;
+        let key = keys::queued(send_after, vid);
+        if list {
+            self.mark(key, true)?;
+        } else if let Some(earlier) = self.unlisted.replace(key) {
+            self.mark(earlier, true)?;
+        }
         Ok(id)
     }
 
@@ -140,7 +157,12 @@ impl Books<'_> {
         v.last_send = Some(now);
         v.unsettled.push((batch_id, completion.seconds()));
         v.in_flight = v.in_flight.checked_add(total)?;
-        self.mark(keys::queued(send_after, vid), false)?;
+        let key = keys::queued(send_after, vid);
+        if self.unlisted.as_ref() == Some(&key) {
+            self.unlisted = None;
+        } else {
+            self.mark(key, false)?;
+        }
         self.mark(keys::due(completion.seconds(), batch_id), true)?;
         if total.is_zero() {
             // Everything in it was lost to chain slashing: nothing to undelegate.
