@@ -32,9 +32,8 @@ struct Executed {
 impl Books<'_> {
     /// Any stake on the validator (bonded or unbonding) secures the service.
     fn has_exposed_stake(&mut self, service: u64, vid: u32) -> Result<bool, ContractError> {
-        for id in self.validator_pools(vid)?.clone() {
-            let pool = self.pool(id)?;
-            if pool.services.contains(&service) && pool.is_live() {
+        for id in self.service_pools_on(service, vid)? {
+            if self.pool(id)?.is_live() {
                 return Ok(true);
             }
         }
@@ -84,10 +83,9 @@ impl Books<'_> {
         let mut in_batches_taken = Uint128::zero();
         let mut claimable_taken = Uint128::zero();
         let mut pools_hit = 0u32;
-        for pool_id in self.validator_pools(vid)?.clone() {
-            if !self.pool(pool_id)?.services.contains(&request.service) {
-                continue;
-            }
+        // The service's pools in the validator's slots (its index: the pools that do not
+        // secure it are not read).
+        for pool_id in self.service_pools_on(request.service, vid)? {
             let mut pool = self.load_pool(pool_id)?;
             pools_hit += 1;
             self.settle_pool(&mut pool)?;

@@ -65,6 +65,10 @@ pub enum ViolationKind {
     /// The hub holds less of a reward asset (`actual`) than the rewards pending in it
     /// (`expected`).
     BankBelowPendingRewards,
+    /// The index of each service's pools on a validator (what a slash reads to find the
+    /// pools it hits) differs from the validator's slots: `actual` index entries name a
+    /// pool the slots do not list under that service, or the other way round.
+    PoolIndexVsSlots,
     /// The hub stores a record that holds nothing (a staker's open votes or pending rewards,
     /// where no record means none): every byte written costs gas, and such a record is
     /// never removed. `actual` is the number of such records.
@@ -137,6 +141,10 @@ impl fmt::Display for Violation {
                 "{s}: held {a} (bank {bank}, delegated {delegated}, in flight {in_flight}, chain rewards {chain_rewards}) < owed {e}"
             ),
             EmptyRecordStored { what } => write!(f, "{a} empty {what} record(s) stored"),
+            PoolIndexVsSlots => write!(
+                f,
+                "{a} (service, validator, pool) index entries differ from the validators' slots"
+            ),
             BankBelowPendingRewards => {
                 write!(f, "{s}: the hub holds {a} < pending rewards {e}")
             }
@@ -377,17 +385,37 @@ impl Suite {
                 have,
             );
         }
-        self.check_no_empty_records(&mut r);
+        self.check_storage(&mut r);
         r.0
     }
 
-    /// Records whose absence means "none" must not be stored empty.
-    fn check_no_empty_records(&self, r: &mut Found) {
-        use restake_hub::state::codec::from_bytes;
-        use restake_hub::state::{ns, StakerRewards};
+    /// The hub's raw storage: records whose absence means "none" are not stored empty, and
+    /// the service-pool index lists exactly the slotted pools under each of their services.
+    fn check_storage(&self, r: &mut Found) {
+        use std::collections::BTreeSet;
+
+        use restake_hub::state::codec::{from_bytes, read_uint};
+        use restake_hub::state::{ns, Pool, StakerRewards};
         let (mut votes, mut rewards) = (0u128, 0u128);
+        // (service, vid, pool) as the index has them, and the validators' slots.
+        let mut index = BTreeSet::new();
+        let mut slots: Vec<(u64, Vec<u64>)> = vec![];
+        let mut pools = BTreeMap::new();
         for (key, value) in self.app.dump_wasm_raw(&self.hub) {
+            let mut rest = &key[1..];
             match key.first() {
+                Some(&ns::SERVICE_STAKE) => {
+                    let mut id = || read_uint(&mut rest).expect("index key");
+                    index.insert((id(), id(), id()));
+                }
+                Some(&ns::VALIDATOR_POOLS) => {
+                    let vid = read_uint(&mut rest).expect("slots key");
+                    slots.push((vid, from_bytes::<Vec<u64>>(&value).expect("slots")));
+                }
+                Some(&ns::POOL) => {
+                    let pool = from_bytes::<Pool>(&value).expect("pool");
+                    pools.insert(pool.id, pool.services);
+                }
                 Some(&ns::STAKER_VOTES) => {
                     votes += u128::from(from_bytes::<Vec<u64>>(&value).is_ok_and(|v| v.is_empty()));
                 }
@@ -399,6 +427,22 @@ impl Suite {
                 _ => {}
             }
         }
+        let mut slotted = BTreeSet::new();
+        for (vid, ids) in slots {
+            for id in ids {
+                for service in pools.get(&id).into_iter().flatten() {
+                    slotted.insert((*service, vid, id));
+                }
+            }
+        }
+        let differ = index.symmetric_difference(&slotted).count() as u128;
+        r.check(
+            differ == 0,
+            ViolationKind::PoolIndexVsSlots,
+            Subject::Hub,
+            0,
+            differ,
+        );
         let what = [("open votes", votes), ("staker rewards", rewards)];
         for (what, n) in what {
             r.check(

@@ -24,7 +24,7 @@ use std::collections::BTreeMap;
 use cosmwasm_std::{Env, Order, StdError, StdResult, Storage, Uint128};
 use restake_types::Asset;
 
-use super::codec::{from_bytes, to_bytes, Pack};
+use super::codec::{from_bytes, read_uint, to_bytes, Pack};
 use super::*;
 use crate::error::ContractError;
 
@@ -437,6 +437,16 @@ impl<'a> Books<'a> {
     pub fn put_service_state(&mut self, id: u64, state: ServiceState) -> StdResult<()> {
         self.cache
             .set(&self.store, keys::service_state(id), Some(state))
+    }
+
+    /// The pools in the validator's slots that secure the service, in id order (as the
+    /// slots list them): the entries `index_pool` keeps, at most one per slot.
+    pub fn service_pools_on(&self, service: u64, vid: u32) -> StdResult<Vec<u64>> {
+        let prefix = keys::service_pools_on(service, vid);
+        self.range(&prefix, None, usize::MAX, Order::Ascending)
+            .into_iter()
+            .map(|(k, _)| read_uint(&mut k.as_slice()))
+            .collect()
     }
 
     /// Marks (or unmarks) the pools of a validator's slots under each of their services, so

@@ -47,6 +47,10 @@ pub fn service_pool(service: u64, vid: u32, pool: u64) -> Vec<u8> {
         .uint(pool)
         .0
 }
+/// The index entries of a service's pools in one validator's slots.
+pub fn service_pools_on(service: u64, vid: u32) -> Vec<u8> {
+    Key::new(ns::SERVICE_STAKE).uint(service).uint(vid.into()).0
+}
 pub fn service_stake_prefix(service: u64) -> Vec<u8> {
     Key::new(ns::SERVICE_STAKE).uint(service).0
 }
