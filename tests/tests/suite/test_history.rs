@@ -183,7 +183,7 @@ fn points_come_back_in_day_order_across_the_ring_and_stale_slots_stay_out() {
             .map(|p| p["day"].as_u64().unwrap() - day0)
             .collect()
     };
-    let mut on = |s: &mut Suite, day: u64| {
+    let on = |s: &mut Suite, day: u64| {
         let by = t0 + day * DAY - s.now().seconds();
         if by > 0 {
             s.advance(by);
