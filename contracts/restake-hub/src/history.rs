@@ -94,7 +94,7 @@ fn first_day(env: &Env, days: Option<u32>) -> u64 {
 /// The stored points of a series from day `from` on, oldest first: (day, the point's
 /// bytes after its day). The ring holds at most `HISTORY_DAYS + 1` slots; the days of a
 /// window of that many days fill distinct slots in day order from `slot(from)` round, so
-/// the slots below `slot(from)` come last.
+/// the points in the slots below `slot(from)`, read first, are the newest.
 fn series(books: &Books, prefix: &[u8], from: u64) -> StdResult<Vec<(u64, Vec<u8>)>> {
     let mut points = vec![];
     let mut wrapped = 0;
@@ -108,8 +108,8 @@ fn series(books: &Books, prefix: &[u8], from: u64) -> StdResult<Vec<(u64, Vec<u8
             points.push((day, rest.to_vec()));
         }
     }
-    let first = points.len() - wrapped;
-    points.rotate_left(first);
+    // Collected by slot: the wrapped (newest) days first; they go last.
+    points.rotate_left(wrapped);
     Ok(points)
 }
 
