@@ -417,3 +417,55 @@ fn a_default_app_runs_the_hub() {
     );
     let _: Empty = Empty {};
 }
+
+/// Audit (a slash finds its pools through the service's pool index): a pool evicted and then
+/// converted keeps its unbonding in flight slashable; the slash reaches it through the index
+/// (and only it: bob's pool of another service is not read).
+#[test]
+fn audit_a_converted_pools_unbonding_in_flight_stays_slashable_through_the_index() {
+    let mut s = SuiteBuilder::new()
+        .with_validators(1)
+        .with_apr(Decimal::zero())
+        .with_hub(|m| m.max_pools_per_validator = Some(1))
+        .build();
+    let v = s.validator(0);
+    let a = register(&mut s, "svc-a", "a", 0);
+    let b = register(&mut s, "svc-b", "b", 0);
+    deposit(&mut s, "alice", &v, 1_000_000);
+    exec(
+        &mut s,
+        "alice",
+        json!({"opt_in": {"validator": v, "service_ids": [a]}}),
+        &[],
+    )
+    .unwrap();
+    // sent at once: in flight
+    unbond(&mut s, "alice", &v, 400_000);
+    // bob brings more than alice's pool holds: it is evicted (a's delay is 0)
+    deposit(&mut s, "bob", &v, 2_000_000);
+    exec(
+        &mut s,
+        "bob",
+        json!({"opt_in": {"validator": v, "service_ids": [b]}}),
+        &[],
+    )
+    .unwrap();
+    s.advance(1);
+    // alice's next touch converts her pool: its bonded stake moves to the plain pool, its
+    // unbonding in flight stays with it (and listed)
+    deposit(&mut s, "alice", &v, 10);
+    assert!(s.position("alice", &v).unwrap().service_ids.is_empty());
+    s.assert_invariants();
+    let slasher = s.addr("a-slasher").to_string();
+    let res = exec(
+        &mut s,
+        &slasher,
+        json!({"slash": {"service_id": a, "validator": v, "fraction": "0.1", "evidence": "e"}}),
+        &[],
+    )
+    .unwrap();
+    assert_eq!(attr(&res, "pools_slashed").as_deref(), Some("1"));
+    assert_eq!(attr(&res, "slashed_bonded").as_deref(), Some("0"));
+    assert_eq!(attr(&res, "slashed_unbonding").as_deref(), Some("40000"));
+    s.assert_invariants();
+}
