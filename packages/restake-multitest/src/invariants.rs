@@ -69,6 +69,10 @@ pub enum ViolationKind {
     /// pools it hits) differs from the validator's slots: `actual` index entries name a
     /// pool the slots do not list under that service, or the other way round.
     PoolIndexVsSlots,
+    /// A history answer (`hub_history`, or `service_history` of the service in `subject`)
+    /// over 90 days is not in strictly increasing day order before `now`: `actual` is the
+    /// index of the first point out of order.
+    HistoryOutOfOrder,
     /// The hub stores a record that holds nothing (a staker's open votes or pending rewards,
     /// where no record means none): every byte written costs gas, and such a record is
     /// never removed. `actual` is the number of such records.
@@ -141,6 +145,7 @@ impl fmt::Display for Violation {
                 "{s}: held {a} (bank {bank}, delegated {delegated}, in flight {in_flight}, chain rewards {chain_rewards}) < owed {e}"
             ),
             EmptyRecordStored { what } => write!(f, "{a} empty {what} record(s) stored"),
+            HistoryOutOfOrder => write!(f, "{s}: history point {a} is out of day order"),
             PoolIndexVsSlots => write!(
                 f,
                 "{a} (service, validator, pool) index entries differ from the validators' slots"
@@ -386,7 +391,39 @@ impl Suite {
             );
         }
         self.check_storage(&mut r);
+        self.check_history(&mut r);
         r.0
+    }
+
+    /// The 90-day history of the hub and of every service comes oldest first, before today.
+    fn check_history(&self, r: &mut Found) {
+        use restake_types::{HubHistoryResponse, QueryMsg, ServiceHistoryResponse};
+        let days = Some(90);
+        let mut series: Vec<(Subject, Vec<u64>)> = vec![];
+        if let Ok(h) = self.query::<HubHistoryResponse>(&QueryMsg::HubHistory { days }) {
+            let mut d: Vec<u64> = h.points.iter().map(|p| p.day).collect();
+            d.push(h.now.day);
+            series.push((Subject::Hub, d));
+        }
+        for service in self.services(None, Some(100)).unwrap_or_default() {
+            let id = service.id;
+            let msg = QueryMsg::ServiceHistory {
+                service_id: id,
+                days,
+            };
+            if let Ok(h) = self.query::<ServiceHistoryResponse>(&msg) {
+                let mut d: Vec<u64> = h.points.iter().map(|p| p.day).collect();
+                d.push(h.now.day);
+                series.push((Subject::Service(id), d));
+            }
+        }
+        for (subject, days) in series {
+            let bad = days.windows(2).position(|w| w[0] >= w[1]);
+            if let Some(i) = bad {
+                let kind = ViolationKind::HistoryOutOfOrder;
+                r.check(false, kind, subject, 0, i as u128 + 1);
+            }
+        }
     }
 
     /// The hub's raw storage: records whose absence means "none" are not stored empty, and
