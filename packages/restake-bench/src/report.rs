@@ -724,10 +724,12 @@ impl Report {
         s.push_str(&self.curve_table("payments"));
         let _ = writeln!(
             s,
-            "\n## Slashing and chain sync against the pools on a validator\n\nA slash or a \
-             chain-slash sync touches every pool (exposure group) on its validator: linear in the \
-             pools, which `max_pools_per_validator` (default 32) caps. Each pool here also holds \
-             stake in the validator's queued unbonding batch, the worst case.\n"
+            "\n## Slashing and chain sync against the pools on a validator\n\nA slash touches \
+             every pool (exposure group) on its validator that secures the slashed service, found \
+             through the service's pool index; a chain-slash sync touches every pool: linear in \
+             the pools, which `max_pools_per_validator` (default 32) caps. Here every pool secures \
+             the slashed service and holds stake in the validator's queued unbonding batch, the \
+             worst case.\n"
         );
         s.push_str(&self.curve_table("pools"));
         let _ = writeln!(s, "\n## Findings\n");
