@@ -9,6 +9,10 @@
 #   panic locations) to fixed names, so no machine path enters the wasm.
 # - Rust 1.95 emits bulk-memory and sign-ext instructions the CosmWasm VM rejects, so
 #   binaryen's wasm-opt lowers them to MVP instructions and optimizes for size.
+# - Size (docs/wasm-bytes.md): LLVM inlines nothing on its own (-inline-threshold=0: 1.7 kB
+#   less than opt-level z's default of 5), and wasm-opt first flattens the code and rebuilds
+#   its control flow (--flatten --rereloop) before two rounds of -Oz (10 kB less than one
+#   -Oz). scripts/wasm-bytes.sh uses the same flags.
 #
 # Output: artifacts/restake_hub.wasm and artifacts/checksums.txt.
 #
@@ -37,7 +41,7 @@ fi
 cargo_home=${CARGO_HOME:-$HOME/.cargo}
 target=${CARGO_TARGET_DIR:-target}
 case "$target" in /*) ;; *) target="$PWD/$target" ;; esac
-flags=(-C link-arg=-s)
+flags=(-C link-arg=-s -C llvm-args=-inline-threshold=0)
 remap() { # remap FROM TO, for FROM as written and as resolved
   flags+=("--remap-path-prefix=$1=$2")
   local real
@@ -59,7 +63,7 @@ build() {
   tools/node_modules/.bin/wasm-opt \
     --enable-bulk-memory-opt --enable-sign-ext \
     --llvm-memory-copy-fill-lowering --signext-lowering --llvm-nontrapping-fptoint-lowering \
-    -Oz "$target/wasm32-unknown-unknown/release/$2" -o "artifacts/$2"
+    --flatten --rereloop -Oz -Oz "$target/wasm32-unknown-unknown/release/$2" -o "artifacts/$2"
   (cd artifacts && sha256sum "$2" > "$3")
   echo "artifacts/$2: $(stat -c %s "artifacts/$2") bytes, sha256 $(cut -d' ' -f1 "artifacts/$3")"
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Where the bytes of restake_hub.wasm go, per crate and per function: builds the hub as
-# scripts/build-wasm.sh does but keeps function names (own target folder, target/names),
-# optimizes it with the same wasm-opt flags plus --debuginfo, and lists what twiggy finds.
+# scripts/build-wasm.sh does (the same LLVM and wasm-opt flags) but keeps function names
+# (own target folder, $CARGO_TARGET_DIR/names), optimizes it with --debuginfo added, and
+# lists what twiggy finds.
 # The names section itself is dropped from the totals (the shipped wasm has none), so the
 # sum is within a few percent of artifacts/restake_hub.wasm.
 #
@@ -13,12 +14,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v twiggy >/dev/null || { echo "needs twiggy: cargo install twiggy --locked"; exit 1; }
 out=${1:-docs/wasm-bytes.md}
-CARGO_TARGET_DIR=target/names cargo build -q --release --lib --locked --target wasm32-unknown-unknown -p restake-hub
-named=target/names/restake_hub.named.wasm
+names=${CARGO_TARGET_DIR:-target}/names
+RUSTFLAGS="-C llvm-args=-inline-threshold=0" CARGO_TARGET_DIR=$names \
+  cargo build -q --release --lib --locked --target wasm32-unknown-unknown -p restake-hub
+named=$names/restake_hub.named.wasm
 tools/node_modules/.bin/wasm-opt \
   --enable-bulk-memory-opt --enable-sign-ext \
   --llvm-memory-copy-fill-lowering --signext-lowering --llvm-nontrapping-fptoint-lowering \
-  -Oz --debuginfo target/names/wasm32-unknown-unknown/release/restake_hub.wasm -o "$named"
+  --flatten --rereloop -Oz -Oz --debuginfo "$names/wasm32-unknown-unknown/release/restake_hub.wasm" -o "$named"
 shipped=$( [ -f artifacts/restake_hub.wasm ] && stat -c %s artifacts/restake_hub.wasm || echo "?")
 twiggy top -n 1000000 -f csv "$named" | python3 -c '
 import csv, re, sys, collections
