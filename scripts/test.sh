@@ -38,7 +38,7 @@ stage() {
 
 # The wasm's size may grow at most 5 % over the last measured size (README, docs/gas.md)
 # before someone looks: raise it on purpose, in the commit that says why.
-size_cap=757400
+size_cap=743900
 vault_cap=744300
 
 wasm() {

@@ -1,7 +1,7 @@
 //! Deposits: delegate the staker's tokens (through the validator's delegator proxy) and add
 //! them to its position.
 
-use cosmwasm_std::{to_json_binary, DepsMut, Env, MessageInfo, Response, SubMsg};
+use cosmwasm_std::{DepsMut, Env, MessageInfo, Response, SubMsg};
 use cw_utils::must_pay;
 use restake_types::ProxyAction;
 
@@ -10,6 +10,7 @@ use crate::error::ContractError;
 use crate::events::service_attrs;
 use crate::liquid::{share_deposit_submsgs, share_validator, ShareDeposit};
 use crate::state::books::Books;
+use crate::state::codec::{packed, payload};
 use crate::state::Delegator;
 use crate::validate;
 
@@ -98,11 +99,11 @@ pub fn deposit(
     let coin = coin_of(&books.config.bonded_denom, amount);
     let mut msgs: Vec<SubMsg> = if new_validator {
         // The validator's delegator proxy is created with the deposit and delegates it.
-        let payload = to_json_binary(&NewProxy {
+        let payload = payload(&NewProxy {
             vid,
             shares: None,
             voter: Some(info.sender.clone()),
-        })?;
+        });
         vec![create_proxy(
             chain.own_code_id()?,
             chain.hub(),
@@ -131,14 +132,14 @@ pub fn deposit(
 
 /// What the reply to a new delegator proxy's instantiation needs: the validator it holds,
 /// and a share deposit it redeemed while being instantiated.
-#[cosmwasm_schema::cw_serde]
+#[derive(Clone, Debug, PartialEq)]
 pub struct NewProxy {
     pub vid: u32,
     pub shares: Option<ShareDeposit>,
     /// The depositor of a plain deposit, whose open votes the new proxy casts.
-    #[serde(default)]
     pub voter: Option<cosmwasm_std::Addr>,
 }
+packed!(NewProxy { vid, shares, voter });
 
 /// A deposit of tokenized shares: the validator's delegator redeems them; the reply credits
 /// the position with the tokens the redemption produced.
@@ -169,11 +170,11 @@ fn deposit_shares(
     };
     let msgs = if new_validator {
         // (the credit, in the reply, re-casts the staker's open votes)
-        let payload = to_json_binary(&NewProxy {
+        let payload = payload(&NewProxy {
             vid,
             shares: Some(d),
             voter: None,
-        })?;
+        });
         vec![create_proxy(
             chain.own_code_id()?,
             chain.hub(),

@@ -13,8 +13,8 @@
 //! words, and nothing is lost (the transaction is reverted).
 
 use cosmwasm_std::{
-    to_json_binary, Addr, BankMsg, Binary, Coin, DepsMut, Env, MessageInfo, Reply, Response,
-    SubMsg, SubMsgResult, Uint128,
+    Addr, BankMsg, Binary, Coin, DepsMut, Env, MessageInfo, Reply, Response, SubMsg, SubMsgResult,
+    Uint128,
 };
 use restake_types::ProxyAction;
 
@@ -22,6 +22,7 @@ use crate::chain::Chain;
 use crate::error::{nonpayable, ContractError};
 use crate::pools::Move;
 use crate::state::books::Books;
+use crate::state::codec::{from_bytes, packed, payload};
 use crate::state::{Delegator, SHARES_DEPOSITED_REPLY_ID};
 use crate::validate;
 
@@ -153,7 +154,7 @@ pub fn liquid_reply(reply: &Reply) -> Result<Response, ContractError> {
 // ---------------------------------------------------------------------------- hub side
 
 /// A share deposit waiting for its redemption's result.
-#[cosmwasm_schema::cw_serde]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ShareDeposit {
     pub staker: Addr,
     pub vid: u32,
@@ -161,6 +162,12 @@ pub struct ShareDeposit {
     pub before: Uint128,
     pub shares: Coin,
 }
+packed!(ShareDeposit {
+    staker,
+    vid,
+    before,
+    shares
+});
 
 impl Books<'_> {
     /// Adds `amount` freshly delegated tokens to the staker's position (opened in the plain
@@ -226,11 +233,10 @@ pub fn deposited_reply(deps: DepsMut, env: Env, reply: &Reply) -> Result<Respons
     if let SubMsgResult::Err(error) = &reply.result {
         return Err(refusal(error));
     }
-    let d: ShareDeposit =
-        cosmwasm_std::from_json(&reply.payload).map_err(|_| ContractError::BadReply {
-            what: "a share deposit".into(),
-            missing: "its payload".into(),
-        })?;
+    let d: ShareDeposit = from_bytes(&reply.payload).map_err(|_| ContractError::BadReply {
+        what: "a share deposit".into(),
+        missing: "its payload".into(),
+    })?;
     finish_share_deposit(deps, &env, d)
 }
 
@@ -295,7 +301,7 @@ pub fn share_deposit_submsgs(
         amount: d.shares.clone(),
     });
     let calls = books.calls(chain, vid, actions, vec![d.shares.clone()])?;
-    let payload = to_json_binary(d)?;
+    let payload = payload(d);
     let n = calls.len();
     Ok(calls
         .into_iter()

@@ -18,6 +18,7 @@ use crate::chain::{action_msgs, Chain};
 use crate::deposit::NewProxy;
 use crate::error::{ContractError, Guarded, Role};
 use crate::state::books::{load, save, Books, Store};
+use crate::state::codec::from_bytes;
 use crate::state::{keys, Delegator, ProxyState};
 
 /// The proxy's state, if this instance is a proxy.
@@ -106,7 +107,7 @@ pub fn created(deps: DepsMut, env: Env, reply: &Reply) -> Result<Response, Contr
         // Only asked for on success; a failure fails the message.
         return Err(bad("its result"));
     };
-    let new: NewProxy = cosmwasm_std::from_json(&reply.payload).map_err(|_| bad("its payload"))?;
+    let new: NewProxy = from_bytes(&reply.payload).map_err(|_| bad("its payload"))?;
     let vid = new.vid;
     // wasmd 0.50+ answers with the message's response (no events); older chains in `data`.
     #[allow(deprecated)]

@@ -15,6 +15,7 @@ use crate::error::{nonpayable, ContractError};
 use crate::pools::add;
 use crate::routing::refused;
 use crate::state::books::Books;
+use crate::state::codec::{packed, payload};
 use crate::state::{Pool, Position, BONDED_ASSET, PAYOUT_REPLY_ID};
 use crate::validate;
 
@@ -187,12 +188,17 @@ enum Cw20Transfer<'a> {
 }
 
 /// What a payout's reply needs to keep the amount owed when the transfer is refused.
-#[cosmwasm_schema::cw_serde]
+#[derive(Clone, Debug, PartialEq)]
 struct Payout {
     staker: Addr,
     asset: Asset,
     amount: Uint128,
 }
+packed!(Payout {
+    staker,
+    asset,
+    amount
+});
 
 pub fn claim_rewards(
     deps: DepsMut,
@@ -253,7 +259,7 @@ pub fn claim_rewards(
         payouts.push(
             SubMsg::reply_on_error(transfer, PAYOUT_REPLY_ID)
                 .with_gas_limit(PAYOUT_GAS_LIMIT)
-                .with_payload(to_json_binary(&payout)?),
+                .with_payload(payload(&payout)),
         );
     }
     books.finish()?;

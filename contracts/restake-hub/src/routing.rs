@@ -1,13 +1,12 @@
 //! Routing slashed tokens to the slash destination (burn, community pool or an address),
 //! and what happens when the destination refuses them.
 
-use cosmwasm_std::{
-    to_json_binary, Addr, Env, Reply, Response, Storage, SubMsg, SubMsgResult, Uint128,
-};
+use cosmwasm_std::{Addr, Env, Reply, Response, Storage, SubMsg, SubMsgResult, Uint128};
 
 use crate::chain::{coin_of, route_msg};
 use crate::error::ContractError;
 use crate::state::books::Books;
+use crate::state::codec::{from_bytes, payload, Pack};
 use crate::state::{Destination, Stats, ROUTE_REPLY_ID};
 
 pub fn destination_name(destination: &Destination) -> String {
@@ -50,21 +49,18 @@ impl Books<'_> {
             coin_of(&self.config.bonded_denom, amount),
         );
         Ok(Some(
-            SubMsg::reply_on_error(msg, ROUTE_REPLY_ID).with_payload(to_json_binary(&amount)?),
+            SubMsg::reply_on_error(msg, ROUTE_REPLY_ID).with_payload(payload(&amount)),
         ))
     }
 }
 
 /// The error of a refused submessage and the payload the hub attached to it; `None` when
 /// the submessage succeeded.
-pub fn refused<T: serde::de::DeserializeOwned>(
-    reply: &Reply,
-    what: &str,
-) -> Result<Option<(String, T)>, ContractError> {
+pub fn refused<T: Pack>(reply: &Reply, what: &str) -> Result<Option<(String, T)>, ContractError> {
     let SubMsgResult::Err(error) = &reply.result else {
         return Ok(None);
     };
-    let payload = cosmwasm_std::from_json(&reply.payload).map_err(|_| ContractError::BadReply {
+    let payload = from_bytes::<T>(&reply.payload).map_err(|_| ContractError::BadReply {
         what: format!("{what} (refused: {error})"),
         missing: "its payload".to_string(),
     })?;

@@ -34,13 +34,14 @@ pub use query::{proposal_votes, staker_vote};
 pub use tally::{option, weighted};
 
 use cosmwasm_std::{
-    to_json_binary, Addr, DepsMut, Env, MessageInfo, Reply, Response, SubMsg, SubMsgResult, Uint128,
+    Addr, DepsMut, Env, MessageInfo, Reply, Response, SubMsg, SubMsgResult, Uint128,
 };
 use restake_types::{VoteOption, WeightedVote};
 
 use crate::chain::Chain;
 use crate::error::{nonpayable, ContractError, VoteProblem};
 use crate::state::books::Books;
+use crate::state::codec::{from_bytes, packed, payload};
 use crate::state::{keys, Ballot, VOTE_PROBE_REPLY_ID};
 use crate::validate;
 
@@ -162,10 +163,10 @@ pub fn vote(
         } else {
             SubMsg::reply_on_error(sub.msg, VOTE_PROBE_REPLY_ID)
         };
-        checks.push(sub.with_payload(to_json_binary(&Probe {
+        checks.push(sub.with_payload(payload(&Probe {
             proposal,
             staker: check,
-        })?));
+        })));
     }
     Ok(Response::new()
         .add_submessages(checks)
@@ -180,21 +181,21 @@ pub fn vote(
 
 /// The payload of a probe: the proposal it re-casts on; on the last probe of a vote, the
 /// staker whose open votes must fit under the cap once every probe has answered.
-#[cosmwasm_schema::cw_serde]
+#[derive(Clone, Debug, PartialEq)]
 struct Probe {
     proposal: u64,
     staker: Option<Addr>,
 }
+packed!(Probe { proposal, staker });
 
 /// A probe's answer. A refusal means the proposal is no longer in its voting period (the
 /// only vote x/gov refuses from a delegator that voted on it before): it closes in the hub
 /// for every staker. After the last probe, the voter's open votes must fit under the cap.
 pub fn probe_reply(deps: DepsMut, env: &Env, reply: &Reply) -> Result<Response, ContractError> {
-    let probe: Probe =
-        cosmwasm_std::from_json(&reply.payload).map_err(|_| ContractError::BadReply {
-            what: "a check of an open vote".into(),
-            missing: "its proposal".into(),
-        })?;
+    let probe: Probe = from_bytes(&reply.payload).map_err(|_| ContractError::BadReply {
+        what: "a check of an open vote".into(),
+        missing: "its proposal".into(),
+    })?;
     let staker = match &probe.staker {
         Some(addr) => Some(validate::canonical(deps.api, addr)?),
         None => None,
@@ -232,11 +233,10 @@ pub fn recast_reply(deps: DepsMut, env: &Env, reply: &Reply) -> Result<Response,
     let SubMsgResult::Err(error) = &reply.result else {
         return Ok(Response::new());
     };
-    let proposal: u64 =
-        cosmwasm_std::from_json(&reply.payload).map_err(|_| ContractError::BadReply {
-            what: "a vote re-cast".into(),
-            missing: "its proposal".into(),
-        })?;
+    let proposal: u64 = from_bytes(&reply.payload).map_err(|_| ContractError::BadReply {
+        what: "a vote re-cast".into(),
+        missing: "its proposal".into(),
+    })?;
     let mut books = Books::open(deps.storage, env)?;
     let mut hub = books.tally(proposal, None)?;
     hub.closed = true;

@@ -1,12 +1,13 @@
 //! Tallies: each validator's stake-weighted mix of its voters' choices, kept at O(1) per
 //! change, and the casts that follow them.
 
-use cosmwasm_std::{to_json_binary, Decimal, SubMsg, Uint128};
+use cosmwasm_std::{Decimal, SubMsg, Uint128};
 use restake_types::{ProxyAction, VoteOption, WeightedVote};
 
 use crate::chain::Chain;
 use crate::error::{ContractError, VoteProblem};
 use crate::state::books::Books;
+use crate::state::codec::payload;
 use crate::state::{keys, Ballot, Delegator, Tally, VOTE_RECAST_REPLY_ID};
 
 fn index(o: VoteOption) -> u8 {
@@ -382,8 +383,7 @@ impl Books<'_> {
 /// A cast that follows a stake change: the chain's refusal (the voting period is over) does
 /// not fail the staker's message; its reply marks the proposal closed.
 pub(super) fn recast(proposal: u64, sub: SubMsg) -> Result<SubMsg, ContractError> {
-    Ok(SubMsg::reply_on_error(sub.msg, VOTE_RECAST_REPLY_ID)
-        .with_payload(to_json_binary(&proposal)?))
+    Ok(SubMsg::reply_on_error(sub.msg, VOTE_RECAST_REPLY_ID).with_payload(payload(&proposal)))
 }
 
 #[cfg(test)]

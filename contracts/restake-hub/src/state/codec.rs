@@ -11,7 +11,9 @@
 //! length byte, then the big-endian bytes without leading zeros), so ranges come back in
 //! numeric order.
 
-use cosmwasm_std::{Addr, Decimal, Decimal256, StdError, StdResult, Timestamp, Uint128, Uint256};
+use cosmwasm_std::{
+    Addr, Binary, Coin, Decimal, Decimal256, StdError, StdResult, Timestamp, Uint128, Uint256,
+};
 
 /// A value with a compact binary form.
 pub trait Pack: Sized {
@@ -28,6 +30,13 @@ pub fn to_bytes<T: Pack>(value: &T) -> Vec<u8> {
     let mut out = Vec::with_capacity(32);
     value.pack(&mut out);
     out
+}
+
+/// The payload the hub attaches to a submessage whose reply it reads back (in the same
+/// transaction, so no stored layout): this binary form, not JSON, so the wasm carries no
+/// JSON reader and writer for the payloads' types.
+pub fn payload<T: Pack>(value: &T) -> Binary {
+    Binary::new(to_bytes(value))
 }
 
 /// A record from its bytes (all of them).
@@ -190,6 +199,19 @@ impl Pack for Addr {
     }
     fn unpack(input: &mut &[u8]) -> StdResult<Self> {
         Ok(Addr::unchecked(String::unpack(input)?))
+    }
+}
+
+impl Pack for Coin {
+    fn pack(&self, out: &mut Vec<u8>) {
+        self.denom.pack(out);
+        self.amount.pack(out);
+    }
+    fn unpack(input: &mut &[u8]) -> StdResult<Self> {
+        Ok(Coin {
+            denom: String::unpack(input)?,
+            amount: Uint128::unpack(input)?,
+        })
     }
 }
 
@@ -381,5 +403,18 @@ mod tests {
         assert!(from_bytes::<String>(&[5, b'a']).is_err());
         assert!(from_bytes::<Vec<u64>>(&[200]).is_err());
         assert!(from_bytes::<u64>(&[1, 2]).is_err());
+    }
+
+    #[test]
+    fn a_payload_reads_back_what_was_attached() {
+        let coin = Coin::new(12_345u128, "uatom");
+        let p = payload(&(Some(coin.clone()), Addr::unchecked("cosmos1staker")));
+        assert_eq!(
+            from_bytes::<(Option<Coin>, Addr)>(&p).unwrap(),
+            (Some(coin), Addr::unchecked("cosmos1staker"))
+        );
+        // An empty or foreign payload is refused, not misread.
+        assert!(from_bytes::<(u64, Coin)>(&[]).is_err());
+        assert!(from_bytes::<u64>(br#"{"a":1}"#).is_err());
     }
 }
