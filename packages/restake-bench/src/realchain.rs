@@ -16,6 +16,10 @@ pub struct ChainGas {
     pub command: String,
     pub chain: String,
     pub steps: Vec<ChainStep>,
+    /// The same tests' figures for v0.1 (`docs/gas-chain-v0.1.json`, Osmosis only): the hub
+    /// as it was when the issue "Lean hub" was filed, shown beside today's.
+    #[serde(skip)]
+    pub before: Option<Box<ChainGas>>,
 }
 
 #[derive(Deserialize)]
@@ -47,8 +51,23 @@ impl ChainGas {
             ),
         ]
         .iter()
-        .filter_map(|(file, label, command)| ChainGas::load(&docs.join(file), label, command))
+        .filter_map(|(file, label, command)| {
+            let mut gas = ChainGas::load(&docs.join(file), label, command)?;
+            if *label == "Osmosis" {
+                gas.before =
+                    ChainGas::load(&docs.join("gas-chain-v0.1.json"), "v0.1", "").map(Box::new);
+            }
+            Some(gas)
+        })
         .collect()
+    }
+
+    /// The v0.1 figure of the `nth` step with this message and scenario, if v0.1's tests
+    /// had it.
+    fn before_of(&self, message: &str, scenario: &str, nth: usize) -> Option<u64> {
+        let before = self.before.as_ref()?;
+        let same = |s: &&ChainStep| s.message == message && s.scenario == scenario;
+        Some(before.steps.iter().filter(same).nth(nth)?.gas_used)
     }
 
     /// Smallest and largest `gas_used` of a message's transactions.
@@ -85,14 +104,45 @@ impl ChainGas {
              contract's share of it.\n\n",
             self.label, self.chain, self.command
         );
+        if self.before.is_some() {
+            s.push_str(
+                "`v0.1` is the same test's transaction on v0.1 (`docs/gas-chain-v0.1.json`, the \
+                 736,511-byte hub of the issue \"Lean hub\", with JSON storage and the hub's own \
+                 account delegating) where the test is unchanged. Messages that move stake on a \
+                 validator now run through that validator's delegator proxy (so each \
+                 validator's unbondings settle from what the chain returned to it): one more \
+                 contract call, about 60,000 gas of it the instance cost wasmd charges for code \
+                 that governance has not pinned (2,000 when pinned); the first deposit on a \
+                 validator also instantiates its proxy (`new position` on a validator without \
+                 one). The contract's own work is what the VM tables above measure.\n\n",
+            );
+        }
         let mut t = crate::table::Table::new();
         t.left("message").left("scenario").right("gas_used");
+        if self.before.is_some() {
+            t.right("v0.1").right("change");
+        }
+        let mut seen: Vec<(&str, &str)> = vec![];
         for step in &self.steps {
-            t.row([
+            let key = (step.message.as_str(), step.scenario.as_str());
+            let nth = seen.iter().filter(|k| **k == key).count();
+            seen.push(key);
+            let mut row = vec![
                 step.message.clone(),
                 step.scenario.clone(),
                 crate::report::fmt_int(step.gas_used),
-            ]);
+            ];
+            if self.before.is_some() {
+                match self.before_of(&step.message, &step.scenario, nth) {
+                    Some(b) => {
+                        let change = (step.gas_used as f64 - b as f64) / b as f64 * 100.0;
+                        row.push(crate::report::fmt_int(b));
+                        row.push(format!("{change:+.0} %"));
+                    }
+                    None => row.extend(["—".to_string(), "—".to_string()]),
+                }
+            }
+            t.row(row);
         }
         s.push_str(&t.render());
         s
