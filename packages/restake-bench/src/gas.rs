@@ -190,17 +190,17 @@ pub fn minimal(
         // tallies, and the open votes when the proposal is new to the staker.
         ("vote", "option") => m(9, 4),
         ("vote", "weighted_change") => m(9, 3),
-        // config, totals, service, validator id, the validator's pool list, one exposed
-        // pool; writes totals, the request and its three index entries (by service, by
-        // validator, the pending hold).
-        ("slash", _) => m(6, 5),
-        // config, totals, stats, service, request, validator, validator info, pool list,
-        // the h pools hit (the service's pool index names them), their D services'
-        // states, b batches, g groups; writes totals, stats, service, request, validator,
-        // the pending hold (delete), and all the rest but config and the pool list.
+        // config, totals, service, validator id, one exposed pool (the service's pool
+        // index names it); writes totals, the request and its three index entries (by
+        // service, by validator, the pending hold).
+        ("slash", _) => m(5, 5),
+        // config, totals, stats, service, request, validator, validator info, the h pools
+        // hit (the service's pool index names them), their D services' states, b batches,
+        // g groups; writes all of them but config and validator info, and deletes the
+        // pending hold.
         ("execute_slash", _) => shape.and_then(|s| {
             let touched = s.hit + s.services + s.batches + s.groups;
-            m(8 + touched, 6 + touched)
+            m(7 + touched, 6 + touched)
         }),
         // config, totals, stats, validator id, validator, validator info, pool list, every
         // pool, their D services' states, the queued batch's b batches and g groups;
@@ -267,7 +267,7 @@ mod tests {
         assert_eq!(
             minimal("execute_slash", "service_slash", Some(shape), 11),
             Some(Minimal {
-                reads: 8 + 5 + 10 + 4,
+                reads: 7 + 5 + 10 + 4,
                 writes: 6 + 5 + 10 + 4 + 11
             })
         );

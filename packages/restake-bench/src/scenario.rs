@@ -388,6 +388,20 @@ impl Bench {
                 .sum();
             let min = minimal(message, scenario, shape, points);
             let s = &cost.storage;
+            // The floor is the fewest the design needs: a message below it means the floor
+            // (gas::minimal) is wrong, so the report would not be truthful.
+            if let Some(m) = min {
+                if s.reads < m.reads || s.writes + s.removes < m.writes {
+                    return Err(format!(
+                        "{message} / {scenario}: {} reads, {} writes + deletes, below the \
+                         floor {} / {} (gas::minimal)",
+                        s.reads,
+                        s.writes + s.removes,
+                        m.reads,
+                        m.writes
+                    ));
+                }
+            }
             self.rows.push(Row {
                 curve: ctx.curve.to_string(),
                 message: message.to_string(),
