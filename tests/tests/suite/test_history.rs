@@ -26,6 +26,16 @@ fn today(s: &Suite) -> u64 {
     s.now().seconds() / DAY
 }
 
+/// The days of a history answer's points, counted from day `since`.
+fn days_of(h: &Value, since: u64) -> Vec<u64> {
+    h["points"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["day"].as_u64().unwrap() - since)
+        .collect()
+}
+
 fn setup() -> (Suite, String, u64) {
     let mut s = SuiteBuilder::new()
         .with_validators(1)
@@ -174,14 +184,11 @@ fn points_come_back_in_day_order_across_the_ring_and_stale_slots_stay_out() {
     let (mut s, v, _) = setup();
     let (day0, t0) = (today(&s), s.now().seconds());
     // The days (since day 0) of the points a 90-day query answers, the running values last.
-    let days = |s: &Suite| -> Vec<u64> {
-        let h = s.query_json(r#"{"hub_history":{"days":90}}"#).unwrap();
-        h["points"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|p| p["day"].as_u64().unwrap() - day0)
-            .collect()
+    let days = |s: &Suite| {
+        days_of(
+            &s.query_json(r#"{"hub_history":{"days":90}}"#).unwrap(),
+            day0,
+        )
     };
     let on = |s: &mut Suite, day: u64| {
         let by = t0 + day * DAY - s.now().seconds();
@@ -222,12 +229,7 @@ fn audit_points_are_in_day_order_after_the_ring_wraps() {
         s.advance(DAY);
     }
     let h = s.query_json(r#"{"hub_history":{"days":90}}"#).unwrap();
-    let days: Vec<u64> = h["points"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["day"].as_u64().unwrap())
-        .collect();
+    let days = days_of(&h, 0);
     let first = today(&s) - 90;
     let expected: Vec<u64> = (first..today(&s)).collect();
     assert_eq!(days, expected, "hub history points out of day order");
@@ -260,11 +262,5 @@ fn audit_few_points_straddling_the_wrap_come_back_in_day_order() {
     }
     s.advance(DAY);
     let h = s.query_json(r#"{"hub_history":{"days":90}}"#).unwrap();
-    let days: Vec<u64> = h["points"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["day"].as_u64().unwrap() - d0)
-        .collect();
-    assert_eq!(days, vec![60, 70, 75, 95, 99]);
+    assert_eq!(days_of(&h, d0), vec![60, 70, 75, 95, 99]);
 }
