@@ -47,6 +47,25 @@ pub struct Names {
     pub vaults: Vec<String>,
 }
 
+/// "unknown {what} `name` (did you mean …); {what}s are: …", at the name.
+fn unknown<'a>(
+    src: &Source,
+    name: &Name,
+    what: &str,
+    known: impl IntoIterator<Item = &'a String>,
+) -> FileError {
+    let known: Vec<&String> = known.into_iter().collect();
+    src.error(
+        Loc::of(name),
+        format!(
+            "unknown {what} `{}`{}; {what}s are: {}",
+            name.value,
+            suggest(&name.value, known.iter().map(|s| s.as_str())),
+            names_of(known.iter().copied())
+        ),
+    )
+}
+
 fn names_of<'a>(it: impl IntoIterator<Item = &'a String>) -> String {
     let v: Vec<&str> = it.into_iter().map(|s| s.as_str()).collect();
     if v.len() > 12 {
@@ -264,16 +283,11 @@ impl Names {
         if self.stakers.contains(&name.value) {
             return Ok(vec![name.value.clone()]);
         }
-        let mut candidates: Vec<&str> = self.stakers.iter().map(|s| s.as_str()).collect();
-        candidates.extend(self.groups.keys().map(|s| s.as_str()));
-        Err(src.error(
-            Loc::of(name),
-            format!(
-                "unknown staker `{}`{}; stakers are: {}",
-                name.value,
-                suggest(&name.value, candidates.iter().copied()),
-                names_of(self.stakers.iter().chain(self.groups.keys()))
-            ),
+        Err(unknown(
+            src,
+            name,
+            "staker",
+            self.stakers.iter().chain(self.groups.keys()),
         ))
     }
 
@@ -286,14 +300,11 @@ impl Names {
         {
             return Ok(i);
         }
-        Err(src.error(
-            Loc::of(name),
-            format!(
-                "unknown validator `{}`{}; validators are: {}",
-                name.value,
-                suggest(&name.value, self.validators.iter().map(|(n, _)| n.as_str())),
-                names_of(self.validators.iter().map(|(n, _)| n))
-            ),
+        Err(unknown(
+            src,
+            name,
+            "validator",
+            self.validators.iter().map(|(n, _)| n),
         ))
     }
 
@@ -305,14 +316,11 @@ impl Names {
         {
             return Ok(s);
         }
-        Err(src.error(
-            Loc::of(name),
-            format!(
-                "unknown service `{}`{}; services are: {}",
-                name.value,
-                suggest(&name.value, self.services.iter().map(|s| s.name.as_str())),
-                names_of(self.services.iter().map(|s| &s.name))
-            ),
+        Err(unknown(
+            src,
+            name,
+            "service",
+            self.services.iter().map(|s| &s.name),
         ))
     }
 
