@@ -42,21 +42,27 @@ impl ChainGas {
 
     /// The real chains whose files exist under `docs`: Osmosis's, then gaiad's.
     pub fn load_all(docs: &Path) -> Vec<ChainGas> {
+        // (file, label, command, v0.1's file of the same tests)
         [
-            ("gas-chain.json", "Osmosis", "scripts/e2e.sh --write-gas"),
+            (
+                "gas-chain.json",
+                "Osmosis",
+                "scripts/e2e.sh --write-gas",
+                Some("gas-chain-v0.1.json"),
+            ),
             (
                 "gas-chain-gaiad.json",
                 "gaiad",
                 "scripts/gaia-e2e.sh --write-gas",
+                None,
             ),
         ]
         .iter()
-        .filter_map(|(file, label, command)| {
+        .filter_map(|(file, label, command, before)| {
             let mut gas = ChainGas::load(&docs.join(file), label, command)?;
-            if *label == "Osmosis" {
-                gas.before =
-                    ChainGas::load(&docs.join("gas-chain-v0.1.json"), "v0.1", "").map(Box::new);
-            }
+            gas.before = before
+                .and_then(|b| ChainGas::load(&docs.join(b), "v0.1", ""))
+                .map(Box::new);
             Some(gas)
         })
         .collect()

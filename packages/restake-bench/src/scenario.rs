@@ -379,11 +379,14 @@ impl Bench {
         let cost = self.exec(step)?;
         if ctx.record {
             let sdk = estimate(&cost);
-            // History points: keys of the hub's (0x21) and the services' (0x22) series.
+            // History points: keys of the hub's and the services' series (the key tallies
+            // name a key by its hex bytes).
+            use restake_hub::state::ns::{HUB_POINT, SERVICE_POINT};
+            let series = [HUB_POINT, SERVICE_POINT].map(|ns| format!("0x{ns:02x}"));
             let points = cost
                 .keys
                 .iter()
-                .filter(|(k, _)| k.starts_with("0x21") || k.starts_with("0x22"))
+                .filter(|(k, _)| series.iter().any(|p| k.starts_with(p.as_str())))
                 .map(|(_, t)| t.writes)
                 .sum();
             let min = minimal(message, scenario, shape, points);
