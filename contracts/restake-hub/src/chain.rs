@@ -162,17 +162,8 @@ pub fn create_proxy(
     funds: Vec<Coin>,
 ) -> Result<SubMsg, ContractError> {
     let msg = InstantiateMsg {
-        owner: None,
-        unbonding_period: 0,
-        min_deposit: None,
-        max_services_per_position: None,
-        max_veto_period: None,
-        max_reward_assets: None,
-        slash_destination: None,
-        max_pools_per_validator: None,
-        unbonding_epoch: None,
-        max_open_votes: None,
         delegator_for: Some(validator.to_string()),
+        ..InstantiateMsg::new(0)
     };
     Ok(SubMsg::reply_on_success(
         WasmMsg::Instantiate {
