@@ -202,19 +202,6 @@ impl Pack for Addr {
     }
 }
 
-impl Pack for Coin {
-    fn pack(&self, out: &mut Vec<u8>) {
-        self.denom.pack(out);
-        self.amount.pack(out);
-    }
-    fn unpack(input: &mut &[u8]) -> StdResult<Self> {
-        Ok(Coin {
-            denom: String::unpack(input)?,
-            amount: Uint128::unpack(input)?,
-        })
-    }
-}
-
 impl<T: Pack> Pack for Vec<T> {
     fn pack(&self, out: &mut Vec<u8>) {
         (self.len() as u64).pack(out);
@@ -297,6 +284,8 @@ macro_rules! packed {
         }
     };
 }
+
+packed!(Coin { denom, amount });
 pub(crate) use packed;
 
 // ---------------------------------------------------------------------------- keys

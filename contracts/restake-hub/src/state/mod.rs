@@ -273,20 +273,11 @@ impl Pack for SlashStatus {
     }
 }
 
-impl Pack for ShareGroup {
-    fn pack(&self, out: &mut Vec<u8>) {
-        self.tokens.pack(out);
-        self.shares.pack(out);
-        self.generation.pack(out);
-    }
-    fn unpack(input: &mut &[u8]) -> StdResult<Self> {
-        Ok(ShareGroup {
-            tokens: Uint128::unpack(input)?,
-            shares: Uint128::unpack(input)?,
-            generation: u32::unpack(input)?,
-        })
-    }
-}
+packed!(ShareGroup {
+    tokens,
+    shares,
+    generation
+});
 
 /// A service's terms: read by opt-ins, slashes and queries, written by its admin.
 #[derive(Clone, Debug, PartialEq)]
