@@ -370,13 +370,12 @@ impl Books<'_> {
         Ok(msgs)
     }
 
-    pub(super) fn write<T: crate::state::codec::Pack + Default + Clone + 'static>(
+    pub(super) fn write<T: crate::state::codec::Pack + Clone + 'static>(
         &mut self,
         key: Vec<u8>,
         value: &T,
     ) -> Result<(), ContractError> {
-        *self.record::<T>(key)? = value.clone();
-        Ok(())
+        Ok(self.put_record(key, Some(value.clone()))?)
     }
 }
 
