@@ -13,6 +13,12 @@
 #   less than opt-level z's default of 5), and wasm-opt first flattens the code and rebuilds
 #   its control flow (--flatten --rereloop) before two rounds of -Oz (10 kB less than one
 #   -Oz). scripts/wasm-bytes.sh uses the same flags.
+# - The standard library is compiled with the contract (-Z build-std, from the toolchain's
+#   rust-src component) with panic=immediate-abort: a panic traps at once instead of
+#   formatting its message and location, so no panic formatting, panic hook or backtrace
+#   printing is linked (36 kB less). A contract panic is a bug either way; the chain reports
+#   it as a trap and reverts the transaction, as before. -Z flags on the pinned stable need
+#   RUSTC_BOOTSTRAP=1: the compiler and the library sources are still exactly Rust 1.95.0's.
 #
 # Output: artifacts/restake_hub.wasm and artifacts/checksums.txt.
 #
@@ -41,7 +47,7 @@ fi
 cargo_home=${CARGO_HOME:-$HOME/.cargo}
 target=${CARGO_TARGET_DIR:-target}
 case "$target" in /*) ;; *) target="$PWD/$target" ;; esac
-flags=(-C link-arg=-s -C llvm-args=-inline-threshold=0)
+flags=(-C link-arg=-s -C llvm-args=-inline-threshold=0 -Z unstable-options -C panic=immediate-abort)
 remap() { # remap FROM TO, for FROM as written and as resolved
   flags+=("--remap-path-prefix=$1=$2")
   local real
@@ -49,6 +55,7 @@ remap() { # remap FROM TO, for FROM as written and as resolved
   [ "$real" = "$1" ] || flags+=("--remap-path-prefix=$real=$2")
 }
 remap "$cargo_home" /cargo
+remap "$(rustc --print sysroot)/lib/rustlib/src/rust" /rust-src
 remap "$PWD" /restake-hub
 mkdir -p "$target"
 remap "$target" /restake-hub/target
@@ -58,8 +65,9 @@ mkdir -p artifacts
 
 # build PACKAGE WASM-NAME CHECKSUM-FILE
 build() {
-  CARGO_ENCODED_RUSTFLAGS=$encoded \
-    cargo build --release --lib --locked --target wasm32-unknown-unknown -p "$1"
+  CARGO_ENCODED_RUSTFLAGS=$encoded RUSTC_BOOTSTRAP=1 \
+    cargo build --release --lib --locked --target wasm32-unknown-unknown -p "$1" \
+    -Z build-std=std,panic_abort -Z build-std-features=optimize_for_size
   tools/node_modules/.bin/wasm-opt \
     --enable-bulk-memory-opt --enable-sign-ext \
     --llvm-memory-copy-fill-lowering --signext-lowering --llvm-nontrapping-fptoint-lowering \

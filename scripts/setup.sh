@@ -3,7 +3,8 @@
 # stops at once with the exact command to run. Every step is a quick check when its tool is
 # already there, so scripts/test.sh runs this first every time.
 #
-#   Rust 1.95.0 (rust-toolchain.toml) with rustfmt, clippy and the wasm32 target
+#   Rust 1.95.0 (rust-toolchain.toml) with rustfmt, clippy, rust-src (the wasm build
+#                                  compiles the standard library) and the wasm32 target
 #   binaryen's wasm-opt            npm ci in tools/ (tools/package-lock.json)
 #   Go                             checked (gaiad is built from the Go module proxy)
 #   Chromium                       apt-get as root; the dashboard's browser tests
@@ -47,7 +48,7 @@ channel=$(sed -n 's/^channel = "\(.*\)"$/\1/p' rust-toolchain.toml)
 # --- Rust ------------------------------------------------------------------------------
 command -v rustup >/dev/null \
   || missing "rustup is not installed" \
-    "curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y --default-toolchain $channel --profile minimal -c rustfmt,clippy -t wasm32-unknown-unknown"
+    "curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y --default-toolchain $channel --profile minimal -c rustfmt,clippy,rust-src -t wasm32-unknown-unknown"
 # (`rustup show` here fails while the pinned toolchain is missing: ask the stable's rustc)
 host=$(RUSTUP_TOOLCHAIN=stable rustc -vV 2>/dev/null | sed -n 's/^host: //p')
 [ -n "$host" ] || host=$(rustup toolchain list | sed -n '1s/^[^-]*-\([^ ]*\).*/\1/p')
@@ -62,19 +63,19 @@ if ! rustup toolchain list | grep -q "^$channel-$host"; then
     echo "setup: Rust $channel is the installed stable: linked it as $channel-$host (no download)"
   else
     echo "setup: installing Rust $channel (rust-toolchain.toml)"
-    rustup toolchain install "$channel" --profile minimal -c rustfmt,clippy -t wasm32-unknown-unknown \
+    rustup toolchain install "$channel" --profile minimal -c rustfmt,clippy,rust-src -t wasm32-unknown-unknown \
       || missing "Rust $channel could not be installed" \
-        "rustup toolchain install $channel --profile minimal -c rustfmt,clippy -t wasm32-unknown-unknown"
+        "rustup toolchain install $channel --profile minimal -c rustfmt,clippy,rust-src -t wasm32-unknown-unknown"
   fi
 fi
 # Quick no-ops when present; they download only what this toolchain lacks.
 installed=$(rustup component list --toolchain "$channel" --installed)
-for c in rustfmt clippy; do
+for c in rustfmt clippy rust-src; do
   grep -q "^$c" <<<"$installed" || rustup component add --toolchain "$channel" "$c"
 done
 grep -q "^rust-std-wasm32-unknown-unknown" <<<"$installed" \
   || rustup target add --toolchain "$channel" wasm32-unknown-unknown
-echo "setup: $(rustc --version), $(cargo --version | cut -d' ' -f1-2), rustfmt, clippy, wasm32-unknown-unknown"
+echo "setup: $(rustc --version), $(cargo --version | cut -d' ' -f1-2), rustfmt, clippy, rust-src, wasm32-unknown-unknown"
 
 # --- Node, binaryen ------------------------------------------------------------------------
 command -v node >/dev/null && command -v npm >/dev/null \

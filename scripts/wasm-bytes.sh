@@ -15,8 +15,10 @@ cd "$(dirname "$0")/.."
 command -v twiggy >/dev/null || { echo "needs twiggy: cargo install twiggy --locked"; exit 1; }
 out=${1:-docs/wasm-bytes.md}
 names=${CARGO_TARGET_DIR:-target}/names
-RUSTFLAGS="-C llvm-args=-inline-threshold=0" CARGO_TARGET_DIR=$names \
-  cargo build -q --release --lib --locked --target wasm32-unknown-unknown -p restake-hub
+RUSTFLAGS="-C llvm-args=-inline-threshold=0 -Z unstable-options -C panic=immediate-abort" \
+  RUSTC_BOOTSTRAP=1 CARGO_TARGET_DIR=$names \
+  cargo build -q --release --lib --locked --target wasm32-unknown-unknown -p restake-hub \
+  -Z build-std=std,panic_abort -Z build-std-features=optimize_for_size
 named=$names/restake_hub.named.wasm
 tools/node_modules/.bin/wasm-opt \
   --enable-bulk-memory-opt --enable-sign-ext \
