@@ -84,6 +84,8 @@ pub enum ContractError {
     Downgrade { from: String, to: String },
 }
 
+restake_types::version_refusal_into!(ContractError);
+
 impl ContractError {
     pub fn unauthorized(action: &str, allowed: &str) -> Self {
         ContractError::Unauthorized {

@@ -276,6 +276,8 @@ pub enum ContractError {
     Downgrade { from: String, to: String },
 }
 
+restake_types::version_refusal_into!(ContractError);
+
 impl ContractError {
     pub fn unauthorized(action: Guarded, allowed: Role) -> Self {
         ContractError::Unauthorized { action, allowed }

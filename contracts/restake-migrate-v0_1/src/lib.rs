@@ -11,8 +11,8 @@
 use cosmwasm_std::entry_point;
 use cosmwasm_std::{Binary, Deps, DepsMut, Empty, Env, MessageInfo, Response};
 use restake_hub::ContractError;
+use restake_types::version;
 use restake_types::{MigrateMsg, CONTRACT_NAME};
-use semver::Version;
 
 /// The version this code leaves behind: a pre-release of 0.2.0, so the v0.2 hub's own
 /// migration (from an older version) accepts it.
@@ -52,9 +52,7 @@ pub fn migrate(deps: DepsMut, env: Env, _msg: MigrateMsg) -> Result<Response, Co
             found: stored.contract,
         });
     }
-    let from = Version::parse(&stored.version)
-        .map_err(|e| ContractError::invalid("version", format!("{}: {e}", stored.version)))?;
-    if from >= Version::new(0, 2, 0) {
+    if version::parse(&stored.version)? >= version::parse("0.2.0")? {
         return Err(ContractError::AlreadyMigrated {
             version: stored.version,
         });
@@ -63,6 +61,6 @@ pub fn migrate(deps: DepsMut, env: Env, _msg: MigrateMsg) -> Result<Response, Co
     cw2::set_contract_version(deps.storage, CONTRACT_NAME, LAYOUT_VERSION)?;
     Ok(response
         .add_attribute("action", "migrate_layout")
-        .add_attribute("from_version", from.to_string())
+        .add_attribute("from_version", &stored.version)
         .add_attribute("to_version", LAYOUT_VERSION))
 }

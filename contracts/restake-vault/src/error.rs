@@ -147,6 +147,8 @@ pub enum ContractError {
     EpochNotReached { at: Timestamp },
 }
 
+restake_types::version_refusal_into!(ContractError);
+
 impl ContractError {
     pub fn invalid(field: &str, reason: impl Into<String>) -> Self {
         ContractError::InvalidInput {

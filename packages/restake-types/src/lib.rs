@@ -7,6 +7,7 @@ pub mod asset;
 pub mod math;
 pub mod msg;
 pub mod responses;
+pub mod version;
 
 pub use asset::Asset;
 pub use msg::*;
