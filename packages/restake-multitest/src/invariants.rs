@@ -77,6 +77,10 @@ pub enum ViolationKind {
     /// where no record means none): every byte written costs gas, and such a record is
     /// never removed. `actual` is the number of such records.
     EmptyRecordStored { what: &'static str },
+    /// An unbonding group is stored for a pool its batch does not list (or for a batch that
+    /// is gone): `unbond` reads a pool's group only when its batch lists the pool, so such a
+    /// group would be overwritten. `actual` is the number of such groups.
+    GroupNotListed,
 }
 
 /// One broken invariant. `Display` gives the line `assert_invariants` prints.
@@ -145,6 +149,7 @@ impl fmt::Display for Violation {
                 "{s}: held {a} (bank {bank}, delegated {delegated}, in flight {in_flight}, chain rewards {chain_rewards}) < owed {e}"
             ),
             EmptyRecordStored { what } => write!(f, "{a} empty {what} record(s) stored"),
+            GroupNotListed => write!(f, "{a} unbonding group(s) stored for a pool their batch does not list"),
             HistoryOutOfOrder => write!(f, "{s}: history point {a} is out of day order"),
             PoolIndexVsSlots => write!(
                 f,
@@ -432,12 +437,13 @@ impl Suite {
         use std::collections::BTreeSet;
 
         use restake_hub::state::codec::{from_bytes, read_uint};
-        use restake_hub::state::{ns, Pool, StakerRewards};
+        use restake_hub::state::{ns, Batch, Pool, StakerRewards};
         let (mut votes, mut rewards) = (0u128, 0u128);
         // (service, vid, pool) as the index has them, and the validators' slots.
         let mut index = BTreeSet::new();
         let mut slots: Vec<(u64, Vec<u64>)> = vec![];
         let mut pools = BTreeMap::new();
+        let (mut groups, mut batches) = (vec![], BTreeMap::new());
         for (key, value) in self.app.dump_wasm_raw(&self.hub) {
             let mut rest = &key[1..];
             match key.first() {
@@ -452,6 +458,14 @@ impl Suite {
                 Some(&ns::POOL) => {
                     let pool = from_bytes::<Pool>(&value).expect("pool");
                     pools.insert(pool.id, pool.services);
+                }
+                Some(&ns::GROUP) => {
+                    let mut id = || read_uint(&mut rest).expect("group key");
+                    groups.push((id(), id()));
+                }
+                Some(&ns::BATCH) => {
+                    let batch = from_bytes::<Batch>(&value).expect("batch");
+                    batches.insert(batch.id, batch.pools);
                 }
                 Some(&ns::STAKER_VOTES) => {
                     votes += u128::from(from_bytes::<Vec<u64>>(&value).is_ok_and(|v| v.is_empty()));
@@ -479,6 +493,17 @@ impl Suite {
             Subject::Hub,
             0,
             differ,
+        );
+        let unlisted = groups
+            .iter()
+            .filter(|(batch, pool)| !batches.get(batch).is_some_and(|p| p.contains(pool)))
+            .count() as u128;
+        r.check(
+            unlisted == 0,
+            ViolationKind::GroupNotListed,
+            Subject::Hub,
+            0,
+            unlisted,
         );
         let what = [("open votes", votes), ("staker rewards", rewards)];
         for (what, n) in what {

@@ -603,6 +603,12 @@ impl<'a> Books<'a> {
         self.cache.get(&self.store, keys::group(batch, pool))
     }
 
+    /// A pool's first group in a batch (the batch does not list the pool yet, so it has no
+    /// group there): stored without reading its key first.
+    pub fn create_group(&mut self, batch: u64, pool: u64, g: UnbondingGroup) {
+        self.cache.create(keys::group(batch, pool), g)
+    }
+
     pub fn put_group(&mut self, batch: u64, pool: u64, g: Option<UnbondingGroup>) -> StdResult<()> {
         self.cache.set(&self.store, keys::group(batch, pool), g)
     }

@@ -88,14 +88,19 @@ impl Books<'_> {
         pool: &mut Pool,
         amount: Uint128,
     ) -> Result<(Uint128, u32), ContractError> {
-        let mut group = self
-            .group(batch_id, pool.id)?
-            .cloned()
-            .unwrap_or(UnbondingGroup {
-                group: ShareGroup::default(),
-                merged: None,
-                entries: 0,
-            });
+        // A batch lists every pool that has a group in it (this function adds both
+        // together, and only it creates groups; v0.1 did the same, so converted batches
+        // list theirs too): a pool the batch does not list has no group to read.
+        let listed = self.batch(batch_id)?.pools.contains(&pool.id);
+        let stored = match listed {
+            true => self.group(batch_id, pool.id)?.cloned(),
+            false => None,
+        };
+        let mut group = stored.unwrap_or(UnbondingGroup {
+            group: ShareGroup::default(),
+            merged: None,
+            entries: 0,
+        });
         // A group slashed to nothing starts a new generation; what little it held stays
         // delegated as nobody's.
         let dust = group.group.reset_if_unjoinable();
@@ -108,10 +113,11 @@ impl Books<'_> {
         let shares = group.group.join(amount)?;
         group.entries += 1;
         let generation = group.group.generation;
-        self.put_group(batch_id, pool.id, Some(group))?;
-        let batch = self.batch(batch_id)?;
-        if !batch.pools.contains(&pool.id) {
-            batch.pools.push(pool.id);
+        if listed {
+            self.put_group(batch_id, pool.id, Some(group))?;
+        } else {
+            self.create_group(batch_id, pool.id, group);
+            self.batch(batch_id)?.pools.push(pool.id);
         }
         if !pool.batches.contains(&batch_id) {
             pool.batches.push(batch_id);
