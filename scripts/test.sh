@@ -38,8 +38,8 @@ stage() {
 
 # The wasm's size may grow at most 5 % over the last measured size (README, docs/gas.md)
 # before someone looks: raise it on purpose, in the commit that says why.
-size_cap=727000
-vault_cap=718000
+size_cap=732300
+vault_cap=715300
 
 wasm() {
   ./scripts/build-wasm.sh all # the hub, the v0.1 -> v0.2 storage converter, the vault

@@ -18,7 +18,9 @@ names=${CARGO_TARGET_DIR:-target}/names
 RUSTFLAGS="-C llvm-args=-inline-threshold=0 -Z unstable-options -C panic=immediate-abort" \
   RUSTC_BOOTSTRAP=1 CARGO_TARGET_DIR=$names \
   cargo build -q --release --lib --locked --target wasm32-unknown-unknown -p restake-hub \
-  -Z build-std=std,panic_abort -Z build-std-features=optimize_for_size
+  -Z build-std=std,panic_abort -Z build-std-features=optimize_for_size \
+  --config profile.release.package.core.opt-level=3 --config profile.release.package.alloc.opt-level=3 \
+  --config profile.release.package.std.opt-level=3 --config profile.release.package.dlmalloc.opt-level=3
 named=$names/restake_hub.named.wasm
 tools/node_modules/.bin/wasm-opt \
   --enable-bulk-memory-opt --enable-sign-ext \
