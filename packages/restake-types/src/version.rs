@@ -3,13 +3,14 @@
 //! implementation for the hub, the vault, the example service and the v0.1 converter; each
 //! maps a [`VersionRefusal`] to its own error type.
 
-/// `major.minor.patch[-pre]`, ordered as semver orders them: a pre-release comes before its
-/// release, and pre-releases compare identifier by identifier (numbers as numbers, before
-/// words). Build metadata is not used by cw2 versions here.
+/// `major.minor.patch[-pre][+build]`, ordered as semver orders them: a pre-release comes
+/// before its release, pre-releases compare identifier by identifier (numbers as numbers,
+/// before words), and build metadata is ignored.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Version {
     numbers: (u64, u64, u64),
-    /// `None` (a release) sorts after any pre-release of the same numbers.
+    /// `Some` for a release, `None` for a pre-release: a release sorts after every
+    /// pre-release of the same numbers.
     release: Option<()>,
     pre: Vec<Identifier>,
 }
@@ -22,14 +23,20 @@ enum Identifier {
 }
 
 impl Version {
-    /// `None` when `v` is not `major.minor.patch[-pre]`.
+    /// `None` when `v` is not `major.minor.patch[-pre][+build]` (numbers are digits without
+    /// leading zeros).
     pub fn parse(v: &str) -> Option<Version> {
+        let v = match v.split_once('+') {
+            Some((v, build)) if !build.is_empty() => v,
+            Some(_) => return None,
+            None => v,
+        };
         let (core, pre) = match v.split_once('-') {
             Some((c, p)) if !p.is_empty() => (c, Some(p)),
             Some(_) => return None,
             None => (v, None),
         };
-        let mut parts = core.split('.').map(|p| p.parse::<u64>().ok());
+        let mut parts = core.split('.').map(number);
         let numbers = (parts.next()??, parts.next()??, parts.next()??);
         if parts.next().is_some() {
             return None;
@@ -38,10 +45,11 @@ impl Version {
             None => vec![],
             Some(p) => p
                 .split('.')
-                .map(|id| match id.parse::<u64>() {
+                .map(|id| match number(id) {
                     _ if id.is_empty() => None,
-                    Ok(n) => Some(Identifier::Number(n)),
-                    Err(_) => Some(Identifier::Word(id.to_string())),
+                    Some(n) => Some(Identifier::Number(n)),
+                    None if id.bytes().all(|b| b.is_ascii_digit()) => None,
+                    None => Some(Identifier::Word(id.to_string())),
                 })
                 .collect::<Option<_>>()?,
         };
@@ -53,6 +61,14 @@ impl Version {
     }
 }
 
+/// A semver number: ASCII digits, no sign, no leading zero.
+fn number(s: &str) -> Option<u64> {
+    let digits = !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    (digits && (s == "0" || !s.starts_with('0')))
+        .then(|| s.parse().ok())
+        .flatten()
+}
+
 /// Why a migration is refused. Each contract turns it into its own error (same names).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum VersionRefusal {
@@ -62,7 +78,7 @@ pub enum VersionRefusal {
     Downgrade { from: String, to: String },
     /// The stored version is this code's: the migration was applied already.
     AlreadyMigrated { version: String },
-    /// A version (stored or this code's) is not `major.minor.patch[-pre]`.
+    /// A version (stored or this code's) is not `major.minor.patch[-pre][+build]`.
     NotAVersion { version: String },
 }
 
@@ -119,7 +135,7 @@ macro_rules! version_refusal_into {
                     R::AlreadyMigrated { version } => Self::AlreadyMigrated { version },
                     R::NotAVersion { version } => Self::invalid(
                         "version",
-                        format!("{version} is not major.minor.patch[-pre]"),
+                        format!("{version} is not major.minor.patch[-pre][+build]"),
                     ),
                 }
             }
@@ -142,7 +158,21 @@ mod tests {
         assert!(v("0.2.0-alpha") < v("0.2.0-alpha.1"));
         assert!(v("0.2.0") < v("0.10.0"));
         assert!(v("0.2.0") == v("0.2.0"));
-        for bad in ["0.2", "x.1.2", "0.2.0-", "0.2.0-a..b", "1.2.3.4", ""] {
+        assert!(v("0.2.1+build.5") == v("0.2.1"));
+        assert!(v("0.2.0-rc.1+x") < v("0.2.0"));
+        for bad in [
+            "0.2",
+            "x.1.2",
+            "0.2.0-",
+            "0.2.0-a..b",
+            "1.2.3.4",
+            "",
+            "+0.2.0",
+            "0.02.0",
+            "0.2.0-01",
+            "0.2.0+",
+            "0.2.+1",
+        ] {
             assert_eq!(Version::parse(bad), None, "{bad}");
         }
     }
