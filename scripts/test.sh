@@ -115,8 +115,13 @@ publish() {
   # build the next one against it, and reuses that copy on the next run while the version
   # is the same: a second run after a change to restake-types would build restake-multitest
   # against the old restake-types. So the copies of these three crates go first.
+  # Their builds go too: cargo takes a registry crate of the same version as unchanged, so
+  # it would link restake-hub against the restake-types built by the previous run.
+  local dir="${CARGO_TARGET_DIR:-target}/publish-check"
   rm -rf "${CARGO_HOME:-$HOME/.cargo}"/registry/src/-*/restake-{types,hub,multitest}-*
-  CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target}/publish-check" \
+  rm -rf "$dir"/debug/.fingerprint/restake-{types,hub,multitest}-* \
+    "$dir"/debug/deps/*restake_{types,hub,multitest}[-.]*
+  CARGO_TARGET_DIR="$dir" \
     cargo publish --dry-run --allow-dirty --locked -p restake-types -p restake-hub -p restake-multitest
 }
 
