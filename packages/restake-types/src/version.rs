@@ -23,17 +23,19 @@ enum Identifier {
 }
 
 impl Version {
-    /// `None` when `v` is not `major.minor.patch[-pre][+build]` (numbers are digits without
-    /// leading zeros).
+    /// `None` when `v` is not `major.minor.patch[-pre][+build]`: numbers are digits without
+    /// leading zeros that fit a u64, pre-release and build identifiers are non-empty ASCII
+    /// letters, digits and hyphens.
     pub fn parse(v: &str) -> Option<Version> {
-        let v = match v.split_once('+') {
-            Some((v, build)) if !build.is_empty() => v,
-            Some(_) => return None,
-            None => v,
+        let (v, build) = match v.split_once('+') {
+            Some((v, build)) => (v, Some(build)),
+            None => (v, None),
         };
+        if build.is_some_and(|b| !b.split('.').all(identifier)) {
+            return None;
+        }
         let (core, pre) = match v.split_once('-') {
-            Some((c, p)) if !p.is_empty() => (c, Some(p)),
-            Some(_) => return None,
+            Some((core, pre)) => (core, Some(pre)),
             None => (v, None),
         };
         let mut parts = core.split('.').map(number);
@@ -46,7 +48,7 @@ impl Version {
             Some(p) => p
                 .split('.')
                 .map(|id| match number(id) {
-                    _ if id.is_empty() => None,
+                    _ if !identifier(id) => None,
                     Some(n) => Some(Identifier::Number(n)),
                     None if id.bytes().all(|b| b.is_ascii_digit()) => None,
                     None => Some(Identifier::Word(id.to_string())),
@@ -67,6 +69,11 @@ fn number(s: &str) -> Option<u64> {
     (digits && (s == "0" || !s.starts_with('0')))
         .then(|| s.parse().ok())
         .flatten()
+}
+
+/// A pre-release or build identifier: non-empty, ASCII letters, digits and hyphens.
+fn identifier(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
 }
 
 /// Why a migration is refused. Each contract turns it into its own error (same names).
@@ -160,6 +167,8 @@ mod tests {
         assert!(v("0.2.0") == v("0.2.0"));
         assert!(v("0.2.1+build.5") == v("0.2.1"));
         assert!(v("0.2.0-rc.1+x") < v("0.2.0"));
+        assert!(v("1.0.0-rc.1+b-2") == v("1.0.0-rc.1"));
+        assert!(v("1.0.0-x-y") < v("1.0.0-x-z"));
         for bad in [
             "0.2",
             "x.1.2",
@@ -168,10 +177,18 @@ mod tests {
             "1.2.3.4",
             "",
             "+0.2.0",
+            "0.+2.0",
             "0.02.0",
+            "01.0.0",
             "0.2.0-01",
             "0.2.0+",
-            "0.2.+1",
+            "0.2.0+a..b",
+            "0.2.0+a+b",
+            "0.2.0+_",
+            "0.2.0-a_b",
+            "0.2.0-a b",
+            "0.2.0-\u{e9}",
+            "0.2.0-18446744073709551616",
         ] {
             assert_eq!(Version::parse(bad), None, "{bad}");
         }
