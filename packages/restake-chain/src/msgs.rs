@@ -195,7 +195,7 @@ pub fn update_slashing_params(authority: &str, params: &crate::types::SlashingPa
 
 // ------------------------------------------------------------------------- CosmWasm
 
-/// `MsgStoreCode`, gzipped as `wasmd tx wasm store` sends it (wasmd unzips; a 736 kB wasm
+/// `MsgStoreCode`, gzipped as `wasmd tx wasm store` sends it (wasmd unzips; a 700 kB wasm
 /// becomes ~250 kB, under CometBFT's 1 MB `max_tx_bytes` and RPC body limits).
 pub fn store_code(sender: &str, wasm_byte_code: &[u8]) -> Result<Any> {
     Ok(any(
