@@ -36,12 +36,16 @@
 #                                      artifacts/restake_vault.wasm and
 #                                      artifacts/restake_vault.sha256
 #   scripts/build-wasm.sh all          all three
+#   scripts/build-wasm.sh names OUT    the hub as shipped but keeping its function names
+#                                      (for scripts/wasm-bytes.sh): OUT only, built in
+#                                      $CARGO_TARGET_DIR/names
 #
 # The migrator is a crate of its own that turns on restake-hub's `library` and
 # `migrate-v0_1` features: it is built by its own cargo command, or cargo would unify
 # those features into the hub's wasm (which would then export no entry points).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+mode=${1:-hub}
 binaryen=$(sed -n 's/.*"binaryen": "\(.*\)".*/\1/p' tools/package.json)
 if [ "$(node -p 'require("./tools/node_modules/binaryen/package.json").version' 2>/dev/null)" != "$binaryen" ]; then
   (cd tools && npm ci --no-audit --no-fund --loglevel=error)
@@ -53,11 +57,14 @@ fi
 cargo_home=${CARGO_HOME:-$HOME/.cargo}
 target=${CARGO_TARGET_DIR:-target}
 case "$target" in /*) ;; *) target="$PWD/$target" ;; esac
-target="$target/wasm"
+# (names: another folder, so the shipped build's stays as it is)
+[ "$mode" = names ] && target="$target/names" || target="$target/wasm"
 sysroot=$(rustc --print sysroot)
 [ -d "$sysroot/lib/rustlib/src/rust/library" ] \
   || { echo "no rust-src in '$sysroot': run scripts/setup.sh --wasm" >&2; exit 1; }
-flags=(-C link-arg=-s -C llvm-args=-inline-threshold=0 -Z unstable-options -C panic=immediate-abort)
+flags=(-C llvm-args=-inline-threshold=0 -Z unstable-options -C panic=immediate-abort)
+keep=() # wasm-opt keeps the names section from a build that is not stripped
+if [ "$mode" = names ]; then keep=(--debuginfo); else flags+=(-C link-arg=-s); fi
 maps=()
 remap() { # remap FROM TO, for FROM as written and as resolved
   maps+=("$1"$'\t'"$2")
@@ -84,8 +91,8 @@ done
 encoded=$(IFS=$'\x1f'; echo "${flags[*]}")
 mkdir -p artifacts
 
-# build PACKAGE WASM-NAME CHECKSUM-FILE
-build() {
+# optimized PACKAGE WASM-NAME OUT
+optimized() {
   CARGO_ENCODED_RUSTFLAGS=$encoded RUSTC_BOOTSTRAP=1 CARGO_TARGET_DIR=$target \
     cargo build --release --lib --locked --target wasm32-unknown-unknown -p "$1" \
     -Z build-std=std,panic_abort -Z build-std-features=optimize_for_size \
@@ -93,12 +100,17 @@ build() {
   tools/node_modules/.bin/wasm-opt \
     --enable-bulk-memory-opt --enable-sign-ext \
     --llvm-memory-copy-fill-lowering --signext-lowering --llvm-nontrapping-fptoint-lowering \
-    --flatten --rereloop -Oz -Oz "$target/wasm32-unknown-unknown/release/$2" -o "artifacts/$2"
+    --flatten --rereloop -Oz -Oz "${keep[@]}" "$target/wasm32-unknown-unknown/release/$2" -o "$3"
+}
+
+# build PACKAGE WASM-NAME CHECKSUM-FILE
+build() {
+  optimized "$1" "$2" "artifacts/$2"
   (cd artifacts && sha256sum "$2" > "$3")
   echo "artifacts/$2: $(stat -c %s "artifacts/$2") bytes, sha256 $(cut -d' ' -f1 "artifacts/$3")"
 }
 
-case "${1:-hub}" in
+case "$mode" in
   hub) build restake-hub restake_hub.wasm checksums.txt ;;
   migrator) build restake-migrate-v0_1 restake_migrate_v0_1.wasm checksums-migrate-v0_1.txt ;;
   vault) build restake-vault restake_vault.wasm restake_vault.sha256 ;;
@@ -107,8 +119,9 @@ case "${1:-hub}" in
     build restake-migrate-v0_1 restake_migrate_v0_1.wasm checksums-migrate-v0_1.txt
     build restake-vault restake_vault.wasm restake_vault.sha256
     ;;
+  names) optimized restake-hub restake_hub.wasm "${2:?usage: $0 names OUT.wasm}" ;;
   *)
-    echo "usage: $0 [hub|migrator|vault|all]" >&2
+    echo "usage: $0 [hub|migrator|vault|all|names OUT.wasm]" >&2
     exit 2
     ;;
 esac

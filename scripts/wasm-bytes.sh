@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
-# Where the bytes of restake_hub.wasm go, per crate and per function: builds the hub as
-# scripts/build-wasm.sh does (the same LLVM and wasm-opt flags) but keeps function names
-# (own target folder, $CARGO_TARGET_DIR/names), optimizes it with --debuginfo added, and
-# lists what twiggy finds.
+# Where the bytes of restake_hub.wasm go, per crate and per function: builds the hub with
+# `scripts/build-wasm.sh names` (the shipped build's flags, keeping function names, in its
+# own target folder $CARGO_TARGET_DIR/names) and lists what twiggy finds.
 # The names section itself is dropped from the totals (the shipped wasm has none), so the
 # sum is within a few percent of artifacts/restake_hub.wasm.
 #
@@ -14,18 +13,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v twiggy >/dev/null || { echo "needs twiggy: cargo install twiggy --locked"; exit 1; }
 out=${1:-docs/wasm-bytes.md}
-names=${CARGO_TARGET_DIR:-target}/names
-RUSTFLAGS="-C llvm-args=-inline-threshold=0 -Z unstable-options -C panic=immediate-abort" \
-  RUSTC_BOOTSTRAP=1 CARGO_TARGET_DIR=$names \
-  cargo build -q --release --lib --locked --target wasm32-unknown-unknown -p restake-hub \
-  -Z build-std=std,panic_abort -Z build-std-features=optimize_for_size \
-  --config profile.release.package.core.opt-level=3 --config profile.release.package.alloc.opt-level=3 \
-  --config profile.release.package.std.opt-level=3 --config profile.release.package.dlmalloc.opt-level=3
-named=$names/restake_hub.named.wasm
-tools/node_modules/.bin/wasm-opt \
-  --enable-bulk-memory-opt --enable-sign-ext \
-  --llvm-memory-copy-fill-lowering --signext-lowering --llvm-nontrapping-fptoint-lowering \
-  --flatten --rereloop -Oz -Oz --debuginfo "$names/wasm32-unknown-unknown/release/restake_hub.wasm" -o "$named"
+named=${CARGO_TARGET_DIR:-target}/names/restake_hub.named.wasm
+mkdir -p "$(dirname "$named")"
+./scripts/build-wasm.sh names "$named" >/dev/null
 shipped=$( [ -f artifacts/restake_hub.wasm ] && stat -c %s artifacts/restake_hub.wasm || echo "?")
 twiggy top -n 1000000 -f csv "$named" | python3 -c '
 import csv, re, sys, collections
