@@ -36,6 +36,15 @@ fn days_of(h: &Value, since: u64) -> Vec<u64> {
         .collect()
 }
 
+/// Alice deposits at time `t` (seconds), the chain first advanced there if it is earlier.
+fn deposit_at(s: &mut Suite, v: &str, t: u64) {
+    let by = t.saturating_sub(s.now().seconds());
+    if by > 0 {
+        s.advance(by);
+    }
+    deposit(s, "alice", v, 1_000_000);
+}
+
 fn setup() -> (Suite, String, u64) {
     let mut s = SuiteBuilder::new()
         .with_validators(1)
@@ -190,13 +199,7 @@ fn points_come_back_in_day_order_across_the_ring_and_stale_slots_stay_out() {
             day0,
         )
     };
-    let on = |s: &mut Suite, day: u64| {
-        let by = t0 + day * DAY - s.now().seconds();
-        if by > 0 {
-            s.advance(by);
-        }
-        deposit(s, "alice", &v, 1_000_000);
-    };
+    let on = |s: &mut Suite, day: u64| deposit_at(s, &v, t0 + day * DAY);
     // Each change writes the point of the one before, in slot day mod 91: day 92's point
     // (slot 1) comes before day 80's (slot 80) in the ring, after it in time.
     for day in [0, 80, 89, 92, 100] {
@@ -256,9 +259,7 @@ fn audit_few_points_straddling_the_wrap_come_back_in_day_order() {
     // Points on days d0+60, d0+70, d0+75 (slots 60, 70, 75) and d0+95 (slot 4): a query on
     // d0+100 answers from d0+10 (slot 10), so one point wrapped and three did not.
     for off in [60u64, 70, 75, 95, 99] {
-        let by = (d0 + off) * DAY - s.now().seconds();
-        s.advance(by);
-        deposit(&mut s, "alice", &v, 1_000_000);
+        deposit_at(&mut s, &v, (d0 + off) * DAY);
     }
     s.advance(DAY);
     let h = s.query_json(r#"{"hub_history":{"days":90}}"#).unwrap();
